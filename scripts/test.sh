@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: a private venv, the pinned toolchain, lint, types, drift check, pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+py=.venv/bin/python
+"$py" -m pip install --quiet --upgrade pip
+"$py" -m pip install --quiet -e ".[ingest,dev,bench]" -e "./generated_client[all]"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy generator tests scripts
+.venv/bin/tsgen build --check
+"$py" -m pytest -q "$@"
