@@ -1,0 +1,75 @@
+"""The `tsgen` command line: `tsgen ingest`, `tsgen build`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tsgen.ingest.overrides import OverridesError
+from tsgen.ingest.run import IngestResult, ingest
+from tsgen.ingest.sdk import SdkSourceError
+from tsgen.ingest.sources import Installed, SourceNotFound, docs_corpus, sdk_package
+from tsgen.ingest.writer import write_metadata
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Generate the typed tushare client from the tushare docs and SDK source."""
+
+
+def _summary(result: IngestResult, written: int, out: Path) -> str:
+    http = [i for i in result.interfaces.values() if i.kind == "http"]
+    lines = [
+        f"pages read: {result.pages}",
+        f"interfaces: {len(result.interfaces)} ({len(http)} HTTP, {len(result.interfaces) - len(http)} SDK-side)",
+        f"params: {sum(len(i.params) for i in result.interfaces.values())}",
+        f"fields: {sum(len(i.fields) for i in result.interfaces.values())}",
+        f"enums attached to params: {result.enums_attached}",
+        f"pages skipped: {len(result.skipped_pages)}",
+        f"problems on parsed pages: {len(result.partial_issues)}",
+    ]
+    lines += [f"  {issue}" for issue in result.skipped_pages + result.partial_issues]
+    if result.stale_overrides:
+        lines.append(f"overrides that no longer match: {len(result.stale_overrides)}")
+        lines += [f"  {message}" for message in result.stale_overrides]
+    lines.append(f"files changed: {written} under {out}")
+    return "\n".join(lines)
+
+
+@main.command("ingest")
+@click.option(
+    "--docs",
+    "docs_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A docs folder laid out like tushare-docs-mcp's docs/non-official (default: the installed corpus).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "metadata",
+    show_default=True,
+    help="Where to write the metadata.",
+)
+@click.option(
+    "--overrides",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Reviewed corrections (default: <out>/overrides.toml).",
+)
+def ingest_command(docs_dir: Path | None, out: Path, overrides: Path | None) -> None:
+    """Parse the docs corpus and the SDK source into normalized metadata."""
+    try:
+        if docs_dir is not None and not docs_dir.is_dir():
+            raise SourceNotFound(f"--docs {docs_dir} is not a folder; pass the folder that holds the category folders.")
+        docs = Installed(label="custom docs", path=docs_dir) if docs_dir else docs_corpus()
+        result = ingest(docs, sdk_package(), overrides or out / "overrides.toml")
+        written = write_metadata(result, out)
+    except (SourceNotFound, OverridesError, SdkSourceError, OSError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(_summary(result, len(written), out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""One ingest run: walk the corpus, parse every page, merge, apply overrides, read the SDK."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tsgen.ingest.overrides import apply_overrides, load_overrides
+from tsgen.ingest.page import Issue, parse_page
+from tsgen.ingest.sdk import SCRAPERS, read_sdk
+from tsgen.ingest.sources import Installed
+from tsgen.model import Interface, SdkFacts
+
+_ORDER_PREFIX = re.compile(r"^\d+_")
+
+
+@dataclass
+class IngestResult:
+    corpus: str
+    interfaces: dict[str, Interface]
+    sdk: SdkFacts
+    pages: int = 0
+    enums_attached: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    stale_overrides: list[str] = field(default_factory=list)
+
+    @property
+    def skipped_pages(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.severity == "skipped"]
+
+    @property
+    def partial_issues(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.severity == "partial"]
+
+
+def category_of(relative: Path) -> list[str]:
+    return [_ORDER_PREFIX.sub("", part) for part in relative.parent.parts]
+
+
+def read_page_text(path: Path, relative: str) -> tuple[str, Issue | None]:
+    """Page text; a page that is not UTF-8 is still read, and the fact reported."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), Issue(relative, 1, "partial", "not UTF-8; read as GB18030")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", errors="replace")
+        return text, Issue(relative, 1, "partial", "undecodable bytes replaced with U+FFFD")
+
+
+def doc_pages(root: Path) -> list[Path]:
+    """Interface pages in a stable order; README.md files are category indexes, not pages."""
+    return sorted(
+        (p for p in root.rglob("*.md") if p.name != "README.md"),
+        key=lambda p: p.relative_to(root).as_posix(),
+    )
+
+
+def ingest(docs: Installed, sdk_source: Installed, overrides_path: Path) -> IngestResult:
+    sdk = read_sdk(sdk_source.path, sdk_source.label)
+    scrapers = frozenset(SCRAPERS)
+    result = IngestResult(corpus=docs.label, interfaces={}, sdk=sdk)
+    first_seen: dict[str, str] = {}
+    for path in doc_pages(docs.path):
+        relative = path.relative_to(docs.path)
+        name = relative.as_posix()
+        text, decode_issue = read_page_text(path, name)
+        if decode_issue:
+            result.issues.append(decode_issue)
+        page = parse_page(text, name, category_of(relative), scrapers)
+        result.pages += 1
+        result.enums_attached += page.enums_attached
+        result.issues.extend(page.issues)
+        for interface in page.interfaces:
+            if interface.api_name in result.interfaces:
+                first = first_seen[interface.api_name]
+                reason = f"duplicate api {interface.api_name!r}: first documented in {first}; kept that one"
+                result.issues.append(Issue(name, interface.source.line, "partial", reason))
+                continue
+            first_seen[interface.api_name] = name
+            result.interfaces[interface.api_name] = interface
+    overrides = load_overrides(overrides_path)
+    result.interfaces, result.stale_overrides = apply_overrides(result.interfaces, overrides)
+    result.interfaces = dict(sorted(result.interfaces.items()))
+    return result
