@@ -6,6 +6,9 @@ from pathlib import Path
 
 import click
 
+from tsgen.build.metadata import MetadataError, load_metadata
+from tsgen.build.output import differences, write_tree
+from tsgen.build.render import RenderError, render_tree
 from tsgen.ingest.overrides import OverridesError
 from tsgen.ingest.run import IngestResult, ingest
 from tsgen.ingest.sdk import SdkSourceError
@@ -69,6 +72,44 @@ def ingest_command(docs_dir: Path | None, out: Path, overrides: Path | None) -> 
     except (SourceNotFound, OverridesError, SdkSourceError, OSError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(_summary(result, len(written), out))
+
+
+@main.command("build")
+@click.option(
+    "--metadata",
+    "metadata_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "metadata",
+    show_default=True,
+    help="The metadata written by `tsgen ingest`.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "generated_client",
+    show_default=True,
+    help="Where to write the tushare-typed distribution.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing the files that differ from --out.")
+def build_command(metadata_dir: Path, out: Path, check: bool) -> None:
+    """Render the typed client package from the metadata."""
+    try:
+        metadata = load_metadata(metadata_dir)
+        tree = render_tree(metadata)
+    except (MetadataError, RenderError) as error:
+        raise click.ClickException(str(error)) from error
+    if check:
+        problems = differences(tree, out)
+        if problems:
+            click.echo(f"{out} is not what `tsgen build` produces ({len(problems)} files):", err=True)
+            for problem in problems:
+                click.echo(f"  {problem}", err=True)
+            click.echo("Run `tsgen build` and commit the result.", err=True)
+            raise SystemExit(1)
+        click.echo(f"{out} is up to date ({len(tree)} files).")
+        return
+    changed = write_tree(tree, out)
+    click.echo(f"{len(metadata.http_interfaces)} interfaces rendered; {changed} of {len(tree)} files changed in {out}")
 
 
 if __name__ == "__main__":

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
-
 from pydantic.json_schema import models_json_schema
 
 from tsgen.ingest.run import IngestResult
+from tsgen.jsonfile import dumps
 from tsgen.model import SCHEMA_VERSION, Index, IndexEntry, Interface, SdkFacts
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def metadata_files(result: IngestResult) -> dict[str, str]:
