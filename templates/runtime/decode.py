@@ -44,7 +44,9 @@ class _Layout:
         self.extra_fields = tuple(name for name in columns if name not in types)
         known = {name: position for position, name in enumerate(columns)}
         self.picks = [known.get(name) for name in types] + [known[name] for name in self.extra_fields]
-        item_type: Any = row_type if self.whole_row else tuple[tuple(types.get(c, Any) for c in columns)]  # type: ignore[misc]
+        item_type: Any = (
+            row_type if self.whole_row else tuple.__class_getitem__(tuple(types.get(c, Any) for c in columns))
+        )
         data = create_model(
             "Data",
             __config__=ConfigDict(extra="ignore"),
@@ -53,7 +55,7 @@ class _Layout:
             has_more=(bool | None, None),
             count=(int | None, None),
         )
-        self.envelope: type[Envelope[Any]] = Envelope[data]  # type: ignore[valid-type]
+        self.envelope: type[Envelope[Any]] = Envelope[data]
 
     def arrange(self, items: list[Any]) -> list[Any]:
         if self.whole_row:
@@ -81,21 +83,21 @@ class RowDecoder(Generic[RowT]):
     def decode(self, body: bytes, api_name: str, request_id: str, expected: tuple[str, ...]) -> TypedPage[RowT]:
         layout = self._layout(expected)
         try:
-            decoded = decode_envelope(body, api_name, request_id, layout.envelope)
+            decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=False)
         except MalformedReplyError:
             # The guess may be wrong (other columns, other order): read the real columns and try once more.
             actual = _actual_columns(body)
             if actual is None or actual == expected:
                 raise
             layout = self._layout(actual)
-            decoded = decode_envelope(body, api_name, request_id, layout.envelope)
+            decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=False)
         data: Any = decoded.data
         if data is None:
             return TypedPage((), [], False, 0, decoded.request_id)
         columns = tuple(data.fields)
         if columns != layout.columns:
             layout = self._layout(columns)
-            decoded = decode_envelope(body, api_name, request_id, layout.envelope)
+            decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=False)
             data = decoded.data
         if layout.whole_row is False and len(columns) != len(set(columns)):
             raise malformed(body, api_name, decoded.request_id, f"duplicate column names {columns}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -143,7 +143,7 @@ def _build_response(response: type[ResponseT], result: PageResult, width: int) -
         rows = [make(item) for item in items]
     else:
         rows = list(items)
-    return response.model_construct(
+    built = response.model_construct(
         rows=rows,
         fields=list(result.fields),
         completed=result.completed,
@@ -152,6 +152,7 @@ def _build_response(response: type[ResponseT], result: PageResult, width: int) -
         pages=result.pages,
         extra_columns=extra_columns,
     )
+    return cast(ResponseT, built)
 
 
 def _attach_partial(error: TushareError, endpoint: Endpoint[Any]) -> None:

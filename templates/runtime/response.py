@@ -111,8 +111,8 @@ class Response(BaseModel, Generic[RowT]):
             import polars as pl
         except ImportError as error:
             raise _missing_extra("polars", error) from None
-        kinds = {float: pl.Float64, int: pl.Int64, bool: pl.Boolean, str: pl.String}
-        schema: dict[str, Any] = {name: kinds.get(kind) for name, kind in self._column_types().items()}  # type: ignore[call-overload]
+        kinds: dict[type[Any] | None, Any] = {float: pl.Float64, int: pl.Int64, bool: pl.Boolean, str: pl.String}
+        schema = {name: kinds.get(kind) for name, kind in self._column_types().items()}
         frame = pl.DataFrame(self._known_columns(), schema=schema)
         if self.extra_columns:
             frame = frame.with_columns(*(pl.Series(name, values) for name, values in self.extra_columns.items()))
@@ -123,9 +123,11 @@ class Response(BaseModel, Generic[RowT]):
             import pyarrow as pa
         except ImportError as error:
             raise _missing_extra("pyarrow", error) from None
-        kinds = {float: pa.float64(), int: pa.int64(), bool: pa.bool_(), str: pa.string()}
+        kinds: dict[type[Any] | None, Any] = {float: pa.float64(), int: pa.int64(), bool: pa.bool_(), str: pa.string()}
         types_ = self._column_types()
-        arrays = {name: pa.array(values, type=kinds.get(types_[name])) for name, values in self._known_columns().items()}  # type: ignore[call-overload]
+        arrays = {
+            name: pa.array(values, type=kinds.get(types_[name])) for name, values in self._known_columns().items()
+        }
         arrays.update({name: pa.array(values) for name, values in self.extra_columns.items()})
         return pa.table(arrays)
 

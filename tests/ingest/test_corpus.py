@@ -1,23 +1,19 @@
 """The pinned corpus, ingested whole: golden pages, coverage, and what must never become a param or field."""
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 
+from tests.goldens import GOLDEN_INTERFACES
 from tsgen.ingest.run import IngestResult
 from tsgen.ingest.writer import metadata_files
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "metadata"
-_spec = importlib.util.spec_from_file_location("regen_golden", ROOT / "scripts" / "regen_golden.py")
-assert _spec is not None and _spec.loader is not None
-regen_golden = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(regen_golden)
 
 
-@pytest.mark.parametrize("api_name", regen_golden.GOLDEN_INTERFACES)
+@pytest.mark.parametrize("api_name", GOLDEN_INTERFACES)
 def test_golden_interface(corpus: IngestResult, api_name: str) -> None:
     rendered = metadata_files(corpus)[f"interfaces/{api_name}.json"]
     golden = (GOLDEN / f"{api_name}.json").read_text(encoding="utf-8")

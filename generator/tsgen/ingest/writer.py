@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 from pydantic.json_schema import models_json_schema
 
 from tsgen.ingest.run import IngestResult
