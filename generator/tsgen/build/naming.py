@@ -1,0 +1,17 @@
+"""Python names for metadata things; shared by the templates (as jinja filters) and the JSON writers."""
+
+from __future__ import annotations
+
+from tsgen.model import OutputField
+
+# NamedTuple rows inherit these from tuple; a column with such a name gets a trailing underscore.
+_TUPLE_ATTRIBUTES = frozenset(dir(tuple))
+
+
+def pascal(api_name: str) -> str:
+    """`fina_indicator_vip` → `FinaIndicatorVip`."""
+    return "".join(part[:1].upper() + part[1:] for part in api_name.split("_") if part)
+
+
+def row_attr(field: OutputField) -> str:
+    return f"{field.attr}_" if field.attr in _TUPLE_ATTRIBUTES else field.attr

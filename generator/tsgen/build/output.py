@@ -1,0 +1,50 @@
+"""Writing the rendered tree, and comparing it with what is committed (`tsgen build --check`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# Files in generated_client/ that the build does not own: caches and install artefacts.
+_IGNORED_PARTS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist"})
+
+
+def _owned(path: Path, root: Path) -> bool:
+    parts = path.relative_to(root).parts
+    return not any(part in _IGNORED_PARTS or part.endswith(".egg-info") for part in parts)
+
+
+def existing_files(root: Path) -> set[str]:
+    if not root.exists():
+        return set()
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and _owned(p, root)}
+
+
+def differences(tree: dict[str, bytes], root: Path) -> list[str]:
+    """Files that are stale, missing or left over, each with what is wrong."""
+    problems = []
+    for relative, content in tree.items():
+        path = root / relative
+        if not path.exists():
+            problems.append(f"missing: {relative}")
+        elif path.read_bytes() != content:
+            problems.append(f"stale: {relative}")
+    problems += [f"not generated: {relative}" for relative in sorted(existing_files(root) - set(tree))]
+    return problems
+
+
+def write_tree(tree: dict[str, bytes], root: Path) -> int:
+    """Write changed files, delete owned files the build no longer produces; return how many files changed."""
+    changed = 0
+    for relative in existing_files(root) - set(tree):
+        (root / relative).unlink()
+        changed += 1
+    for relative, content in tree.items():
+        path = root / relative
+        if path.exists() and path.read_bytes() == content:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():
+            path.unlink()
+        path.write_bytes(content)
+        changed += 1
+    return changed

@@ -1,0 +1,54 @@
+"""Type annotations (as source text) for params and columns, derived from the IR."""
+
+from __future__ import annotations
+
+import json
+
+from tsgen.model import OutputField, Param
+
+
+def py_string(value: str) -> str:
+    """A Python string literal for any text (JSON string syntax is valid Python for it)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def literal(values: list[str]) -> str:
+    return "Literal[" + ", ".join(py_string(value) for value in values) + "]"
+
+
+def row_type(field: OutputField) -> str:
+    return f"{field.python_type} | None"
+
+
+def _optional(annotation: str, param: Param) -> str:
+    return annotation if param.required else f"{annotation} | None"
+
+
+def method_type(param: Param) -> str:
+    """What a client method accepts: the natural Python values, checked by the request model."""
+    if param.enum:
+        annotation = literal([value.value for value in param.enum])
+    elif param.python_type == "date":
+        annotation = "str | datetime.date"
+    elif param.python_type == "datetime":
+        annotation = "str | datetime.datetime"
+    elif param.multi:
+        annotation = "str | Sequence[str]"
+    else:
+        annotation = param.python_type
+    return _optional(annotation, param)
+
+
+def request_type(param: Param) -> str:
+    """The request model's field type: validators that produce the wire string."""
+    if param.enum:
+        annotation = literal([value.value for value in param.enum])
+    elif param.python_type == "date":
+        annotation = "DateParam"
+    elif param.python_type == "datetime":
+        annotation = "DateTimeParam"
+    elif param.multi:
+        annotation = "Codes"
+    else:
+        annotation = param.python_type
+    return _optional(annotation, param)
