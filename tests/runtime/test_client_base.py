@@ -1,0 +1,341 @@
+"""BaseClient / AsyncBaseClient: token handling, options, pooling, the limiter hook."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from tushare_typed.client_base import AsyncBaseClient, BaseClient
+from tushare_typed.envelope import Page
+from tushare_typed.errors import MissingTokenError, ParameterError, ServiceError
+from tushare_typed.token import Secret, TokenStore
+from tushare_typed.transport import (
+    DEFAULT_BASE_URL,
+    AsyncTransport,
+    Limiter,
+    RequestOptions,
+    SyncTransport,
+)
+
+from .fakes import AsyncSleeper, FakeLimiter, Sleeper, reply_bytes, synthetic_token
+
+URL = "http://tushare.test/"
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_token(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch.delenv("TUSHARE_TOKEN", raising=False)
+    monkeypatch.delenv("TUSHARE_TYPED_KEY", raising=False)
+    monkeypatch.delenv("TUSHARE_API_URL", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def token() -> str:
+    return synthetic_token()
+
+
+@pytest.fixture
+def mock() -> Iterator[respx.MockRouter]:
+    with respx.mock(assert_all_called=False) as router:
+        yield router
+
+
+def ok(**kwargs: Any) -> httpx.Response:
+    return httpx.Response(200, content=reply_bytes(**kwargs))
+
+
+def _body(route: respx.Route, index: int = -1) -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(route.calls[index].request.content)
+    return parsed
+
+
+class DailyRows(list[tuple[str, float]]):
+    """What a typed decoder might return."""
+
+
+def decode_daily(body: bytes, api_name: str, request_id: str) -> DailyRows:
+    data = json.loads(body)["data"]
+    return DailyRows((row[0], float(row[1])) for row in data["items"])
+
+
+class Client(BaseClient):
+    """A generated client in miniature: one typed method over ``_call``."""
+
+    def daily(self, ts_code: str | None = None, fields: list[str] | None = None) -> DailyRows:
+        return self._call("daily", {"ts_code": ts_code}, fields, decode=decode_daily)
+
+
+class AsyncClient(AsyncBaseClient):
+    async def daily(self, ts_code: str | None = None) -> DailyRows:
+        return await self._call("daily", {"ts_code": ts_code}, None, decode=decode_daily)
+
+
+def _client(token: str | None, **kwargs: Any) -> Client:
+    transport = SyncTransport(URL, sleep=Sleeper(), random=lambda: 0.0)
+    return Client(token, transport=transport, **kwargs)
+
+
+# --- construction and the token ---------------------------------------------------------------
+
+
+def test_a_generated_method_calls_through_with_its_decoder(mock: respx.MockRouter, token: str) -> None:
+    route = mock.post(URL).mock(return_value=ok(items=[["000001.SZ", 10]]))
+    with _client(token) as client:
+        rows = client.daily("000001.SZ", ["ts_code", "close"])
+    assert rows == [("000001.SZ", 10.0)]
+    assert _body(route) == {
+        "api_name": "daily",
+        "token": token,
+        "params": {"ts_code": "000001.SZ"},
+        "fields": "ts_code,close",
+    }
+
+
+def test_query_is_the_untyped_escape_hatch(mock: respx.MockRouter, token: str) -> None:
+    route = mock.post(URL).mock(return_value=ok())
+    with _client(token) as client:
+        page = client.query("stock_basic", fields="ts_code,name", exchange="SSE", list_status=None)
+    assert isinstance(page, Page)
+    assert _body(route)["params"] == {"exchange": "SSE"}
+    assert _body(route)["fields"] == "ts_code,name"
+
+
+def test_the_token_comes_from_the_environment_lazily(
+    mock: respx.MockRouter, token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    route = mock.post(URL).mock(return_value=ok())
+    client = _client(None)
+    assert "<unresolved>" in repr(client)
+    monkeypatch.setenv("TUSHARE_TOKEN", token)
+    client.query("daily")
+    assert _body(route)["token"] == token
+    assert "<hidden>" in repr(client)
+
+
+def test_a_missing_token_fails_on_the_first_call_without_a_request(
+    mock: respx.MockRouter,
+) -> None:
+    route = mock.post(URL).mock(return_value=ok())
+    client = _client(None)  # building a client without a token is fine (e.g. to list tools)
+    with pytest.raises(MissingTokenError) as caught:
+        client.query("daily")
+    assert route.call_count == 0
+    assert "TUSHARE_TOKEN" in caught.value.remediation
+
+
+def test_the_token_can_come_from_a_given_store(mock: respx.MockRouter, token: str, tmp_path: Any) -> None:
+    route = mock.post(URL).mock(return_value=ok())
+    path = tmp_path / "token.enc"
+    TokenStore(path, passphrase="pw", scrypt_n=2**10).save(token)
+    client = _client(None, token_store=TokenStore(path, passphrase="pw"))
+    client.query("daily")
+    assert _body(route)["token"] == token
+
+
+def test_no_client_repr_shows_the_token(token: str) -> None:
+    client = Client(Secret(token), base_url=URL)
+    for text in (repr(client), str(client), repr(vars(client)), repr(client.with_options())):
+        assert token not in text
+    assert repr(client) == f"Client(base_url='{URL}', token=<hidden>)"
+    client.close()
+
+
+def test_defaults_reach_the_transport(monkeypatch: pytest.MonkeyPatch) -> None:
+    with Client("t") as client:
+        assert client.base_url == DEFAULT_BASE_URL
+    monkeypatch.setenv("TUSHARE_API_URL", "https://proxy.test/")
+    with Client("t") as client:
+        assert client.base_url == "https://proxy.test/"
+    with Client("t", base_url="http://x.test/") as client:
+        assert client.base_url == "http://x.test/"
+
+
+def test_invalid_options_are_rejected_up_front() -> None:
+    with pytest.raises(ParameterError):
+        Client("t", max_retries=-1)
+    with pytest.raises(ParameterError):
+        Client("t", timeout=0)
+
+
+# --- options ----------------------------------------------------------------------------------
+
+
+def test_max_retries_from_the_constructor(mock: respx.MockRouter, token: str) -> None:
+    route = mock.post(URL).mock(return_value=httpx.Response(500))
+    with pytest.raises(ServiceError):
+        _client(token, max_retries=0).query("daily")
+    assert route.call_count == 1
+
+
+def test_with_options_copies_and_shares_the_pool(mock: respx.MockRouter, token: str) -> None:
+    route = mock.post(URL).mock(return_value=httpx.Response(500))
+    client = _client(token, max_retries=2)
+    quick = client.with_options(max_retries=0, timeout=1.5)
+    assert isinstance(quick, Client)
+    assert quick._transport is client._transport
+    with pytest.raises(ServiceError):
+        quick.query("daily")
+    assert route.call_count == 1
+    assert route.calls[0].request.extensions["timeout"]["read"] == 1.5
+    with pytest.raises(ServiceError):
+        client.query("daily")
+    assert route.call_count == 4  # the original kept max_retries=2
+
+
+def test_closing_a_copy_leaves_the_shared_pool_open(token: str) -> None:
+    client = Client(token, base_url=URL)
+    with client.with_options(timeout=5.0):
+        pass
+    assert not client._transport.http.is_closed
+    client.close()
+    assert client._transport.http.is_closed
+
+
+def test_with_options_base_url_shares_the_connection_pool(mock: respx.MockRouter, token: str) -> None:
+    route = mock.post("http://mirror.test/").mock(return_value=ok())
+    client = Client(token, base_url=URL)
+    mirror = client.with_options(base_url="http://mirror.test/")
+    mirror.query("daily")
+    assert route.call_count == 1
+    assert mirror.base_url == "http://mirror.test/"
+    assert client.base_url == URL
+    assert mirror._transport.http is client._transport.http
+    client.close()
+
+
+def test_per_call_options_win_over_the_client(mock: respx.MockRouter, token: str) -> None:
+    route = mock.post(URL).mock(return_value=httpx.Response(500))
+    client = _client(token, max_retries=3)
+    with pytest.raises(ServiceError):
+        client._call("daily", {}, options=RequestOptions(max_retries=1))
+    assert route.call_count == 2
+
+
+def test_the_client_closes_a_pool_it_created_but_not_a_borrowed_one() -> None:
+    with Client("t", base_url=URL) as client:
+        pass
+    assert client._transport.http.is_closed
+    borrowed = httpx.Client()
+    with Client("t", base_url=URL, http_client=borrowed):
+        pass
+    assert not borrowed.is_closed
+    borrowed.close()
+
+
+def test_an_injected_transport_is_not_closed_by_the_client() -> None:
+    transport = SyncTransport(URL)
+    Client("t", transport=transport).close()
+    assert not transport.http.is_closed
+    transport.close()
+
+
+# --- the limiter hook -------------------------------------------------------------------------
+
+
+def test_no_rate_limit_means_no_limiter() -> None:
+    client = Client("t", base_url=URL)
+    assert client._transport.limiter is None
+    client.close()
+
+
+def test_an_explicit_limiter_is_used(mock: respx.MockRouter, token: str) -> None:
+    mock.post(URL).mock(return_value=ok())
+    limiter = FakeLimiter()
+    with Client(token, base_url=URL, limiter=limiter) as client:
+        client.query("daily")
+    assert limiter.acquired == ["daily"]
+
+
+def test_a_limiter_object_passed_as_rate_limit_is_used() -> None:
+    limiter = FakeLimiter()
+    client = Client("t", base_url=URL, rate_limit=limiter)
+    assert client._transport.limiter is limiter
+    assert client.rate_limit is limiter
+    client.close()
+
+
+def test_the_base_client_refuses_a_rate_limit_it_cannot_build() -> None:
+    with pytest.raises(ParameterError, match="rate_limit"):
+        Client("t", base_url=URL, rate_limit=(200, 60))
+
+
+def test_a_subclass_builds_its_limiter_from_the_opaque_value() -> None:
+    built: list[object] = []
+
+    class Limited(BaseClient):
+        def _make_limiter(self, rate_limit: object | None) -> Limiter | None:
+            built.append(rate_limit)
+            return FakeLimiter()
+
+    client = Limited("t", base_url=URL, rate_limit=(200, 60))
+    assert built == [(200, 60)]
+    assert isinstance(client._transport.limiter, FakeLimiter)
+    client.close()
+
+
+# --- async ------------------------------------------------------------------------------------
+
+
+def _async_client(token: str | None, **kwargs: Any) -> AsyncClient:
+    transport = AsyncTransport(URL, sleep=AsyncSleeper(), random=lambda: 0.0)
+    return AsyncClient(token, transport=transport, **kwargs)
+
+
+async def test_async_generated_method_and_query(mock: respx.MockRouter, token: str) -> None:
+    route = mock.post(URL).mock(return_value=ok(items=[["000001.SZ", 3]]))
+    async with _async_client(token) as client:
+        assert await client.daily("000001.SZ") == [("000001.SZ", 3.0)]
+        page = await client.query("daily", ["close"], trade_date="20240102")
+    assert page.items == [["000001.SZ", 3]]
+    assert _body(route)["params"] == {"trade_date": "20240102"}
+    assert _body(route)["token"] == token
+
+
+async def test_async_lazy_token_from_the_environment(
+    mock: respx.MockRouter, token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    route = mock.post(URL).mock(return_value=ok())
+    client = _async_client(None)
+    monkeypatch.setenv("TUSHARE_TOKEN", token)
+    await client.query("daily")
+    assert _body(route)["token"] == token
+
+
+async def test_async_missing_token(mock: respx.MockRouter) -> None:
+    route = mock.post(URL).mock(return_value=ok())
+    with pytest.raises(MissingTokenError):
+        await _async_client(None).query("daily")
+    assert route.call_count == 0
+
+
+async def test_async_with_options_and_close(mock: respx.MockRouter, token: str) -> None:
+    route = mock.post(URL).mock(return_value=httpx.Response(500))
+    client = AsyncClient(token, base_url=URL, max_retries=0)
+    copy = client.with_options(timeout=2.0)
+    with pytest.raises(ServiceError):
+        await copy.query("daily")
+    assert route.calls[0].request.extensions["timeout"]["read"] == 2.0
+    await copy.aclose()
+    assert not client._transport.http.is_closed
+    mirror = client.with_options(base_url="http://mirror.test/")
+    assert mirror._transport.http is client._transport.http
+    await client.aclose()
+    assert client._transport.http.is_closed
+    assert token not in repr(client)
+
+
+async def test_async_limiter_and_borrowed_pool(mock: respx.MockRouter, token: str) -> None:
+    mock.post(URL).mock(return_value=ok())
+    limiter = FakeLimiter()
+    borrowed = httpx.AsyncClient()
+    async with AsyncClient(token, base_url=URL, limiter=limiter, http_client=borrowed) as client:
+        await client.query("daily")
+    assert limiter.acquired == ["daily"]
+    assert not borrowed.is_closed
+    await borrowed.aclose()
