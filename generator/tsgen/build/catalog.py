@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tsgen.jsonfile import dumps
-from tsgen.build.naming import row_attr
 from tsgen.build.metadata import Metadata
+from tsgen.build.naming import row_attr
+from tsgen.jsonfile import dumps
 from tsgen.model import Interface, RateLimitRule
 
 CATALOG_VERSION = 1

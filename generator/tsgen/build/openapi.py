@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tsgen.jsonfile import dumps
 from tsgen.build.metadata import Metadata
 from tsgen.build.naming import pascal
 from tsgen.build.schemas import column_schema, params_schema
+from tsgen.jsonfile import dumps
 from tsgen.model import Interface
 
 

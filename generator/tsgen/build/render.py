@@ -12,6 +12,7 @@ import jinja2
 
 from tsgen.build import naming, typetext
 from tsgen.build.catalog import catalog_json
+from tsgen.build.mcp import manifest_json, server_json, tools_json
 from tsgen.build.metadata import Metadata
 from tsgen.build.openapi import openapi_json
 
@@ -97,9 +98,12 @@ def _format(files: dict[str, str]) -> dict[str, str]:
 def render_tree(metadata: Metadata) -> dict[str, bytes]:
     """Relative path under generated_client/ → exact file bytes."""
     files = _format(_rendered_sources(metadata))
-    for runtime in sorted(RUNTIME.glob("*.py")):
-        files[f"{PACKAGE}/{runtime.name}"] = runtime.read_text(encoding="utf-8")
+    for runtime in sorted(RUNTIME.rglob("*.py")):
+        files[f"{PACKAGE}/{runtime.relative_to(RUNTIME).as_posix()}"] = runtime.read_text(encoding="utf-8")
     files[f"{PACKAGE}/py.typed"] = ""
     files[f"{PACKAGE}/catalog.json"] = catalog_json(metadata)
+    files[f"{PACKAGE}/mcp/tools.json"] = tools_json(metadata)
     files["openapi.json"] = openapi_json(metadata, VERSION)
+    files["manifest.json"] = manifest_json(metadata, VERSION)
+    files["server.json"] = server_json(VERSION)
     return {relative: content.encode("utf-8") for relative, content in sorted(files.items())}
