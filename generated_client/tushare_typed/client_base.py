@@ -1,0 +1,1 @@
+../../templates/runtime/client_base.py

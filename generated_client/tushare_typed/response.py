@@ -1,0 +1,135 @@
+"""The response every generated `<Pascal>Response` specializes: typed rows plus what the call knows about them.
+
+Built with `model_construct` from rows the decoder already validated, so no row is validated twice. The
+DataFrame conversions import pandas / polars / pyarrow only when called (they are optional extras).
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
+
+__all__ = ["Response"]
+
+RowT = TypeVar("RowT", bound=NamedTuple)
+
+
+def _base_type(annotation: Any) -> type[Any] | None:
+    """`float | None` → float; anything else without a single concrete type → None."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        concrete = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return concrete[0] if len(concrete) == 1 and isinstance(concrete[0], type) else None
+    return annotation if isinstance(annotation, type) else None
+
+
+def _missing_extra(extra: str, error: ImportError) -> ImportError:
+    return ImportError(f"this needs the optional {extra!r} package: pip install 'tushare-typed[{extra}]' ({error})")
+
+
+class Response(BaseModel, Generic[RowT]):
+    """Rows of one call. `completed` is False when paging stopped early (bounds); `next_offset` then says where
+    to resume. `fields` lists the columns the server returned; columns our metadata does not know yet are kept in
+    `extra_columns`, aligned with `rows`."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    #: The interface's wire column names, in row order (set by each generated subclass).
+    wire_names: ClassVar[tuple[str, ...]] = ()
+
+    rows: list[RowT]
+    fields: list[str]
+    completed: bool = True
+    next_offset: int | None = None
+    request_id: str | None = None
+    pages: int = 1
+    extra_columns: dict[str, list[Any]] = Field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[RowT]:  # type: ignore[override]
+        # Iterating a response yields its rows, as users of a result set expect (not pydantic's field pairs).
+        return iter(self.rows)
+
+    def __getitem__(self, index: int) -> RowT:
+        return self.rows[index]
+
+    @classmethod
+    def row_type(cls) -> type[Any]:
+        (row,) = get_args(cls.model_fields["rows"].annotation)
+        return row  # type: ignore[no-any-return]
+
+    def _returned(self) -> list[tuple[str, int]]:
+        """(wire name, position in the row) of each known column the server returned, in row order."""
+        returned = set(self.fields)
+        return [(name, pos) for pos, name in enumerate(self.wire_names) if name in returned]
+
+    def _column_types(self) -> dict[str, type[Any] | None]:
+        hints = list(self.row_type().__annotations__.values())
+        return {name: _base_type(hints[pos]) for name, pos in self._returned()}
+
+    def _known_columns(self) -> dict[str, list[Any]]:
+        rows = self.rows
+        return {name: [row[pos] for row in rows] for name, pos in self._returned()}
+
+    def columns(self) -> dict[str, list[Any]]:
+        """Column name → values: the returned known columns in row order, then the extra ones."""
+        return {**self._known_columns(), **self.extra_columns}
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """One dict per row, keyed by wire column name (extra columns included)."""
+        columns = self.columns()
+        names = list(columns)
+        return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """A DataFrame with stable dtypes: float64, nullable Int64 and boolean, object for strings."""
+        try:
+            import pandas as pd
+        except ImportError as error:
+            raise _missing_extra("pandas", error) from None
+        returned = self._returned()
+        whole = len(returned) == len(self.wire_names)
+        records = self.rows if whole else [[row[pos] for _, pos in returned] for row in self.rows]
+        frame = pd.DataFrame.from_records(records, columns=[name for name, _ in returned])
+        dtypes = {name: _PANDAS_DTYPES[kind] for name, kind in self._column_types().items() if kind in _PANDAS_DTYPES}
+        frame = frame.astype(dtypes)
+        for name, values in self.extra_columns.items():
+            frame[name] = values
+        return frame
+
+    def to_polars(self) -> polars.DataFrame:
+        try:
+            import polars as pl
+        except ImportError as error:
+            raise _missing_extra("polars", error) from None
+        kinds: dict[type[Any] | None, Any] = {float: pl.Float64, int: pl.Int64, bool: pl.Boolean, str: pl.String}
+        schema = {name: kinds.get(kind) for name, kind in self._column_types().items()}
+        frame = pl.DataFrame(self._known_columns(), schema=schema)
+        if self.extra_columns:
+            frame = frame.with_columns(*(pl.Series(name, values) for name, values in self.extra_columns.items()))
+        return frame
+
+    def to_arrow(self) -> pyarrow.Table:
+        try:
+            import pyarrow as pa
+        except ImportError as error:
+            raise _missing_extra("pyarrow", error) from None
+        kinds: dict[type[Any] | None, Any] = {float: pa.float64(), int: pa.int64(), bool: pa.bool_(), str: pa.string()}
+        types_ = self._column_types()
+        arrays = {
+            name: pa.array(values, type=kinds.get(types_[name])) for name, values in self._known_columns().items()
+        }
+        arrays.update({name: pa.array(values) for name, values in self.extra_columns.items()})
+        return pa.table(arrays)
+
+
+_PANDAS_DTYPES: dict[type[Any] | None, str] = {float: "float64", int: "Int64", bool: "boolean"}

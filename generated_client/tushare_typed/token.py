@@ -1,0 +1,1 @@
+../../templates/runtime/token.py
