@@ -28,8 +28,21 @@ def daily_reply(rows: int) -> bytes:
     items = []
     for day in range(rows):
         close = round(rng.uniform(5, 50), 2)
-        items.append(["000001.SZ", str(20240101 - day), close, close + 0.3, close - 0.3, close, close - 0.1,
-                      0.1, 0.5, round(rng.uniform(1e4, 1e6), 2), round(rng.uniform(1e4, 1e6), 3)])
+        items.append(
+            [
+                "000001.SZ",
+                str(20240101 - day),
+                close,
+                close + 0.3,
+                close - 0.3,
+                close,
+                close - 0.1,
+                0.1,
+                0.5,
+                round(rng.uniform(1e4, 1e6), 2),
+                round(rng.uniform(1e4, 1e6), 3),
+            ]
+        )
     data = {"fields": fields, "items": items, "has_more": False, "count": rows}
     return json.dumps({"request_id": "bench", "code": 0, "msg": "", "data": data}).encode()
 
@@ -62,7 +75,8 @@ def main() -> None:
     runs = parser.parse_args().runs
     raw = daily_reply(ROWS)
     response = typed_decode(raw)
-    assert len(response) == ROWS
+    if len(response) != ROWS:
+        raise SystemExit(f"decoded {len(response)} rows, expected {ROWS}")
     sdk = best(lambda: sdk_decode(raw), runs)
     ours = best(lambda: typed_decode(raw), runs)
     frame = best(response.to_pandas, runs)

@@ -33,8 +33,9 @@ def main() -> None:
     # pip compiles byte code when it installs a wheel; an editable or freshly generated tree has none, and
     # PYTHONDONTWRITEBYTECODE (set on some machines) keeps it that way. Compile once, as an install would.
     spec = importlib.util.find_spec("tushare_typed")
-    assert spec is not None and spec.submodule_search_locations, "install generated_client first"
-    compileall.compile_dir(list(spec.submodule_search_locations)[0], quiet=1)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("tushare_typed is not installed: pip install -e generated_client")
+    compileall.compile_dir(next(iter(spec.submodule_search_locations)), quiet=1)
     _time(OURS), _time(SDK)  # warm the OS file cache and byte-code caches for both
     ours, sdk = [], []
     for _ in range(runs):

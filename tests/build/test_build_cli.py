@@ -50,3 +50,15 @@ def test_rendered_tree_has_the_distribution_files(fixture_tree: dict[str, bytes]
     for name in ("pyproject.toml", "openapi.json", "tushare_typed/py.typed", "tushare_typed/catalog.json"):
         assert name in fixture_tree
     assert b'name = "tushare-typed"' in fixture_tree["pyproject.toml"]
+
+
+def test_generated_package_lints_like_the_project(fixture_tree: dict[str, bytes]) -> None:
+    import tomllib
+
+    from tests.goldens import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["ruff"]
+    generated = tomllib.loads(fixture_tree["pyproject.toml"].decode())["tool"]["ruff"]
+    assert generated["line-length"] == project["line-length"]
+    assert generated["lint"]["select"] == project["lint"]["select"]
+    assert generated["lint"]["ignore"] == project["lint"]["ignore"]

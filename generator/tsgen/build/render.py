@@ -86,7 +86,7 @@ def _format(files: dict[str, str]) -> dict[str, str]:
             path = root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8", newline="\n")
-        for command in (["check", "--fix-only", "--select", "I,F401", "--quiet"], ["format", "--quiet"]):
+        for command in (["check", "--fix-only", "--select", "I,F401,RUF022", "--quiet"], ["format", "--quiet"]):
             done = subprocess.run(  # noqa: S603 - our own interpreter running the pinned ruff
                 [sys.executable, "-m", "ruff", *command, str(root)], capture_output=True, text=True, cwd=root
             )
