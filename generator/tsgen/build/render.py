@@ -15,6 +15,7 @@ from tsgen.build.catalog import catalog_json
 from tsgen.build.mcp import manifest_json, server_json, tools_json
 from tsgen.build.metadata import Metadata
 from tsgen.build.openapi import openapi_json
+from tsgen.build.probar import dispatch_table
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 RUNTIME = TEMPLATES / "runtime"
@@ -70,7 +71,12 @@ def _rendered_sources(metadata: Metadata) -> dict[str, str]:
     files = {
         "pyproject.toml": render("client/pyproject.toml.jinja", version=VERSION),
         f"{PACKAGE}/__init__.py": render("client/__init__.py.jinja", exports=exports, version=VERSION),
-        f"{PACKAGE}/_client.py": render("client/_client.py.jinja", interfaces=interfaces),
+        f"{PACKAGE}/_client.py": render(
+            "client/_client.py.jinja",
+            interfaces=interfaces,
+            sdk=metadata.sdk,
+            pro_bar_table=dispatch_table(metadata),
+        ),
         f"{PACKAGE}/models/__init__.py": render("client/models/__init__.py.jinja", interfaces=interfaces),
     }
     for interface in interfaces:

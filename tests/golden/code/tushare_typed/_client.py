@@ -18,8 +18,15 @@ if TYPE_CHECKING:
     from .models.income_vip import IncomeVipField, IncomeVipResponse
     from .models.shibor import ShiborField, ShiborResponse
     from .models.sz_daily_info import SzDailyInfoField, SzDailyInfoResponse
+    from .probar import Adjust, Asset, Factor, ProBarResponse
 
 __all__ = ["AsyncTushareClient", "TushareClient"]
+
+#: pro_bar's dispatch, read from the SDK source: (asset, D/W/M or min) → the interface serving those bars.
+_PRO_BAR_INTERFACES: dict[tuple[str, str], str] = {
+    ("E", "D"): "daily",
+    ("FT", "min"): "ft_mins",
+}
 
 
 class TushareClient(BaseClient):
@@ -301,6 +308,77 @@ class TushareClient(BaseClient):
             timeout=timeout,
         )
 
+    def pro_bar(
+        self,
+        *,
+        ts_code: str,
+        start_date: str | datetime.date | None = None,
+        end_date: str | datetime.date | None = None,
+        freq: str = "D",
+        asset: Asset = "E",
+        adj: Adjust | None = None,
+        adjfactor: bool = False,
+        factors: Sequence[Factor] = (),
+        ma: Sequence[int] = (),
+        exchange: str | None = None,
+        max_rows: int | None = None,
+    ) -> ProBarResponse:
+        """Bars of any asset through the SDK's composite `pro_bar`, typed.
+
+        Picks the interface by `asset` and `freq` (E/D→daily, FT/min→ft_mins),
+        adjusts stock prices with adj_factor (`adj="qfq"` forward, `"hfq"` backward; `adjfactor=True` keeps the
+        factor), merges daily_basic's turnover_rate (`"tor"`) / volume_ratio (`"vr"`) and adds `ma<N>` / `ma_v_<N>`
+        moving averages (in `extra_columns`). Each piece is fetched whole, paged and rate-limited like any call.
+
+        The SDK's own description (tushare.pro.data_pro.pro_bar):
+
+            BAR数据
+            Parameters:
+            ------------
+            ts_code:证券代码，支持股票,ETF/LOF,期货/期权,港股,数字货币
+            start_date:开始日期  YYYYMMDD
+            end_date:结束日期 YYYYMMDD
+            freq:支持1/5/15/30/60分钟,周/月/季/年
+            asset:证券类型 E:股票和交易所基金，I:沪深指数,C:数字货币,FT:期货 FD:基金/O期权/H港股/CB可转债
+            exchange:市场代码，用户数字货币行情
+            adj:复权类型,None不复权,qfq:前复权,hfq:后复权
+            ma:均线,支持自定义均线频度，如：ma5/ma10/ma20/ma60/maN
+            offset:开始行数（分页功能，从第几行开始取数据）
+            limit: 本次提取数据行数
+            factors因子数据，目前支持以下两种：
+                vr:量比,默认不返回，返回需指定：factor=['vr']
+                tor:换手率，默认不返回，返回需指定：factor=['tor']
+                            以上两种都需要：factor=['vr', 'tor']
+            retry_count:网络重试次数
+
+            Return
+            ----------
+            DataFrame
+            code:代码
+            open：开盘close/high/low/vol成交量/amount成交额/maN均价/vr量比/tor换手率
+
+                 期货(asset='FT')
+            code/open/close/high/low/avg_price：均价  position：持仓量  vol：成交总量
+        """
+        from .probar import plan_pro_bar
+
+        plan = plan_pro_bar(
+            _PRO_BAR_INTERFACES,
+            ts_code=ts_code,
+            start_date=start_date,
+            end_date=end_date,
+            freq=freq,
+            asset=asset,
+            adj=adj,
+            adjfactor=adjfactor,
+            factors=factors,
+            ma=ma,
+            exchange=exchange,
+            max_rows=max_rows,
+        )
+        responses = [getattr(self, api_name)(**params) for api_name, params in plan.requests]
+        return plan.compose(responses)
+
 
 class AsyncTushareClient(AsyncBaseClient):
     """Asynchronous client for every tushare interface; see the base class for the options."""
@@ -580,3 +658,74 @@ class AsyncTushareClient(AsyncBaseClient):
             max_pages=max_pages,
             timeout=timeout,
         )
+
+    async def pro_bar(
+        self,
+        *,
+        ts_code: str,
+        start_date: str | datetime.date | None = None,
+        end_date: str | datetime.date | None = None,
+        freq: str = "D",
+        asset: Asset = "E",
+        adj: Adjust | None = None,
+        adjfactor: bool = False,
+        factors: Sequence[Factor] = (),
+        ma: Sequence[int] = (),
+        exchange: str | None = None,
+        max_rows: int | None = None,
+    ) -> ProBarResponse:
+        """Bars of any asset through the SDK's composite `pro_bar`, typed.
+
+        Picks the interface by `asset` and `freq` (E/D→daily, FT/min→ft_mins),
+        adjusts stock prices with adj_factor (`adj="qfq"` forward, `"hfq"` backward; `adjfactor=True` keeps the
+        factor), merges daily_basic's turnover_rate (`"tor"`) / volume_ratio (`"vr"`) and adds `ma<N>` / `ma_v_<N>`
+        moving averages (in `extra_columns`). Each piece is fetched whole, paged and rate-limited like any call.
+
+        The SDK's own description (tushare.pro.data_pro.pro_bar):
+
+            BAR数据
+            Parameters:
+            ------------
+            ts_code:证券代码，支持股票,ETF/LOF,期货/期权,港股,数字货币
+            start_date:开始日期  YYYYMMDD
+            end_date:结束日期 YYYYMMDD
+            freq:支持1/5/15/30/60分钟,周/月/季/年
+            asset:证券类型 E:股票和交易所基金，I:沪深指数,C:数字货币,FT:期货 FD:基金/O期权/H港股/CB可转债
+            exchange:市场代码，用户数字货币行情
+            adj:复权类型,None不复权,qfq:前复权,hfq:后复权
+            ma:均线,支持自定义均线频度，如：ma5/ma10/ma20/ma60/maN
+            offset:开始行数（分页功能，从第几行开始取数据）
+            limit: 本次提取数据行数
+            factors因子数据，目前支持以下两种：
+                vr:量比,默认不返回，返回需指定：factor=['vr']
+                tor:换手率，默认不返回，返回需指定：factor=['tor']
+                            以上两种都需要：factor=['vr', 'tor']
+            retry_count:网络重试次数
+
+            Return
+            ----------
+            DataFrame
+            code:代码
+            open：开盘close/high/low/vol成交量/amount成交额/maN均价/vr量比/tor换手率
+
+                 期货(asset='FT')
+            code/open/close/high/low/avg_price：均价  position：持仓量  vol：成交总量
+        """
+        from .probar import plan_pro_bar
+
+        plan = plan_pro_bar(
+            _PRO_BAR_INTERFACES,
+            ts_code=ts_code,
+            start_date=start_date,
+            end_date=end_date,
+            freq=freq,
+            asset=asset,
+            adj=adj,
+            adjfactor=adjfactor,
+            factors=factors,
+            ma=ma,
+            exchange=exchange,
+            max_rows=max_rows,
+        )
+        responses = [await getattr(self, api_name)(**params) for api_name, params in plan.requests]
+        return plan.compose(responses)
