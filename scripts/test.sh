@@ -9,5 +9,6 @@ py=.venv/bin/python
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy generator tests scripts
+(cd generated_client && ../.venv/bin/mypy --strict --config-file pyproject.toml tushare_typed)
 .venv/bin/tsgen build --check
 "$py" -m pytest -q "$@"

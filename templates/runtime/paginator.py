@@ -8,9 +8,9 @@ Rules, all of which exist so that nothing is ever silently shortened:
 
 - paging stops when a page says ``has_more == False``, or when ``has_more`` is unknown and the page is short;
   a short page with ``has_more == True`` (the server capped below our limit) does not stop it;
-- some interfaces return overlapping pages: a row of a page that also appears in the previous page is dropped.
-  Identical rows inside one page are kept (they are data), and only the previous page is remembered, so memory
-  stays bounded while streaming;
+- some interfaces return overlapping pages: a row that also appears among the ``limit`` rows fetched just before
+  its page (the previous page, when pages are full) is dropped. Identical rows inside one page are kept (they are
+  data), and only those ``limit`` rows are remembered, so memory stays bounded while streaming;
 - ``max_pages`` / ``max_rows`` bound the work; the result then says ``completed=False`` and the ``next_offset``
   to continue from;
 - a failure after the first page re-raises the :class:`~.errors.TushareError` with ``.partial`` (a
@@ -20,6 +20,7 @@ Rules, all of which exist so that nothing is ever silently shortened:
 
 from __future__ import annotations
 
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -99,8 +100,8 @@ class PageResult:
     duplicates_dropped: int = 0
     stop_reason: StopReason = "exhausted"
     request_ids: tuple[str, ...] = ()
-    #: Keys of the rows of the last page before ``next_offset``: lets ``resume=`` drop the overlap at the seam.
-    tail_keys: frozenset[Hashable] = field(default=frozenset(), repr=False, compare=False)
+    #: Keys of the last rows fetched before ``next_offset``, oldest first: lets ``resume=`` drop the seam's overlap.
+    tail_keys: tuple[Hashable, ...] = field(default=(), repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -167,7 +168,7 @@ def iter_pages(
     resume: PageResult | None = None,
     api_name: str | None = None,
 ) -> Iterator[PageChunk]:
-    """Yield page by page, holding only the previous page's row keys.
+    """Yield page by page, holding only the keys of the last ``limit`` rows.
 
     On failure the error's ``.partial`` holds no rows (they were yielded already) but carries ``next_offset`` and
     the seam's row keys, so ``resume=err.partial`` continues without repeats. Bad arguments raise at once.
@@ -256,7 +257,9 @@ class _Pager:
         self.pages = 0
         self.rows = 0
         self.fields: tuple[str, ...] = resume.fields if resume is not None else ()
-        self.previous_keys: frozenset[Hashable] = resume.tail_keys if resume is not None and dedupe else frozenset()
+        # The keys of the last `limit` rows fetched, and how often each occurs among them.
+        self.recent: deque[Hashable] = deque(resume.tail_keys if resume is not None and dedupe else (), maxlen=limit)
+        self.recent_counts = Counter(self.recent)
         self.done = False
         self.stop_reason: StopReason = "exhausted"
 
@@ -278,7 +281,8 @@ class _Pager:
     def feed(self, page: Page, offset: int, limit: int) -> PageChunk:
         raw = page.items
         self._check_page(page, offset)
-        kept, kept_positions = self._drop_repeats(raw)
+        keys = [_row_key(row) for row in raw] if self.dedupe else []
+        kept, kept_positions = self._drop_repeats(raw, keys)
         cut = len(raw)
         truncated = self.max_rows is not None and self.rows + len(kept) > self.max_rows
         if truncated:
@@ -295,8 +299,7 @@ class _Pager:
         self.offset = offset + cut
         self.pages += 1
         self.rows += len(kept)
-        if self.dedupe:
-            self.previous_keys = frozenset(_row_key(row) for row in raw[:cut])
+        self._remember(keys[:cut])
         if not self.done:
             # Say so now, so the chunk's `last` is true whenever no further page will be fetched.
             if self.max_pages is not None and self.pages >= self.max_pages:
@@ -334,7 +337,7 @@ class _Pager:
             start_offset=self.start_offset,
             pages=self.pages,
             stop_reason="error",
-            tail_keys=self.previous_keys,
+            tail_keys=tuple(self.recent),
         )
 
     def _check_page(self, page: Page, offset: int) -> None:
@@ -352,13 +355,31 @@ class _Pager:
                 api_name=self.api_name,
             )
 
-    def _drop_repeats(self, raw: Sequence[Sequence[Any]]) -> tuple[list[Sequence[Any]], list[int]]:
-        """The rows not seen on the previous page, and their positions in the page."""
-        if not self.dedupe or not self.previous_keys:
+    def _drop_repeats(
+        self, raw: Sequence[Sequence[Any]], keys: Sequence[Hashable]
+    ) -> tuple[list[Sequence[Any]], list[int]]:
+        """The rows not among the recent rows, and their positions in the page."""
+        if not self.dedupe or not self.recent_counts:
             return list(raw), list(range(len(raw)))
-        seen = self.previous_keys
-        positions = [i for i, row in enumerate(raw) if _row_key(row) not in seen]
+        seen = self.recent_counts
+        positions = [i for i, key in enumerate(keys) if key not in seen]
         return [raw[i] for i in positions], positions
+
+    def _remember(self, keys: Sequence[Hashable]) -> None:
+        maxlen = self.recent.maxlen or 0
+        if len(keys) >= maxlen:
+            # A full page replaces the whole memory: rebuild it rather than evict key by key.
+            self.recent = deque(keys[len(keys) - maxlen :], maxlen=maxlen)
+            self.recent_counts = Counter(self.recent)
+            return
+        for key in keys:
+            if len(self.recent) == maxlen:
+                oldest = self.recent.popleft()
+                self.recent_counts[oldest] -= 1
+                if not self.recent_counts[oldest]:
+                    del self.recent_counts[oldest]
+            self.recent.append(key)
+            self.recent_counts[key] += 1
 
 
 class _Collector:
@@ -387,11 +408,11 @@ class _Collector:
 
     def result(self, pager: _Pager) -> PageResult:
         completed = pager.stop_reason == "exhausted"
-        tail = frozenset() if completed else pager.previous_keys
+        tail = () if completed else tuple(pager.recent)
         return self._result(completed, None if completed else pager.offset, pager.stop_reason, tail)
 
     def _result(
-        self, completed: bool, next_offset: int | None, reason: StopReason, tail: frozenset[Hashable]
+        self, completed: bool, next_offset: int | None, reason: StopReason, tail: tuple[Hashable, ...]
     ) -> PageResult:
         return PageResult(
             fields=self.fields,

@@ -44,6 +44,7 @@ __all__ = [
     "POINTS_TIERS",
     "Limiter",
     "MemoryBackend",
+    "Plan",
     "RateLimit",
     "RateLimiter",
     "SQLiteBackend",

@@ -47,7 +47,9 @@ __all__ = [
 DEFAULT_TOKEN: Final = "tushare-emulator-token"  # noqa: S105 (a test token, not a secret)
 
 FaultKind = Literal["http_500", "drop", "slow", "truncate"]
-Outcome = str  # "ok", "rate_limited", "denied", "bad_token", "bad_request", "unknown_api", "fault:<kind>"
+# "ok", "rate_limited", "denied", "bad_token", "bad_request", "unknown_api", or "fault:http_500" / "fault:drop" for
+# requests a fault kept from the API (slow and truncated replies keep their real outcome).
+Outcome = str
 
 BAD_TOKEN_MSG: Final = "您的token不对，请确认。"  # noqa: S105 (a message, not a secret)
 UNKNOWN_API_MSG: Final = "请指定正确的接口名"
@@ -59,6 +61,7 @@ _IGNORED_PARAMS: Final = frozenset({"ts_type_name"})
 _DEFAULT_ANCHOR: Final = "20241231"
 _ROWS_PER_DAY: Final = 10
 _MASK64: Final = (1 << 64) - 1
+_GOLDEN: Final = 0x9E3779B97F4A7C15  # 2**64 / golden ratio: spreads consecutive integers over 64 bits
 
 
 def rate_limit_message(calls: int, window: float) -> str:
@@ -105,7 +108,7 @@ class Faults:
         )
         if not any(chance for _, chance in chances):
             return None
-        draw = _unit_float(_mix(self.seed * 0x9E3779B97F4A7C15 + call_number))
+        draw = _unit_float(_mix(self.seed * _GOLDEN + call_number))
         for kind, chance in chances:
             if draw < chance:
                 return kind
@@ -123,6 +126,7 @@ class RequestRecord:
     params: Mapping[str, Any]
     fields: str
     outcome: Outcome
+    fault: FaultKind | None
     received_at: float
 
 
@@ -184,6 +188,7 @@ class TushareEmulator:
         self._port = port
         self._lock = threading.Lock()
         self._counts: Counter[tuple[str, str, Outcome]] = Counter()
+        self._fault_counts: Counter[FaultKind] = Counter()
         self._windows: dict[tuple[str, str], deque[float]] = {}
         self._records: list[RequestRecord] = []
         self._request_number = 0
@@ -263,6 +268,11 @@ class TushareEmulator:
                 and (outcome is None or out == outcome)
             )
 
+    def faults_injected(self, kind: FaultKind | None = None) -> int:
+        """Faults applied so far (of one kind, or all)."""
+        with self._lock:
+            return self._fault_counts[kind] if kind is not None else sum(self._fault_counts.values())
+
     def rejections(self, api_name: str | None = None, token: str | None = None) -> int:
         """Calls refused for exceeding a quota (40203 rate replies)."""
         return self.calls(api_name, token, "rate_limited")
@@ -271,6 +281,7 @@ class TushareEmulator:
         """Counts by outcome, by interface and by token (tokens shown only as their position in ``tokens``)."""
         with self._lock:
             counts = list(self._counts.items())
+            faults = dict(sorted(self._fault_counts.items()))
         by_outcome: Counter[str] = Counter()
         by_api: dict[str, Counter[str]] = {}
         for (api, _token, outcome), n in counts:
@@ -280,6 +291,7 @@ class TushareEmulator:
             "calls": sum(by_outcome.values()),
             "outcomes": dict(sorted(by_outcome.items())),
             "by_api": {api: dict(sorted(c.items())) for api, c in sorted(by_api.items())},
+            "faults": faults,
         }
 
     @property
@@ -292,6 +304,7 @@ class TushareEmulator:
         """Forget counts, records and quota windows (call numbering for faults restarts too)."""
         with self._lock:
             self._counts.clear()
+            self._fault_counts.clear()
             self._records.clear()
             self._windows.clear()
             self._request_number = 0
@@ -307,7 +320,7 @@ class TushareEmulator:
         params = dict(params or {})
         names = _select_fields(spec, fields)
         data = _Dataset(spec, self._data_params(params), self.seed)
-        return names, [data.row(i, names) for i in range(self._total_rows(api_name, params))]
+        return names, data.rows(0, self._total_rows(api_name, params), names)
 
     # --- request handling (no sockets: the HTTP handler calls this) ------------------------------------------
 
@@ -324,12 +337,12 @@ class TushareEmulator:
             fields = ",".join(str(f) for f in fields)
         fault = self._next_fault(api_name)
         if fault in ("http_500", "drop"):
-            self._count(api_name, token, params, str(fields), f"fault:{fault}", received_at)
+            # The request never reaches the API: no quota is spent and the outcome is the fault.
+            self._count(api_name, token, params, str(fields), f"fault:{fault}", fault, received_at)
             return _Reply(500, b'{"error": "internal server error"}', fault)
+        # A slow or truncated reply was still answered (and counted against the quota): keep its real outcome.
         outcome, payload = self._answer(api_name, token, params, str(fields), problem, received_at)
-        if fault is not None:
-            outcome = f"fault:{fault}"
-        self._count(api_name, token, params, str(fields), outcome, received_at)
+        self._count(api_name, token, params, str(fields), outcome, fault, received_at)
         delay = self.faults.slow_seconds if fault == "slow" and self.faults is not None else 0.0
         return _Reply(200, _encode(payload), fault, delay)
 
@@ -383,7 +396,7 @@ class TushareEmulator:
         start = max(0, offset - overlap * -(-offset // cap))
         stop = min(total, start + size)
         data = _Dataset(spec, self._data_params(params), self.seed)
-        items = [data.row(i, names) for i in range(start, stop)]
+        items = data.rows(start, stop, names)
         return {
             "request_id": "",
             "code": 0,
@@ -411,13 +424,22 @@ class TushareEmulator:
         return self.faults.pick(number)
 
     def _count(
-        self, api_name: str, token: str, params: Mapping[str, Any], fields: str, outcome: Outcome, at: float
+        self,
+        api_name: str,
+        token: str,
+        params: Mapping[str, Any],
+        fields: str,
+        outcome: Outcome,
+        fault: FaultKind | None,
+        at: float,
     ) -> None:
         with self._lock:
             self._request_number += 1
             self._counts[(api_name, token, outcome)] += 1
+            if fault is not None:
+                self._fault_counts[fault] += 1
             self._records.append(
-                RequestRecord(self._request_number, api_name, token, dict(params), fields, outcome, at)
+                RequestRecord(self._request_number, api_name, token, dict(params), fields, outcome, fault, at)
             )
 
     def _track(self, conn: socket.socket, open_: bool) -> None:
@@ -449,35 +471,44 @@ class _Dataset:
         self.first_date = next((name for name, kind in self.types.items() if kind == "date"), None)
         self._dates: dict[int, str] = {}
 
-    def row(self, i: int, names: Sequence[str]) -> list[Any]:
-        mixed = _mix(self.base ^ ((i * 0x9E3779B97F4A7C15) & _MASK64))
-        return [self._value(name, i, _mix(mixed ^ self.salts[name])) for name in names]
+    def rows(self, start: int, stop: int, names: Sequence[str]) -> list[list[Any]]:
+        """Rows ``start`` to ``stop`` (exclusive), with the columns ``names``."""
+        makers = [(self._maker(name), self.salts[name]) for name in names]
+        out = []
+        for i in range(start, stop):
+            mixed = _mix(self.base ^ ((i * _GOLDEN) & _MASK64))
+            # One full mix per row; each column then takes a cheap multiplicative hash of it.
+            out.append([make(i, (((mixed ^ salt) * _GOLDEN) & _MASK64) >> 11) for make, salt in makers])
+        return out
 
-    def _value(self, name: str, i: int, h: int) -> Any:
+    def _maker(self, name: str) -> Callable[[int, int], Any]:
+        """How column ``name`` of row ``i`` is made from ``i`` and a 53-bit hash ``h``."""
         kind = self.types[name]
         if kind == "date":
-            return self._date_value(name, i, h)
+            return self._date_maker(name)
         if kind == "datetime":
-            return _datetime_text(self.anchor, i)
+            return lambda i, h: _datetime_text(self.anchor, i)
         if kind == "int":
-            return h % 1_000_000
+            return lambda i, h: h % 1_000_000
         if kind == "float":
-            return round(1 + (h % 10_000_000) / 100, 2)
+            return lambda i, h: (h % 10_000_000 + 100) / 100  # two decimals, from 1.00 up
         if kind == "bool":
-            return bool(h & 1)
-        return self._str_value(name, i, h)
-
-    def _str_value(self, name: str, i: int, h: int) -> str:
+            return lambda i, h: bool(h & 1)
         if name in self.echo:
-            return str(self.echo[name])
+            value = str(self.echo[name])
+            return lambda i, h: value
         if name.endswith("_code") or name == "ts_code":
-            return self.fixed_code or _stock_code(self._code_index(i))
-        return f"{name}_{h % 10_000:04d}"
+            fixed = self.fixed_code
+            return lambda i, h: fixed or _stock_code(self._code_index(i))
+        return lambda i, h: f"{name}_{h % 10_000:04d}"
 
-    def _date_value(self, name: str, i: int, h: int) -> str:
-        if name == self.first_date and self.fixed_date is not None:
-            return self.fixed_date
-        days_back = self._day_index(i) + (0 if name == self.first_date else h % 90)
+    def _date_maker(self, name: str) -> Callable[[int, int], str]:
+        if name == self.first_date:
+            fixed = self.fixed_date
+            return lambda i, h: fixed or self._date(self._day_index(i))
+        return lambda i, h: self._date(self._day_index(i) + h % 90)
+
+    def _date(self, days_back: int) -> str:
         text = self._dates.get(days_back)
         if text is None:
             text = self._dates[days_back] = _date_text(self.anchor - days_back)
@@ -537,7 +568,7 @@ def _datetime_text(anchor: int, minutes_back: int) -> str:
 
 def _mix(value: int) -> int:
     """splitmix64's finaliser: a cheap, well-spread 64-bit hash of an integer."""
-    value = (value + 0x9E3779B97F4A7C15) & _MASK64
+    value = (value + _GOLDEN) & _MASK64
     value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
     value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & _MASK64
     return value ^ (value >> 31)

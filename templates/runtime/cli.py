@@ -1,0 +1,617 @@
+"""``tushare-typed``: browse the interfaces, call one, manage the token, serve MCP.
+
+    tushare-typed list [--category TEXT] [--search TEXT]
+    tushare-typed describe daily
+    tushare-typed exec daily -p ts_code=000001.SZ -p start_date=20240101 --fields ts_code,close --format csv
+    tushare-typed token set | show | rotate | delete
+    tushare-typed mcp serve [--transport stdio|streamable-http]
+
+Errors print their message and remediation on stderr and exit non-zero (1 for a failed call or token operation,
+2 for a wrong command line), never with a traceback; set ``TUSHARE_TYPED_DEBUG=1`` to see one for an unexpected
+failure. The module imports only click and the standard-library parts of the package: the client (httpx,
+pydantic), pyarrow and the MCP SDK are imported by the commands that use them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import shlex
+import sys
+from collections.abc import Callable, Hashable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import click
+
+from . import __version__
+from .catalog import InterfaceSpec, ParamSpec, RateLimitSpec, UnknownInterfaceError, load_catalog
+from .errors import TushareError
+from .tabular import to_csv, to_json, to_table
+
+if TYPE_CHECKING:
+    from .response import Response
+    from .token import TokenStore
+
+__all__ = ["CliError", "CliUsageError", "cli", "main", "mask_token"]
+
+FORMATS: Final = ("table", "csv", "json", "parquet")
+TRANSPORTS: Final = ("stdio", "streamable-http")
+#: Same as ``tushare_typed.mcp.service.DEFAULT_MAX_ROWS``; not imported from there, as that loads the MCP SDK.
+MCP_DEFAULT_MAX_ROWS: Final = 200
+DEBUG_ENV: Final = "TUSHARE_TYPED_DEBUG"
+# describe shows parameter and field descriptions whole, as far as a wide terminal allows.
+DESCRIBE_CELL_WIDTH: Final = 100
+# Modules whose absence means the `mcp` extra is not installed.
+_MCP_EXTRA_MODULES: Final = frozenset({"mcp", "mcp_types", "jsonschema", "uvicorn", "anyio", "starlette"})
+_TRUE_WORDS: Final = frozenset({"true", "1", "yes", "y"})
+_FALSE_WORDS: Final = frozenset({"false", "0", "no", "n"})
+
+
+class CliError(click.ClickException):
+    """A failure shown as ``error: <message>`` and ``hint: <remediation>`` on stderr; exit status 1."""
+
+    def __init__(self, message: str, remediation: str | None = None) -> None:
+        super().__init__(message)
+        self.remediation = remediation
+
+    @classmethod
+    def from_tushare(cls, error: TushareError, hint: str | None = None) -> CliError:
+        remediation = f"{error.remediation.rstrip('.')}. {hint}" if hint else error.remediation
+        return cls(f"[{error.code}] {error.message}", remediation)
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+        if self.remediation:
+            click.echo(f"hint: {self.remediation}", err=True)
+
+
+class CliUsageError(CliError):
+    """A wrong command line (unknown interface, parameter or field; malformed value); exit status 2."""
+
+    exit_code = 2
+
+
+class _Cli(click.Group):
+    """The root group: every error reaching it leaves as a message and an exit code, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TushareError as error:
+            raise CliError.from_tushare(error) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            raise CliError(
+                f"unexpected {type(error).__name__}: {error}",
+                f"this is a bug in tushare-typed; set {DEBUG_ENV}=1 to see the traceback, and report it",
+            ) from None
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tushare-typed")
+def cli() -> None:
+    """Typed access to every tushare interface: list, describe and call them, manage the token, serve MCP."""
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``tushare-typed`` script."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="tushare-typed")
+
+
+# --- list / describe ---------------------------------------------------------------------------------------------
+
+
+def _interface(api: str) -> InterfaceSpec:
+    try:
+        return load_catalog().get(api)
+    except UnknownInterfaceError as error:
+        raise CliUsageError(str(error), "find interfaces with `tushare-typed list --search TEXT`") from None
+
+
+def _matches(spec: InterfaceSpec, category: str | None, search: str | None) -> bool:
+    if category and not any(category.casefold() in part.casefold() for part in spec.category):
+        return False
+    if search:
+        haystack = " ".join((spec.api_name, spec.title, spec.description)).casefold()
+        return search.casefold() in haystack
+    return True
+
+
+@cli.command("list")
+@click.option("--category", "-c", metavar="TEXT", help="Only interfaces whose category contains TEXT (e.g. 行情).")
+@click.option("--search", "-s", metavar="TEXT", help="Only interfaces whose name, title or description has TEXT.")
+def list_command(category: str | None, search: str | None) -> None:
+    """List the interfaces: name, points required, category and title."""
+    specs = [spec for spec in load_catalog() if _matches(spec, category, search)]
+    if not specs:
+        raise CliError("no interface matches", "try a shorter --search or --category, or none")
+    rows = [(spec.api_name, spec.points, " / ".join(spec.category), spec.title) for spec in specs]
+    click.echo(to_table(["api_name", "points", "category", "title"], rows), nl=False)
+    click.echo(f"{len(specs)} interfaces", err=True)
+
+
+@cli.command()
+@click.argument("api")
+@click.option("--json", "as_json", is_flag=True, help="Print the catalog entry as JSON.")
+def describe(api: str, as_json: bool) -> None:
+    """Show an interface: parameters, fields, points, limits and an example call."""
+    spec = _interface(api)
+    if as_json:
+        import dataclasses
+        import json
+
+        click.echo(json.dumps(dataclasses.asdict(spec), ensure_ascii=False, indent=2))
+        return
+    click.echo(describe_text(spec), nl=False)
+
+
+def describe_text(spec: InterfaceSpec) -> str:
+    """The human-readable description `describe` prints."""
+    lines = [f"{spec.api_name} — {spec.title}".rstrip(" —")]
+    if spec.description:
+        lines.append(spec.description)
+    lines += ["", *_facts(spec), "", "Parameters:"]
+    param_rows = [_param_row(param) for param in spec.params]
+    lines.append(_indented_table(["name", "type", "required", "description"], param_rows) if param_rows else "  (none)")
+    lines += ["", "Fields (default: returned when --fields is not given):"]
+    field_rows = [(f.name, f.python_type, "yes" if f.default else "", f.description) for f in spec.fields]
+    lines += [_indented_table(["name", "type", "default", "description"], field_rows), "", "Example:"]
+    lines += [f"  {line}" for line in _examples(spec)]
+    return "\n".join(lines) + "\n"
+
+
+def _indented_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    table = to_table(columns, rows, max_cell_width=DESCRIBE_CELL_WIDTH)
+    return "\n".join(f"  {line}" for line in table.rstrip("\n").splitlines())
+
+
+def _facts(spec: InterfaceSpec) -> list[str]:
+    facts = [f"Category: {' / '.join(spec.category) or '-'}"]
+    facts.append(f"Points required: {spec.points if spec.points is not None else 'not documented'}")
+    rows = f"{spec.row_limit} per call" if spec.row_limit else "no documented cap"
+    facts.append(f"Rows: {rows}" + ("; pages automatically with limit/offset" if spec.paging else ""))
+    quotas = ", ".join(_quota_text(limit) for limit in spec.rate_limits)
+    facts.append(f"Quota: {quotas or 'the account tier default'}")
+    return facts
+
+
+def _quota_text(limit: RateLimitSpec) -> str:
+    periods = {60.0: "minute", 3600.0: "hour", 86400.0: "day"}
+    text = f"{limit.calls} calls per {periods.get(limit.period, f'{limit.period:g} s')}"
+    if limit.min_points is not None or limit.max_points is not None:
+        low = limit.min_points if limit.min_points is not None else 0
+        high = f"–{limit.max_points}" if limit.max_points is not None else "+"
+        text += f" ({low}{high} points)"
+    return text
+
+
+def _param_row(param: ParamSpec) -> tuple[str, str, str, str]:
+    kind = param.format or param.python_type
+    about = param.description + (f" [one of: {', '.join(param.enum)}]" if param.enum else "")
+    return (param.name, kind, "yes" if param.required else "", about)
+
+
+def _example_value(param: ParamSpec) -> str:
+    if param.enum:
+        return param.enum[0]
+    by_format = {"YYYYMMDD": "20240102", "YYYYMM": "202401", "YYYY-MM-DD HH:MM:SS": "2024-01-02 09:30:00"}
+    if param.format in by_format:
+        return by_format[param.format]
+    by_type = {"date": "20240102", "datetime": "2024-01-02 09:30:00", "int": "1", "float": "1.0", "bool": "true"}
+    if param.python_type in by_type:
+        return by_type[param.python_type]
+    return "000001.SZ" if param.name.endswith("code") else "VALUE"
+
+
+def _examples(spec: InterfaceSpec) -> list[str]:
+    """One shell and one Python call, with the required parameters (or the first one) and three columns."""
+    chosen = [p for p in spec.params if p.required] or list(spec.params[:1])
+    values = {p.name: _example_value(p) for p in chosen}
+    fields = list(spec.default_fields[:3] or spec.field_names[:3])
+    shell = ["tushare-typed", "exec", spec.api_name, *(f"-p {shlex.quote(f'{k}={v}')}" for k, v in values.items())]
+    python = [f"{name}={value!r}" for name, value in values.items()]
+    if fields:
+        shell.append(f"--fields {','.join(fields)}")
+        python.append(f"fields={fields!r}")
+    return [" ".join(shell), f"client.{spec.api_name}({', '.join(python)})"]
+
+
+# --- exec --------------------------------------------------------------------------------------------------------
+
+
+def _param_spec(spec: InterfaceSpec, name: str) -> ParamSpec:
+    try:
+        return spec.param(name)
+    except KeyError:
+        known = [p.name for p in spec.params]
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        guess = f"did you mean {close[0]!r}? " if close else ""
+        listing = ", ".join(known) or "none"
+        raise CliUsageError(f"{spec.api_name} has no parameter {name!r}", f"{guess}its parameters: {listing}") from None
+
+
+def convert_value(param: ParamSpec, raw: str) -> object:
+    """A --param value in the type the client expects; dates and codes stay strings (the client checks them)."""
+    kind = param.python_type
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise CliUsageError(
+            f"--param {param.name}={raw!r}: expected {'an integer' if kind == 'int' else 'a number'}"
+        ) from None
+    if kind == "bool":
+        word = raw.strip().lower()
+        if word not in _TRUE_WORDS | _FALSE_WORDS:
+            raise CliUsageError(f"--param {param.name}={raw!r}: expected true or false")
+        return word in _TRUE_WORDS
+    return raw
+
+
+def parse_params(spec: InterfaceSpec, pairs: Sequence[str]) -> dict[str, object]:
+    """``NAME=VALUE`` pairs → the interface's keyword arguments."""
+    params: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise CliUsageError(f"--param {pair!r} is not NAME=VALUE", "e.g. --param ts_code=000001.SZ")
+        param = _param_spec(spec, name)
+        if name in params:
+            raise CliUsageError(f"--param {name} is given twice", "give each parameter once")
+        params[name] = convert_value(param, raw)
+    missing = [p.name for p in spec.params if p.required and p.name not in params]
+    if missing:
+        needed = " ".join(f"--param {name}=..." for name in missing)
+        raise CliUsageError(
+            f"{spec.api_name} needs {', '.join(missing)}",
+            f"add {needed}; see `tushare-typed describe {spec.api_name}`",
+        )
+    return params
+
+
+def parse_fields(spec: InterfaceSpec, text: str | None) -> list[str] | None:
+    """``a,b,c`` → column names, each checked against the interface's fields."""
+    if text is None:
+        return None
+    fields = [name.strip() for name in text.split(",") if name.strip()]
+    for name in fields:
+        if name not in spec.field_names:
+            close = difflib.get_close_matches(name, spec.field_names, n=1, cutoff=0.6)
+            guess = f"did you mean {close[0]!r}? " if close else ""
+            raise CliUsageError(
+                f"{spec.api_name} has no field {name!r}",
+                f"{guess}see the fields with `tushare-typed describe {spec.api_name}`",
+            )
+    return fields or None
+
+
+def _row_key(row: Sequence[Any], extra: Sequence[Any]) -> Hashable:
+    key = (tuple(row), tuple(extra))
+    try:
+        hash(key)
+    except TypeError:
+        return repr(key)
+    return key
+
+
+class PageCollector:
+    """Pages fetched one call at a time, merged into one response.
+
+    A page's rows that repeat rows of the page before are dropped, as the client's paginator does within one
+    call: some interfaces return overlapping pages, and the CLI pages call by call to report progress.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[Any] = []
+        self.extra_columns: dict[str, list[Any]] = {}
+        self.pages = 0
+        self._previous: set[Hashable] = set()
+        self._last: Response[Any] | None = None
+
+    def add(self, page: Response[Any]) -> None:
+        extra_names = list(page.extra_columns)
+        keys: set[Hashable] = set()
+        for i, row in enumerate(page.rows):
+            extra = [page.extra_columns[name][i] for name in extra_names]
+            key = _row_key(row, extra)
+            keys.add(key)
+            if key in self._previous:
+                continue
+            self.rows.append(row)
+            for name, value in zip(extra_names, extra, strict=True):
+                self.extra_columns.setdefault(name, []).append(value)
+        self._previous = keys
+        self.pages += 1
+        self._last = page
+
+    def response(self) -> Response[Any]:
+        if self._last is None:
+            raise RuntimeError("no page was added")
+        last = self._last
+        return type(last).model_construct(
+            rows=self.rows,
+            fields=list(last.fields),
+            completed=last.completed,
+            next_offset=last.next_offset,
+            request_id=last.request_id,
+            pages=self.pages,
+            extra_columns=self.extra_columns,
+        )
+
+
+PageCall = Callable[..., "Response[Any]"]
+ProgressReport = Callable[[int, int, bool], None]
+
+
+def fetch_pages(call: PageCall, *, offset: int, max_rows: int | None, report: ProgressReport) -> Response[Any]:
+    """All rows from `offset` (at most `max_rows`), one page per call, reporting (pages, rows, done) per page.
+
+    A failure after the first page keeps its rows out of the result, so the error's ``next_offset`` is set to
+    where the failed page starts: the offset to continue from.
+    """
+    collector = PageCollector()
+    next_offset = offset
+    while True:
+        remaining = None if max_rows is None else max_rows - len(collector.rows)
+        try:
+            page = call(offset=next_offset, max_rows=remaining, max_pages=1)
+        except TushareError as error:
+            if collector.pages and error.next_offset is None:
+                error.next_offset = next_offset
+            raise
+        collector.add(page)
+        full = max_rows is not None and len(collector.rows) >= max_rows
+        following = None if page.completed or full else page.next_offset
+        report(collector.pages, len(collector.rows), following is None)
+        if following is None:
+            return collector.response()
+        next_offset = following
+
+
+def _progress(api: str, quiet: bool) -> ProgressReport:
+    def report(pages: int, rows: int, done: bool) -> None:
+        # A single-page fetch needs no progress; a multi-page one gets a line per page.
+        if quiet or (pages == 1 and done):
+            return
+        click.echo(f"{api}: page {pages}, {rows} rows{' (done)' if done else ''}", err=True)
+
+    return report
+
+
+def _parquet() -> Any:
+    """``pyarrow.parquet`` (an optional extra; imported by name as it ships no type information)."""
+    import importlib
+
+    try:
+        return importlib.import_module("pyarrow.parquet")
+    except ImportError:
+        raise CliError(
+            "parquet output needs the optional pyarrow package, which is not installed",
+            "pip install 'tushare-typed[pyarrow]', or use --format csv or json",
+        ) from None
+
+
+def _require_parquet(out: Path | None) -> None:
+    """Fail before spending any call on a parquet fetch that could not be written."""
+    if out is None:
+        raise CliUsageError("parquet output is binary: it needs --out FILE")
+    _parquet()
+
+
+def render(response: Response[Any], output_format: str) -> str:
+    """The response as table, CSV or JSON text."""
+    if output_format == "json":
+        return to_json(response.to_dicts())
+    columns = response.columns()
+    rows = list(zip(*columns.values(), strict=True))
+    return to_csv(list(columns), rows) if output_format == "csv" else to_table(list(columns), rows)
+
+
+def write_output(response: Response[Any], output_format: str, out: Path | None) -> None:
+    try:
+        if output_format == "parquet":
+            _parquet().write_table(response.to_arrow(), out)
+        elif out is not None:
+            out.write_text(render(response, output_format), encoding="utf-8")
+        else:
+            click.echo(render(response, output_format), nl=False)
+    except OSError as error:
+        raise CliError(f"cannot write {out}: {error.strerror or error}", "check the --out path") from None
+    if out is not None:
+        click.echo(f"wrote {len(response)} rows to {out}", err=True)
+
+
+def _make_client() -> Any:
+    from ._client import TushareClient
+
+    return TushareClient()
+
+
+@cli.command("exec")
+@click.argument("api")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="An interface parameter.")
+@click.option("--fields", "-f", metavar="A,B,...", help="Columns to return (default: the interface's default ones).")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@click.option("--max-rows", type=click.IntRange(min=1), help="Stop after N rows (default: all).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Row to start from.")
+@click.option("--quiet", "-q", is_flag=True, help="No per-page progress on stderr.")
+def exec_command(
+    api: str,
+    params: tuple[str, ...],
+    fields: str | None,
+    output_format: str,
+    out: Path | None,
+    max_rows: int | None,
+    offset: int,
+    quiet: bool,
+) -> None:
+    """Call interface API and print or save its rows."""
+    spec = _interface(api)
+    arguments = parse_params(spec, params)
+    columns = parse_fields(spec, fields)
+    if output_format == "parquet":
+        _require_parquet(out)
+    with _make_client() as client:
+        method = getattr(client, spec.api_name)
+
+        def call(**paging: Any) -> Response[Any]:
+            response: Response[Any] = method(**arguments, fields=columns, **paging)
+            return response
+
+        response = _fetch_or_explain(spec.api_name, call, offset, max_rows, _progress(spec.api_name, quiet))
+    write_output(response, output_format, out)
+    if not response.completed:
+        click.echo(f"more rows exist: continue with --offset {response.next_offset}", err=True)
+
+
+def _fetch_or_explain(
+    api: str, call: PageCall, offset: int, max_rows: int | None, report: ProgressReport
+) -> Response[Any]:
+    try:
+        return fetch_pages(call, offset=offset, max_rows=max_rows, report=report)
+    except TushareError as error:
+        hint = None
+        if str(error.category) == "PARAMETER":
+            hint = f"See the parameters with `tushare-typed describe {api}`."
+        elif error.next_offset is not None:
+            hint = f"Nothing was written; rerun, or fetch only the rest with --offset {error.next_offset}."
+        raise CliError.from_tushare(error, hint) from None
+
+
+# --- token -------------------------------------------------------------------------------------------------------
+
+
+def mask_token(token: str) -> str:
+    """``abcd…wxyz``: enough to recognise a token, not enough to use it."""
+    return f"{token[:4]}…{token[-4:]}" if len(token) >= 12 else "…"
+
+
+def _stdin_is_tty() -> bool:
+    return sys.stdin.isatty()
+
+
+def _read_secret(prompt: str, from_stdin: bool) -> str:
+    """A secret from a hidden prompt, or from the first line of stdin (piped, or with --stdin)."""
+    if from_stdin or not _stdin_is_tty():
+        value = sys.stdin.readline().strip()
+    else:
+        value = str(click.prompt(prompt, hide_input=True)).strip()
+    if not value:
+        raise CliUsageError(f"no {prompt} given", "type it at the prompt, or pipe it on stdin")
+    return value
+
+
+def _store() -> TokenStore:
+    from .token import TokenStore
+
+    return TokenStore()
+
+
+@cli.group()
+def token() -> None:
+    """Manage the encrypted token store (its key: TUSHARE_TYPED_KEY or the OS keyring)."""
+
+
+@token.command("set")
+@click.option("--stdin", "from_stdin", is_flag=True, help="Read the token from stdin instead of prompting.")
+def token_set(from_stdin: bool) -> None:
+    """Save a token in the encrypted store (prompted without echo; never a command-line argument)."""
+    store = _store()
+    store.save(_read_secret("tushare token", from_stdin))
+    click.echo(f"token saved to {store.path}", err=True)
+
+
+@token.command("show")
+def token_show() -> None:
+    """Show, masked, the token calls would use, and where it comes from."""
+    from .token import ENV_TOKEN
+
+    from_env = os.environ.get(ENV_TOKEN, "").strip()
+    if from_env:
+        value, source = from_env, f"the {ENV_TOKEN} environment variable"
+    else:
+        store = _store()
+        value, source = store.load(), f"the token store {store.path}"
+    click.echo(mask_token(value))
+    click.echo(f"source: {source}", err=True)
+
+
+@token.command("rotate")
+@click.option("--generate-key", "mode", flag_value="generate", default=True, help="A fresh key, printed (default).")
+@click.option("--new-key", "mode", flag_value="prompt", help="A key you give at the prompt (or on stdin).")
+@click.option("--keyring", "mode", flag_value="keyring", help="A fresh key kept in the OS keyring.")
+@click.option("--stdin", "from_stdin", is_flag=True, help="With --new-key: read the key from stdin.")
+def token_rotate(mode: str, from_stdin: bool) -> None:
+    """Re-encrypt the stored token under a new key."""
+    store = _store()
+    if mode == "keyring":
+        store.rotate(use_keyring=True)
+        click.echo("token re-encrypted under a new key kept in the OS keyring", err=True)
+        return
+    from .token import ENV_KEY, TokenStore
+
+    key = _read_secret("new store key", from_stdin) if mode == "prompt" else TokenStore.generate_key()
+    store.rotate(new_key=key)
+    if mode == "generate":
+        click.echo(key)
+    click.echo(f"token re-encrypted; set {ENV_KEY} to the new key wherever the old one is set", err=True)
+
+
+@token.command("delete")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+def token_delete(yes: bool) -> None:
+    """Delete the token store."""
+    store = _store()
+    if not yes:
+        click.confirm(f"delete the token store {store.path}?", abort=True)
+    if store.delete():
+        click.echo(f"deleted {store.path}", err=True)
+    else:
+        click.echo(f"no token store at {store.path}", err=True)
+
+
+# --- mcp ---------------------------------------------------------------------------------------------------------
+
+
+@cli.group("mcp")
+def mcp_group() -> None:
+    """The MCP server over the typed client (needs the `mcp` extra)."""
+
+
+def _load_serve() -> Callable[..., None]:
+    try:
+        from .mcp.server import serve
+    except ImportError as error:
+        if (error.name or "").partition(".")[0] not in _MCP_EXTRA_MODULES:
+            raise
+        raise CliError(
+            f"the MCP server needs the optional mcp package ({error})", "pip install 'tushare-typed[mcp]'"
+        ) from None
+    return serve
+
+
+@mcp_group.command("serve")
+@click.option("--transport", type=click.Choice(TRANSPORTS), default="stdio", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="streamable-http address.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="streamable-http port.")
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=MCP_DEFAULT_MAX_ROWS,
+    show_default=True,
+    help="Rows per result when a call does not pass max_rows.",
+)
+def mcp_serve(transport: str, host: str, port: int, max_rows: int) -> None:
+    """Serve every interface as an MCP tool (stdio: as MCP clients launch it)."""
+    serve = _load_serve()
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a streamable-HTTP server is meant to stop
+        serve(transport, host=host, port=port, max_rows=max_rows)
