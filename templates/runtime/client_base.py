@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from types import TracebackType
@@ -40,7 +41,21 @@ from .transport import (
 if TYPE_CHECKING:
     from .envelope import Decoder, Page
 
-__all__ = ["AsyncBaseClient", "BaseClient"]
+__all__ = ["POINTS_VARIABLE", "AsyncBaseClient", "BaseClient"]
+
+#: Environment variable with the account's points, used when no ``rate_limit`` is passed.
+POINTS_VARIABLE = "TUSHARE_POINTS"
+
+
+def _points_from_environment() -> int:
+    text = os.environ[POINTS_VARIABLE].strip()
+    if not text.isdigit():
+        raise ParameterError(
+            f"{POINTS_VARIABLE}={text!r} is not a number of points",
+            remediation=f"set {POINTS_VARIABLE} to your tushare points, e.g. 2000, or unset it",
+        )
+    return int(text)
+
 
 T = TypeVar("T")
 
@@ -68,19 +83,33 @@ class _ClientCommon:
         self._token_lock = threading.Lock()
         self.rate_limit = rate_limit
 
-    def _make_limiter(self, rate_limit: object | None) -> Limiter | None:
-        """Hook: turn the opaque ``rate_limit`` value into a limiter.
+    def _make_limiter(self, rate_limit: object | None) -> Limiter:
+        """The limiter for ``rate_limit``: a ``Limiter`` as given, else a :class:`~.ratelimit.RateLimiter`.
 
-        Generated clients override it to build ``ratelimit.RateLimiter``; this base accepts only
-        ``None`` (no limiting) or an object that already is a ``Limiter``.
+        ``RateLimit(calls, period)``, a ``(calls, period)`` pair or a points number (its tier) sets the account
+        quota, and the interfaces' documented quotas for those points apply too. ``None`` takes the points from
+        ``TUSHARE_POINTS`` when it is set (so the CLI and the MCP server respect quotas too); without it no quota
+        is set up front, but the limiter still learns: after a 40203 reply it holds that interface to the limit
+        the server stated, so the next calls wait instead of failing.
         """
-        if rate_limit is None:
-            return None
         if isinstance(rate_limit, Limiter):
             return rate_limit
-        raise ParameterError(
-            f"rate_limit={rate_limit!r} is not supported by {type(self).__name__}; pass limiter=... instead"
-        )
+        from .catalog import load_catalog
+        from .ratelimit import RateLimit, RateLimiter, token_key
+
+        if rate_limit is not None and (
+            isinstance(rate_limit, bool) or not isinstance(rate_limit, RateLimit | tuple | int)
+        ):
+            raise ParameterError(
+                f"rate_limit={rate_limit!r} is not a quota",
+                remediation="pass RateLimit(calls=200, period=60), a (calls, period) pair, a points number such as "
+                "2000, or limiter=RateLimiter(...) to share one limiter between clients",
+            )
+        if rate_limit is None and os.environ.get(POINTS_VARIABLE, "").strip():
+            rate_limit = _points_from_environment()
+        key = token_key(self._token.reveal()) if self._token is not None else "default"
+        catalog = load_catalog if rate_limit is not None else None
+        return RateLimiter(rate_limit, catalog=catalog, key=key)
 
     def _resolve_token(self) -> Secret:
         with self._token_lock:

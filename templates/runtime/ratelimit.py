@@ -438,7 +438,7 @@ class RateLimiter:
         rate_limit: RateLimit | tuple[int, float] | int | None = None,
         *,
         points: int | None = None,
-        catalog: Catalog | None = None,
+        catalog: Catalog | Callable[[], Catalog] | None = None,
         interface_limits: Mapping[str, Sequence[RateLimit]] | None = None,
         caps: Sequence[RateLimit] = (),
         key: str = "default",
@@ -604,7 +604,9 @@ class RateLimiter:
         explicit = self._interface_limits.get(api_name)
         if explicit is not None:
             return explicit
-        spec = self._catalog.interfaces.get(api_name) if self._catalog is not None else None
+        # A callable catalog is read on the first call, so building a client does not parse catalog.json.
+        catalog = self._catalog() if callable(self._catalog) else self._catalog
+        spec = catalog.interfaces.get(api_name) if catalog is not None else None
         if spec is None:
             return ()
         return tuple(RateLimit(calls=s.calls, period=s.period) for s in spec.rate_limits_for(self.points))

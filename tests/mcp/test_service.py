@@ -44,7 +44,16 @@ async def test_a_capped_result_costs_one_call_and_offset_continues_it(
     assert emulator.calls("daily") == 2
     assert first.structured["rows"] + rest.structured["rows"] == expected_rows(emulator, "daily", DAILY)
     assert (rest.structured["completed"], rest.structured["next_offset"]) == (True, None)
-    assert rest.structured["note"] == "All 100 matching rows are here."
+    assert rest.structured["note"] == "These are the last 100 matching rows; there are no more."
+
+
+async def test_a_complete_result_says_so(service: ToolService) -> None:
+    everything = await service.call("daily", {**DAILY, "max_rows": 300})
+    assert (everything.structured["completed"], everything.structured["next_offset"]) == (True, None)
+    assert everything.structured["note"] == "All 250 matching rows are here."
+    nothing = await service.call("daily", {**DAILY, "offset": 250})
+    assert nothing.structured["rows"] == []
+    assert nothing.structured["note"] == "No rows match these arguments from offset 250 on."
 
 
 async def test_fields_select_the_columns(service: ToolService) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tushare_typed.mcp.toolset import ArgumentProblem, ToolSet, UnknownToolError, load_toolset
@@ -71,18 +71,17 @@ def test_an_unknown_column_in_fields_lists_the_columns(toolset: ToolSet) -> None
 
 
 @pytest.mark.parametrize(
-    ("name", "argument", "value", "hint"),
+    ("name", "arguments", "argument", "hint"),
     [
-        ("daily", "trade_date", "2024-01-02", "YYYYMMDD"),
-        ("ft_mins", "start_date", "20240102", "YYYY-MM-DD HH:MM:SS"),
+        ("daily", {"trade_date": "2024-01-02"}, "trade_date", "a date as YYYYMMDD"),
+        ("ft_mins", {"ts_code": "X", "freq": "1min", "end_date": "20240102"}, "end_date", "'YYYY-MM-DD HH:MM:SS'"),
     ],
 )
 def test_a_badly_formatted_date_names_the_format(
-    toolset: ToolSet, name: str, argument: str, value: str, hint: str
+    toolset: ToolSet, name: str, arguments: dict[str, Any], argument: str, hint: str
 ) -> None:
-    found = problems(
-        toolset, name, {"ts_code": "X", "freq": "1min", argument: value} if name == "ft_mins" else {argument: value}
-    )
+    found = problems(toolset, name, arguments)
+    assert list(found) == [argument]
     assert hint in found[argument].fix
 
 
@@ -106,7 +105,7 @@ _JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None)
 @given(
     name=st.sampled_from(["daily", "ft_mins", "shibor", "stock_basic"]),
     arguments=st.dictionaries(

@@ -13,6 +13,7 @@ import respx
 from tushare_typed.client_base import AsyncBaseClient, BaseClient
 from tushare_typed.envelope import Page
 from tushare_typed.errors import MissingTokenError, ParameterError, ServiceError
+from tushare_typed.ratelimit import RateLimit, RateLimiter
 from tushare_typed.token import Secret, TokenStore
 from tushare_typed.transport import (
     DEFAULT_BASE_URL,
@@ -238,9 +239,30 @@ def test_an_injected_transport_is_not_closed_by_the_client() -> None:
 # --- the limiter hook -------------------------------------------------------------------------
 
 
-def test_no_rate_limit_means_no_limiter() -> None:
+def test_no_rate_limit_still_learns_from_the_server() -> None:
     client = Client("t", base_url=URL)
-    assert client._transport.limiter is None
+    limiter = client._transport.limiter
+    assert isinstance(limiter, RateLimiter)
+    assert limiter.account_limit is None
+    assert limiter.limits_for("daily") == ()
+    limiter.on_rate_limited("daily", 5, 60.0)
+    assert limiter.limits_for("daily") == (RateLimit(calls=5, period=60.0),)
+    client.close()
+
+
+@pytest.mark.parametrize(
+    ("rate_limit", "expected"),
+    [
+        (RateLimit(calls=200, period=60), RateLimit(200, 60)),
+        ((30, 10.0), RateLimit(30, 10.0)),
+        (5000, RateLimit(500, 60)),
+    ],
+)
+def test_a_quota_builds_a_rate_limiter(rate_limit: object, expected: RateLimit) -> None:
+    client = Client("t", base_url=URL, rate_limit=rate_limit)
+    limiter = client._transport.limiter
+    assert isinstance(limiter, RateLimiter)
+    assert limiter.account_limit == expected
     client.close()
 
 
@@ -260,16 +282,17 @@ def test_a_limiter_object_passed_as_rate_limit_is_used() -> None:
     client.close()
 
 
-def test_the_base_client_refuses_a_rate_limit_it_cannot_build() -> None:
-    with pytest.raises(ParameterError, match="rate_limit"):
-        Client("t", base_url=URL, rate_limit=(200, 60))
+@pytest.mark.parametrize("rate_limit", ["fast", True, 1.5])
+def test_a_value_that_is_no_quota_is_refused(rate_limit: object) -> None:
+    with pytest.raises(ParameterError, match="is not a quota"):
+        Client("t", base_url=URL, rate_limit=rate_limit)
 
 
 def test_a_subclass_builds_its_limiter_from_the_opaque_value() -> None:
     built: list[object] = []
 
     class Limited(BaseClient):
-        def _make_limiter(self, rate_limit: object | None) -> Limiter | None:
+        def _make_limiter(self, rate_limit: object | None) -> Limiter:
             built.append(rate_limit)
             return FakeLimiter()
 
@@ -339,3 +362,13 @@ async def test_async_limiter_and_borrowed_pool(mock: respx.MockRouter, token: st
     assert limiter.acquired == ["daily"]
     assert not borrowed.is_closed
     await borrowed.aclose()
+
+
+def test_points_from_the_environment_set_the_quota(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TUSHARE_POINTS", "2000")
+    client = Client("t", base_url=URL)
+    assert client._transport.limiter.account_limit == RateLimit(200, 60)  # type: ignore[union-attr]
+    client.close()
+    monkeypatch.setenv("TUSHARE_POINTS", "lots")
+    with pytest.raises(ParameterError, match="TUSHARE_POINTS"):
+        Client("t", base_url=URL)

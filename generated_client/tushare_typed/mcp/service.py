@@ -167,6 +167,10 @@ def rows_result(call: ToolCall, response: Response[Any]) -> ToolResult:
 
 def _note(call: ToolCall, shown: int, beyond: int, fetched_all: bool, next_offset: int | None) -> str:
     if next_offset is None:
+        if not shown:
+            return "No rows match these arguments" + (f" from offset {call.offset} on." if call.offset else ".")
+        if call.offset:
+            return f"These are the last {shown} matching rows; there are no more."
         return f"All {shown} matching rows are here."
     again = f"call {call.name} again with the same arguments and offset={next_offset} to fetch the rest"
     if beyond and fetched_all:

@@ -50,6 +50,7 @@ def _input_schema(interface: Interface) -> dict[str, Any]:
     schema["properties"]["max_rows"] = {
         "type": "integer",
         "minimum": 1,
+        "default": DEFAULT_ROW_CAP,
         "description": f"Most rows to return in this result (default {DEFAULT_ROW_CAP}).",
     }
     return schema
