@@ -19,7 +19,7 @@ import difflib
 import os
 import shlex
 import sys
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -293,97 +293,38 @@ def parse_fields(spec: InterfaceSpec, text: str | None) -> list[str] | None:
     return fields or None
 
 
-def _row_key(row: Sequence[Any], extra: Sequence[Any]) -> Hashable:
-    key = (tuple(row), tuple(extra))
-    try:
-        hash(key)
-    except TypeError:
-        return repr(key)
-    return key
+class PageProgress:
+    """Progress of a multi-page fetch on stderr: wraps the client's single-page call, so paging, de-duplication
+    and resume stay the client's own."""
 
-
-class PageCollector:
-    """Pages fetched one call at a time, merged into one response.
-
-    A page's rows that repeat rows of the page before are dropped, as the client's paginator does within one
-    call: some interfaces return overlapping pages, and the CLI pages call by call to report progress.
-    """
-
-    def __init__(self) -> None:
-        self.rows: list[Any] = []
-        self.extra_columns: dict[str, list[Any]] = {}
+    def __init__(self, api: str, quiet: bool) -> None:
+        self.api = api
+        self.quiet = quiet
         self.pages = 0
-        self._previous: set[Hashable] = set()
-        self._last: Response[Any] | None = None
+        self.rows = 0
 
-    def add(self, page: Response[Any]) -> None:
-        extra_names = list(page.extra_columns)
-        keys: set[Hashable] = set()
-        for i, row in enumerate(page.rows):
-            extra = [page.extra_columns[name][i] for name in extra_names]
-            key = _row_key(row, extra)
-            keys.add(key)
-            if key in self._previous:
-                continue
-            self.rows.append(row)
-            for name, value in zip(extra_names, extra, strict=True):
-                self.extra_columns.setdefault(name, []).append(value)
-        self._previous = keys
-        self.pages += 1
-        self._last = page
+    def watch(self, client: Any) -> None:
+        call = client._call
 
-    def response(self) -> Response[Any]:
-        if self._last is None:
-            raise RuntimeError("no page was added")
-        last = self._last
-        return type(last).model_construct(
-            rows=self.rows,
-            fields=list(last.fields),
-            completed=last.completed,
-            next_offset=last.next_offset,
-            request_id=last.request_id,
-            pages=self.pages,
-            extra_columns=self.extra_columns,
-        )
+        def reporting_call(*args: Any, **kwargs: Any) -> Any:
+            page = call(*args, **kwargs)
+            self.pages += 1
+            self.rows += len(page.items)
+            # A single-page fetch needs no progress: the first line is written when the second page starts.
+            if not self.quiet and self.pages > 1:
+                if self.pages == 2:
+                    self._line(1, self.rows - len(page.items))
+                self._line(self.pages, self.rows)
+            return page
 
+        client._call = reporting_call
 
-PageCall = Callable[..., "Response[Any]"]
-ProgressReport = Callable[[int, int, bool], None]
+    def _line(self, page: int, rows: int) -> None:
+        click.echo(f"{self.api}: page {page}, {rows} rows fetched", err=True)
 
-
-def fetch_pages(call: PageCall, *, offset: int, max_rows: int | None, report: ProgressReport) -> Response[Any]:
-    """All rows from `offset` (at most `max_rows`), one page per call, reporting (pages, rows, done) per page.
-
-    A failure after the first page keeps its rows out of the result, so the error's ``next_offset`` is set to
-    where the failed page starts: the offset to continue from.
-    """
-    collector = PageCollector()
-    next_offset = offset
-    while True:
-        remaining = None if max_rows is None else max_rows - len(collector.rows)
-        try:
-            page = call(offset=next_offset, max_rows=remaining, max_pages=1)
-        except TushareError as error:
-            if collector.pages and error.next_offset is None:
-                error.next_offset = next_offset
-            raise
-        collector.add(page)
-        full = max_rows is not None and len(collector.rows) >= max_rows
-        following = None if page.completed or full else page.next_offset
-        report(collector.pages, len(collector.rows), following is None)
-        if following is None:
-            return collector.response()
-        next_offset = following
-
-
-def _progress(api: str, quiet: bool) -> ProgressReport:
-    def report(pages: int, rows: int, done: bool) -> None:
-        # A single-page fetch needs no progress; a multi-page one gets a line per page.
-        if quiet or (pages == 1 and done):
-            return
-        click.echo(f"{api}: page {pages}, {rows} rows{' (done)' if done else ''}", err=True)
-
-    return report
+    def finish(self, response: Response[Any]) -> None:
+        if not self.quiet and self.pages > 1:
+            click.echo(f"{self.api}: done, {len(response)} rows from {self.pages} pages", err=True)
 
 
 def _parquet() -> Any:
@@ -460,31 +401,27 @@ def exec_command(
     columns = parse_fields(spec, fields)
     if output_format == "parquet":
         _require_parquet(out)
+    progress = PageProgress(spec.api_name, quiet)
     with _make_client() as client:
-        method = getattr(client, spec.api_name)
-
-        def call(**paging: Any) -> Response[Any]:
-            response: Response[Any] = method(**arguments, fields=columns, **paging)
-            return response
-
-        response = _fetch_or_explain(spec.api_name, call, offset, max_rows, _progress(spec.api_name, quiet))
+        progress.watch(client)
+        try:
+            response: Response[Any] = getattr(client, spec.api_name)(
+                **arguments, fields=columns, offset=offset, max_rows=max_rows
+            )
+        except TushareError as error:
+            raise CliError.from_tushare(error, _hint(spec.api_name, error)) from None
+    progress.finish(response)
     write_output(response, output_format, out)
     if not response.completed:
         click.echo(f"more rows exist: continue with --offset {response.next_offset}", err=True)
 
 
-def _fetch_or_explain(
-    api: str, call: PageCall, offset: int, max_rows: int | None, report: ProgressReport
-) -> Response[Any]:
-    try:
-        return fetch_pages(call, offset=offset, max_rows=max_rows, report=report)
-    except TushareError as error:
-        hint = None
-        if str(error.category) == "PARAMETER":
-            hint = f"See the parameters with `tushare-typed describe {api}`."
-        elif error.next_offset is not None:
-            hint = f"Nothing was written; rerun, or fetch only the rest with --offset {error.next_offset}."
-        raise CliError.from_tushare(error, hint) from None
+def _hint(api: str, error: TushareError) -> str | None:
+    if str(error.category) == "PARAMETER":
+        return f"See the parameters with `tushare-typed describe {api}`."
+    if error.next_offset is not None:
+        return f"Nothing was written; rerun, or fetch only the rest with --offset {error.next_offset}."
+    return None
 
 
 # --- token -------------------------------------------------------------------------------------------------------

@@ -85,7 +85,8 @@ def to_table(
 def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """CSV with a header line; None becomes an empty field."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: a lone "\r" or "\n" inside a cell is then quoted, so every cell reads back whole.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     writer.writerows([cell_text(value) if not isinstance(value, str) else value for value in row] for row in rows)
     return buffer.getvalue()

@@ -98,9 +98,10 @@ def test_a_multi_page_fetch_reports_each_page_and_drops_repeated_rows(tushare_em
     result = run("exec", "daily", "--format", "json")
     assert json.loads(result.stdout) == emulator_records(tushare_emulator, {})
     assert result.stderr.splitlines() == [
-        "daily: page 1, 100 rows",
-        "daily: page 2, 193 rows",  # 7 rows repeated from page 1 dropped
-        "daily: page 3, 250 rows (done)",
+        "daily: page 1, 100 rows fetched",
+        "daily: page 2, 200 rows fetched",
+        "daily: page 3, 264 rows fetched",
+        "daily: done, 250 rows from 3 pages",  # the 7 rows each page repeats from the one before are dropped
     ]
     assert run("exec", "daily", "--quiet", "--format", "csv").stderr == ""
 
@@ -184,7 +185,7 @@ def test_a_failure_midway_says_where_to_continue(
     monkeypatch.setattr("tushare_typed.cli._make_client", lambda: TushareClient(max_retries=0))
     result = run("exec", "daily", "--format", "csv")
     assert_clean_failure(result, 1)
-    assert result.stderr.splitlines()[0] == "daily: page 1, 100 rows"
+    assert "error: [SERVICE-301]" in result.stderr.splitlines()[0]
     assert "error: [SERVICE-301]" in result.stderr
     assert "fetch only the rest with --offset 100" in result.stderr
     assert result.stdout == ""
