@@ -1,1 +1,621 @@
-../../templates/runtime/token.py
+"""Finding the tushare token, and keeping it encrypted on disk.
+
+:func:`resolve_token` looks in order at the ``token=`` argument, the ``TUSHARE_TOKEN`` environment
+variable and the encrypted :class:`TokenStore`, and returns a :class:`Secret` whose ``repr`` and
+``str`` are masked.
+
+The store is one JSON file (default ``$XDG_CONFIG_HOME/tushare-typed/token.enc``, else
+``~/.config/...``), mode 0600 in a 0700 directory, replaced atomically::
+
+    {"format": "tushare-typed/token-store", "version": 1,
+     "kdf": {"kind": "key"} | {"kind": "scrypt", "salt": ..., "n": ..., "r": 8, "p": 1}
+            | {"kind": "keyring", "entry": ...},
+     "key_check": "<hmac of a constant under the key>", "token": "<Fernet token>"}
+
+The Fernet key comes from ``key=`` or ``TUSHARE_TYPED_KEY`` (kind ``key``), from a passphrase
+through scrypt with the random salt stored in the header (kind ``scrypt``), or from the OS keyring
+when the optional ``keyring`` package is installed (kind ``keyring``). ``key_check`` tells a wrong
+key (AUTH-013) from a damaged or tampered file (AUTH-014). Every operation appends one JSON line
+(time, operation, outcome, never the token) to the audit log next to the store.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import copy
+import hashlib
+import hmac
+import importlib
+import json
+import os
+import secrets
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn, Protocol, TypeVar, cast
+
+from .errors import (
+    MissingTokenError,
+    ParameterError,
+    TokenKeyInvalidError,
+    TokenKeyMismatchError,
+    TokenKeyMissingError,
+    TokenNotStoredError,
+    TokenStoreCorruptError,
+    TokenStoreError,
+    TushareError,
+)
+
+__all__ = [
+    "ENV_KEY",
+    "ENV_TOKEN",
+    "Secret",
+    "TokenStore",
+    "resolve_token",
+]
+
+ENV_TOKEN = "TUSHARE_TOKEN"  # noqa: S105 - the variable's name, not a token
+ENV_KEY = "TUSHARE_TYPED_KEY"
+KEYRING_SERVICE = "tushare-typed"
+STORE_FORMAT = "tushare-typed/token-store"
+STORE_VERSION = 1
+
+_R = TypeVar("_R")
+_KEY_CHECK_LABEL = b"tushare-typed/token-store/key-check/v1"
+_MAX_STORE_BYTES = 64 * 1024
+_SCRYPT_R = 8
+_SCRYPT_P = 1
+# A tampered header must not make load() burn gigabytes of memory in scrypt.
+_SCRYPT_MAX_N = 2**20
+DEFAULT_SCRYPT_N = 2**15
+
+
+class Secret:
+    """A string that does not show itself: ``repr``/``str``/``format`` are masked, pickling fails."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str | Secret) -> None:
+        self._value = value.reveal() if isinstance(value, Secret) else value
+
+    def reveal(self) -> str:
+        """The secret value; call it only where the value is sent or encrypted."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __str__(self) -> str:
+        return "***"
+
+    def __format__(self, format_spec: str) -> str:
+        return "***"
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return hmac.compare_digest(self._value.encode(), other._value.encode())
+
+    def __hash__(self) -> int:
+        return hash((Secret, self._value))
+
+    def __copy__(self) -> Secret:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
+        return self
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        # Pickles end up in files and caches; a token must not ride along unnoticed.
+        raise TypeError("Secret values cannot be pickled")
+
+
+def _reveal(value: str | Secret) -> str:
+    return value.reveal() if isinstance(value, Secret) else value
+
+
+def _environ(environ: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if environ is None else environ
+
+
+def resolve_token(
+    token: str | Secret | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    store: TokenStore | None = None,
+) -> Secret:
+    """The token from ``token``, else ``TUSHARE_TOKEN``, else the encrypted store.
+
+    Blank values count as absent. Raises ``MissingTokenError`` (AUTH-002) when all three are
+    empty, and the store's own error when a store exists but cannot be opened.
+    """
+    if token is not None and _reveal(token).strip():
+        return Secret(_reveal(token).strip())
+    env = _environ(environ)
+    from_env = env.get(ENV_TOKEN, "").strip()
+    if from_env:
+        return Secret(from_env)
+    store = store if store is not None else TokenStore(environ=env)
+    if store.exists():
+        return Secret(store.load())
+    raise MissingTokenError(
+        f"no tushare token: none was passed as token=..., {ENV_TOKEN} is not set, and there is "
+        f"no encrypted token store at {store.path}",
+        remediation=(
+            f"Pass token=... to the client, or set the {ENV_TOKEN} environment variable, or save "
+            "the token in the encrypted store with TokenStore().save(token) "
+            "(or `tushare-typed token set`)."
+        ),
+    )
+
+
+def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_CONFIG_HOME/tushare-typed/token.enc``, else ``~/.config/tushare-typed/token.enc``."""
+    env = _environ(environ)
+    configured = env.get("XDG_CONFIG_HOME", "")
+    # The XDG spec says relative values are invalid and must be ignored.
+    base = Path(configured) if os.path.isabs(configured) else Path.home() / ".config"
+    return base / "tushare-typed" / "token.enc"
+
+
+# --- keys -------------------------------------------------------------------------------------
+
+
+class _Keyring(Protocol):
+    def get_password(self, service_name: str, username: str) -> str | None: ...
+
+    def set_password(self, service_name: str, username: str, password: str) -> None: ...
+
+    def delete_password(self, service_name: str, username: str) -> None: ...
+
+
+def _import_keyring() -> _Keyring | None:
+    """The optional ``keyring`` module, imported only when a store needs it."""
+    try:
+        module = importlib.import_module("keyring")
+    except ImportError:
+        return None
+    return cast(_Keyring, module)
+
+
+def _fernet_key(value: str | bytes | Secret, origin: str) -> bytes:
+    """Validate a Fernet key (32 bytes, url-safe base64) without echoing it in errors."""
+    raw = value.reveal().encode() if isinstance(value, Secret) else value
+    encoded = raw.encode() if isinstance(raw, str) else raw
+    encoded = encoded.strip()
+    try:
+        decoded = base64.urlsafe_b64decode(encoded)
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if len(decoded) != 32:
+        raise TokenKeyInvalidError(f"the key from {origin} is not a valid Fernet key")
+    return encoded
+
+
+def _scrypt_key(passphrase: str, salt: bytes, n: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    derived = Scrypt(salt=salt, length=32, n=n, r=_SCRYPT_R, p=_SCRYPT_P).derive(passphrase.encode())
+    return base64.urlsafe_b64encode(derived)
+
+
+def _key_check(key: bytes) -> str:
+    return hmac.new(base64.urlsafe_b64decode(key), _KEY_CHECK_LABEL, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Sealing:
+    """A key and the header that says how to find it again."""
+
+    key: bytes = field(repr=False)
+    kdf: dict[str, Any] = field(default_factory=dict)
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def _ensure_private_dir(directory: Path) -> None:
+    if directory.is_dir():
+        return
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # mkdir's mode is filtered by the umask; the store's directory must be private regardless.
+    directory.chmod(0o700)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, the file being 0600 from its first byte."""
+    _ensure_private_dir(path.parent)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(temporary, flags, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+# --- the store --------------------------------------------------------------------------------
+
+
+class TokenStore:
+    """The Fernet-encrypted token file. Operations are audited; errors are ``TokenStoreError``s.
+
+    ``key`` (a Fernet key) or ``passphrase`` choose how a new store is sealed; without them the
+    ``TUSHARE_TYPED_KEY`` environment variable is used, then the OS keyring (``use_keyring=None``
+    means "if the keyring package is installed", ``True`` prefers it, ``False`` never uses it).
+    Opening an existing store uses whatever its header names.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        key: str | bytes | Secret | None = None,
+        passphrase: str | Secret | None = None,
+        use_keyring: bool | None = None,
+        environ: Mapping[str, str] | None = None,
+        scrypt_n: int = DEFAULT_SCRYPT_N,
+    ) -> None:
+        self._environ = environ
+        self._path = Path(path) if path is not None else default_store_path(environ)
+        self._key = Secret(key.decode() if isinstance(key, bytes) else key) if key else None
+        self._passphrase = Secret(passphrase) if passphrase else None
+        self._use_keyring = use_keyring
+        if not 2 <= scrypt_n <= _SCRYPT_MAX_N or scrypt_n & (scrypt_n - 1):
+            raise ParameterError(f"scrypt_n must be a power of two up to {_SCRYPT_MAX_N}")
+        self._scrypt_n = scrypt_n
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def audit_path(self) -> Path:
+        """The append-only JSON-lines audit log next to the store."""
+        return self._path.with_name(self._path.stem + ".audit.jsonl")
+
+    def __repr__(self) -> str:
+        return f"TokenStore(path={str(self._path)!r})"
+
+    @staticmethod
+    def generate_key() -> str:
+        """A fresh Fernet key, e.g. for ``TUSHARE_TYPED_KEY``."""
+        return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+    def exists(self) -> bool:
+        return self._path.is_file()
+
+    # public operations
+
+    def save(self, token: str | Secret) -> None:
+        """Encrypt ``token`` and replace the store with it."""
+        with self._audited("save") as audit:
+            value = _reveal(token).strip()
+            if not value:
+                raise ParameterError("refusing to save an empty token")
+            previous_entry = self._keyring_entry_if_any()
+            sealing = self._seal_and_write(value)
+            audit["key_source"] = sealing.kdf["kind"]
+            self._forget_keyring_entry(previous_entry, keep=sealing)
+
+    def load(self) -> str:
+        """Decrypt and return the stored token."""
+        with self._audited("load") as audit:
+            document = self._read()
+            audit["key_source"] = document["kdf"]["kind"]
+            return self._open(document)
+
+    def rotate(
+        self,
+        *,
+        new_key: str | bytes | Secret | None = None,
+        new_passphrase: str | Secret | None = None,
+        use_keyring: bool | None = None,
+    ) -> None:
+        """Re-encrypt the stored token under a new key, passphrase or keyring entry.
+
+        Without arguments a keyring-sealed store gets a fresh keyring key. After rotating to a new
+        key, update ``TUSHARE_TYPED_KEY`` wherever it is set: this instance already uses the new key.
+        Nothing changes (file or instance) when any step fails.
+        """
+        with self._audited("rotate") as audit:
+            document = self._read()
+            token = self._open(document)
+            successor = self._successor(new_key, new_passphrase, use_keyring, document)
+            sealing = successor._seal_and_write(token)
+            audit["key_source"] = sealing.kdf["kind"]
+            self._key, self._passphrase = successor._key, successor._passphrase
+            self._use_keyring = successor._use_keyring
+            self._forget_keyring_entry(self._keyring_entry_of(document), keep=sealing)
+
+    def delete(self) -> bool:
+        """Remove the store (and its keyring entry); True when there was one. The audit log stays."""
+        with self._audited("delete"):
+            entry = self._keyring_entry_if_any()
+            try:
+                self._path.unlink()
+            except FileNotFoundError:
+                return False
+            except OSError as exc:
+                raise TokenStoreError(f"cannot delete {self._path}: {exc.strerror}") from None
+            self._forget_keyring_entry(entry, keep=None)
+            return True
+
+    # auditing
+
+    @contextmanager
+    def _audited(self, operation: str) -> Iterator[dict[str, Any]]:
+        record: dict[str, Any] = {"operation": operation, "store": str(self._path)}
+        try:
+            yield record
+        except TushareError as exc:
+            self._append_audit({**record, "outcome": "error", "code": exc.code})
+            raise
+        except BaseException:
+            self._append_audit({**record, "outcome": "error", "code": None})
+            raise
+        self._append_audit({**record, "outcome": "ok", "code": None})
+
+    def _append_audit(self, record: dict[str, Any]) -> None:
+        line = json.dumps({"time": _utc_now(), "pid": os.getpid(), **record}, sort_keys=True)
+        try:
+            _ensure_private_dir(self.audit_path.parent)
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+            descriptor = os.open(self.audit_path, flags, 0o600)
+            with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+        except OSError:
+            # The audit log is a record, not a gate: an unwritable log must not lock users out.
+            return
+
+    # sealing
+
+    def _new_sealing(self) -> _Sealing:
+        if self._key is not None:
+            return _Sealing(_fernet_key(self._key, "key="), {"kind": "key"})
+        if self._passphrase is not None:
+            salt = secrets.token_bytes(16)
+            key = _scrypt_key(self._passphrase.reveal(), salt, self._scrypt_n)
+            kdf = {
+                "kind": "scrypt",
+                "salt": base64.b64encode(salt).decode(),
+                "n": self._scrypt_n,
+                "r": _SCRYPT_R,
+                "p": _SCRYPT_P,
+            }
+            return _Sealing(key, kdf)
+        env_key = _environ(self._environ).get(ENV_KEY, "")
+        if self._use_keyring is not True and env_key:
+            return _Sealing(_fernet_key(env_key, ENV_KEY), {"kind": "key"})
+        if self._use_keyring is not False:
+            keyring = _import_keyring()
+            if keyring is not None:
+                return self._new_keyring_sealing(keyring)
+        raise TokenKeyMissingError(
+            "no key to encrypt the token store: pass key= or passphrase=, set "
+            f"{ENV_KEY}, or install the optional keyring package"
+        )
+
+    def _new_keyring_sealing(self, keyring: _Keyring) -> _Sealing:
+        key = self.generate_key()
+        entry = f"store-key-{secrets.token_hex(8)}"
+        self._keyring_call(lambda: keyring.set_password(KEYRING_SERVICE, entry, key))
+        return _Sealing(key.encode(), {"kind": "keyring", "entry": entry})
+
+    def _successor(
+        self,
+        new_key: str | bytes | Secret | None,
+        new_passphrase: str | Secret | None,
+        use_keyring: bool | None,
+        document: dict[str, Any],
+    ) -> TokenStore:
+        """A copy of this store configured with the new key source (this one stays untouched)."""
+        chosen = [new_key is not None, new_passphrase is not None, bool(use_keyring)]
+        if sum(chosen) > 1:
+            raise ParameterError("rotate() takes one of new_key, new_passphrase, use_keyring")
+        successor = copy.copy(self)
+        successor._key = None
+        successor._passphrase = None
+        if new_key is not None:
+            successor._key = Secret(new_key.decode() if isinstance(new_key, bytes) else new_key)
+            _fernet_key(successor._key, "new_key=")
+        elif new_passphrase is not None:
+            successor._passphrase = Secret(new_passphrase)
+            if not successor._passphrase:
+                raise ParameterError("the new passphrase is empty")
+        elif use_keyring or document["kdf"]["kind"] == "keyring":
+            successor._use_keyring = True
+        else:
+            raise ParameterError(
+                "rotate() needs new_key=, new_passphrase= or use_keyring=True for a store that "
+                "is not sealed by the OS keyring"
+            )
+        return successor
+
+    def _seal_and_write(self, token: str) -> _Sealing:
+        sealing = self._new_sealing()
+        try:
+            self._write(token, sealing)
+        except BaseException:
+            # The file was not replaced: a keyring entry made for it would be an orphan.
+            self._forget_keyring_entry(sealing.kdf.get("entry"), keep=None)
+            raise
+        return sealing
+
+    # reading and opening
+
+    def _write(self, token: str, sealing: _Sealing) -> None:
+        from cryptography.fernet import Fernet
+
+        document = {
+            "format": STORE_FORMAT,
+            "version": STORE_VERSION,
+            "kdf": sealing.kdf,
+            "key_check": _key_check(sealing.key),
+            "token": Fernet(sealing.key).encrypt(token.encode()).decode(),
+        }
+        data = json.dumps(document, indent=1, sort_keys=True).encode()
+        try:
+            _write_private(self._path, data)
+        except OSError as exc:
+            raise TokenStoreError(f"cannot write {self._path}: {exc.strerror}") from None
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            with self._path.open("rb") as handle:
+                data = handle.read(_MAX_STORE_BYTES + 1)
+        except FileNotFoundError:
+            raise TokenNotStoredError(f"no token store at {self._path}") from None
+        except OSError as exc:
+            raise TokenStoreError(f"cannot read {self._path}: {exc.strerror}") from None
+        if len(data) > _MAX_STORE_BYTES:
+            self._corrupt("the file is far larger than a token store")
+        try:
+            document = json.loads(data)
+        except (ValueError, RecursionError):
+            document = None
+        if document is None:
+            self._corrupt("the file is not JSON")
+        return self._checked_document(document)
+
+    def _corrupt(self, reason: str) -> NoReturn:
+        raise TokenStoreCorruptError(f"the token store {self._path} is corrupt or was tampered with: {reason}")
+
+    def _checked_document(self, document: object) -> dict[str, Any]:
+        if not isinstance(document, dict) or document.get("format") != STORE_FORMAT:
+            self._corrupt("it is not a tushare-typed token store")
+        if document.get("version") != STORE_VERSION:
+            self._corrupt(f"unsupported version {document.get('version')!r}")
+        kdf = document.get("kdf")
+        if not isinstance(kdf, dict) or kdf.get("kind") not in ("key", "scrypt", "keyring"):
+            self._corrupt("the key description is missing or unknown")
+        for name in ("key_check", "token"):
+            if not isinstance(document.get(name), str):
+                self._corrupt(f"{name!r} is missing")
+        return document
+
+    def _open(self, document: dict[str, Any]) -> str:
+        from cryptography.fernet import Fernet, InvalidToken
+
+        key = self._key_for(document["kdf"])
+        if not hmac.compare_digest(_key_check(key), document["key_check"]):
+            raise TokenKeyMismatchError(
+                f"the key or passphrase does not open {self._path} (it was sealed with another "
+                "one, or its header was altered)"
+            )
+        # Errors are raised outside the handlers so no cryptography exception rides along.
+        try:
+            token: str | None = Fernet(key).decrypt(document["token"].encode()).decode()
+        except (InvalidToken, UnicodeDecodeError):
+            token = None
+        if token is None:
+            self._corrupt("the key is right but the encrypted token fails its integrity check")
+        return token
+
+    def _key_for(self, kdf: dict[str, Any]) -> bytes:
+        kind = kdf["kind"]
+        if kind == "key":
+            return self._stored_key_source()
+        if kind == "scrypt":
+            return self._passphrase_key(kdf)
+        return self._keyring_key(kdf)
+
+    def _stored_key_source(self) -> bytes:
+        if self._key is not None:
+            return _fernet_key(self._key, "key=")
+        env_key = _environ(self._environ).get(ENV_KEY, "")
+        if env_key:
+            return _fernet_key(env_key, ENV_KEY)
+        raise TokenKeyMissingError(f"{self._path} is sealed with a Fernet key: set {ENV_KEY} or pass key=...")
+
+    def _passphrase_key(self, kdf: dict[str, Any]) -> bytes:
+        if self._passphrase is None:
+            raise TokenKeyMissingError(
+                f"{self._path} is sealed with a passphrase: pass passphrase=...",
+                remediation="Pass the passphrase the store was saved with: TokenStore(passphrase=...).",
+            )
+        salt_text, n = kdf.get("salt"), kdf.get("n")
+        parameters_ok = (
+            isinstance(salt_text, str)
+            and isinstance(n, int)
+            and 2 <= n <= _SCRYPT_MAX_N
+            and kdf.get("r") == _SCRYPT_R
+            and kdf.get("p") == _SCRYPT_P
+        )
+        if not parameters_ok:
+            self._corrupt("the scrypt parameters are invalid")
+        try:
+            salt = base64.b64decode(cast(str, salt_text), validate=True)
+            key: bytes | None = _scrypt_key(self._passphrase.reveal(), salt, cast(int, n))
+        except ValueError:  # binascii.Error is a ValueError
+            key = None
+        if key is None:
+            self._corrupt("the scrypt salt or parameters are invalid")
+        return key
+
+    def _keyring_key(self, kdf: dict[str, Any]) -> bytes:
+        entry = kdf.get("entry")
+        if not isinstance(entry, str):
+            self._corrupt("the keyring entry name is missing")
+        keyring = _import_keyring()
+        if keyring is None or self._use_keyring is False:
+            raise TokenKeyMissingError(
+                f"{self._path} is sealed with a key in the OS keyring, but the keyring package "
+                "is not available (install tushare-typed[keyring])"
+            )
+        stored = self._keyring_call(lambda: keyring.get_password(KEYRING_SERVICE, entry))
+        if not stored:
+            raise TokenKeyMissingError(
+                f"the OS keyring has no entry {entry!r} for {self._path}; it was removed or this "
+                "is another user or machine"
+            )
+        return _fernet_key(stored, "the OS keyring")
+
+    # keyring entries
+
+    def _keyring_call(self, action: Callable[[], _R]) -> _R:
+        try:
+            return action()
+        except Exception as exc:
+            # Keyring backends raise their own types (locked keychain, no backend, D-Bus errors).
+            raise TokenStoreError(f"the OS keyring failed: {type(exc).__name__}") from None
+
+    @staticmethod
+    def _keyring_entry_of(document: dict[str, Any]) -> str | None:
+        kdf = document["kdf"]
+        entry = kdf.get("entry") if kdf["kind"] == "keyring" else None
+        return entry if isinstance(entry, str) else None
+
+    def _keyring_entry_if_any(self) -> str | None:
+        if not self.exists():
+            return None
+        try:
+            return self._keyring_entry_of(self._read())
+        except TokenStoreError:
+            return None
+
+    def _forget_keyring_entry(self, entry: str | None, *, keep: _Sealing | None) -> None:
+        if entry is None or (keep is not None and keep.kdf.get("entry") == entry):
+            return
+        keyring = _import_keyring()
+        if keyring is None:
+            return
+        # A stale entry is harmless (the store no longer names it), so a failure is ignored.
+        with contextlib.suppress(Exception):
+            keyring.delete_password(KEYRING_SERVICE, entry)

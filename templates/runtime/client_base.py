@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, overload
 import httpx
 
 from .errors import ParameterError
+from .paginator import DEFAULT_PAGE_SIZE, PageResult, apaginate, paginate
 from .token import Secret, TokenStore, resolve_token
 from .transport import (
     DEFAULT_MAX_RATE_LIMIT_WAIT,
@@ -45,6 +46,17 @@ __all__ = ["POINTS_VARIABLE", "AsyncBaseClient", "BaseClient"]
 
 #: Environment variable with the account's points, used when no ``rate_limit`` is passed.
 POINTS_VARIABLE = "TUSHARE_POINTS"
+
+
+def _paging_arguments(params: Mapping[str, object]) -> tuple[int | None, int | None, dict[str, object]]:
+    """`query`'s own offset/limit, checked, and the interface parameters without them."""
+    rest = {name: value for name, value in params.items() if name not in ("offset", "limit")}
+    paging = [params.get("offset"), params.get("limit")]
+    for name, value in zip(("offset", "limit"), paging, strict=True):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ParameterError(f"{name} must be a non-negative integer, got {value!r}")
+    offset, limit = (value if isinstance(value, int) else None for value in paging)
+    return offset, limit or None, rest
 
 
 def _points_from_environment() -> int:
@@ -235,9 +247,17 @@ class BaseClient(_ClientCommon):
             options=self._options.merged(options),
         )
 
-    def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> Page:
-        """The untyped escape hatch: one page of any interface as a :class:`Page`."""
-        return self._call(api_name, params, fields)
+    def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
+        """The untyped escape hatch, for any interface (also ones newer than the metadata): every row as plain
+        lists, paged like the typed methods. ``offset=`` starts later; ``limit=`` returns at most that many rows."""
+        offset, limit, rest = _paging_arguments(params)
+        return paginate(
+            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, fields),
+            limit or DEFAULT_PAGE_SIZE,
+            start_offset=offset,
+            max_rows=limit,
+            api_name=api_name,
+        )
 
     def close(self) -> None:
         if self._owns_transport:
@@ -358,9 +378,16 @@ class AsyncBaseClient(_ClientCommon):
             options=self._options.merged(options),
         )
 
-    async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> Page:
-        """The untyped escape hatch: one page of any interface as a :class:`Page`."""
-        return await self._call(api_name, params, fields)
+    async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
+        """Async :meth:`BaseClient.query`."""
+        offset, limit, rest = _paging_arguments(params)
+        return await apaginate(
+            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, fields),
+            limit or DEFAULT_PAGE_SIZE,
+            start_offset=offset,
+            max_rows=limit,
+            api_name=api_name,
+        )
 
     async def aclose(self) -> None:
         if self._owns_transport:

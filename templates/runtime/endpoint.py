@@ -16,13 +16,12 @@ from pydantic import BaseModel, ValidationError
 
 from .decode import RowDecoder, TypedPage
 from .errors import ParameterError, TushareError
-from .paginator import PageResult, apaginate, paginate
+from .paginator import DEFAULT_PAGE_SIZE, PageResult, apaginate, paginate
 from .response import Response
 from .transport import RequestOptions
 
 __all__ = ["Endpoint", "afetch", "fetch"]
 
-DEFAULT_PAGE_SIZE = 5000
 ResponseT = TypeVar("ResponseT", bound=Response[Any])
 SyncCall = Callable[..., TypedPage[Any]]
 AsyncCall = Callable[..., Awaitable[TypedPage[Any]]]

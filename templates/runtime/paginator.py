@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol
 from .errors import MalformedReplyError, TushareError
 
 __all__ = [
+    "DEFAULT_PAGE_SIZE",
     "AsyncPageFetcher",
     "Page",
     "PageChunk",
@@ -42,6 +43,9 @@ __all__ = [
 ]
 
 StopReason = Literal["exhausted", "max_pages", "max_rows", "error"]
+
+#: Page size for interfaces whose docs state no row cap (and for `query`); `has_more` then decides completeness.
+DEFAULT_PAGE_SIZE = 5000
 
 
 class Page(Protocol):

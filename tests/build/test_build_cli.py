@@ -24,6 +24,10 @@ def test_check_passes_on_a_fresh_build_and_lists_drift(fixture_metadata: Path, t
     (out / "tushare_typed" / "models" / "daily.py").write_text("# edited by hand\n")
     (out / "tushare_typed" / "models" / "shibor.py").unlink()
     (out / "tushare_typed" / "stray.py").write_text("")
+    errors = out / "tushare_typed" / "errors.py"
+    (tmp_path / "errors_copy.py").write_bytes(errors.read_bytes())
+    errors.unlink()
+    errors.symlink_to(tmp_path / "errors_copy.py")
     (out / "tushare_typed" / "__pycache__").mkdir()
     (out / "tushare_typed" / "__pycache__" / "x.pyc").write_bytes(b"")
     result = runner.invoke(main, check)
@@ -31,12 +35,14 @@ def test_check_passes_on_a_fresh_build_and_lists_drift(fixture_metadata: Path, t
     assert "stale: tushare_typed/models/daily.py" in result.output
     assert "missing: tushare_typed/models/shibor.py" in result.output
     assert "not generated: tushare_typed/stray.py" in result.output
+    assert "stale: tushare_typed/errors.py" in result.output, "a link is not the generated file, even if equal"
     assert "__pycache__" not in result.output
 
     rebuilt = runner.invoke(main, ["build", "--metadata", str(fixture_metadata), "--out", str(out)])
     assert rebuilt.exit_code == 0
     assert runner.invoke(main, check).exit_code == 0
     assert not (out / "tushare_typed" / "stray.py").exists()
+    assert not errors.is_symlink()
 
 
 def test_missing_metadata_is_a_clear_error(tmp_path: Path) -> None:

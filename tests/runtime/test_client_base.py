@@ -11,8 +11,8 @@ import pytest
 import respx
 
 from tushare_typed.client_base import AsyncBaseClient, BaseClient
-from tushare_typed.envelope import Page
 from tushare_typed.errors import MissingTokenError, ParameterError, ServiceError
+from tushare_typed.paginator import PageResult
 from tushare_typed.ratelimit import RateLimit, RateLimiter
 from tushare_typed.token import Secret, TokenStore
 from tushare_typed.transport import (
@@ -101,10 +101,31 @@ def test_a_generated_method_calls_through_with_its_decoder(mock: respx.MockRoute
 def test_query_is_the_untyped_escape_hatch(mock: respx.MockRouter, token: str) -> None:
     route = mock.post(URL).mock(return_value=ok())
     with _client(token) as client:
-        page = client.query("stock_basic", fields="ts_code,name", exchange="SSE", list_status=None)
-    assert isinstance(page, Page)
-    assert _body(route)["params"] == {"exchange": "SSE"}
+        result = client.query("stock_basic", fields="ts_code,name", exchange="SSE", list_status=None)
+    assert isinstance(result, PageResult)
+    assert result.completed
+    assert _body(route)["params"] == {"exchange": "SSE", "offset": 0, "limit": 5000}
     assert _body(route)["fields"] == "ts_code,name"
+
+
+def test_query_pages_through_every_row(mock: respx.MockRouter, token: str) -> None:
+    pages = [ok(items=[["000001.SZ", 1.0]], has_more=True), ok(items=[["000002.SZ", 2.0]], has_more=False)]
+    route = mock.post(URL).mock(side_effect=pages)
+    with _client(token) as client:
+        result = client.query("brand_new_api", limit=None, offset=10)
+    assert result.items == [["000001.SZ", 1.0], ["000002.SZ", 2.0]]
+    assert [json.loads(call.request.content)["params"]["offset"] for call in route.calls] == [10, 11]
+
+
+def test_query_limit_caps_the_rows_and_bad_paging_is_refused(mock: respx.MockRouter, token: str) -> None:
+    mock.post(URL).mock(return_value=ok(items=[["000001.SZ", 1.0], ["000002.SZ", 2.0]], has_more=True))
+    with _client(token) as client:
+        result = client.query("daily", limit=2)
+        assert len(result.items) == 2
+        assert not result.completed
+        assert result.next_offset == 2
+        with pytest.raises(ParameterError, match="offset must be a non-negative integer"):
+            client.query("daily", offset=-1)
 
 
 def test_the_token_comes_from_the_environment_lazily(
@@ -316,7 +337,7 @@ async def test_async_generated_method_and_query(mock: respx.MockRouter, token: s
         assert await client.daily("000001.SZ") == [("000001.SZ", 3.0)]
         page = await client.query("daily", ["close"], trade_date="20240102")
     assert page.items == [["000001.SZ", 3]]
-    assert _body(route)["params"] == {"trade_date": "20240102"}
+    assert _body(route)["params"] == {"trade_date": "20240102", "offset": 0, "limit": 5000}
     assert _body(route)["token"] == token
 
 

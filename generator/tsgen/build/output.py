@@ -26,7 +26,8 @@ def differences(tree: dict[str, bytes], root: Path) -> list[str]:
         path = root / relative
         if not path.exists():
             problems.append(f"missing: {relative}")
-        elif path.read_bytes() != content:
+        elif path.is_symlink() or path.read_bytes() != content:
+            # A link would ship whatever it points to, not what the build produced.
             problems.append(f"stale: {relative}")
     problems += [f"not generated: {relative}" for relative in sorted(existing_files(root) - set(tree))]
     return problems
@@ -40,7 +41,7 @@ def write_tree(tree: dict[str, bytes], root: Path) -> int:
         changed += 1
     for relative, content in tree.items():
         path = root / relative
-        if path.exists() and path.read_bytes() == content:
+        if path.exists() and not path.is_symlink() and path.read_bytes() == content:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_symlink():
