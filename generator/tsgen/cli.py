@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from tsgen.build.metadata import MetadataError, load_metadata
-from tsgen.build.output import differences, write_tree
 from tsgen.build.render import RenderError, render_tree
+from tsgen.files import differences, write_tree
 from tsgen.ingest.overrides import OverridesError
 from tsgen.ingest.run import IngestResult, ingest
 from tsgen.ingest.sdk import SdkSourceError
@@ -71,7 +71,7 @@ def ingest_command(docs_dir: Path | None, out: Path, overrides: Path | None) -> 
         written = write_metadata(result, out)
     except (SourceNotFound, OverridesError, SdkSourceError, OSError) as error:
         raise click.ClickException(str(error)) from error
-    click.echo(_summary(result, len(written), out))
+    click.echo(_summary(result, written, out))
 
 
 @main.command("build")

@@ -8,8 +8,9 @@ far) and ``.next_offset`` (pass it as ``offset=`` to resume).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
@@ -36,14 +37,11 @@ class Endpoint(Generic[ResponseT]):
     response: type[ResponseT]
     default_fields: tuple[str, ...]
     row_limit: int | None
-    _decoder: list[RowDecoder[Any]] = field(default_factory=list, repr=False, compare=False)
 
-    @property
+    @functools.cached_property
     def decoder(self) -> RowDecoder[Any]:
-        # Built on first use: its validators are compiled per column layout, which costs at import time.
-        if not self._decoder:
-            self._decoder.append(RowDecoder(self.response.row_type(), self.response.wire_names))
-        return self._decoder[0]
+        # Built on first use, not when the interface module is imported: its validators cost to compile.
+        return RowDecoder(self.response.row_type(), self.response.wire_names)
 
     def wire_params(self, params: Mapping[str, object]) -> dict[str, object]:
         """The arguments validated by the request model, in wire form, without the unset ones."""

@@ -17,8 +17,8 @@ import pytest
 
 from tests.goldens import write_fixture_metadata
 from tsgen.build.metadata import load_metadata
-from tsgen.build.output import write_tree
 from tsgen.build.render import PACKAGE, render_tree
+from tsgen.files import write_tree
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic.json_schema import models_json_schema
 
+from tsgen.files import write_tree
 from tsgen.ingest.run import IngestResult
 from tsgen.jsonfile import dumps
 from tsgen.model import SCHEMA_VERSION, Index, IndexEntry, Interface, SdkFacts
@@ -43,18 +44,12 @@ def metadata_files(result: IngestResult) -> dict[str, str]:
     return files
 
 
-def write_metadata(result: IngestResult, out: Path) -> list[Path]:
-    """Write the files, removing interface files that no longer correspond to an interface."""
-    files = metadata_files(result)
-    interfaces_dir = out / "interfaces"
-    interfaces_dir.mkdir(parents=True, exist_ok=True)
-    for stale in interfaces_dir.glob("*.json"):
-        if f"interfaces/{stale.name}" not in files:
-            stale.unlink()
-    written: list[Path] = []
-    for relative, content in files.items():
-        path = out / relative
-        if not path.exists() or path.read_text(encoding="utf-8") != content:
-            path.write_text(content, encoding="utf-8", newline="\n")
-            written.append(path)
-    return written
+def _owned_by_ingest(relative: str) -> bool:
+    # metadata/ also holds the reviewed overrides.toml, which ingest reads and never writes.
+    return relative.startswith("interfaces/") or relative in ("index.json", "sdk.json", "schema.json")
+
+
+def write_metadata(result: IngestResult, out: Path) -> int:
+    """Write the files, removing interface files that no longer correspond to an interface; return how many changed."""
+    tree = {relative: content.encode("utf-8") for relative, content in metadata_files(result).items()}
+    return write_tree(tree, out, owns=_owned_by_ingest)
