@@ -6,12 +6,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from tsgen.build.metadata import load_metadata
-from tsgen.build.render import PACKAGE, render_tree
 from tsgen.ingest.run import ingest
 from tsgen.ingest.sources import docs_corpus, sdk_package
 from tsgen.ingest.writer import metadata_files
 from tsgen.model import Index
+from tsgen.render.metadata import load_metadata
+from tsgen.render.tree import PACKAGE, render_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from tsgen.build.metadata import MetadataError, load_metadata
-from tsgen.build.render import RenderError, render_tree
 from tsgen.files import differences, write_tree
 from tsgen.ingest.overrides import OverridesError
 from tsgen.ingest.run import IngestResult, ingest
 from tsgen.ingest.sdk import SdkSourceError
 from tsgen.ingest.sources import Installed, SourceNotFound, docs_corpus, sdk_package
 from tsgen.ingest.writer import write_metadata
+from tsgen.render.metadata import MetadataError, load_metadata
+from tsgen.render.tree import RenderError, render_tree
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,7 @@ from tushare_typed.testing import TushareEmulator
 
 REPO = Path(__file__).resolve().parents[2]
 GENERATED = REPO / "generated_client"
-SCHEMAS = REPO / ".." / "shared" / "schemas"
+SCHEMAS = REPO / "tests" / "fixtures" / "schemas"
 DENIED = "stk_mins"  # an interface the emulator refuses, as tushare does for an account without the points
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tsgen.build.metadata import Metadata
-from tsgen.build.naming import pascal
-from tsgen.build.schemas import column_schema, params_schema
 from tsgen.jsonfile import dumps
 from tsgen.model import Interface
+from tsgen.render.metadata import Metadata
+from tsgen.render.naming import pascal
+from tsgen.render.schemas import column_schema, params_schema
 
 
 def _ref(name: str) -> dict[str, str]:

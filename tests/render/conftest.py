@@ -16,9 +16,9 @@ from types import ModuleType
 import pytest
 
 from tests.goldens import write_fixture_metadata
-from tsgen.build.metadata import load_metadata
-from tsgen.build.render import PACKAGE, render_tree
 from tsgen.files import write_tree
+from tsgen.render.metadata import load_metadata
+from tsgen.render.tree import PACKAGE, render_tree
 
 
 @pytest.fixture(scope="session")

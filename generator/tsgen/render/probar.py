@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tsgen.build.metadata import Metadata
+from tsgen.render.metadata import Metadata
 
 _ASSET = re.compile(r"^asset == '(\w+)'$")
 _FREQ = re.compile(r"^freq == '(\w+)'$")

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import jinja2
 
-from tsgen.build import naming, typetext
-from tsgen.build.catalog import catalog_json
-from tsgen.build.mcp import manifest_json, server_json, tools_json
-from tsgen.build.metadata import Metadata
-from tsgen.build.openapi import openapi_json
-from tsgen.build.probar import dispatch_table
+from tsgen.render import naming, typetext
+from tsgen.render.catalog import catalog_json
+from tsgen.render.mcp import manifest_json, server_json, tools_json
+from tsgen.render.metadata import Metadata
+from tsgen.render.openapi import openapi_json
+from tsgen.render.probar import dispatch_table
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 RUNTIME = TEMPLATES / "runtime"

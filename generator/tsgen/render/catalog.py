@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tsgen.build.metadata import Metadata
-from tsgen.build.naming import row_attr
 from tsgen.jsonfile import dumps
 from tsgen.model import Interface, RateLimitRule
+from tsgen.render.metadata import Metadata
+from tsgen.render.naming import row_attr
 
 CATALOG_VERSION = 1
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tsgen.build.metadata import load_metadata
-from tsgen.build.render import render_tree
 from tsgen.cli import main
+from tsgen.render.metadata import load_metadata
+from tsgen.render.tree import render_tree
 
 
 def test_rendering_is_deterministic(fixture_metadata: Path, fixture_tree: dict[str, bytes]) -> None:

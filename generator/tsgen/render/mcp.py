@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tsgen.build.metadata import Metadata
-from tsgen.build.schemas import column_schema, fields_schema, params_schema
 from tsgen.jsonfile import dumps
 from tsgen.model import Interface
+from tsgen.render.metadata import Metadata
+from tsgen.render.schemas import column_schema, fields_schema, params_schema
 
 DISTRIBUTION = "tushare-typed"
 REGISTRY_NAME = "io.github.tsgen/tushare-typed"

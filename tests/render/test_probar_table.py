@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from tests.goldens import ROOT
-from tsgen.build.metadata import load_metadata
-from tsgen.build.probar import dispatch_table
+from tsgen.render.metadata import load_metadata
+from tsgen.render.probar import dispatch_table
 
 
 def test_dispatch_table_comes_from_the_sdk_source() -> None:
