@@ -16,6 +16,7 @@ SCHEMA_VERSION = 1
 PythonType = Literal["str", "int", "float", "bool", "date", "datetime"]
 Period = Literal["minute", "hour", "day"]
 InterfaceKind = Literal["http", "sdk_composite", "sdk_scraper"]
+SyncShape = Literal["trade_day", "period", "code", "window", "snapshot"]
 
 PERIOD_SECONDS: dict[Period, int] = {"minute": 60, "hour": 3600, "day": 86400}
 
@@ -64,6 +65,23 @@ class RateLimitRule(Frozen):
     text: str = Field(description="the sentence it was read from")
 
 
+class SyncPlan(Frozen):
+    """How a local store fetches an interface's whole history in slices (reviewed in overrides.toml).
+
+    trade_day: one call per trading day with ``param`` (e.g. trade_date); period: one call per report period with
+    ``param`` (e.g. period); code: one call per code listed by ``codes_from`` with ``param`` (e.g. ts_code) over
+    [start_param, end_param]; window: date windows over [start_param, end_param] sized to the row cap; snapshot:
+    the whole table in one paged call.
+    """
+
+    shape: SyncShape
+    param: str | None = Field(default=None, description="the parameter set per slice")
+    start_param: str | None = Field(default=None, description="the parameter that opens a date range")
+    end_param: str | None = Field(default=None, description="the parameter that closes a date range")
+    codes_from: str | None = Field(default=None, description="the interface listing the codes (shape code)")
+    date_column: str | None = Field(default=None, description="the column holding each row's date")
+
+
 class SourceRef(Frozen):
     path: str = Field(description="doc page path relative to the corpus root")
     line: int = Field(description="1-based line of the 接口 declaration")
@@ -93,6 +111,11 @@ class Interface(Frozen):
         default=None,
         description="the interface whose params/fields this one shares (参数一致 variants)",
     )
+    keys: list[str] = Field(
+        default_factory=list,
+        description="columns that identify one record (e.g. ts_code, trade_date); empty when no key is known",
+    )
+    sync: SyncPlan | None = Field(default=None, description="how a local store syncs it; null when not syncable")
 
 
 class IndexEntry(Frozen):

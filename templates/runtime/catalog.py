@@ -102,6 +102,21 @@ class FieldSpec:
     description: str = ""
 
 
+SYNC_SHAPES: Final = frozenset({"trade_day", "period", "code", "window", "snapshot"})
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSpec:
+    """How a local store fetches an interface's history in slices (see the metadata model's ``SyncPlan``)."""
+
+    shape: str
+    param: str | None = None
+    start_param: str | None = None
+    end_param: str | None = None
+    codes_from: str | None = None
+    date_column: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class InterfaceSpec:
     """Everything the runtime knows about one tushare interface."""
@@ -116,6 +131,8 @@ class InterfaceSpec:
     rate_limits: tuple[RateLimitSpec, ...] = ()
     params: tuple[ParamSpec, ...] = ()
     fields: tuple[FieldSpec, ...] = ()
+    keys: tuple[str, ...] = ()
+    sync: SyncSpec | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -242,7 +259,7 @@ def _parse_interface(name: str, raw: Any) -> InterfaceSpec:
     api_name = _get(obj, "api_name", str, where, default=name)
     if api_name != name:
         raise CatalogError(f"{where}: api_name {api_name!r} differs from its key")
-    return InterfaceSpec(
+    spec = InterfaceSpec(
         api_name=api_name,
         title=_get(obj, "title", str, where, default=""),
         description=_get(obj, "description", str, where, default=""),
@@ -262,6 +279,27 @@ def _parse_interface(name: str, raw: Any) -> InterfaceSpec:
             _parse_field(item, f"{where}.fields[{i}]")
             for i, item in enumerate(_list(obj.get("fields"), f"{where}.fields"))
         ),
+        keys=tuple(_str_list(obj.get("keys"), f"{where}.keys")),
+        sync=None if obj.get("sync") is None else _parse_sync(obj["sync"], f"{where}.sync"),
+    )
+    unknown_keys = sorted(set(spec.keys) - set(spec.field_names))
+    if unknown_keys:
+        raise CatalogError(f"{where}: keys {unknown_keys} are not among its fields")
+    return spec
+
+
+def _parse_sync(raw: Any, where: str) -> SyncSpec:
+    obj = _as_mapping(raw, where)
+    shape = _get(obj, "shape", str, where)
+    if shape not in SYNC_SHAPES:
+        raise CatalogError(f"{where}: unknown sync shape {shape!r} (one of {', '.join(sorted(SYNC_SHAPES))})")
+    return SyncSpec(
+        shape=shape,
+        param=_get_optional_str(obj, "param", where),
+        start_param=_get_optional_str(obj, "start_param", where),
+        end_param=_get_optional_str(obj, "end_param", where),
+        codes_from=_get_optional_str(obj, "codes_from", where),
+        date_column=_get_optional_str(obj, "date_column", where),
     )
 
 

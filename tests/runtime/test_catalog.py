@@ -15,6 +15,7 @@ from tushare_typed.catalog import (
     CatalogError,
     FieldSpec,
     RateLimitSpec,
+    SyncSpec,
     UnknownInterfaceError,
     clear_catalog_cache,
     load_catalog,
@@ -148,6 +149,8 @@ def _broken(mutate: Any) -> dict[str, Any]:
         (_broken(lambda d: d["interfaces"]["daily"]["rate_limits"][0].update(period=0)), "period > 0"),
         (_broken(lambda d: d["interfaces"]["daily"].update(params={})), "expected a list"),
         (_broken(lambda d: d["interfaces"]["daily"].update(category=[1])), "list of strings"),
+        (_broken(lambda d: d["interfaces"]["daily"].update(keys=["ts_code", "nope"])), "keys \\['nope'\\]"),
+        (_broken(lambda d: d["interfaces"]["daily"].update(sync={"shape": "weekly"})), "unknown sync shape"),
     ],
 )
 def test_malformed_catalog_errors_name_the_culprit(data: dict[str, Any], message: str) -> None:
@@ -171,3 +174,15 @@ def test_optional_keys_take_defaults() -> None:
     assert spec.params[0].required is False
     assert spec.rate_limits == ()
     assert spec.row_limit is None
+    assert spec.keys == ()
+    assert spec.sync is None
+
+
+def test_keys_and_sync_plan_are_read() -> None:
+    data = small_catalog_dict()
+    daily = data["interfaces"]["daily"]
+    daily["keys"] = ["ts_code", "trade_date"]
+    daily["sync"] = {"shape": "trade_day", "param": "trade_date", "date_column": "trade_date"}
+    spec = Catalog.from_dict(data).get("daily")
+    assert spec.keys == ("ts_code", "trade_date")
+    assert spec.sync == SyncSpec(shape="trade_day", param="trade_date", date_column="trade_date")

@@ -46,6 +46,8 @@ def _interface(interface: Interface) -> dict[str, Any]:
         "points": interface.points,
         "row_limit": interface.row_limit,
         "paging": interface.paging,
+        "keys": interface.keys,
+        "sync": interface.sync.model_dump() if interface.sync else None,
         "rate_limits": runtime_rate_limits(interface.rate_limits),
         "params": [
             {
