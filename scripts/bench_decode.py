@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from tushare_typed._internal.paginator import PageResult
 from tushare_typed.models.daily import ENDPOINT
-from tushare_typed.paginator import PageResult
 
 ROWS = 6000
 

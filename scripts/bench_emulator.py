@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from tushare_typed.paginator import SimplePage
+from tushare_typed._internal.paginator import SimplePage
 from tushare_typed.testing import DEFAULT_TOKEN
 
 ROW_LIMIT = 6000

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import httpx
 from bench_emulator import ROW_LIMIT, Fetch, emulator_process
 
-from tushare_typed.paginator import SimplePage, iter_pages, paginate
+from tushare_typed._internal.paginator import SimplePage, iter_pages, paginate
 
 
 def collected(fetch: Fetch) -> int:

@@ -1,10 +1,32 @@
 """Suite-wide settings. On CI (`CI` set) hypothesis is derandomized and has no deadline: a red run must mean a
-real failure, not a new random example or a slow shared machine. Locally it explores new examples each run."""
+real failure, not a new random example or a slow shared machine. Locally it explores new examples each run.
+
+Before any test runs, the session guard checks that `generated_client/` (what the tests import) is what
+`tsgen build` makes of the current templates, runtime and metadata: see `tests/freshness.py`."""
 
 import os
 
+import pytest
 from hypothesis import settings
+
+from .freshness import STALE_MESSAGE, stale_files, tree_digest
 
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+_FRESH_KEY = "tushare_typed/fresh-digest"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    cache = getattr(session.config, "cache", None)  # None under -p no:cacheprovider
+    digest = tree_digest()
+    if cache is not None and cache.get(_FRESH_KEY, None) == digest:
+        return
+    problems = stale_files()
+    if problems:
+        listed = "\n".join(f"  {problem}" for problem in problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        pytest.exit(f"{STALE_MESSAGE}\n{listed}{more}", returncode=pytest.ExitCode.USAGE_ERROR)
+    if cache is not None:
+        cache.set(_FRESH_KEY, digest)

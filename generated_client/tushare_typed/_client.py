@@ -10,9 +10,10 @@ import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
-from .client_base import AsyncBaseClient, BaseClient
+from ._internal.client_base import AsyncBaseClient, BaseClient
 
 if TYPE_CHECKING:
+    from ._internal.probar import Adjust, Asset, Factor, ProBarResponse
     from .models.adj_factor import AdjFactorField, AdjFactorResponse
     from .models.anns_d import AnnsDField, AnnsDResponse
     from .models.bak_basic import BakBasicField, BakBasicResponse
@@ -236,7 +237,6 @@ if TYPE_CHECKING:
     from .models.weekly import WeeklyField, WeeklyResponse
     from .models.wz_index import WzIndexField, WzIndexResponse
     from .models.yc_cb import YcCbField, YcCbResponse
-    from .probar import Adjust, Asset, Factor, ProBarResponse
 
 __all__ = ["AsyncTushareClient", "TushareClient"]
 
@@ -294,7 +294,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/10_复权因子.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.adj_factor import ENDPOINT
 
         return fetch(
@@ -344,7 +344,7 @@ class TushareClient(BaseClient):
 
         Source: 14_大模型语料专题数据/04_上市公司公告.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.anns_d import ENDPOINT
 
         return fetch(
@@ -390,7 +390,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/01_基础数据/12_股票历史列表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.bak_basic import ENDPOINT
 
         return fetch(
@@ -438,7 +438,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/22_备用行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.bak_daily import ENDPOINT
 
         return fetch(
@@ -494,7 +494,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.balancesheet import ENDPOINT
 
         return fetch(
@@ -553,7 +553,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.balancesheet_vip import ENDPOINT
 
         return fetch(
@@ -606,7 +606,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/11_柜台流通式债券最优报价.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.bc_bestotcqt import ENDPOINT
 
         return fetch(
@@ -658,7 +658,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/10_柜台流通式债券报价.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.bc_otcqt import ENDPOINT
 
         return fetch(
@@ -709,7 +709,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/04_参考数据/07_大宗交易.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.block_trade import ENDPOINT
 
         return fetch(
@@ -753,7 +753,7 @@ class TushareClient(BaseClient):
 
         Source: 12_行业经济/01_TMT行业/06_影院日度票房.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.bo_cinema import ENDPOINT
 
         return fetch(
@@ -794,7 +794,7 @@ class TushareClient(BaseClient):
 
         Source: 12_行业经济/01_TMT行业/05_电影日度票房.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.bo_daily import ENDPOINT
 
         return fetch(
@@ -835,7 +835,7 @@ class TushareClient(BaseClient):
 
         Source: 12_行业经济/01_TMT行业/03_电影月度票房.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.bo_monthly import ENDPOINT
 
         return fetch(
@@ -876,7 +876,7 @@ class TushareClient(BaseClient):
 
         Source: 12_行业经济/01_TMT行业/04_电影周度票房.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.bo_weekly import ENDPOINT
 
         return fetch(
@@ -923,7 +923,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/12_大宗交易.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.bond_blk import ENDPOINT
 
         return fetch(
@@ -973,7 +973,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/13_大宗交易明细.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.bond_blk_detail import ENDPOINT
 
         return fetch(
@@ -1017,7 +1017,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/14_券商月度金股.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.broker_recommend import ENDPOINT
 
         return fetch(
@@ -1060,7 +1060,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/01_基础数据/10_北交所新旧代码对照.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.bse_mapping import ENDPOINT
 
         return fetch(
@@ -1118,7 +1118,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cashflow import ENDPOINT
 
         return fetch(
@@ -1183,7 +1183,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cashflow_vip import ENDPOINT
 
         return fetch(
@@ -1236,7 +1236,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/01_可转债基础信息.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cb_basic import ENDPOINT
 
         return fetch(
@@ -1285,7 +1285,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/03_可转债赎回信息.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cb_call import ENDPOINT
 
         return fetch(
@@ -1335,7 +1335,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/05_可转债行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cb_daily import ENDPOINT
 
         return fetch(
@@ -1387,7 +1387,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/06_可转债技术面因子_专业版）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cb_factor_pro import ENDPOINT
 
         return fetch(
@@ -1437,7 +1437,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/02_可转债发行.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cb_issue import ENDPOINT
 
         return fetch(
@@ -1481,7 +1481,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/07_可转债转股价变动.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cb_price_chg import ENDPOINT
 
         return fetch(
@@ -1522,7 +1522,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/04_可转债票面利率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cb_rate import ENDPOINT
 
         return fetch(
@@ -1569,7 +1569,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/08_可转债转股结果.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cb_share import ENDPOINT
 
         return fetch(
@@ -1623,7 +1623,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/06_中央结算系统持股统计.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ccass_hold import ENDPOINT
 
         return fetch(
@@ -1677,7 +1677,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/07_中央结算系统持股明细.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ccass_hold_detail import ENDPOINT
 
         return fetch(
@@ -1722,7 +1722,7 @@ class TushareClient(BaseClient):
 
         Source: 14_大模型语料专题数据/03_新闻联播文字稿.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cctv_news import ENDPOINT
 
         return fetch(
@@ -1769,7 +1769,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/11_中信行业指数日行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ci_daily import ENDPOINT
 
         return fetch(
@@ -1821,7 +1821,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/10_中信行业成分.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ci_index_member import ENDPOINT
 
         return fetch(
@@ -1870,7 +1870,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/01_居民消费价格指数（CPI）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cn_cpi import ENDPOINT
 
         return fetch(
@@ -1917,7 +1917,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/02_国民经济/01_国内生产总值（GDP）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cn_gdp import ENDPOINT
 
         return fetch(
@@ -1964,7 +1964,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/04_金融/01_货币供应量/01_货币供应量（月）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cn_m import ENDPOINT
 
         return fetch(
@@ -2011,7 +2011,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/05_景气度/01_采购经理指数（PMI）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cn_pmi import ENDPOINT
 
         return fetch(
@@ -2058,7 +2058,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/02_工业生产者出厂价格指数（PPI）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cn_ppi import ENDPOINT
 
         return fetch(
@@ -2110,7 +2110,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/03_每日筹码分布.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cyq_chips import ENDPOINT
 
         return fetch(
@@ -2163,7 +2163,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/02_每日筹码及胜率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.cyq_perf import ENDPOINT
 
         return fetch(
@@ -2214,7 +2214,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.daily import ENDPOINT
 
         return fetch(
@@ -2265,7 +2265,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/14_每日指标.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.daily_basic import ENDPOINT
 
         return fetch(
@@ -2350,7 +2350,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/14_沪深市场每日交易统计.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.daily_info import ENDPOINT
 
         return fetch(
@@ -2403,7 +2403,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/15_东财概念和行业指数行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.dc_daily import ENDPOINT
 
         return fetch(
@@ -2456,7 +2456,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/20_东方财富App热榜.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.dc_hot import ENDPOINT
 
         return fetch(
@@ -2509,7 +2509,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/13_东方财富概念板块.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.dc_index import ENDPOINT
 
         return fetch(
@@ -2558,7 +2558,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/14_东方财富概念成分.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.dc_member import ENDPOINT
 
         return fetch(
@@ -2609,7 +2609,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/10_财报披露日期表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.disclosure_date import ENDPOINT
 
         return fetch(
@@ -2662,7 +2662,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/06_分红送股数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.dividend import ENDPOINT
 
         return fetch(
@@ -2717,7 +2717,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/15_全球财经事件.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.eco_cal import ENDPOINT
 
         return fetch(
@@ -2773,7 +2773,7 @@ class TushareClient(BaseClient):
 
         Source: 02_ETF专题/01_ETF基本信息.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.etf_basic import ENDPOINT
 
         return fetch(
@@ -2823,7 +2823,7 @@ class TushareClient(BaseClient):
 
         Source: 02_ETF专题/02_ETF基准指数.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.etf_index import ENDPOINT
 
         return fetch(
@@ -2874,7 +2874,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.express import ENDPOINT
 
         return fetch(
@@ -2927,7 +2927,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.express_vip import ENDPOINT
 
         return fetch(
@@ -2976,7 +2976,7 @@ class TushareClient(BaseClient):
 
         Source: 12_行业经济/01_TMT行业/07_全国电影剧本备案数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.film_record import ENDPOINT
 
         return fetch(
@@ -3027,7 +3027,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/08_财务审计意见.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fina_audit import ENDPOINT
 
         return fetch(
@@ -3080,7 +3080,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fina_indicator import ENDPOINT
 
         return fetch(
@@ -3133,7 +3133,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fina_indicator_vip import ENDPOINT
 
         return fetch(
@@ -3186,7 +3186,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fina_mainbz import ENDPOINT
 
         return fetch(
@@ -3239,7 +3239,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fina_mainbz_vip import ENDPOINT
 
         return fetch(
@@ -3294,7 +3294,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.forecast import ENDPOINT
 
         return fetch(
@@ -3350,7 +3350,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.forecast_vip import ENDPOINT
 
         return fetch(
@@ -3406,7 +3406,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/14_期货合约涨跌停价格.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ft_limit import ENDPOINT
 
         return fetch(
@@ -3458,7 +3458,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/05_历史分钟行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ft_mins import ENDPOINT
 
         return fetch(
@@ -3508,7 +3508,7 @@ class TushareClient(BaseClient):
 
         Source: 02_ETF专题/05_ETF复权因子.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fund_adj import ENDPOINT
 
         return fetch(
@@ -3556,7 +3556,7 @@ class TushareClient(BaseClient):
 
         Source: 04_公募基金/01_基金列表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fund_basic import ENDPOINT
 
         return fetch(
@@ -3595,7 +3595,7 @@ class TushareClient(BaseClient):
 
         Source: 04_公募基金/02_基金管理人.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fund_company import ENDPOINT
 
         return fetch(
@@ -3640,7 +3640,7 @@ class TushareClient(BaseClient):
 
         Source: 02_ETF专题/04_ETF日线行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fund_daily import ENDPOINT
 
         return fetch(
@@ -3690,7 +3690,7 @@ class TushareClient(BaseClient):
 
         Source: 04_公募基金/06_基金分红.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fund_div import ENDPOINT
 
         return fetch(
@@ -3742,7 +3742,7 @@ class TushareClient(BaseClient):
 
         Source: 04_公募基金/08_基金技术面因子_专业版.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fund_factor_pro import ENDPOINT
 
         return fetch(
@@ -3790,7 +3790,7 @@ class TushareClient(BaseClient):
 
         Source: 04_公募基金/03_基金经理.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fund_manager import ENDPOINT
 
         return fetch(
@@ -3841,7 +3841,7 @@ class TushareClient(BaseClient):
 
         Source: 04_公募基金/05_基金净值.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fund_nav import ENDPOINT
 
         return fetch(
@@ -3898,7 +3898,7 @@ class TushareClient(BaseClient):
 
         Source: 04_公募基金/07_基金持仓.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fund_portfolio import ENDPOINT
 
         return fetch(
@@ -3944,7 +3944,7 @@ class TushareClient(BaseClient):
 
         Source: 15_财富管理/01_基金销售行业数据/01_各渠道公募基金销售保有规模占比.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fund_sales_ratio import ENDPOINT
 
         return fetch(
@@ -3989,7 +3989,7 @@ class TushareClient(BaseClient):
 
         Source: 15_财富管理/01_基金销售行业数据/02_销售机构公募基金销售保有规模.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fund_sales_vol import ENDPOINT
 
         return fetch(
@@ -4040,7 +4040,7 @@ class TushareClient(BaseClient):
 
         Source: 04_公募基金/04_基金规模.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fund_share import ENDPOINT
 
         return fetch(
@@ -4091,7 +4091,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/01_合约信息.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fut_basic import ENDPOINT
 
         return fetch(
@@ -4143,7 +4143,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/03_日线行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fut_daily import ENDPOINT
 
         return fetch(
@@ -4196,7 +4196,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/10_每日持仓排名.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fut_holding import ENDPOINT
 
         return fetch(
@@ -4247,7 +4247,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/12_期货主力与连续合约.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fut_mapping import ENDPOINT
 
         return fetch(
@@ -4299,7 +4299,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/08_每日结算参数.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fut_settle import ENDPOINT
 
         return fetch(
@@ -4352,7 +4352,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/13_期货主要品种交易周报.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fut_weekly_detail import ENDPOINT
 
         return fetch(
@@ -4407,7 +4407,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/04_期货周_月线行情_每日更新.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fut_weekly_monthly import ENDPOINT
 
         return fetch(
@@ -4461,7 +4461,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/07_仓单日报.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fut_wsr import ENDPOINT
 
         return fetch(
@@ -4514,7 +4514,7 @@ class TushareClient(BaseClient):
 
         Source: 09_外汇数据/02_外汇日线行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fx_daily import ENDPOINT
 
         return fetch(
@@ -4563,7 +4563,7 @@ class TushareClient(BaseClient):
 
         Source: 09_外汇数据/01_外汇基础信息（海外）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.fx_obasic import ENDPOINT
 
         return fetch(
@@ -4610,7 +4610,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/20_港股通每日成交统计.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ggt_daily import ENDPOINT
 
         return fetch(
@@ -4657,7 +4657,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/21_港股通每月成交统计.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ggt_monthly import ENDPOINT
 
         return fetch(
@@ -4708,7 +4708,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/19_港股通十大成交股.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ggt_top10 import ENDPOINT
 
         return fetch(
@@ -4757,7 +4757,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/07_广州民间借贷利率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.gz_index import ENDPOINT
 
         return fetch(
@@ -4804,7 +4804,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/05_Hibor利率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hibor import ENDPOINT
 
         return fetch(
@@ -4855,7 +4855,7 @@ class TushareClient(BaseClient):
 
         Source: 10_港股数据/08_港股资产负债表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hk_balancesheet import ENDPOINT
 
         return fetch(
@@ -4902,7 +4902,7 @@ class TushareClient(BaseClient):
 
         Source: 10_港股数据/01_港股基础信息.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hk_basic import ENDPOINT
 
         return fetch(
@@ -4952,7 +4952,7 @@ class TushareClient(BaseClient):
 
         Source: 10_港股数据/09_港股现金流量表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hk_cashflow import ENDPOINT
 
         return fetch(
@@ -5003,7 +5003,7 @@ class TushareClient(BaseClient):
 
         Source: 10_港股数据/03_港股日线行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hk_daily import ENDPOINT
 
         return fetch(
@@ -5053,7 +5053,7 @@ class TushareClient(BaseClient):
 
         Source: 10_港股数据/04_港股复权行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hk_daily_adj import ENDPOINT
 
         return fetch(
@@ -5105,7 +5105,7 @@ class TushareClient(BaseClient):
 
         Source: 10_港股数据/10_港股财务指标数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hk_fina_indicator import ENDPOINT
 
         return fetch(
@@ -5160,7 +5160,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/08_沪深股通持股明细.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hk_hold import ENDPOINT
 
         return fetch(
@@ -5214,7 +5214,7 @@ class TushareClient(BaseClient):
 
         Source: 10_港股数据/07_港股利润表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hk_income import ENDPOINT
 
         return fetch(
@@ -5265,7 +5265,7 @@ class TushareClient(BaseClient):
 
         Source: 10_港股数据/05_港股分钟行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hk_mins import ENDPOINT
 
         return fetch(
@@ -5313,7 +5313,7 @@ class TushareClient(BaseClient):
 
         Source: 10_港股数据/02_港股交易日历.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hk_tradecal import ENDPOINT
 
         return fetch(
@@ -5364,7 +5364,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/18_游资交易每日明细.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hm_detail import ENDPOINT
 
         return fetch(
@@ -5409,7 +5409,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/17_市场游资最全名录.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hm_list import ENDPOINT
 
         return fetch(
@@ -5458,7 +5458,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/18_沪深股通十大成交股.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.hsgt_top10 import ENDPOINT
 
         return fetch(
@@ -5511,7 +5511,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/13_指数技术面因子_专业版.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.idx_factor_pro import ENDPOINT
 
         return fetch(
@@ -5569,7 +5569,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.income import ENDPOINT
 
         return fetch(
@@ -5631,7 +5631,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.income_vip import ENDPOINT
 
         return fetch(
@@ -5687,7 +5687,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/01_指数基本信息.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.index_basic import ENDPOINT
 
         return fetch(
@@ -5738,7 +5738,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/07_申万行业分类.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.index_classify import ENDPOINT
 
         return fetch(
@@ -5788,7 +5788,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/02_指数日线行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.index_daily import ENDPOINT
 
         return fetch(
@@ -5838,7 +5838,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/06_大盘指数每日指标.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.index_dailybasic import ENDPOINT
 
         return fetch(
@@ -5911,7 +5911,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/12_国际主要指数.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.index_global import ENDPOINT
 
         return fetch(
@@ -5963,7 +5963,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/08_申万行业成分（分级）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.index_member_all import ENDPOINT
 
         return fetch(
@@ -6014,7 +6014,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/04_指数月线行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.index_monthly import ENDPOINT
 
         return fetch(
@@ -6064,7 +6064,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/03_指数周线行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.index_weekly import ENDPOINT
 
         return fetch(
@@ -6114,7 +6114,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/05_指数成分和权重.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.index_weight import ENDPOINT
 
         return fetch(
@@ -6166,7 +6166,7 @@ class TushareClient(BaseClient):
 
         Source: 14_大模型语料专题数据/05_上证e互动问答.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.irm_qa_sh import ENDPOINT
 
         return fetch(
@@ -6219,7 +6219,7 @@ class TushareClient(BaseClient):
 
         Source: 14_大模型语料专题数据/06_深证易互动问答.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.irm_qa_sz import ENDPOINT
 
         return fetch(
@@ -6268,7 +6268,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/01_题材数据（开盘啦）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.kpl_concept import ENDPOINT
 
         return fetch(
@@ -6315,7 +6315,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/02_题材成分（开盘啦）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.kpl_concept_cons import ENDPOINT
 
         return fetch(
@@ -6370,7 +6370,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/03_榜单数据（开盘啦）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.kpl_list import ENDPOINT
 
         return fetch(
@@ -6421,7 +6421,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/04_Libor利率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.libor import ENDPOINT
 
         return fetch(
@@ -6472,7 +6472,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/09_涨停最强板块统计.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.limit_cpt_list import ENDPOINT
 
         return fetch(
@@ -6530,7 +6530,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/07_涨跌停和炸板数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.limit_list_d import ENDPOINT
 
         return fetch(
@@ -6587,7 +6587,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/06_同花顺涨跌停榜单.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.limit_list_ths import ENDPOINT
 
         return fetch(
@@ -6642,7 +6642,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/08_涨停股票连板天梯.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.limit_step import ENDPOINT
 
         return fetch(
@@ -6691,7 +6691,7 @@ class TushareClient(BaseClient):
 
         Source: 14_大模型语料专题数据/02_新闻通讯（长篇）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.major_news import ENDPOINT
 
         return fetch(
@@ -6740,7 +6740,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/06_两融及转融通/01_融资融券交易汇总.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.margin import ENDPOINT
 
         return fetch(
@@ -6790,7 +6790,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/06_两融及转融通/02_融资融券交易明细.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.margin_detail import ENDPOINT
 
         return fetch(
@@ -6843,7 +6843,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/06_两融及转融通/03_融资融券标的（盘前）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.margin_secs import ENDPOINT
 
         return fetch(
@@ -6894,7 +6894,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/07_资金流向数据/01_个股资金流向.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.moneyflow import ENDPOINT
 
         return fetch(
@@ -6944,7 +6944,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/07_资金流向数据/04_板块资金流向（THS.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.moneyflow_cnt_ths import ENDPOINT
 
         return fetch(
@@ -6994,7 +6994,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/07_资金流向数据/03_个股资金流向（DC）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.moneyflow_dc import ENDPOINT
 
         return fetch(
@@ -7043,7 +7043,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/07_资金流向数据/08_沪深港通资金流向.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.moneyflow_hsgt import ENDPOINT
 
         return fetch(
@@ -7094,7 +7094,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/07_资金流向数据/06_板块资金流向（DC）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.moneyflow_ind_dc import ENDPOINT
 
         return fetch(
@@ -7145,7 +7145,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/07_资金流向数据/05_行业资金流向（THS）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.moneyflow_ind_ths import ENDPOINT
 
         return fetch(
@@ -7193,7 +7193,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/07_资金流向数据/07_大盘资金流向（DC）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.moneyflow_mkt_dc import ENDPOINT
 
         return fetch(
@@ -7242,7 +7242,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/07_资金流向数据/02_个股资金流向（THS）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.moneyflow_ths import ENDPOINT
 
         return fetch(
@@ -7292,7 +7292,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/06_月线行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.monthly import ENDPOINT
 
         return fetch(
@@ -7340,7 +7340,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/01_基础数据/06_股票曾用名.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.namechange import ENDPOINT
 
         return fetch(
@@ -7385,7 +7385,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/01_基础数据/11_IPO新股上市.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.new_share import ENDPOINT
 
         return fetch(
@@ -7433,7 +7433,7 @@ class TushareClient(BaseClient):
 
         Source: 14_大模型语料专题数据/01_新闻快讯（短讯）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.news import ENDPOINT
 
         return fetch(
@@ -7482,7 +7482,7 @@ class TushareClient(BaseClient):
 
         Source: 07_期权数据/01_期权合约信息.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.opt_basic import ENDPOINT
 
         return fetch(
@@ -7534,7 +7534,7 @@ class TushareClient(BaseClient):
 
         Source: 07_期权数据/02_期权日线行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.opt_daily import ENDPOINT
 
         return fetch(
@@ -7585,7 +7585,7 @@ class TushareClient(BaseClient):
 
         Source: 07_期权数据/03_期权分钟行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.opt_mins import ENDPOINT
 
         return fetch(
@@ -7629,7 +7629,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/04_参考数据/04_股权质押明细数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.pledge_detail import ENDPOINT
 
         return fetch(
@@ -7672,7 +7672,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/04_参考数据/03_股权质押统计数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.pledge_stat import ENDPOINT
 
         return fetch(
@@ -7720,7 +7720,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/09_债券回购日行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.repo_daily import ENDPOINT
 
         return fetch(
@@ -7773,7 +7773,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/01_券商盈利预测数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.report_rc import ENDPOINT
 
         return fetch(
@@ -7821,7 +7821,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/04_参考数据/05_股票回购.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.repurchase import ENDPOINT
 
         return fetch(
@@ -7867,7 +7867,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/06_实时分钟行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.rt_fut_min import ENDPOINT
 
         return fetch(
@@ -7914,7 +7914,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/06_实时分钟行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.rt_fut_min_daily import ENDPOINT
 
         return fetch(
@@ -7957,7 +7957,7 @@ class TushareClient(BaseClient):
 
         Source: 10_港股数据/06_港股实时日线.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.rt_hk_k import ENDPOINT
 
         return fetch(
@@ -7998,7 +7998,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/02_实时K线.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.rt_k import ENDPOINT
 
         return fetch(
@@ -8041,7 +8041,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.rt_min import ENDPOINT
 
         return fetch(
@@ -8085,7 +8085,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.rt_min_daily import ENDPOINT
 
         return fetch(
@@ -8131,7 +8131,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/04_金融/02_社会融资/01_社融增量（月度）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.sf_month import ENDPOINT
 
         return fetch(
@@ -8174,7 +8174,7 @@ class TushareClient(BaseClient):
 
         Source: 06_现货数据/01_上海黄金基础信息.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.sge_basic import ENDPOINT
 
         return fetch(
@@ -8221,7 +8221,7 @@ class TushareClient(BaseClient):
 
         Source: 06_现货数据/02_上海黄金现货日行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.sge_daily import ENDPOINT
 
         return fetch(
@@ -8273,7 +8273,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/04_参考数据/06_限售股解禁.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.share_float import ENDPOINT
 
         return fetch(
@@ -8322,7 +8322,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.shibor import ENDPOINT
 
         return fetch(
@@ -8369,7 +8369,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/03_LPR贷款基础利率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.shibor_lpr import ENDPOINT
 
         return fetch(
@@ -8418,7 +8418,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/02_Shibor报价数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.shibor_quote import ENDPOINT
 
         return fetch(
@@ -8468,7 +8468,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/06_两融及转融通/05_转融资交易汇总.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.slb_len import ENDPOINT
 
         return fetch(
@@ -8519,7 +8519,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/06_两融及转融通/07_做市借券交易汇总_停）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.slb_len_mm import ENDPOINT
 
         return fetch(
@@ -8571,7 +8571,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/06_两融及转融通/04_转融券交易汇总_停）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.slb_sec import ENDPOINT
 
         return fetch(
@@ -8623,7 +8623,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/06_两融及转融通/06_转融券交易明细_停）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.slb_sec_detail import ENDPOINT
 
         return fetch(
@@ -8671,7 +8671,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/04_参考数据/08_股票开户数据（停）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_account import ENDPOINT
 
         return fetch(
@@ -8716,7 +8716,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/04_参考数据/09_股票开户数据（旧）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_account_old import ENDPOINT
 
         return fetch(
@@ -8766,7 +8766,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/12_AH股比价.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_ah_comparison import ENDPOINT
 
         return fetch(
@@ -8817,7 +8817,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/16_开盘竞价成交（当日）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_auction import ENDPOINT
 
         return fetch(
@@ -8867,7 +8867,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/10_股票收盘集合竞价数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_auction_c import ENDPOINT
 
         return fetch(
@@ -8917,7 +8917,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/09_股票开盘集合竞价数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_auction_o import ENDPOINT
 
         return fetch(
@@ -8969,7 +8969,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/04_股票技术面因子.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_factor import ENDPOINT
 
         return fetch(
@@ -9021,7 +9021,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/05_股票技术面因子_专业版）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_factor_pro import ENDPOINT
 
         return fetch(
@@ -9074,7 +9074,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/04_参考数据/10_股东人数.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_holdernumber import ENDPOINT
 
         return fetch(
@@ -9129,7 +9129,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/04_参考数据/11_股东增减持.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_holdertrade import ENDPOINT
 
         return fetch(
@@ -9181,7 +9181,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/16_每日涨跌停价格.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_limit import ENDPOINT
 
         return fetch(
@@ -9231,7 +9231,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/01_基础数据/08_上市公司管理层.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_managers import ENDPOINT
 
         return fetch(
@@ -9281,7 +9281,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/03_历史分钟.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_mins import ENDPOINT
 
         return fetch(
@@ -9333,7 +9333,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/11_神奇九转指标.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_nineturn import ENDPOINT
 
         return fetch(
@@ -9384,7 +9384,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/01_基础数据/02_每日股本（盘前）.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_premarket import ENDPOINT
 
         return fetch(
@@ -9430,7 +9430,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/01_基础数据/09_管理层薪酬和持股.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_rewards import ENDPOINT
 
         return fetch(
@@ -9478,7 +9478,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/05_特色数据/13_机构调研数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_surv import ENDPOINT
 
         return fetch(
@@ -9530,7 +9530,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/09_周_月线复权行情_每日更新.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_week_month_adj import ENDPOINT
 
         return fetch(
@@ -9583,7 +9583,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/08_周_月线行情_每日更新.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stk_weekly_monthly import ENDPOINT
 
         return fetch(
@@ -9638,7 +9638,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/01_基础数据/01_股票列表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stock_basic import ENDPOINT
 
         return fetch(
@@ -9686,7 +9686,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/01_基础数据/07_上市公司基本信息.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stock_company import ENDPOINT
 
         return fetch(
@@ -9736,7 +9736,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/01_基础数据/05_沪深港通股票列表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stock_hsgt import ENDPOINT
 
         return fetch(
@@ -9787,7 +9787,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/01_基础数据/04_ST股票列表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.stock_st import ENDPOINT
 
         return fetch(
@@ -9839,7 +9839,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/17_每日停复牌信息.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.suspend_d import ENDPOINT
 
         return fetch(
@@ -9890,7 +9890,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/09_申万行业指数日行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.sw_daily import ENDPOINT
 
         return fetch(
@@ -9956,7 +9956,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.sz_daily_info import ENDPOINT
 
         return fetch(
@@ -10006,7 +10006,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/23_通达信板块行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.tdx_daily import ENDPOINT
 
         return fetch(
@@ -10054,7 +10054,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/21_通达信板块信息.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.tdx_index import ENDPOINT
 
         return fetch(
@@ -10099,7 +10099,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/22_通达信板块成分.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.tdx_member import ENDPOINT
 
         return fetch(
@@ -10149,7 +10149,7 @@ class TushareClient(BaseClient):
 
         Source: 12_行业经济/01_TMT行业/08_全国电视剧备案公示数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.teleplay_record import ENDPOINT
 
         return fetch(
@@ -10200,7 +10200,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/11_同花顺概念和行业指数行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ths_daily import ENDPOINT
 
         return fetch(
@@ -10250,7 +10250,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/19_同花顺App热榜数.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ths_hot import ENDPOINT
 
         return fetch(
@@ -10298,7 +10298,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/10_同花顺行业概念板块.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ths_index import ENDPOINT
 
         return fetch(
@@ -10344,7 +10344,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/12_同花顺行业概念成分.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ths_member import ENDPOINT
 
         return fetch(
@@ -10392,7 +10392,7 @@ class TushareClient(BaseClient):
 
         Source: 12_行业经济/01_TMT行业/01_台湾电子产业月营收.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.tmt_twincome import ENDPOINT
 
         return fetch(
@@ -11424,7 +11424,7 @@ class TushareClient(BaseClient):
 
         Source: 12_行业经济/01_TMT行业/02_台湾电子产业月营收明细.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.tmt_twincomedetail import ENDPOINT
 
         return fetch(
@@ -11478,7 +11478,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/04_参考数据/02_前十大流通股东.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.top10_floatholders import ENDPOINT
 
         return fetch(
@@ -11531,7 +11531,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/04_参考数据/01_前十大股东.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.top10_holders import ENDPOINT
 
         return fetch(
@@ -11578,7 +11578,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/05_龙虎榜机构交易单.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.top_inst import ENDPOINT
 
         return fetch(
@@ -11622,7 +11622,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/08_打板专题数据/04_龙虎榜每日统计单.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.top_list import ENDPOINT
 
         return fetch(
@@ -11670,7 +11670,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/01_基础数据/03_交易日历.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.trade_cal import ENDPOINT
 
         return fetch(
@@ -11724,7 +11724,7 @@ class TushareClient(BaseClient):
 
         Source: 11_美股数据/06_美股资产负债表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_balancesheet import ENDPOINT
 
         return fetch(
@@ -11772,7 +11772,7 @@ class TushareClient(BaseClient):
 
         Source: 11_美股数据/01_美股基础信息.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_basic import ENDPOINT
 
         return fetch(
@@ -11824,7 +11824,7 @@ class TushareClient(BaseClient):
 
         Source: 11_美股数据/07_美股现金流量表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_cashflow import ENDPOINT
 
         return fetch(
@@ -11876,7 +11876,7 @@ class TushareClient(BaseClient):
 
         Source: 11_美股数据/03_美股日线行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_daily import ENDPOINT
 
         return fetch(
@@ -11928,7 +11928,7 @@ class TushareClient(BaseClient):
 
         Source: 11_美股数据/04_美股复权行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_daily_adj import ENDPOINT
 
         return fetch(
@@ -11981,7 +11981,7 @@ class TushareClient(BaseClient):
 
         Source: 11_美股数据/08_美股财务指标数据.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_fina_indicator import ENDPOINT
 
         return fetch(
@@ -12036,7 +12036,7 @@ class TushareClient(BaseClient):
 
         Source: 11_美股数据/05_美股利润表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_income import ENDPOINT
 
         return fetch(
@@ -12086,7 +12086,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/03_短期国债利率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_tbr import ENDPOINT
 
         return fetch(
@@ -12133,7 +12133,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/04_国债长期利率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_tltr import ENDPOINT
 
         return fetch(
@@ -12180,7 +12180,7 @@ class TushareClient(BaseClient):
 
         Source: 11_美股数据/02_美股交易日历.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_tradecal import ENDPOINT
 
         return fetch(
@@ -12227,7 +12227,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/05_国债长期利率平均值.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_trltr import ENDPOINT
 
         return fetch(
@@ -12274,7 +12274,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/02_国债实际收益率曲线利率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_trycr import ENDPOINT
 
         return fetch(
@@ -12321,7 +12321,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/01_国债收益率曲线利率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.us_tycr import ENDPOINT
 
         return fetch(
@@ -12370,7 +12370,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/05_周线行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.weekly import ENDPOINT
 
         return fetch(
@@ -12418,7 +12418,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/06_温州民间借贷利率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.wz_index import ENDPOINT
 
         return fetch(
@@ -12471,7 +12471,7 @@ class TushareClient(BaseClient):
 
         Source: 08_债券专题/14_国债收益率曲线.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.yc_cb import ENDPOINT
 
         return fetch(
@@ -12544,7 +12544,7 @@ class TushareClient(BaseClient):
                  期货(asset='FT')
             code/open/close/high/low/avg_price：均价  position：持仓量  vol：成交总量
         """
-        from .probar import plan_pro_bar
+        from ._internal.probar import plan_pro_bar
 
         plan = plan_pro_bar(
             _PRO_BAR_INTERFACES,
@@ -12598,7 +12598,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/10_复权因子.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.adj_factor import ENDPOINT
 
         return await afetch(
@@ -12648,7 +12648,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 14_大模型语料专题数据/04_上市公司公告.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.anns_d import ENDPOINT
 
         return await afetch(
@@ -12694,7 +12694,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/01_基础数据/12_股票历史列表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.bak_basic import ENDPOINT
 
         return await afetch(
@@ -12742,7 +12742,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/22_备用行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.bak_daily import ENDPOINT
 
         return await afetch(
@@ -12798,7 +12798,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.balancesheet import ENDPOINT
 
         return await afetch(
@@ -12857,7 +12857,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.balancesheet_vip import ENDPOINT
 
         return await afetch(
@@ -12910,7 +12910,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/11_柜台流通式债券最优报价.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.bc_bestotcqt import ENDPOINT
 
         return await afetch(
@@ -12962,7 +12962,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/10_柜台流通式债券报价.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.bc_otcqt import ENDPOINT
 
         return await afetch(
@@ -13013,7 +13013,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/04_参考数据/07_大宗交易.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.block_trade import ENDPOINT
 
         return await afetch(
@@ -13057,7 +13057,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 12_行业经济/01_TMT行业/06_影院日度票房.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.bo_cinema import ENDPOINT
 
         return await afetch(
@@ -13098,7 +13098,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 12_行业经济/01_TMT行业/05_电影日度票房.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.bo_daily import ENDPOINT
 
         return await afetch(
@@ -13139,7 +13139,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 12_行业经济/01_TMT行业/03_电影月度票房.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.bo_monthly import ENDPOINT
 
         return await afetch(
@@ -13180,7 +13180,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 12_行业经济/01_TMT行业/04_电影周度票房.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.bo_weekly import ENDPOINT
 
         return await afetch(
@@ -13227,7 +13227,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/12_大宗交易.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.bond_blk import ENDPOINT
 
         return await afetch(
@@ -13277,7 +13277,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/13_大宗交易明细.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.bond_blk_detail import ENDPOINT
 
         return await afetch(
@@ -13321,7 +13321,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/14_券商月度金股.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.broker_recommend import ENDPOINT
 
         return await afetch(
@@ -13364,7 +13364,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/01_基础数据/10_北交所新旧代码对照.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.bse_mapping import ENDPOINT
 
         return await afetch(
@@ -13422,7 +13422,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cashflow import ENDPOINT
 
         return await afetch(
@@ -13487,7 +13487,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cashflow_vip import ENDPOINT
 
         return await afetch(
@@ -13540,7 +13540,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/01_可转债基础信息.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cb_basic import ENDPOINT
 
         return await afetch(
@@ -13589,7 +13589,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/03_可转债赎回信息.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cb_call import ENDPOINT
 
         return await afetch(
@@ -13639,7 +13639,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/05_可转债行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cb_daily import ENDPOINT
 
         return await afetch(
@@ -13691,7 +13691,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/06_可转债技术面因子_专业版）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cb_factor_pro import ENDPOINT
 
         return await afetch(
@@ -13741,7 +13741,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/02_可转债发行.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cb_issue import ENDPOINT
 
         return await afetch(
@@ -13785,7 +13785,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/07_可转债转股价变动.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cb_price_chg import ENDPOINT
 
         return await afetch(
@@ -13826,7 +13826,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/04_可转债票面利率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cb_rate import ENDPOINT
 
         return await afetch(
@@ -13873,7 +13873,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/08_可转债转股结果.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cb_share import ENDPOINT
 
         return await afetch(
@@ -13927,7 +13927,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/06_中央结算系统持股统计.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ccass_hold import ENDPOINT
 
         return await afetch(
@@ -13981,7 +13981,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/07_中央结算系统持股明细.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ccass_hold_detail import ENDPOINT
 
         return await afetch(
@@ -14026,7 +14026,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 14_大模型语料专题数据/03_新闻联播文字稿.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cctv_news import ENDPOINT
 
         return await afetch(
@@ -14073,7 +14073,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/11_中信行业指数日行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ci_daily import ENDPOINT
 
         return await afetch(
@@ -14125,7 +14125,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/10_中信行业成分.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ci_index_member import ENDPOINT
 
         return await afetch(
@@ -14174,7 +14174,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/01_居民消费价格指数（CPI）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cn_cpi import ENDPOINT
 
         return await afetch(
@@ -14221,7 +14221,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/02_国民经济/01_国内生产总值（GDP）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cn_gdp import ENDPOINT
 
         return await afetch(
@@ -14268,7 +14268,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/04_金融/01_货币供应量/01_货币供应量（月）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cn_m import ENDPOINT
 
         return await afetch(
@@ -14315,7 +14315,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/05_景气度/01_采购经理指数（PMI）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cn_pmi import ENDPOINT
 
         return await afetch(
@@ -14362,7 +14362,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/02_工业生产者出厂价格指数（PPI）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cn_ppi import ENDPOINT
 
         return await afetch(
@@ -14414,7 +14414,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/03_每日筹码分布.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cyq_chips import ENDPOINT
 
         return await afetch(
@@ -14467,7 +14467,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/02_每日筹码及胜率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.cyq_perf import ENDPOINT
 
         return await afetch(
@@ -14518,7 +14518,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.daily import ENDPOINT
 
         return await afetch(
@@ -14569,7 +14569,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/14_每日指标.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.daily_basic import ENDPOINT
 
         return await afetch(
@@ -14654,7 +14654,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/14_沪深市场每日交易统计.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.daily_info import ENDPOINT
 
         return await afetch(
@@ -14707,7 +14707,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/15_东财概念和行业指数行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.dc_daily import ENDPOINT
 
         return await afetch(
@@ -14760,7 +14760,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/20_东方财富App热榜.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.dc_hot import ENDPOINT
 
         return await afetch(
@@ -14813,7 +14813,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/13_东方财富概念板块.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.dc_index import ENDPOINT
 
         return await afetch(
@@ -14862,7 +14862,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/14_东方财富概念成分.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.dc_member import ENDPOINT
 
         return await afetch(
@@ -14913,7 +14913,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/10_财报披露日期表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.disclosure_date import ENDPOINT
 
         return await afetch(
@@ -14966,7 +14966,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/06_分红送股数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.dividend import ENDPOINT
 
         return await afetch(
@@ -15021,7 +15021,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/15_全球财经事件.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.eco_cal import ENDPOINT
 
         return await afetch(
@@ -15077,7 +15077,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 02_ETF专题/01_ETF基本信息.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.etf_basic import ENDPOINT
 
         return await afetch(
@@ -15127,7 +15127,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 02_ETF专题/02_ETF基准指数.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.etf_index import ENDPOINT
 
         return await afetch(
@@ -15178,7 +15178,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.express import ENDPOINT
 
         return await afetch(
@@ -15231,7 +15231,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.express_vip import ENDPOINT
 
         return await afetch(
@@ -15280,7 +15280,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 12_行业经济/01_TMT行业/07_全国电影剧本备案数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.film_record import ENDPOINT
 
         return await afetch(
@@ -15331,7 +15331,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/08_财务审计意见.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fina_audit import ENDPOINT
 
         return await afetch(
@@ -15384,7 +15384,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fina_indicator import ENDPOINT
 
         return await afetch(
@@ -15437,7 +15437,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fina_indicator_vip import ENDPOINT
 
         return await afetch(
@@ -15490,7 +15490,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fina_mainbz import ENDPOINT
 
         return await afetch(
@@ -15543,7 +15543,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fina_mainbz_vip import ENDPOINT
 
         return await afetch(
@@ -15598,7 +15598,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.forecast import ENDPOINT
 
         return await afetch(
@@ -15654,7 +15654,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.forecast_vip import ENDPOINT
 
         return await afetch(
@@ -15710,7 +15710,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/14_期货合约涨跌停价格.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ft_limit import ENDPOINT
 
         return await afetch(
@@ -15762,7 +15762,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/05_历史分钟行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ft_mins import ENDPOINT
 
         return await afetch(
@@ -15812,7 +15812,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 02_ETF专题/05_ETF复权因子.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fund_adj import ENDPOINT
 
         return await afetch(
@@ -15860,7 +15860,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 04_公募基金/01_基金列表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fund_basic import ENDPOINT
 
         return await afetch(
@@ -15899,7 +15899,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 04_公募基金/02_基金管理人.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fund_company import ENDPOINT
 
         return await afetch(
@@ -15944,7 +15944,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 02_ETF专题/04_ETF日线行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fund_daily import ENDPOINT
 
         return await afetch(
@@ -15994,7 +15994,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 04_公募基金/06_基金分红.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fund_div import ENDPOINT
 
         return await afetch(
@@ -16046,7 +16046,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 04_公募基金/08_基金技术面因子_专业版.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fund_factor_pro import ENDPOINT
 
         return await afetch(
@@ -16094,7 +16094,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 04_公募基金/03_基金经理.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fund_manager import ENDPOINT
 
         return await afetch(
@@ -16145,7 +16145,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 04_公募基金/05_基金净值.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fund_nav import ENDPOINT
 
         return await afetch(
@@ -16202,7 +16202,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 04_公募基金/07_基金持仓.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fund_portfolio import ENDPOINT
 
         return await afetch(
@@ -16248,7 +16248,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 15_财富管理/01_基金销售行业数据/01_各渠道公募基金销售保有规模占比.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fund_sales_ratio import ENDPOINT
 
         return await afetch(
@@ -16293,7 +16293,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 15_财富管理/01_基金销售行业数据/02_销售机构公募基金销售保有规模.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fund_sales_vol import ENDPOINT
 
         return await afetch(
@@ -16344,7 +16344,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 04_公募基金/04_基金规模.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fund_share import ENDPOINT
 
         return await afetch(
@@ -16395,7 +16395,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/01_合约信息.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fut_basic import ENDPOINT
 
         return await afetch(
@@ -16447,7 +16447,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/03_日线行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fut_daily import ENDPOINT
 
         return await afetch(
@@ -16500,7 +16500,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/10_每日持仓排名.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fut_holding import ENDPOINT
 
         return await afetch(
@@ -16551,7 +16551,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/12_期货主力与连续合约.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fut_mapping import ENDPOINT
 
         return await afetch(
@@ -16603,7 +16603,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/08_每日结算参数.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fut_settle import ENDPOINT
 
         return await afetch(
@@ -16656,7 +16656,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/13_期货主要品种交易周报.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fut_weekly_detail import ENDPOINT
 
         return await afetch(
@@ -16711,7 +16711,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/04_期货周_月线行情_每日更新.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fut_weekly_monthly import ENDPOINT
 
         return await afetch(
@@ -16765,7 +16765,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/07_仓单日报.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fut_wsr import ENDPOINT
 
         return await afetch(
@@ -16818,7 +16818,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 09_外汇数据/02_外汇日线行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fx_daily import ENDPOINT
 
         return await afetch(
@@ -16867,7 +16867,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 09_外汇数据/01_外汇基础信息（海外）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.fx_obasic import ENDPOINT
 
         return await afetch(
@@ -16914,7 +16914,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/20_港股通每日成交统计.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ggt_daily import ENDPOINT
 
         return await afetch(
@@ -16961,7 +16961,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/21_港股通每月成交统计.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ggt_monthly import ENDPOINT
 
         return await afetch(
@@ -17012,7 +17012,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/19_港股通十大成交股.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ggt_top10 import ENDPOINT
 
         return await afetch(
@@ -17061,7 +17061,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/07_广州民间借贷利率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.gz_index import ENDPOINT
 
         return await afetch(
@@ -17108,7 +17108,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/05_Hibor利率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hibor import ENDPOINT
 
         return await afetch(
@@ -17159,7 +17159,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 10_港股数据/08_港股资产负债表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hk_balancesheet import ENDPOINT
 
         return await afetch(
@@ -17206,7 +17206,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 10_港股数据/01_港股基础信息.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hk_basic import ENDPOINT
 
         return await afetch(
@@ -17256,7 +17256,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 10_港股数据/09_港股现金流量表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hk_cashflow import ENDPOINT
 
         return await afetch(
@@ -17307,7 +17307,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 10_港股数据/03_港股日线行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hk_daily import ENDPOINT
 
         return await afetch(
@@ -17357,7 +17357,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 10_港股数据/04_港股复权行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hk_daily_adj import ENDPOINT
 
         return await afetch(
@@ -17409,7 +17409,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 10_港股数据/10_港股财务指标数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hk_fina_indicator import ENDPOINT
 
         return await afetch(
@@ -17464,7 +17464,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/08_沪深股通持股明细.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hk_hold import ENDPOINT
 
         return await afetch(
@@ -17518,7 +17518,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 10_港股数据/07_港股利润表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hk_income import ENDPOINT
 
         return await afetch(
@@ -17569,7 +17569,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 10_港股数据/05_港股分钟行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hk_mins import ENDPOINT
 
         return await afetch(
@@ -17617,7 +17617,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 10_港股数据/02_港股交易日历.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hk_tradecal import ENDPOINT
 
         return await afetch(
@@ -17668,7 +17668,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/18_游资交易每日明细.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hm_detail import ENDPOINT
 
         return await afetch(
@@ -17713,7 +17713,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/17_市场游资最全名录.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hm_list import ENDPOINT
 
         return await afetch(
@@ -17762,7 +17762,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/18_沪深股通十大成交股.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.hsgt_top10 import ENDPOINT
 
         return await afetch(
@@ -17815,7 +17815,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/13_指数技术面因子_专业版.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.idx_factor_pro import ENDPOINT
 
         return await afetch(
@@ -17873,7 +17873,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.income import ENDPOINT
 
         return await afetch(
@@ -17935,7 +17935,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.income_vip import ENDPOINT
 
         return await afetch(
@@ -17991,7 +17991,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/01_指数基本信息.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.index_basic import ENDPOINT
 
         return await afetch(
@@ -18042,7 +18042,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/07_申万行业分类.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.index_classify import ENDPOINT
 
         return await afetch(
@@ -18092,7 +18092,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/02_指数日线行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.index_daily import ENDPOINT
 
         return await afetch(
@@ -18142,7 +18142,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/06_大盘指数每日指标.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.index_dailybasic import ENDPOINT
 
         return await afetch(
@@ -18215,7 +18215,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/12_国际主要指数.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.index_global import ENDPOINT
 
         return await afetch(
@@ -18267,7 +18267,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/08_申万行业成分（分级）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.index_member_all import ENDPOINT
 
         return await afetch(
@@ -18318,7 +18318,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/04_指数月线行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.index_monthly import ENDPOINT
 
         return await afetch(
@@ -18368,7 +18368,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/03_指数周线行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.index_weekly import ENDPOINT
 
         return await afetch(
@@ -18418,7 +18418,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/05_指数成分和权重.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.index_weight import ENDPOINT
 
         return await afetch(
@@ -18470,7 +18470,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 14_大模型语料专题数据/05_上证e互动问答.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.irm_qa_sh import ENDPOINT
 
         return await afetch(
@@ -18523,7 +18523,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 14_大模型语料专题数据/06_深证易互动问答.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.irm_qa_sz import ENDPOINT
 
         return await afetch(
@@ -18572,7 +18572,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/01_题材数据（开盘啦）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.kpl_concept import ENDPOINT
 
         return await afetch(
@@ -18619,7 +18619,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/02_题材成分（开盘啦）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.kpl_concept_cons import ENDPOINT
 
         return await afetch(
@@ -18674,7 +18674,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/03_榜单数据（开盘啦）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.kpl_list import ENDPOINT
 
         return await afetch(
@@ -18725,7 +18725,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/04_Libor利率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.libor import ENDPOINT
 
         return await afetch(
@@ -18776,7 +18776,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/09_涨停最强板块统计.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.limit_cpt_list import ENDPOINT
 
         return await afetch(
@@ -18834,7 +18834,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/07_涨跌停和炸板数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.limit_list_d import ENDPOINT
 
         return await afetch(
@@ -18891,7 +18891,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/06_同花顺涨跌停榜单.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.limit_list_ths import ENDPOINT
 
         return await afetch(
@@ -18946,7 +18946,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/08_涨停股票连板天梯.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.limit_step import ENDPOINT
 
         return await afetch(
@@ -18995,7 +18995,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 14_大模型语料专题数据/02_新闻通讯（长篇）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.major_news import ENDPOINT
 
         return await afetch(
@@ -19044,7 +19044,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/06_两融及转融通/01_融资融券交易汇总.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.margin import ENDPOINT
 
         return await afetch(
@@ -19094,7 +19094,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/06_两融及转融通/02_融资融券交易明细.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.margin_detail import ENDPOINT
 
         return await afetch(
@@ -19147,7 +19147,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/06_两融及转融通/03_融资融券标的（盘前）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.margin_secs import ENDPOINT
 
         return await afetch(
@@ -19198,7 +19198,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/07_资金流向数据/01_个股资金流向.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.moneyflow import ENDPOINT
 
         return await afetch(
@@ -19248,7 +19248,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/07_资金流向数据/04_板块资金流向（THS.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.moneyflow_cnt_ths import ENDPOINT
 
         return await afetch(
@@ -19298,7 +19298,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/07_资金流向数据/03_个股资金流向（DC）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.moneyflow_dc import ENDPOINT
 
         return await afetch(
@@ -19347,7 +19347,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/07_资金流向数据/08_沪深港通资金流向.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.moneyflow_hsgt import ENDPOINT
 
         return await afetch(
@@ -19398,7 +19398,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/07_资金流向数据/06_板块资金流向（DC）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.moneyflow_ind_dc import ENDPOINT
 
         return await afetch(
@@ -19449,7 +19449,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/07_资金流向数据/05_行业资金流向（THS）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.moneyflow_ind_ths import ENDPOINT
 
         return await afetch(
@@ -19497,7 +19497,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/07_资金流向数据/07_大盘资金流向（DC）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.moneyflow_mkt_dc import ENDPOINT
 
         return await afetch(
@@ -19546,7 +19546,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/07_资金流向数据/02_个股资金流向（THS）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.moneyflow_ths import ENDPOINT
 
         return await afetch(
@@ -19596,7 +19596,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/06_月线行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.monthly import ENDPOINT
 
         return await afetch(
@@ -19644,7 +19644,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/01_基础数据/06_股票曾用名.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.namechange import ENDPOINT
 
         return await afetch(
@@ -19689,7 +19689,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/01_基础数据/11_IPO新股上市.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.new_share import ENDPOINT
 
         return await afetch(
@@ -19737,7 +19737,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 14_大模型语料专题数据/01_新闻快讯（短讯）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.news import ENDPOINT
 
         return await afetch(
@@ -19786,7 +19786,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 07_期权数据/01_期权合约信息.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.opt_basic import ENDPOINT
 
         return await afetch(
@@ -19838,7 +19838,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 07_期权数据/02_期权日线行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.opt_daily import ENDPOINT
 
         return await afetch(
@@ -19889,7 +19889,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 07_期权数据/03_期权分钟行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.opt_mins import ENDPOINT
 
         return await afetch(
@@ -19933,7 +19933,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/04_参考数据/04_股权质押明细数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.pledge_detail import ENDPOINT
 
         return await afetch(
@@ -19976,7 +19976,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/04_参考数据/03_股权质押统计数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.pledge_stat import ENDPOINT
 
         return await afetch(
@@ -20024,7 +20024,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/09_债券回购日行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.repo_daily import ENDPOINT
 
         return await afetch(
@@ -20077,7 +20077,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/01_券商盈利预测数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.report_rc import ENDPOINT
 
         return await afetch(
@@ -20125,7 +20125,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/04_参考数据/05_股票回购.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.repurchase import ENDPOINT
 
         return await afetch(
@@ -20171,7 +20171,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/06_实时分钟行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.rt_fut_min import ENDPOINT
 
         return await afetch(
@@ -20218,7 +20218,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/06_实时分钟行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.rt_fut_min_daily import ENDPOINT
 
         return await afetch(
@@ -20261,7 +20261,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 10_港股数据/06_港股实时日线.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.rt_hk_k import ENDPOINT
 
         return await afetch(
@@ -20302,7 +20302,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/02_实时K线.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.rt_k import ENDPOINT
 
         return await afetch(
@@ -20345,7 +20345,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.rt_min import ENDPOINT
 
         return await afetch(
@@ -20389,7 +20389,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.rt_min_daily import ENDPOINT
 
         return await afetch(
@@ -20435,7 +20435,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/04_金融/02_社会融资/01_社融增量（月度）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.sf_month import ENDPOINT
 
         return await afetch(
@@ -20478,7 +20478,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 06_现货数据/01_上海黄金基础信息.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.sge_basic import ENDPOINT
 
         return await afetch(
@@ -20525,7 +20525,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 06_现货数据/02_上海黄金现货日行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.sge_daily import ENDPOINT
 
         return await afetch(
@@ -20577,7 +20577,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/04_参考数据/06_限售股解禁.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.share_float import ENDPOINT
 
         return await afetch(
@@ -20626,7 +20626,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.shibor import ENDPOINT
 
         return await afetch(
@@ -20673,7 +20673,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/03_LPR贷款基础利率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.shibor_lpr import ENDPOINT
 
         return await afetch(
@@ -20722,7 +20722,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/02_Shibor报价数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.shibor_quote import ENDPOINT
 
         return await afetch(
@@ -20772,7 +20772,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/06_两融及转融通/05_转融资交易汇总.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.slb_len import ENDPOINT
 
         return await afetch(
@@ -20823,7 +20823,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/06_两融及转融通/07_做市借券交易汇总_停）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.slb_len_mm import ENDPOINT
 
         return await afetch(
@@ -20875,7 +20875,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/06_两融及转融通/04_转融券交易汇总_停）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.slb_sec import ENDPOINT
 
         return await afetch(
@@ -20927,7 +20927,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/06_两融及转融通/06_转融券交易明细_停）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.slb_sec_detail import ENDPOINT
 
         return await afetch(
@@ -20975,7 +20975,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/04_参考数据/08_股票开户数据（停）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_account import ENDPOINT
 
         return await afetch(
@@ -21020,7 +21020,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/04_参考数据/09_股票开户数据（旧）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_account_old import ENDPOINT
 
         return await afetch(
@@ -21070,7 +21070,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/12_AH股比价.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_ah_comparison import ENDPOINT
 
         return await afetch(
@@ -21121,7 +21121,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/16_开盘竞价成交（当日）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_auction import ENDPOINT
 
         return await afetch(
@@ -21171,7 +21171,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/10_股票收盘集合竞价数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_auction_c import ENDPOINT
 
         return await afetch(
@@ -21221,7 +21221,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/09_股票开盘集合竞价数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_auction_o import ENDPOINT
 
         return await afetch(
@@ -21273,7 +21273,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/04_股票技术面因子.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_factor import ENDPOINT
 
         return await afetch(
@@ -21325,7 +21325,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/05_股票技术面因子_专业版）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_factor_pro import ENDPOINT
 
         return await afetch(
@@ -21378,7 +21378,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/04_参考数据/10_股东人数.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_holdernumber import ENDPOINT
 
         return await afetch(
@@ -21433,7 +21433,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/04_参考数据/11_股东增减持.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_holdertrade import ENDPOINT
 
         return await afetch(
@@ -21485,7 +21485,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/16_每日涨跌停价格.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_limit import ENDPOINT
 
         return await afetch(
@@ -21535,7 +21535,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/01_基础数据/08_上市公司管理层.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_managers import ENDPOINT
 
         return await afetch(
@@ -21585,7 +21585,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/03_历史分钟.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_mins import ENDPOINT
 
         return await afetch(
@@ -21637,7 +21637,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/11_神奇九转指标.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_nineturn import ENDPOINT
 
         return await afetch(
@@ -21688,7 +21688,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/01_基础数据/02_每日股本（盘前）.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_premarket import ENDPOINT
 
         return await afetch(
@@ -21734,7 +21734,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/01_基础数据/09_管理层薪酬和持股.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_rewards import ENDPOINT
 
         return await afetch(
@@ -21782,7 +21782,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/05_特色数据/13_机构调研数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_surv import ENDPOINT
 
         return await afetch(
@@ -21834,7 +21834,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/09_周_月线复权行情_每日更新.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_week_month_adj import ENDPOINT
 
         return await afetch(
@@ -21887,7 +21887,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/08_周_月线行情_每日更新.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stk_weekly_monthly import ENDPOINT
 
         return await afetch(
@@ -21942,7 +21942,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/01_基础数据/01_股票列表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stock_basic import ENDPOINT
 
         return await afetch(
@@ -21990,7 +21990,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/01_基础数据/07_上市公司基本信息.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stock_company import ENDPOINT
 
         return await afetch(
@@ -22040,7 +22040,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/01_基础数据/05_沪深港通股票列表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stock_hsgt import ENDPOINT
 
         return await afetch(
@@ -22091,7 +22091,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/01_基础数据/04_ST股票列表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.stock_st import ENDPOINT
 
         return await afetch(
@@ -22143,7 +22143,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/17_每日停复牌信息.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.suspend_d import ENDPOINT
 
         return await afetch(
@@ -22194,7 +22194,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/09_申万行业指数日行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.sw_daily import ENDPOINT
 
         return await afetch(
@@ -22260,7 +22260,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.sz_daily_info import ENDPOINT
 
         return await afetch(
@@ -22310,7 +22310,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/23_通达信板块行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.tdx_daily import ENDPOINT
 
         return await afetch(
@@ -22358,7 +22358,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/21_通达信板块信息.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.tdx_index import ENDPOINT
 
         return await afetch(
@@ -22403,7 +22403,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/22_通达信板块成分.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.tdx_member import ENDPOINT
 
         return await afetch(
@@ -22453,7 +22453,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 12_行业经济/01_TMT行业/08_全国电视剧备案公示数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.teleplay_record import ENDPOINT
 
         return await afetch(
@@ -22504,7 +22504,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/11_同花顺概念和行业指数行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ths_daily import ENDPOINT
 
         return await afetch(
@@ -22554,7 +22554,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/19_同花顺App热榜数.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ths_hot import ENDPOINT
 
         return await afetch(
@@ -22602,7 +22602,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/10_同花顺行业概念板块.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ths_index import ENDPOINT
 
         return await afetch(
@@ -22648,7 +22648,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/12_同花顺行业概念成分.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ths_member import ENDPOINT
 
         return await afetch(
@@ -22696,7 +22696,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 12_行业经济/01_TMT行业/01_台湾电子产业月营收.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.tmt_twincome import ENDPOINT
 
         return await afetch(
@@ -23728,7 +23728,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 12_行业经济/01_TMT行业/02_台湾电子产业月营收明细.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.tmt_twincomedetail import ENDPOINT
 
         return await afetch(
@@ -23782,7 +23782,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/04_参考数据/02_前十大流通股东.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.top10_floatholders import ENDPOINT
 
         return await afetch(
@@ -23835,7 +23835,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/04_参考数据/01_前十大股东.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.top10_holders import ENDPOINT
 
         return await afetch(
@@ -23882,7 +23882,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/05_龙虎榜机构交易单.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.top_inst import ENDPOINT
 
         return await afetch(
@@ -23926,7 +23926,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/08_打板专题数据/04_龙虎榜每日统计单.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.top_list import ENDPOINT
 
         return await afetch(
@@ -23974,7 +23974,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/01_基础数据/03_交易日历.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.trade_cal import ENDPOINT
 
         return await afetch(
@@ -24028,7 +24028,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 11_美股数据/06_美股资产负债表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_balancesheet import ENDPOINT
 
         return await afetch(
@@ -24076,7 +24076,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 11_美股数据/01_美股基础信息.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_basic import ENDPOINT
 
         return await afetch(
@@ -24128,7 +24128,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 11_美股数据/07_美股现金流量表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_cashflow import ENDPOINT
 
         return await afetch(
@@ -24180,7 +24180,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 11_美股数据/03_美股日线行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_daily import ENDPOINT
 
         return await afetch(
@@ -24232,7 +24232,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 11_美股数据/04_美股复权行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_daily_adj import ENDPOINT
 
         return await afetch(
@@ -24285,7 +24285,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 11_美股数据/08_美股财务指标数据.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_fina_indicator import ENDPOINT
 
         return await afetch(
@@ -24340,7 +24340,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 11_美股数据/05_美股利润表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_income import ENDPOINT
 
         return await afetch(
@@ -24390,7 +24390,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/03_短期国债利率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_tbr import ENDPOINT
 
         return await afetch(
@@ -24437,7 +24437,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/04_国债长期利率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_tltr import ENDPOINT
 
         return await afetch(
@@ -24484,7 +24484,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 11_美股数据/02_美股交易日历.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_tradecal import ENDPOINT
 
         return await afetch(
@@ -24531,7 +24531,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/05_国债长期利率平均值.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_trltr import ENDPOINT
 
         return await afetch(
@@ -24578,7 +24578,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/02_国债实际收益率曲线利率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_trycr import ENDPOINT
 
         return await afetch(
@@ -24625,7 +24625,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/01_国债收益率曲线利率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.us_tycr import ENDPOINT
 
         return await afetch(
@@ -24674,7 +24674,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/05_周线行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.weekly import ENDPOINT
 
         return await afetch(
@@ -24722,7 +24722,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/06_温州民间借贷利率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.wz_index import ENDPOINT
 
         return await afetch(
@@ -24775,7 +24775,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 08_债券专题/14_国债收益率曲线.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.yc_cb import ENDPOINT
 
         return await afetch(
@@ -24848,7 +24848,7 @@ class AsyncTushareClient(AsyncBaseClient):
                  期货(asset='FT')
             code/open/close/high/low/avg_price：均价  position：持仓量  vol：成交总量
         """
-        from .probar import plan_pro_bar
+        from ._internal.probar import plan_pro_bar
 
         plan = plan_pro_bar(
             _PRO_BAR_INTERFACES,

@@ -22,26 +22,33 @@ key (AUTH-013) from a damaged or tampered file (AUTH-014). Every operation appen
 from __future__ import annotations
 
 import base64
-import binascii
 import contextlib
 import copy
-import hashlib
 import hmac
-import importlib
 import json
 import os
 import secrets
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn, Protocol, TypeVar, cast
+from typing import Any, NoReturn, TypeVar, cast
 
+from ._internal.secret import ENV_TOKEN, Secret, default_store_path, environ_or_default, resolve_token, reveal
+from ._internal.token_sealing import (
+    SCRYPT_P,
+    SCRYPT_R,
+    Keyring,
+    Sealing,
+    ensure_private_dir,
+    fernet_key,
+    import_keyring,
+    key_check,
+    scrypt_key,
+    utc_now,
+    write_private,
+)
 from .errors import (
-    MissingTokenError,
     ParameterError,
-    TokenKeyInvalidError,
     TokenKeyMismatchError,
     TokenKeyMissingError,
     TokenNotStoredError,
@@ -51,203 +58,26 @@ from .errors import (
 )
 
 __all__ = [
+    "DEFAULT_SCRYPT_N",
     "ENV_KEY",
     "ENV_TOKEN",
+    "KEYRING_SERVICE",
     "Secret",
     "TokenStore",
+    "default_store_path",
     "resolve_token",
 ]
 
-ENV_TOKEN = "TUSHARE_TOKEN"  # noqa: S105 - the variable's name, not a token
 ENV_KEY = "TUSHARE_TYPED_KEY"
 KEYRING_SERVICE = "tushare-typed"
 STORE_FORMAT = "tushare-typed/token-store"
 STORE_VERSION = 1
 
 _R = TypeVar("_R")
-_KEY_CHECK_LABEL = b"tushare-typed/token-store/key-check/v1"
 _MAX_STORE_BYTES = 64 * 1024
-_SCRYPT_R = 8
-_SCRYPT_P = 1
 # A tampered header must not make load() burn gigabytes of memory in scrypt.
 _SCRYPT_MAX_N = 2**20
 DEFAULT_SCRYPT_N = 2**15
-
-
-class Secret:
-    """A string that does not show itself: ``repr``/``str``/``format`` are masked, pickling fails."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str | Secret) -> None:
-        self._value = value.reveal() if isinstance(value, Secret) else value
-
-    def reveal(self) -> str:
-        """The secret value; call it only where the value is sent or encrypted."""
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    def __str__(self) -> str:
-        return "***"
-
-    def __format__(self, format_spec: str) -> str:
-        return "***"
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Secret):
-            return NotImplemented
-        return hmac.compare_digest(self._value.encode(), other._value.encode())
-
-    def __hash__(self) -> int:
-        return hash((Secret, self._value))
-
-    def __copy__(self) -> Secret:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
-        return self
-
-    def __reduce_ex__(self, protocol: Any) -> NoReturn:
-        # Pickles end up in files and caches; a token must not ride along unnoticed.
-        raise TypeError("Secret values cannot be pickled")
-
-
-def _reveal(value: str | Secret) -> str:
-    return value.reveal() if isinstance(value, Secret) else value
-
-
-def _environ(environ: Mapping[str, str] | None) -> Mapping[str, str]:
-    return os.environ if environ is None else environ
-
-
-def resolve_token(
-    token: str | Secret | None = None,
-    *,
-    environ: Mapping[str, str] | None = None,
-    store: TokenStore | None = None,
-) -> Secret:
-    """The token from ``token``, else ``TUSHARE_TOKEN``, else the encrypted store.
-
-    Blank values count as absent. Raises ``MissingTokenError`` (AUTH-002) when all three are
-    empty, and the store's own error when a store exists but cannot be opened.
-    """
-    if token is not None and _reveal(token).strip():
-        return Secret(_reveal(token).strip())
-    env = _environ(environ)
-    from_env = env.get(ENV_TOKEN, "").strip()
-    if from_env:
-        return Secret(from_env)
-    store = store if store is not None else TokenStore(environ=env)
-    if store.exists():
-        return Secret(store.load())
-    raise MissingTokenError(
-        f"no tushare token: none was passed as token=..., {ENV_TOKEN} is not set, and there is "
-        f"no encrypted token store at {store.path}",
-        remediation=(
-            f"Pass token=... to the client, or set the {ENV_TOKEN} environment variable, or save "
-            "the token in the encrypted store with TokenStore().save(token) "
-            "(or `tushare-typed token set`)."
-        ),
-    )
-
-
-def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
-    """``$XDG_CONFIG_HOME/tushare-typed/token.enc``, else ``~/.config/tushare-typed/token.enc``."""
-    env = _environ(environ)
-    configured = env.get("XDG_CONFIG_HOME", "")
-    # The XDG spec says relative values are invalid and must be ignored.
-    base = Path(configured) if os.path.isabs(configured) else Path.home() / ".config"
-    return base / "tushare-typed" / "token.enc"
-
-
-# --- keys -------------------------------------------------------------------------------------
-
-
-class _Keyring(Protocol):
-    def get_password(self, service_name: str, username: str) -> str | None: ...
-
-    def set_password(self, service_name: str, username: str, password: str) -> None: ...
-
-    def delete_password(self, service_name: str, username: str) -> None: ...
-
-
-def _import_keyring() -> _Keyring | None:
-    """The optional ``keyring`` module, imported only when a store needs it."""
-    try:
-        module = importlib.import_module("keyring")
-    except ImportError:
-        return None
-    return cast(_Keyring, module)
-
-
-def _fernet_key(value: str | bytes | Secret, origin: str) -> bytes:
-    """Validate a Fernet key (32 bytes, url-safe base64) without echoing it in errors."""
-    raw = value.reveal().encode() if isinstance(value, Secret) else value
-    encoded = raw.encode() if isinstance(raw, str) else raw
-    encoded = encoded.strip()
-    try:
-        decoded = base64.urlsafe_b64decode(encoded)
-    except (binascii.Error, ValueError):
-        decoded = b""
-    if len(decoded) != 32:
-        raise TokenKeyInvalidError(f"the key from {origin} is not a valid Fernet key")
-    return encoded
-
-
-def _scrypt_key(passphrase: str, salt: bytes, n: int) -> bytes:
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
-    derived = Scrypt(salt=salt, length=32, n=n, r=_SCRYPT_R, p=_SCRYPT_P).derive(passphrase.encode())
-    return base64.urlsafe_b64encode(derived)
-
-
-def _key_check(key: bytes) -> str:
-    return hmac.new(base64.urlsafe_b64decode(key), _KEY_CHECK_LABEL, hashlib.sha256).hexdigest()
-
-
-@dataclass(frozen=True)
-class _Sealing:
-    """A key and the header that says how to find it again."""
-
-    key: bytes = field(repr=False)
-    kdf: dict[str, Any] = field(default_factory=dict)
-
-
-# --- files ------------------------------------------------------------------------------------
-
-
-def _ensure_private_dir(directory: Path) -> None:
-    if directory.is_dir():
-        return
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # mkdir's mode is filtered by the umask; the store's directory must be private regardless.
-    directory.chmod(0o700)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, the file being 0600 from its first byte."""
-    _ensure_private_dir(path.parent)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    descriptor = os.open(temporary, flags, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 # --- the store --------------------------------------------------------------------------------
@@ -306,7 +136,7 @@ class TokenStore:
     def save(self, token: str | Secret) -> None:
         """Encrypt ``token`` and replace the store with it."""
         with self._audited("save") as audit:
-            value = _reveal(token).strip()
+            value = reveal(token).strip()
             if not value:
                 raise ParameterError("refusing to save an empty token")
             previous_entry = self._keyring_entry_if_any()
@@ -373,9 +203,9 @@ class TokenStore:
         self._append_audit({**record, "outcome": "ok", "code": None})
 
     def _append_audit(self, record: dict[str, Any]) -> None:
-        line = json.dumps({"time": _utc_now(), "pid": os.getpid(), **record}, sort_keys=True)
+        line = json.dumps({"time": utc_now(), "pid": os.getpid(), **record}, sort_keys=True)
         try:
-            _ensure_private_dir(self.audit_path.parent)
+            ensure_private_dir(self.audit_path.parent)
             flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
             descriptor = os.open(self.audit_path, flags, 0o600)
             with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
@@ -386,25 +216,25 @@ class TokenStore:
 
     # sealing
 
-    def _new_sealing(self) -> _Sealing:
+    def _new_sealing(self) -> Sealing:
         if self._key is not None:
-            return _Sealing(_fernet_key(self._key, "key="), {"kind": "key"})
+            return Sealing(fernet_key(self._key, "key="), {"kind": "key"})
         if self._passphrase is not None:
             salt = secrets.token_bytes(16)
-            key = _scrypt_key(self._passphrase.reveal(), salt, self._scrypt_n)
+            key = scrypt_key(self._passphrase.reveal(), salt, self._scrypt_n)
             kdf = {
                 "kind": "scrypt",
                 "salt": base64.b64encode(salt).decode(),
                 "n": self._scrypt_n,
-                "r": _SCRYPT_R,
-                "p": _SCRYPT_P,
+                "r": SCRYPT_R,
+                "p": SCRYPT_P,
             }
-            return _Sealing(key, kdf)
-        env_key = _environ(self._environ).get(ENV_KEY, "")
+            return Sealing(key, kdf)
+        env_key = environ_or_default(self._environ).get(ENV_KEY, "")
         if self._use_keyring is not True and env_key:
-            return _Sealing(_fernet_key(env_key, ENV_KEY), {"kind": "key"})
+            return Sealing(fernet_key(env_key, ENV_KEY), {"kind": "key"})
         if self._use_keyring is not False:
-            keyring = _import_keyring()
+            keyring = import_keyring()
             if keyring is not None:
                 return self._new_keyring_sealing(keyring)
         raise TokenKeyMissingError(
@@ -412,11 +242,11 @@ class TokenStore:
             f"{ENV_KEY}, or install the optional keyring package"
         )
 
-    def _new_keyring_sealing(self, keyring: _Keyring) -> _Sealing:
+    def _new_keyring_sealing(self, keyring: Keyring) -> Sealing:
         key = self.generate_key()
         entry = f"store-key-{secrets.token_hex(8)}"
         self._keyring_call(lambda: keyring.set_password(KEYRING_SERVICE, entry, key))
-        return _Sealing(key.encode(), {"kind": "keyring", "entry": entry})
+        return Sealing(key.encode(), {"kind": "keyring", "entry": entry})
 
     def _successor(
         self,
@@ -434,7 +264,7 @@ class TokenStore:
         successor._passphrase = None
         if new_key is not None:
             successor._key = Secret(new_key.decode() if isinstance(new_key, bytes) else new_key)
-            _fernet_key(successor._key, "new_key=")
+            fernet_key(successor._key, "new_key=")
         elif new_passphrase is not None:
             successor._passphrase = Secret(new_passphrase)
             if not successor._passphrase:
@@ -448,7 +278,7 @@ class TokenStore:
             )
         return successor
 
-    def _seal_and_write(self, token: str) -> _Sealing:
+    def _seal_and_write(self, token: str) -> Sealing:
         sealing = self._new_sealing()
         try:
             self._write(token, sealing)
@@ -460,19 +290,19 @@ class TokenStore:
 
     # reading and opening
 
-    def _write(self, token: str, sealing: _Sealing) -> None:
+    def _write(self, token: str, sealing: Sealing) -> None:
         from cryptography.fernet import Fernet
 
         document = {
             "format": STORE_FORMAT,
             "version": STORE_VERSION,
             "kdf": sealing.kdf,
-            "key_check": _key_check(sealing.key),
+            "key_check": key_check(sealing.key),
             "token": Fernet(sealing.key).encrypt(token.encode()).decode(),
         }
         data = json.dumps(document, indent=1, sort_keys=True).encode()
         try:
-            _write_private(self._path, data)
+            write_private(self._path, data)
         except OSError as exc:
             raise TokenStoreError(f"cannot write {self._path}: {exc.strerror}") from None
 
@@ -514,7 +344,7 @@ class TokenStore:
         from cryptography.fernet import Fernet, InvalidToken
 
         key = self._key_for(document["kdf"])
-        if not hmac.compare_digest(_key_check(key), document["key_check"]):
+        if not hmac.compare_digest(key_check(key), document["key_check"]):
             raise TokenKeyMismatchError(
                 f"the key or passphrase does not open {self._path} (it was sealed with another "
                 "one, or its header was altered)"
@@ -538,10 +368,10 @@ class TokenStore:
 
     def _stored_key_source(self) -> bytes:
         if self._key is not None:
-            return _fernet_key(self._key, "key=")
-        env_key = _environ(self._environ).get(ENV_KEY, "")
+            return fernet_key(self._key, "key=")
+        env_key = environ_or_default(self._environ).get(ENV_KEY, "")
         if env_key:
-            return _fernet_key(env_key, ENV_KEY)
+            return fernet_key(env_key, ENV_KEY)
         raise TokenKeyMissingError(f"{self._path} is sealed with a Fernet key: set {ENV_KEY} or pass key=...")
 
     def _passphrase_key(self, kdf: dict[str, Any]) -> bytes:
@@ -555,14 +385,14 @@ class TokenStore:
             isinstance(salt_text, str)
             and isinstance(n, int)
             and 2 <= n <= _SCRYPT_MAX_N
-            and kdf.get("r") == _SCRYPT_R
-            and kdf.get("p") == _SCRYPT_P
+            and kdf.get("r") == SCRYPT_R
+            and kdf.get("p") == SCRYPT_P
         )
         if not parameters_ok:
             self._corrupt("the scrypt parameters are invalid")
         try:
             salt = base64.b64decode(cast(str, salt_text), validate=True)
-            key: bytes | None = _scrypt_key(self._passphrase.reveal(), salt, cast(int, n))
+            key: bytes | None = scrypt_key(self._passphrase.reveal(), salt, cast(int, n))
         except ValueError:  # binascii.Error is a ValueError
             key = None
         if key is None:
@@ -573,7 +403,7 @@ class TokenStore:
         entry = kdf.get("entry")
         if not isinstance(entry, str):
             self._corrupt("the keyring entry name is missing")
-        keyring = _import_keyring()
+        keyring = import_keyring()
         if keyring is None or self._use_keyring is False:
             raise TokenKeyMissingError(
                 f"{self._path} is sealed with a key in the OS keyring, but the keyring package "
@@ -585,7 +415,7 @@ class TokenStore:
                 f"the OS keyring has no entry {entry!r} for {self._path}; it was removed or this "
                 "is another user or machine"
             )
-        return _fernet_key(stored, "the OS keyring")
+        return fernet_key(stored, "the OS keyring")
 
     # keyring entries
 
@@ -610,10 +440,10 @@ class TokenStore:
         except TokenStoreError:
             return None
 
-    def _forget_keyring_entry(self, entry: str | None, *, keep: _Sealing | None) -> None:
+    def _forget_keyring_entry(self, entry: str | None, *, keep: Sealing | None) -> None:
         if entry is None or (keep is not None and keep.kdf.get("entry") == entry):
             return
-        keyring = _import_keyring()
+        keyring = import_keyring()
         if keyring is None:
             return
         # A stale entry is harmless (the store no longer names it), so a failure is ignored.

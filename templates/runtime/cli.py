@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from . import __version__
+from ._internal.tabular import to_csv, to_json, to_table
 from .catalog import InterfaceSpec, ParamSpec, RateLimitSpec, UnknownInterfaceError, load_catalog
 from .errors import TushareError
-from .tabular import to_csv, to_json, to_table
 
 if TYPE_CHECKING:
     from .response import Response

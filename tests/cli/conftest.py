@@ -23,7 +23,7 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("TUSHARE_TYPED_KEY", Fernet.generate_key().decode())
     for name in ("TUSHARE_TOKEN", "TUSHARE_API_URL", "TUSHARE_TYPED_DEBUG"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr("tushare_typed.token._import_keyring", lambda: None)
+    monkeypatch.setattr("tushare_typed.token.import_keyring", lambda: None)
     return config
 
 

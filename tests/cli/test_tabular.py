@@ -9,7 +9,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tushare_typed.tabular import cell_text, display_width, to_csv, to_json, to_table, truncate
+from tushare_typed._internal.tabular import cell_text, display_width, to_csv, to_json, to_table, truncate
 
 
 def test_cells_are_one_line_with_empty_none_and_lower_case_booleans() -> None:

@@ -131,7 +131,7 @@ def test_rotate_to_an_invalid_key_changes_nothing() -> None:
 def test_rotate_into_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     keyring = FakeKeyring()
     saved_store()
-    monkeypatch.setattr("tushare_typed.token._import_keyring", lambda: keyring)
+    monkeypatch.setattr("tushare_typed.token.import_keyring", lambda: keyring)
     result = run("token", "rotate", "--keyring")
     assert result.exit_code == 0, result.output
     assert result.stderr == "token re-encrypted under a new key kept in the OS keyring\n"

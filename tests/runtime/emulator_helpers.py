@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx
 
+from tushare_typed._internal.paginator import SimplePage
 from tushare_typed.catalog import Catalog
 from tushare_typed.errors import MalformedReplyError, ServiceConnectionError, ServiceError, error_from_reply
-from tushare_typed.paginator import SimplePage
 from tushare_typed.testing import DEFAULT_TOKEN
 
 

@@ -10,18 +10,17 @@ import httpx
 import pytest
 import respx
 
-from tushare_typed.client_base import AsyncBaseClient, BaseClient
-from tushare_typed.errors import MissingTokenError, ParameterError, ServiceError
-from tushare_typed.paginator import PageResult
-from tushare_typed.ratelimit import RateLimit, RateLimiter
-from tushare_typed.token import Secret, TokenStore
-from tushare_typed.transport import (
+from tushare_typed._internal.client_base import AsyncBaseClient, BaseClient
+from tushare_typed._internal.paginator import PageResult
+from tushare_typed._internal.transport import (
     DEFAULT_BASE_URL,
     AsyncTransport,
-    Limiter,
     RequestOptions,
     SyncTransport,
 )
+from tushare_typed.errors import MissingTokenError, ParameterError, ServiceError
+from tushare_typed.ratelimit import Limiter, RateLimit, RateLimiter
+from tushare_typed.token import Secret, TokenStore
 
 from .fakes import AsyncSleeper, FakeLimiter, Sleeper, reply_bytes, synthetic_token
 
@@ -241,13 +240,19 @@ def test_per_call_options_win_over_the_client(mock: respx.MockRouter, token: str
 
 def test_the_client_closes_a_pool_it_created_but_not_a_borrowed_one() -> None:
     with Client("t", base_url=URL) as client:
-        pass
+        assert not client._transport.http.is_closed  # the pool is built on first use
     assert client._transport.http.is_closed
     borrowed = httpx.Client()
     with Client("t", base_url=URL, http_client=borrowed):
         pass
     assert not borrowed.is_closed
     borrowed.close()
+
+
+def test_closing_a_client_that_never_called_builds_no_pool() -> None:
+    client = Client("t", base_url=URL)
+    client.close()
+    assert client._transport._http is None
 
 
 def test_an_injected_transport_is_not_closed_by_the_client() -> None:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from tushare_typed.envelope import Envelope, Page, decode_envelope, decode_page
+from tushare_typed._internal.envelope import Envelope, Page, decode_envelope, decode_page
 from tushare_typed.errors import (
     AuthError,
     MalformedReplyError,

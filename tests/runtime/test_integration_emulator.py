@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tushare_typed._internal.paginator import PageResult, apaginate, iter_pages, paginate
 from tushare_typed.catalog import Catalog
 from tushare_typed.errors import MalformedReplyError, RateLimitError, ServiceConnectionError, ServiceError
-from tushare_typed.paginator import PageResult, apaginate, iter_pages, paginate
 from tushare_typed.ratelimit import RateLimit, RateLimiter, SQLiteBackend
 from tushare_typed.testing import DEFAULT_TOKEN, Faults, TushareEmulator
 

@@ -12,7 +12,7 @@ import pytest
 import structlog
 from structlog.testing import capture_logs
 
-from tushare_typed.logs import (
+from tushare_typed._internal.log_events import (
     CALL_EVENT,
     LOGGER_NAME,
     configure_logging,

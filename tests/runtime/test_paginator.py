@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tushare_typed.errors import MalformedReplyError, ServiceError, TushareError
-from tushare_typed.paginator import (
+from tushare_typed._internal.paginator import (
     PageChunk,
     PageResult,
     SimplePage,
@@ -19,6 +18,7 @@ from tushare_typed.paginator import (
     iter_pages,
     paginate,
 )
+from tushare_typed.errors import MalformedReplyError, ServiceError, TushareError
 
 FIELDS = ("id", "value")
 

@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
+from tushare_typed._internal.probar import compose_bars, plan_pro_bar
 from tushare_typed.errors import ParameterError
 from tushare_typed.models import AdjFactorResponse, DailyBasicResponse, DailyResponse
-from tushare_typed.probar import compose_bars, plan_pro_bar
 
 TABLE = {("E", "D"): "daily", ("E", "min"): "stk_mins", ("FT", "D"): "fut_daily"}
 

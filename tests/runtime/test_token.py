@@ -20,6 +20,8 @@ import pytest
 import respx
 import structlog
 
+from tushare_typed._internal.log_events import configure_logging
+from tushare_typed._internal.transport import SyncTransport
 from tushare_typed.errors import (
     MissingTokenError,
     ParameterError,
@@ -31,9 +33,7 @@ from tushare_typed.errors import (
     TokenStoreError,
     TushareError,
 )
-from tushare_typed.logs import configure_logging
 from tushare_typed.token import KEYRING_SERVICE, Secret, TokenStore, resolve_token
-from tushare_typed.transport import SyncTransport
 
 from .fakes import Sleeper, reply_bytes, synthetic_token
 
@@ -378,7 +378,7 @@ def test_a_failed_rotation_leaves_file_instance_and_keyring_unchanged(
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch:
-        patch.setattr("tushare_typed.token._write_private", fail)
+        patch.setattr("tushare_typed.token.write_private", fail)
         with pytest.raises(TokenStoreError, match="No space left"):
             store.rotate(use_keyring=True)
     assert fake_keyring.entries == {}

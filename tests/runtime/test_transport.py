@@ -17,7 +17,19 @@ import respx
 import structlog
 from structlog.testing import capture_logs
 
-from tushare_typed.envelope import Page
+from tushare_typed._internal.envelope import Page
+from tushare_typed._internal.log_events import CALL_EVENT
+from tushare_typed._internal.transport import (
+    DEFAULT_BASE_URL,
+    REQUEST_ID_HEADER,
+    AsyncTransport,
+    CircuitBreaker,
+    RequestOptions,
+    SyncTransport,
+    backoff_delay,
+    resolve_base_url,
+)
+from tushare_typed._internal.wire import encode_fields, encode_params
 from tushare_typed.errors import (
     AuthError,
     CircuitOpenError,
@@ -33,21 +45,8 @@ from tushare_typed.errors import (
     UnexpectedStatusError,
     UnknownError,
 )
-from tushare_typed.logs import CALL_EVENT
+from tushare_typed.ratelimit import Limiter
 from tushare_typed.token import Secret
-from tushare_typed.transport import (
-    DEFAULT_BASE_URL,
-    REQUEST_ID_HEADER,
-    AsyncTransport,
-    CircuitBreaker,
-    Limiter,
-    RequestOptions,
-    SyncTransport,
-    backoff_delay,
-    encode_fields,
-    encode_params,
-    resolve_base_url,
-)
 
 from .fakes import (
     NO_PERMISSION,
@@ -686,8 +685,9 @@ def test_a_failed_call_logs_its_error_code_and_never_the_token(
 
 def test_close_closes_only_a_pool_the_transport_created(sleeper: Sleeper) -> None:
     own = _transport(sleeper)
+    pool = own.http  # built on first use
     own.close()
-    assert own.http.is_closed
+    assert pool.is_closed
 
     shared = httpx.Client()
     borrowed = _transport(sleeper, http_client=shared)

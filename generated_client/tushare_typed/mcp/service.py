@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
 
+from .._internal.tabular import to_table
 from ..catalog import load_catalog
 from ..errors import TushareError
-from ..tabular import to_table
 from .toolset import ArgumentProblem, ToolSet, load_toolset
 
 if TYPE_CHECKING:

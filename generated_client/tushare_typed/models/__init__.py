@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..lazy import lazy_exports
+from .._internal.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .adj_factor import AdjFactorField, AdjFactorRequest, AdjFactorResponse, AdjFactorRow

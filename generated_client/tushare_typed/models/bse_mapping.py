@@ -9,7 +9,7 @@ from typing import ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..endpoint import Endpoint
+from .._internal.endpoint import Endpoint
 from ..response import Response
 
 __all__ = ["ENDPOINT", "BseMappingField", "BseMappingRequest", "BseMappingResponse", "BseMappingRow"]

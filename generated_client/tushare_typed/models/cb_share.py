@@ -9,8 +9,8 @@ from typing import ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..endpoint import Endpoint
-from ..params import Codes, DateParam
+from .._internal.endpoint import Endpoint
+from .._internal.wire import Codes, DateParam
 from ..response import Response
 
 __all__ = ["ENDPOINT", "CbShareField", "CbShareRequest", "CbShareResponse", "CbShareRow"]

@@ -101,11 +101,12 @@ def _format(files: dict[str, str]) -> dict[str, str]:
         return {relative: (root / relative).read_text(encoding="utf-8") for relative in files}
 
 
-def render_tree(metadata: Metadata) -> dict[str, bytes]:
-    """Relative path under generated_client/ → exact file bytes."""
+def render_tree(metadata: Metadata, runtime: Path = RUNTIME) -> dict[str, bytes]:
+    """Relative path under generated_client/ → exact file bytes. ``runtime`` is the folder of static runtime
+    modules (another one only in tests of the build itself)."""
     files = _format(_rendered_sources(metadata))
-    for runtime in sorted(RUNTIME.rglob("*.py")):
-        files[f"{PACKAGE}/{runtime.relative_to(RUNTIME).as_posix()}"] = runtime.read_text(encoding="utf-8")
+    for module in sorted(runtime.rglob("*.py")):
+        files[f"{PACKAGE}/{module.relative_to(runtime).as_posix()}"] = module.read_text(encoding="utf-8")
     files[f"{PACKAGE}/py.typed"] = ""
     files[f"{PACKAGE}/catalog.json"] = catalog_json(metadata)
     files[f"{PACKAGE}/mcp/tools.json"] = tools_json(metadata)

@@ -10,15 +10,15 @@ import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
-from .client_base import AsyncBaseClient, BaseClient
+from ._internal.client_base import AsyncBaseClient, BaseClient
 
 if TYPE_CHECKING:
+    from ._internal.probar import Adjust, Asset, Factor, ProBarResponse
     from .models.daily import DailyField, DailyResponse
     from .models.ft_mins import FtMinsField, FtMinsResponse
     from .models.income_vip import IncomeVipField, IncomeVipResponse
     from .models.shibor import ShiborField, ShiborResponse
     from .models.sz_daily_info import SzDailyInfoField, SzDailyInfoResponse
-    from .probar import Adjust, Asset, Factor, ProBarResponse
 
 __all__ = ["AsyncTushareClient", "TushareClient"]
 
@@ -64,7 +64,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.daily import ENDPOINT
 
         return fetch(
@@ -114,7 +114,7 @@ class TushareClient(BaseClient):
 
         Source: 05_期货数据/05_历史分钟行情.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.ft_mins import ENDPOINT
 
         return fetch(
@@ -172,7 +172,7 @@ class TushareClient(BaseClient):
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.income_vip import ENDPOINT
 
         return fetch(
@@ -224,7 +224,7 @@ class TushareClient(BaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.shibor import ENDPOINT
 
         return fetch(
@@ -289,7 +289,7 @@ class TushareClient(BaseClient):
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
         """
-        from .endpoint import fetch
+        from ._internal.endpoint import fetch
         from .models.sz_daily_info import ENDPOINT
 
         return fetch(
@@ -360,7 +360,7 @@ class TushareClient(BaseClient):
                  期货(asset='FT')
             code/open/close/high/low/avg_price：均价  position：持仓量  vol：成交总量
         """
-        from .probar import plan_pro_bar
+        from ._internal.probar import plan_pro_bar
 
         plan = plan_pro_bar(
             _PRO_BAR_INTERFACES,
@@ -415,7 +415,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.daily import ENDPOINT
 
         return await afetch(
@@ -465,7 +465,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 05_期货数据/05_历史分钟行情.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.ft_mins import ENDPOINT
 
         return await afetch(
@@ -523,7 +523,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.income_vip import ENDPOINT
 
         return await afetch(
@@ -575,7 +575,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.shibor import ENDPOINT
 
         return await afetch(
@@ -640,7 +640,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
         """
-        from .endpoint import afetch
+        from ._internal.endpoint import afetch
         from .models.sz_daily_info import ENDPOINT
 
         return await afetch(
@@ -711,7 +711,7 @@ class AsyncTushareClient(AsyncBaseClient):
                  期货(asset='FT')
             code/open/close/high/low/avg_price：均价  position：持仓量  vol：成交总量
         """
-        from .probar import plan_pro_bar
+        from ._internal.probar import plan_pro_bar
 
         plan = plan_pro_bar(
             _PRO_BAR_INTERFACES,

@@ -1,0 +1,75 @@
+"""Per-client and per-call transport options, their defaults, and where calls go (the base URL)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
+
+from ...errors import ParameterError
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RATE_LIMIT_WAIT",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "ENV_BASE_URL",
+    "REQUEST_ID_HEADER",
+    "USER_AGENT",
+    "RequestOptions",
+    "new_request_id",
+    "resolve_base_url",
+]
+
+DEFAULT_BASE_URL = "http://api.tushare.pro"
+ENV_BASE_URL = "TUSHARE_API_URL"
+REQUEST_ID_HEADER = "X-Request-Id"
+USER_AGENT = "tushare-typed"
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 2  # three attempts in all
+# A per-minute window plus slack: one 40203 is waited out, a second one in a row is raised.
+DEFAULT_MAX_RATE_LIMIT_WAIT = 65.0
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOptions:
+    """Per-client or per-call overrides; ``None`` means "inherit"."""
+
+    timeout: float | None = None
+    max_retries: int | None = None
+    max_rate_limit_wait: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.timeout is not None and not self.timeout > 0:
+            raise ParameterError(f"timeout must be positive, got {self.timeout!r}")
+        if self.max_retries is not None and self.max_retries < 0:
+            raise ParameterError(f"max_retries must be >= 0, got {self.max_retries!r}")
+        if self.max_rate_limit_wait is not None and not self.max_rate_limit_wait >= 0:
+            raise ParameterError(f"max_rate_limit_wait must be >= 0, got {self.max_rate_limit_wait!r}")
+
+    def merged(self, overrides: RequestOptions | None) -> RequestOptions:
+        """These options with every non-None field of ``overrides`` taking precedence."""
+        if overrides is None:
+            return self
+        changes = {
+            field.name: getattr(overrides, field.name)
+            for field in dataclass_fields(overrides)
+            if getattr(overrides, field.name) is not None
+        }
+        return replace(self, **changes)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def resolve_base_url(base_url: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """``base_url``, else ``TUSHARE_API_URL``, else ``http://api.tushare.pro``."""
+    env = os.environ if environ is None else environ
+    url = (base_url or env.get(ENV_BASE_URL, "") or DEFAULT_BASE_URL).strip()
+    if not url.startswith(("http://", "https://")):
+        raise ParameterError(f"the base URL must start with http:// or https://, got {url!r}")
+    return url

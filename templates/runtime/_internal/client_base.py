@@ -1,0 +1,331 @@
+"""Base classes of the generated ``TushareClient`` and ``AsyncTushareClient``.
+
+A generated client subclasses :class:`BaseClient` (or :class:`AsyncBaseClient`) and adds one method
+per interface, each building its params and calling :meth:`BaseClient._call` with its typed
+decoder::
+
+    def daily(self, ts_code: str | None = None, ...) -> DailyResponse:
+        return self._call("daily", {"ts_code": ts_code, ...}, fields, decode=_decode_daily)
+
+The token is resolved when the client is built if it was passed, otherwise on the first call
+(argument → ``TUSHARE_TOKEN`` → encrypted store), and is held as a :class:`~.token.Secret`: no
+``repr`` of a client shows it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
+
+from ..errors import ParameterError
+from .limiter.protocol import Limiter
+from .paginator import DEFAULT_PAGE_SIZE, PageResult, apaginate, paginate
+from .secret import Secret, resolve_token
+from .transport import (
+    DEFAULT_MAX_RATE_LIMIT_WAIT,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AsyncTransport,
+    RequestOptions,
+    SyncTransport,
+    TransportBase,
+    decode_generic_page,
+    resolve_base_url,
+)
+
+if TYPE_CHECKING:
+    import httpx  # noqa: F401 - named (as strings) in the generic bases of the clients
+
+    from ..token import TokenStore
+    from .envelope import Decoder, Page
+
+__all__ = ["POINTS_VARIABLE", "AsyncBaseClient", "BaseClient"]
+
+#: Environment variable with the account's points, used when no ``rate_limit`` is passed.
+POINTS_VARIABLE = "TUSHARE_POINTS"
+
+
+def _paging_arguments(params: Mapping[str, object]) -> tuple[int | None, int | None, dict[str, object]]:
+    """`query`'s own offset/limit, checked, and the interface parameters without them."""
+    rest = {name: value for name, value in params.items() if name not in ("offset", "limit")}
+    paging = [params.get("offset"), params.get("limit")]
+    for name, value in zip(("offset", "limit"), paging, strict=True):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ParameterError(f"{name} must be a non-negative integer, got {value!r}")
+    offset, limit = (value if isinstance(value, int) else None for value in paging)
+    return offset, limit or None, rest
+
+
+def _points_from_environment() -> int:
+    text = os.environ[POINTS_VARIABLE].strip()
+    if not text.isdigit():
+        raise ParameterError(
+            f"{POINTS_VARIABLE}={text!r} is not a number of points",
+            remediation=f"set {POINTS_VARIABLE} to your tushare points, e.g. 2000, or unset it",
+        )
+    return int(text)
+
+
+T = TypeVar("T")
+
+
+TransportT = TypeVar("TransportT", bound=TransportBase[Any, Any])
+HttpT = TypeVar("HttpT")
+
+
+class _ClientCommon(Generic[TransportT, HttpT]):
+    """Construction, token handling, options and the limiter shared by the sync and async clients."""
+
+    _transport_type: type[TransportT]
+
+    def __init__(
+        self,
+        token: str | Secret | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        rate_limit: object | None = None,
+        http_client: HttpT | None = None,
+        limiter: Limiter | None = None,
+        max_rate_limit_wait: float = DEFAULT_MAX_RATE_LIMIT_WAIT,
+        token_store: TokenStore | None = None,
+        transport: TransportT | None = None,
+    ) -> None:
+        """``transport`` (advanced, e.g. tests) replaces the transport built from
+        ``base_url``/``http_client``/``limiter``; the client then does not close it. No HTTP library is imported
+        until the first call."""
+        self._options = RequestOptions(
+            timeout=timeout, max_retries=max_retries, max_rate_limit_wait=max_rate_limit_wait
+        )
+        self._token_store = token_store
+        self._token: Secret | None = resolve_token(token) if token is not None else None
+        self._token_lock = threading.Lock()
+        self.rate_limit = rate_limit
+        self._owns_transport = transport is None
+        self._transport: TransportT = transport or self._transport_type(
+            base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_rate_limit_wait=max_rate_limit_wait,
+            limiter=limiter if limiter is not None else self._make_limiter(rate_limit),
+            http_client=http_client,
+        )
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.base_url
+
+    def __repr__(self) -> str:
+        token = "<unresolved>" if self._token is None else "<hidden>"
+        return f"{type(self).__name__}(base_url={self.base_url!r}, token={token})"
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        max_rate_limit_wait: float | None = None,
+        base_url: str | None = None,
+    ) -> Self:
+        """A copy with other defaults, sharing this client's connection pool and token."""
+        clone = copy.copy(self)
+        clone._options = self._options.merged(
+            RequestOptions(timeout=timeout, max_retries=max_retries, max_rate_limit_wait=max_rate_limit_wait)
+        )
+        clone._token_lock = threading.Lock()
+        # The copy shares the parent's pool; only the parent closes it.
+        clone._owns_transport = False
+        if base_url is not None:
+            clone._transport = self._transport.with_base_url(resolve_base_url(base_url))
+        return clone
+
+    def _make_limiter(self, rate_limit: object | None) -> Limiter:
+        """The limiter for ``rate_limit``: a ``Limiter`` as given, else a :class:`~.ratelimit.RateLimiter`.
+
+        ``RateLimit(calls, period)``, a ``(calls, period)`` pair or a points number (its tier) sets the account
+        quota, and the interfaces' documented quotas for those points apply too. ``None`` takes the points from
+        ``TUSHARE_POINTS`` when it is set (so the CLI and the MCP server respect quotas too); without it no quota
+        is set up front, but the limiter still learns: after a 40203 reply it holds that interface to the limit
+        the server stated, so the next calls wait instead of failing.
+        """
+        if isinstance(rate_limit, Limiter):
+            return rate_limit
+        from ..catalog import load_catalog
+        from .limiter.policy import RateLimit, RateLimiter, token_key
+
+        if rate_limit is not None and (
+            isinstance(rate_limit, bool) or not isinstance(rate_limit, RateLimit | tuple | int)
+        ):
+            raise ParameterError(
+                f"rate_limit={rate_limit!r} is not a quota",
+                remediation="pass RateLimit(calls=200, period=60), a (calls, period) pair, a points number such as "
+                "2000, or limiter=RateLimiter(...) to share one limiter between clients",
+            )
+        if rate_limit is None and os.environ.get(POINTS_VARIABLE, "").strip():
+            rate_limit = _points_from_environment()
+        key = token_key(self._token.reveal()) if self._token is not None else "default"
+        catalog = load_catalog if rate_limit is not None else None
+        return RateLimiter(rate_limit, catalog=catalog, key=key)
+
+    def _resolve_token(self) -> Secret:
+        with self._token_lock:
+            if self._token is None:
+                self._token = resolve_token(store=self._token_store)
+            return self._token
+
+
+class BaseClient(_ClientCommon[SyncTransport, "httpx.Client"]):
+    """Blocking client: one HTTP call per ``_call``, over a pooled, retrying transport."""
+
+    _transport_type = SyncTransport
+
+    @overload
+    def _call(
+        self,
+        api_name: str,
+        params: Mapping[str, object],
+        fields: Sequence[str] | str | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> Page: ...
+
+    @overload
+    def _call(
+        self,
+        api_name: str,
+        params: Mapping[str, object],
+        fields: Sequence[str] | str | None = None,
+        *,
+        decode: Decoder[T],
+        options: RequestOptions | None = None,
+    ) -> T: ...
+
+    def _call(
+        self,
+        api_name: str,
+        params: Mapping[str, object],
+        fields: Sequence[str] | str | None = None,
+        *,
+        decode: Decoder[Any] = decode_generic_page,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """One HTTP call (one page) of ``api_name``, decoded by ``decode``."""
+        return self._transport.request(
+            api_name,
+            params,
+            fields,
+            token=self._resolve_token(),
+            decode=decode,
+            options=self._options.merged(options),
+        )
+
+    def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
+        """The untyped escape hatch, for any interface (also ones newer than the metadata): every row as plain
+        lists, paged like the typed methods. ``offset=`` starts later; ``limit=`` returns at most that many rows."""
+        offset, limit, rest = _paging_arguments(params)
+        return paginate(
+            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, fields),
+            limit or DEFAULT_PAGE_SIZE,
+            start_offset=offset,
+            max_rows=limit,
+            api_name=api_name,
+        )
+
+    def close(self) -> None:
+        if self._owns_transport:
+            self._transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncBaseClient(_ClientCommon[AsyncTransport, "httpx.AsyncClient"]):
+    """Asyncio client: the same surface as :class:`BaseClient` with ``await``."""
+
+    _transport_type = AsyncTransport
+
+    async def _resolve_token_async(self) -> Secret:
+        if self._token is not None:
+            return self._token
+        # The store may run scrypt and read files: keep that off the event loop.
+        return await asyncio.to_thread(self._resolve_token)
+
+    @overload
+    async def _call(
+        self,
+        api_name: str,
+        params: Mapping[str, object],
+        fields: Sequence[str] | str | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> Page: ...
+
+    @overload
+    async def _call(
+        self,
+        api_name: str,
+        params: Mapping[str, object],
+        fields: Sequence[str] | str | None = None,
+        *,
+        decode: Decoder[T],
+        options: RequestOptions | None = None,
+    ) -> T: ...
+
+    async def _call(
+        self,
+        api_name: str,
+        params: Mapping[str, object],
+        fields: Sequence[str] | str | None = None,
+        *,
+        decode: Decoder[Any] = decode_generic_page,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """One HTTP call (one page) of ``api_name``, decoded by ``decode``."""
+        return await self._transport.request(
+            api_name,
+            params,
+            fields,
+            token=await self._resolve_token_async(),
+            decode=decode,
+            options=self._options.merged(options),
+        )
+
+    async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
+        """Async :meth:`BaseClient.query`."""
+        offset, limit, rest = _paging_arguments(params)
+        return await apaginate(
+            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, fields),
+            limit or DEFAULT_PAGE_SIZE,
+            start_offset=offset,
+            max_rows=limit,
+            api_name=api_name,
+        )
+
+    async def aclose(self) -> None:
+        if self._owns_transport:
+            await self._transport.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,443 @@
+"""limit/offset paging over any single-page fetcher, with de-duplication, bounds, partial results and resume.
+
+A tushare interface returns at most ``row_limit`` rows per call; ``limit``/``offset`` page through the rest and
+``has_more`` says whether more exist. Paging here is generic over ``fetch(offset, limit) -> Page`` (anything with
+``fields``, ``items`` and ``has_more``), so the same loop serves the sync and the async client, typed or not.
+
+Rules, all of which exist so that nothing is ever silently shortened:
+
+- paging stops when a page says ``has_more == False``, or when ``has_more`` is unknown and the page is short;
+  a short page with ``has_more == True`` (the server capped below our limit) does not stop it;
+- some interfaces return overlapping pages: a row that also appears among the ``limit`` rows fetched just before
+  its page (the previous page, when pages are full) is dropped. Identical rows inside one page are kept (they are
+  data), and only those ``limit`` rows are remembered, so memory stays bounded while streaming;
+- ``max_pages`` / ``max_rows`` bound the work; the result then says ``completed=False`` and the ``next_offset``
+  to continue from;
+- a failure after the first page re-raises the :class:`~.errors.TushareError` with ``.partial`` (a
+  :class:`PageResult` of the rows so far) and ``.next_offset``; call again with ``start_offset=err.next_offset``,
+  or with ``resume=err.partial`` to also drop the overlap at the seam and get all rows in one result.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from ..errors import MalformedReplyError, TushareError
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "AsyncPageFetcher",
+    "Page",
+    "PageChunk",
+    "PageFetcher",
+    "PageResult",
+    "SimplePage",
+    "StopReason",
+    "aiter_pages",
+    "apaginate",
+    "iter_pages",
+    "paginate",
+]
+
+StopReason = Literal["exhausted", "max_pages", "max_rows", "error"]
+
+#: Page size for interfaces whose docs state no row cap (and for `query`); `has_more` then decides completeness.
+DEFAULT_PAGE_SIZE = 5000
+
+
+class Page(Protocol):
+    """One reply's data, as the transport decodes it."""
+
+    @property
+    def fields(self) -> Sequence[str]: ...
+
+    @property
+    def items(self) -> Sequence[Sequence[Any]]: ...
+
+    @property
+    def has_more(self) -> bool | None: ...
+
+
+PageFetcher = Callable[[int, int], Page]
+AsyncPageFetcher = Callable[[int, int], Awaitable[Page]]
+
+
+@dataclass(frozen=True, slots=True)
+class SimplePage:
+    """A plain :class:`Page`, for fetchers that do not have one of their own."""
+
+    fields: Sequence[str]
+    items: Sequence[Sequence[Any]]
+    has_more: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageChunk:
+    """One fetched page, after de-duplication: what the page iterators yield."""
+
+    fields: tuple[str, ...]
+    items: list[Sequence[Any]]
+    offset: int
+    limit: int
+    next_offset: int
+    fetched: int
+    duplicates: int
+    has_more: bool | None
+    last: bool
+    completed: bool
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """All rows of a paged call. ``next_offset`` is where to continue when ``completed`` is False, else None."""
+
+    fields: tuple[str, ...]
+    items: list[Sequence[Any]]
+    completed: bool
+    next_offset: int | None
+    start_offset: int = 0
+    pages: int = 0
+    duplicates_dropped: int = 0
+    stop_reason: StopReason = "exhausted"
+    request_ids: tuple[str, ...] = ()
+    #: Keys of the last rows fetched before ``next_offset``, oldest first: lets ``resume=`` drop the seam's overlap.
+    tail_keys: tuple[Hashable, ...] = field(default=(), repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as dicts keyed by field name."""
+        return [dict(zip(self.fields, row, strict=False)) for row in self.items]
+
+
+def paginate(
+    fetch: PageFetcher,
+    limit: int,
+    *,
+    start_offset: int | None = None,
+    max_pages: int | None = None,
+    max_rows: int | None = None,
+    dedupe: bool = True,
+    resume: PageResult | None = None,
+    api_name: str | None = None,
+) -> PageResult:
+    """Fetch every page (within the bounds) and return all rows; see the module docstring for the rules."""
+    pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name)
+    collector = _Collector(resume, pager.start_offset)
+    try:
+        for chunk in _pages(pager, fetch):
+            collector.add(chunk)
+    except TushareError as exc:
+        collector.fill_partial(exc)
+        raise
+    return collector.result(pager)
+
+
+async def apaginate(
+    fetch: AsyncPageFetcher,
+    limit: int,
+    *,
+    start_offset: int | None = None,
+    max_pages: int | None = None,
+    max_rows: int | None = None,
+    dedupe: bool = True,
+    resume: PageResult | None = None,
+    api_name: str | None = None,
+) -> PageResult:
+    """Async :func:`paginate`."""
+    pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name)
+    collector = _Collector(resume, pager.start_offset)
+    try:
+        async for chunk in _apages(pager, fetch):
+            collector.add(chunk)
+    except TushareError as exc:
+        collector.fill_partial(exc)
+        raise
+    return collector.result(pager)
+
+
+def iter_pages(
+    fetch: PageFetcher,
+    limit: int,
+    *,
+    start_offset: int | None = None,
+    max_pages: int | None = None,
+    max_rows: int | None = None,
+    dedupe: bool = True,
+    resume: PageResult | None = None,
+    api_name: str | None = None,
+) -> Iterator[PageChunk]:
+    """Yield page by page, holding only the keys of the last ``limit`` rows.
+
+    On failure the error's ``.partial`` holds no rows (they were yielded already) but carries ``next_offset`` and
+    the seam's row keys, so ``resume=err.partial`` continues without repeats. Bad arguments raise at once.
+    """
+    return _pages(_Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name), fetch)
+
+
+def aiter_pages(
+    fetch: AsyncPageFetcher,
+    limit: int,
+    *,
+    start_offset: int | None = None,
+    max_pages: int | None = None,
+    max_rows: int | None = None,
+    dedupe: bool = True,
+    resume: PageResult | None = None,
+    api_name: str | None = None,
+) -> AsyncIterator[PageChunk]:
+    """Async :func:`iter_pages`."""
+    return _apages(_Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name), fetch)
+
+
+def _pages(pager: _Pager, fetch: PageFetcher) -> Iterator[PageChunk]:
+    while (request := pager.next_request()) is not None:
+        try:
+            chunk = pager.feed(fetch(*request), *request)
+        except TushareError as exc:
+            pager.fill_partial(exc)
+            raise
+        yield chunk
+
+
+async def _apages(pager: _Pager, fetch: AsyncPageFetcher) -> AsyncIterator[PageChunk]:
+    while (request := pager.next_request()) is not None:
+        try:
+            chunk = pager.feed(await fetch(*request), *request)
+        except TushareError as exc:
+            pager.fill_partial(exc)
+            raise
+        yield chunk
+
+
+def _row_key(row: Sequence[Any]) -> Hashable:
+    key = tuple(row)
+    try:
+        hash(key)
+    except TypeError:
+        return _freeze(key)
+    return key
+
+
+def _freeze(value: Any) -> Hashable:
+    # Rows are JSON values: lists and dicts are the only unhashable kinds that can occur.
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    return value  # type: ignore[no-any-return]
+
+
+class _Pager:
+    """The paging state machine shared by the sync and async loops: which page next, and what a page means."""
+
+    def __init__(
+        self,
+        limit: int,
+        start_offset: int | None,
+        max_pages: int | None,
+        max_rows: int | None,
+        dedupe: bool,
+        resume: PageResult | None,
+        api_name: str | None,
+    ) -> None:
+        _check_bounds(limit, start_offset, max_pages, max_rows)
+        if resume is not None and resume.next_offset is None:
+            raise ValueError("resume= needs an incomplete result (its next_offset is None)")
+        self.limit = limit
+        self.max_pages = max_pages
+        self.max_rows = max_rows
+        self.dedupe = dedupe
+        self.api_name = api_name
+        self.resume = resume
+        default_start = resume.next_offset if resume is not None and resume.next_offset is not None else 0
+        self.start_offset = default_start if start_offset is None else start_offset
+        self.offset = self.start_offset
+        self.pages = 0
+        self.rows = 0
+        self.fields: tuple[str, ...] = resume.fields if resume is not None else ()
+        # The keys of the last `limit` rows fetched, and how often each occurs among them.
+        self.recent: deque[Hashable] = deque(resume.tail_keys if resume is not None and dedupe else (), maxlen=limit)
+        self.recent_counts = Counter(self.recent)
+        self.done = False
+        self.stop_reason: StopReason = "exhausted"
+
+    def next_request(self) -> tuple[int, int] | None:
+        if self.done:
+            return None
+        if self.max_pages is not None and self.pages >= self.max_pages:
+            self._stop("max_pages")
+            return None
+        if self.max_rows is None:
+            return self.offset, self.limit
+        remaining = self.max_rows - self.rows
+        if remaining <= 0:
+            self._stop("max_rows")
+            return None
+        # Ask for no more than is still wanted; the short-page rule below compares with what was asked.
+        return self.offset, min(self.limit, remaining)
+
+    def feed(self, page: Page, offset: int, limit: int) -> PageChunk:
+        raw = page.items
+        self._check_page(page, offset)
+        keys = [_row_key(row) for row in raw] if self.dedupe else []
+        kept, kept_positions = self._drop_repeats(raw, keys)
+        cut = len(raw)
+        truncated = self.max_rows is not None and self.rows + len(kept) > self.max_rows
+        if truncated:
+            take = self.max_rows - self.rows  # type: ignore[operator]
+            # Resume at the first row not returned; repeats before it were dropped anyway.
+            cut = kept_positions[take]
+            kept = kept[:take]
+        ended = page.has_more is False or (page.has_more is None and len(raw) < limit)
+        completed = ended and not truncated
+        if truncated:
+            self._stop("max_rows")
+        elif ended:
+            self._stop("exhausted")
+        self.offset = offset + cut
+        self.pages += 1
+        self.rows += len(kept)
+        self._remember(keys[:cut])
+        if not self.done:
+            # Say so now, so the chunk's `last` is true whenever no further page will be fetched.
+            if self.max_pages is not None and self.pages >= self.max_pages:
+                self._stop("max_pages")
+            elif self.max_rows is not None and self.rows >= self.max_rows:
+                self._stop("max_rows")
+        return PageChunk(
+            fields=self.fields,
+            items=kept,
+            offset=offset,
+            limit=limit,
+            next_offset=self.offset,
+            fetched=len(raw),
+            duplicates=cut - len(kept),
+            has_more=page.has_more,
+            last=self.done,
+            completed=completed,
+            request_id=getattr(page, "request_id", None),
+        )
+
+    def _stop(self, reason: StopReason) -> None:
+        self.done = True
+        self.stop_reason = reason
+
+    def fill_partial(self, exc: TushareError) -> None:
+        """Make a failure resumable: it carries where to continue and the seam's row keys."""
+        if self.pages == 0 and self.resume is None:
+            return  # nothing was fetched: the plain error says all there is
+        exc.next_offset = self.offset
+        exc.partial = PageResult(
+            fields=self.fields,
+            items=[],
+            completed=False,
+            next_offset=self.offset,
+            start_offset=self.start_offset,
+            pages=self.pages,
+            stop_reason="error",
+            tail_keys=tuple(self.recent),
+        )
+
+    def _check_page(self, page: Page, offset: int) -> None:
+        if page.has_more is True and not page.items:
+            # Asking again at the same offset would loop for ever; returning would silently shorten.
+            raise MalformedReplyError(
+                f"the server said more rows exist but returned none at offset {offset}", api_name=self.api_name
+            )
+        fields = tuple(page.fields)
+        if not self.fields:
+            self.fields = fields
+        elif fields and fields != self.fields and page.items:
+            raise MalformedReplyError(
+                f"page at offset {offset} has fields {list(fields)}, earlier pages had {list(self.fields)}",
+                api_name=self.api_name,
+            )
+
+    def _drop_repeats(
+        self, raw: Sequence[Sequence[Any]], keys: Sequence[Hashable]
+    ) -> tuple[list[Sequence[Any]], list[int]]:
+        """The rows not among the recent rows, and their positions in the page."""
+        if not self.dedupe or not self.recent_counts:
+            return list(raw), list(range(len(raw)))
+        seen = self.recent_counts
+        positions = [i for i, key in enumerate(keys) if key not in seen]
+        return [raw[i] for i in positions], positions
+
+    def _remember(self, keys: Sequence[Hashable]) -> None:
+        maxlen = self.recent.maxlen or 0
+        if len(keys) >= maxlen:
+            # A full page replaces the whole memory: rebuild it rather than evict key by key.
+            self.recent = deque(keys[len(keys) - maxlen :], maxlen=maxlen)
+            self.recent_counts = Counter(self.recent)
+            return
+        for key in keys:
+            if len(self.recent) == maxlen:
+                oldest = self.recent.popleft()
+                self.recent_counts[oldest] -= 1
+                if not self.recent_counts[oldest]:
+                    del self.recent_counts[oldest]
+            self.recent.append(key)
+            self.recent_counts[key] += 1
+
+
+class _Collector:
+    """Gathers yielded chunks into one :class:`PageResult`, starting from a resumed result if there is one."""
+
+    def __init__(self, resume: PageResult | None, start_offset: int) -> None:
+        self.items: list[Sequence[Any]] = list(resume.items) if resume is not None else []
+        self.fields: tuple[str, ...] = resume.fields if resume is not None else ()
+        self.pages = resume.pages if resume is not None else 0
+        self.duplicates = resume.duplicates_dropped if resume is not None else 0
+        self.request_ids: list[str] = list(resume.request_ids) if resume is not None else []
+        self.start_offset = resume.start_offset if resume is not None else start_offset
+
+    def add(self, chunk: PageChunk) -> None:
+        self.items.extend(chunk.items)
+        self.fields = chunk.fields or self.fields
+        self.pages += 1
+        self.duplicates += chunk.duplicates
+        if chunk.request_id is not None:
+            self.request_ids.append(chunk.request_id)
+
+    def fill_partial(self, exc: TushareError) -> None:
+        partial = exc.partial
+        if isinstance(partial, PageResult):
+            exc.partial = self._result(partial.completed, partial.next_offset, "error", partial.tail_keys)
+
+    def result(self, pager: _Pager) -> PageResult:
+        completed = pager.stop_reason == "exhausted"
+        tail = () if completed else tuple(pager.recent)
+        return self._result(completed, None if completed else pager.offset, pager.stop_reason, tail)
+
+    def _result(
+        self, completed: bool, next_offset: int | None, reason: StopReason, tail: tuple[Hashable, ...]
+    ) -> PageResult:
+        return PageResult(
+            fields=self.fields,
+            items=self.items,
+            completed=completed,
+            next_offset=next_offset,
+            start_offset=self.start_offset,
+            pages=self.pages,
+            duplicates_dropped=self.duplicates,
+            stop_reason=reason,
+            request_ids=tuple(self.request_ids),
+            tail_keys=tail,
+        )
+
+
+def _check_bounds(limit: int, start_offset: int | None, max_pages: int | None, max_rows: int | None) -> None:
+    if limit < 1:
+        raise ValueError(f"limit must be >= 1, got {limit}")
+    if start_offset is not None and start_offset < 0:
+        raise ValueError(f"start_offset must be >= 0, got {start_offset}")
+    if max_pages is not None and max_pages < 1:
+        raise ValueError(f"max_pages must be >= 1, got {max_pages}")
+    if max_rows is not None and max_rows < 0:
+        raise ValueError(f"max_rows must be >= 0, got {max_rows}")

@@ -1,0 +1,269 @@
+"""What one call does, free of I/O: the sync and async transports drive the same steps.
+
+One *call* is one POST of ``{"api_name", "token", "params", "fields"}`` (one page), possibly over several
+*attempts* (see :mod:`.retry` for which failures are retried and :mod:`.breaker` for failing fast). :func:`run_call`
+is a generator that *yields what to do* — take a turn from the limiter (:class:`Acquire`), send the request
+(:data:`POST`), wait (:class:`Sleep`) — and receives the outcome (or has the failure thrown into it). The sync and
+async transports only perform those steps, so the decisions exist once.
+
+Each call gets a local request id (uuid4 hex) sent as ``X-Request-Id``; errors and the log event carry the server's
+request id when the reply had one, else the local one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from ...errors import (
+    RateLimitError,
+    ServiceConnectionError,
+    ServiceError,
+    ServiceTimeoutError,
+    TushareError,
+    UnexpectedStatusError,
+    redact_text,
+)
+from ..secret import Secret
+from .breaker import CircuitBreaker
+from .options import DEFAULT_MAX_RATE_LIMIT_WAIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RequestOptions, new_request_id
+from .retry import MIN_RATE_LIMIT_WAIT, RetryPolicy
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ...errors import MalformedReplyError
+    from ..envelope import Decoder, Page
+    from ..limiter.protocol import Limiter
+
+__all__ = ["POST", "Acquire", "Call", "Sleep", "Step", "decode_generic_page", "new_call", "run_call"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Acquire:
+    """Take a turn from ``limiter``; the outcome sent back is the seconds waited."""
+
+    limiter: Limiter
+
+
+class _Post:
+    """Send the call's request; the outcome sent back is the ``httpx.Response`` (failures are thrown in)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    """Wait ``seconds`` before the next attempt; nothing is sent back."""
+
+    seconds: float
+
+
+POST: Final = _Post()
+Step = Acquire | _Post | Sleep
+
+
+# --- decoding, imported on first use ------------------------------------------------------------
+# The envelope decoder needs pydantic, which costs more at import than everything else a client needs to be
+# built; it is loaded with the first reply instead.
+
+
+def decode_generic_page(body: bytes, api_name: str, request_id: str) -> Page:
+    """The default decoder: :func:`..envelope.decode_page`, imported when the first reply arrives."""
+    from ..envelope import decode_page
+
+    return decode_page(body, api_name, request_id)
+
+
+def _malformed(body: bytes, api_name: str, request_id: str, reason: str) -> MalformedReplyError:
+    from ..envelope import malformed
+
+    return malformed(body, api_name, request_id, reason)
+
+
+# --- one call -------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Call:
+    """One call across its attempts: what is sent, and what it cost."""
+
+    api_name: str
+    request_id: str
+    body: bytes
+    timeout: float
+    policy: RetryPolicy
+    attempts: int = 0
+    waited_for_limiter: float = 0.0
+
+    @property
+    def rate_limit_wait(self) -> float:
+        return self.waited_for_limiter + self.policy.waited_for_server
+
+    @property
+    def where(self) -> dict[str, Any]:
+        return {"api_name": self.api_name, "request_id": self.request_id}
+
+
+def new_call(
+    api_name: str,
+    params: Mapping[str, object],
+    fields: Sequence[str] | str | None,
+    token: str | Secret,
+    options: RequestOptions,
+    *,
+    limiter: Limiter | None,
+    rng: Callable[[], float],
+) -> Call:
+    """The request body and retry budget of one call under ``options`` (already merged with the defaults)."""
+    from ..wire import encode_fields, encode_params
+
+    payload = {
+        "api_name": api_name,
+        "token": token.reveal() if isinstance(token, Secret) else token,
+        "params": encode_params(params),
+        "fields": encode_fields(fields),
+    }
+    policy = RetryPolicy(
+        api_name=api_name,
+        max_retries=options.max_retries if options.max_retries is not None else DEFAULT_MAX_RETRIES,
+        max_rate_limit_wait=(
+            options.max_rate_limit_wait if options.max_rate_limit_wait is not None else DEFAULT_MAX_RATE_LIMIT_WAIT
+        ),
+        limiter=limiter,
+        rng=rng,
+    )
+    return Call(
+        api_name=api_name,
+        request_id=new_request_id(),
+        body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
+        timeout=options.timeout or DEFAULT_TIMEOUT,
+        policy=policy,
+    )
+
+
+def run_call(
+    call: Call, breaker: CircuitBreaker, decode: Decoder[T], *, limiter: Limiter | None
+) -> Generator[Step, Any, T]:
+    """The steps of ``call``; returns the decoded reply or raises the final error, logging either way."""
+    started = time.perf_counter()
+    try:
+        result = yield from _attempts(call, breaker, decode, limiter)
+    except TushareError as error:
+        if error.request_id is None:
+            error.request_id = call.request_id
+        if error.api_name is None:
+            error.api_name = call.api_name
+        _log(call, started, None, error)
+        raise
+    except BaseException as error:
+        _log(call, started, None, error)
+        raise
+    _log(call, started, result, None)
+    return result
+
+
+def _attempts(
+    call: Call, breaker: CircuitBreaker, decode: Decoder[T], limiter: Limiter | None
+) -> Generator[Step, Any, T]:
+    while True:
+        breaker.before_attempt(call.api_name, call.request_id)
+        # Outside the retried block: the limiter's refusals are the caller's budget, not the server's.
+        with breaker.untracked():
+            if limiter is not None:
+                call.waited_for_limiter += yield Acquire(limiter)
+        try:
+            with breaker.track():
+                call.attempts += 1
+                response = yield POST
+                return interpret(response, call, decode)
+        except BaseException as error:
+            wait = call.policy.wait_before_retry(error)
+            if wait is None:
+                raise
+        yield Sleep(wait)
+
+
+# --- what a reply or a failure means --------------------------------------------------------------
+
+
+def network_error(exc: httpx.RequestError, call: Call) -> TushareError:
+    """The error for an HTTP-level failure; its message is redacted (the request body holds the token)."""
+    import httpx
+
+    detail = redact_text(str(exc)) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return ServiceTimeoutError(f"no reply within {call.timeout:g} s ({type(exc).__name__}: {detail})", **call.where)
+    if isinstance(exc, httpx.DecodingError):
+        return _malformed(b"", call.api_name, call.request_id, f"transfer decoding: {detail}")
+    return ServiceConnectionError(f"cannot reach tushare ({type(exc).__name__}: {detail})", **call.where)
+
+
+def interpret(response: httpx.Response, call: Call, decode: Decoder[T]) -> T:
+    status = response.status_code
+    if status >= 500:
+        raise ServiceError(f"tushare answered HTTP {status}", **call.where)
+    if status == 429:
+        raise RateLimitError("HTTP 429 Too Many Requests", limit_period=_retry_after(response), **call.where)
+    if status != 200:
+        raise UnexpectedStatusError(f"tushare answered HTTP {status} instead of 200", **call.where)
+    body = response.content
+    try:
+        return decode(body, call.api_name, call.request_id)
+    except TushareError:
+        raise
+    except (ValueError, TypeError, LookupError, RecursionError) as exc:
+        # Typed decoders promise TushareErrors; anything else still must not escape raw.
+        reason = f"decoder failed with {type(exc).__name__}"
+        raise _malformed(body, call.api_name, call.request_id, reason) from None
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """Seconds from a numeric ``Retry-After``; a minute (the usual window) when absent or odd."""
+    try:
+        seconds = float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return 60.0
+    return max(seconds, MIN_RATE_LIMIT_WAIT) if math.isfinite(seconds) else 60.0
+
+
+# --- the log event ----------------------------------------------------------------------------------
+
+
+def _row_count(result: object) -> int | None:
+    for name in ("items", "rows"):
+        value = getattr(result, name, None)
+        if isinstance(value, list | tuple):
+            return len(value)
+    return None
+
+
+def _log(call: Call, started: float, result: object, error: BaseException | None) -> None:
+    from ..log_events import log_call
+
+    extra: dict[str, Any] = {}
+    if isinstance(error, TushareError):
+        extra = {"error_code": error.code, "tushare_code": error.tushare_code}
+        server_id = error.request_id
+    elif error is not None:
+        extra = {"error_type": type(error).__name__}
+        server_id = None
+    else:
+        server_id = getattr(result, "request_id", None)
+    if isinstance(server_id, str) and server_id != call.request_id:
+        extra["server_request_id"] = server_id
+    log_call(
+        request_id=call.request_id,
+        api_name=call.api_name,
+        duration_ms=(time.perf_counter() - started) * 1000.0,
+        attempts=call.attempts,
+        rate_limit_wait_ms=call.rate_limit_wait * 1000.0,
+        rows=_row_count(result) if error is None else None,
+        pages=1 if error is None else 0,
+        outcome="ok" if error is None else "error",
+        **extra,
+    )
