@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -23,6 +23,7 @@ from tushare_typed.ratelimit import Limiter, RateLimit, RateLimiter
 from tushare_typed.token import Secret, TokenStore
 
 from .fakes import AsyncSleeper, FakeLimiter, Sleeper, reply_bytes, synthetic_token
+from .halves import HALVES, AsyncClientDriver
 
 URL = "http://tushare.test/"
 
@@ -72,8 +73,8 @@ class Client(BaseClient):
 
 
 class AsyncClient(AsyncBaseClient):
-    async def daily(self, ts_code: str | None = None) -> DailyRows:
-        return await self._call("daily", {"ts_code": ts_code}, None, decode=decode_daily)
+    async def daily(self, ts_code: str | None = None, fields: list[str] | None = None) -> DailyRows:
+        return await self._call("daily", {"ts_code": ts_code}, fields, decode=decode_daily)
 
 
 def _client(token: str | None, **kwargs: Any) -> Client:
@@ -81,12 +82,34 @@ def _client(token: str | None, **kwargs: Any) -> Client:
     return Client(token, transport=transport, **kwargs)
 
 
+ClientFactory = Callable[..., Any]
+
+
+@pytest.fixture(params=HALVES)
+def make_client(request: pytest.FixtureRequest) -> ClientFactory:
+    """Builds the miniature client of one half: every test taking it runs on the sync and the async client.
+    ``quiet=True`` gives it a transport that never sleeps (and is not closed by the client)."""
+
+    def make(*args: Any, quiet: bool = False, **kwargs: Any) -> Any:
+        if request.param == "sync":
+            if quiet:
+                kwargs["transport"] = SyncTransport(URL, sleep=Sleeper(), random=lambda: 0.0)
+            return Client(*args, **kwargs)
+        if quiet:
+            kwargs["transport"] = AsyncTransport(URL, sleep=AsyncSleeper(), random=lambda: 0.0)
+        return AsyncClientDriver(AsyncClient(*args, **kwargs))
+
+    return make
+
+
 # --- construction and the token ---------------------------------------------------------------
 
 
-def test_a_generated_method_calls_through_with_its_decoder(mock: respx.MockRouter, token: str) -> None:
+def test_a_generated_method_calls_through_with_its_decoder(
+    make_client: ClientFactory, mock: respx.MockRouter, token: str
+) -> None:
     route = mock.post(URL).mock(return_value=ok(items=[["000001.SZ", 10]]))
-    with _client(token) as client:
+    with make_client(token, quiet=True) as client:
         rows = client.daily("000001.SZ", ["ts_code", "close"])
     assert rows == [("000001.SZ", 10.0)]
     assert _body(route) == {
@@ -97,9 +120,9 @@ def test_a_generated_method_calls_through_with_its_decoder(mock: respx.MockRoute
     }
 
 
-def test_query_is_the_untyped_escape_hatch(mock: respx.MockRouter, token: str) -> None:
+def test_query_is_the_untyped_escape_hatch(make_client: ClientFactory, mock: respx.MockRouter, token: str) -> None:
     route = mock.post(URL).mock(return_value=ok())
-    with _client(token) as client:
+    with make_client(token, quiet=True) as client:
         result = client.query("stock_basic", fields="ts_code,name", exchange="SSE", list_status=None)
     assert isinstance(result, PageResult)
     assert result.completed
@@ -107,18 +130,20 @@ def test_query_is_the_untyped_escape_hatch(mock: respx.MockRouter, token: str) -
     assert _body(route)["fields"] == "ts_code,name"
 
 
-def test_query_pages_through_every_row(mock: respx.MockRouter, token: str) -> None:
+def test_query_pages_through_every_row(make_client: ClientFactory, mock: respx.MockRouter, token: str) -> None:
     pages = [ok(items=[["000001.SZ", 1.0]], has_more=True), ok(items=[["000002.SZ", 2.0]], has_more=False)]
     route = mock.post(URL).mock(side_effect=pages)
-    with _client(token) as client:
+    with make_client(token, quiet=True) as client:
         result = client.query("brand_new_api", limit=None, offset=10)
     assert result.items == [["000001.SZ", 1.0], ["000002.SZ", 2.0]]
     assert [json.loads(call.request.content)["params"]["offset"] for call in route.calls] == [10, 11]
 
 
-def test_query_limit_caps_the_rows_and_bad_paging_is_refused(mock: respx.MockRouter, token: str) -> None:
+def test_query_limit_caps_the_rows_and_bad_paging_is_refused(
+    make_client: ClientFactory, mock: respx.MockRouter, token: str
+) -> None:
     mock.post(URL).mock(return_value=ok(items=[["000001.SZ", 1.0], ["000002.SZ", 2.0]], has_more=True))
-    with _client(token) as client:
+    with make_client(token, quiet=True) as client:
         result = client.query("daily", limit=2)
         assert len(result.items) == 2
         assert not result.completed
@@ -128,10 +153,10 @@ def test_query_limit_caps_the_rows_and_bad_paging_is_refused(mock: respx.MockRou
 
 
 def test_the_token_comes_from_the_environment_lazily(
-    mock: respx.MockRouter, token: str, monkeypatch: pytest.MonkeyPatch
+    make_client: ClientFactory, mock: respx.MockRouter, token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     route = mock.post(URL).mock(return_value=ok())
-    client = _client(None)
+    client = make_client(None, quiet=True)
     assert "<unresolved>" in repr(client)
     monkeypatch.setenv("TUSHARE_TOKEN", token)
     client.query("daily")
@@ -140,65 +165,70 @@ def test_the_token_comes_from_the_environment_lazily(
 
 
 def test_a_missing_token_fails_on_the_first_call_without_a_request(
+    make_client: ClientFactory,
     mock: respx.MockRouter,
 ) -> None:
     route = mock.post(URL).mock(return_value=ok())
-    client = _client(None)  # building a client without a token is fine (e.g. to list tools)
+    client = make_client(None, quiet=True)  # building a client without a token is fine (e.g. to list tools)
     with pytest.raises(MissingTokenError) as caught:
         client.query("daily")
     assert route.call_count == 0
     assert "TUSHARE_TOKEN" in caught.value.remediation
 
 
-def test_the_token_can_come_from_a_given_store(mock: respx.MockRouter, token: str, tmp_path: Any) -> None:
+def test_the_token_can_come_from_a_given_store(
+    make_client: ClientFactory, mock: respx.MockRouter, token: str, tmp_path: Any
+) -> None:
     route = mock.post(URL).mock(return_value=ok())
     path = tmp_path / "token.enc"
     TokenStore(path, passphrase="pw", scrypt_n=2**10).save(token)
-    client = _client(None, token_store=TokenStore(path, passphrase="pw"))
+    client = make_client(None, quiet=True, token_store=TokenStore(path, passphrase="pw"))
     client.query("daily")
     assert _body(route)["token"] == token
 
 
-def test_no_client_repr_shows_the_token(token: str) -> None:
-    client = Client(Secret(token), base_url=URL)
+def test_no_client_repr_shows_the_token(make_client: ClientFactory, token: str) -> None:
+    client = make_client(Secret(token), base_url=URL)
     for text in (repr(client), str(client), repr(vars(client)), repr(client.with_options())):
         assert token not in text
-    assert repr(client) == f"Client(base_url='{URL}', token=<hidden>)"
+    assert repr(client).removeprefix("Async") == f"Client(base_url='{URL}', token=<hidden>)"
     client.close()
 
 
-def test_defaults_reach_the_transport(monkeypatch: pytest.MonkeyPatch) -> None:
-    with Client("t") as client:
+def test_defaults_reach_the_transport(make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    with make_client("t") as client:
         assert client.base_url == DEFAULT_BASE_URL
     monkeypatch.setenv("TUSHARE_API_URL", "https://proxy.test/")
-    with Client("t") as client:
+    with make_client("t") as client:
         assert client.base_url == "https://proxy.test/"
-    with Client("t", base_url="http://x.test/") as client:
+    with make_client("t", base_url="http://x.test/") as client:
         assert client.base_url == "http://x.test/"
 
 
-def test_invalid_options_are_rejected_up_front() -> None:
+def test_invalid_options_are_rejected_up_front(make_client: ClientFactory) -> None:
     with pytest.raises(ParameterError):
-        Client("t", max_retries=-1)
+        make_client("t", max_retries=-1)
     with pytest.raises(ParameterError):
-        Client("t", timeout=0)
+        make_client("t", timeout=0)
 
 
 # --- options ----------------------------------------------------------------------------------
 
 
-def test_max_retries_from_the_constructor(mock: respx.MockRouter, token: str) -> None:
+def test_max_retries_from_the_constructor(make_client: ClientFactory, mock: respx.MockRouter, token: str) -> None:
     route = mock.post(URL).mock(return_value=httpx.Response(500))
     with pytest.raises(ServiceError):
-        _client(token, max_retries=0).query("daily")
+        make_client(token, quiet=True, max_retries=0).query("daily")
     assert route.call_count == 1
 
 
-def test_with_options_copies_and_shares_the_pool(mock: respx.MockRouter, token: str) -> None:
+def test_with_options_copies_and_shares_the_pool(
+    make_client: ClientFactory, mock: respx.MockRouter, token: str
+) -> None:
     route = mock.post(URL).mock(return_value=httpx.Response(500))
-    client = _client(token, max_retries=2)
+    client = make_client(token, quiet=True, max_retries=2)
     quick = client.with_options(max_retries=0, timeout=1.5)
-    assert isinstance(quick, Client)
+    assert isinstance(quick, type(client))
     assert quick._transport is client._transport
     with pytest.raises(ServiceError):
         quick.query("daily")
@@ -209,8 +239,8 @@ def test_with_options_copies_and_shares_the_pool(mock: respx.MockRouter, token: 
     assert route.call_count == 4  # the original kept max_retries=2
 
 
-def test_closing_a_copy_leaves_the_shared_pool_open(token: str) -> None:
-    client = Client(token, base_url=URL)
+def test_closing_a_copy_leaves_the_shared_pool_open(make_client: ClientFactory, token: str) -> None:
+    client = make_client(token, base_url=URL)
     with client.with_options(timeout=5.0):
         pass
     assert not client._transport.http.is_closed
@@ -218,9 +248,11 @@ def test_closing_a_copy_leaves_the_shared_pool_open(token: str) -> None:
     assert client._transport.http.is_closed
 
 
-def test_with_options_base_url_shares_the_connection_pool(mock: respx.MockRouter, token: str) -> None:
+def test_with_options_base_url_shares_the_connection_pool(
+    make_client: ClientFactory, mock: respx.MockRouter, token: str
+) -> None:
     route = mock.post("http://mirror.test/").mock(return_value=ok())
-    client = Client(token, base_url=URL)
+    client = make_client(token, base_url=URL)
     mirror = client.with_options(base_url="http://mirror.test/")
     mirror.query("daily")
     assert route.call_count == 1
@@ -230,27 +262,27 @@ def test_with_options_base_url_shares_the_connection_pool(mock: respx.MockRouter
     client.close()
 
 
-def test_per_call_options_win_over_the_client(mock: respx.MockRouter, token: str) -> None:
+def test_per_call_options_win_over_the_client(make_client: ClientFactory, mock: respx.MockRouter, token: str) -> None:
     route = mock.post(URL).mock(return_value=httpx.Response(500))
-    client = _client(token, max_retries=3)
+    client = make_client(token, quiet=True, max_retries=3)
     with pytest.raises(ServiceError):
         client._call("daily", {}, options=RequestOptions(max_retries=1))
     assert route.call_count == 2
 
 
-def test_the_client_closes_a_pool_it_created_but_not_a_borrowed_one() -> None:
-    with Client("t", base_url=URL) as client:
+def test_the_client_closes_a_pool_it_created_but_not_a_borrowed_one(make_client: ClientFactory) -> None:
+    with make_client("t", base_url=URL) as client:
         assert not client._transport.http.is_closed  # the pool is built on first use
     assert client._transport.http.is_closed
     borrowed = httpx.Client()
-    with Client("t", base_url=URL, http_client=borrowed):
+    with make_client("t", base_url=URL, http_client=borrowed):
         pass
     assert not borrowed.is_closed
     borrowed.close()
 
 
-def test_closing_a_client_that_never_called_builds_no_pool() -> None:
-    client = Client("t", base_url=URL)
+def test_closing_a_client_that_never_called_builds_no_pool(make_client: ClientFactory) -> None:
+    client = make_client("t", base_url=URL)
     client.close()
     assert client._transport._http is None
 

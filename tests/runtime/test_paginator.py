@@ -20,7 +20,15 @@ from tushare_typed._internal.paginator import (
 )
 from tushare_typed.errors import MalformedReplyError, ServiceError, TushareError
 
+from .halves import HALVES, Pager
+
 FIELDS = ("id", "value")
+
+
+@pytest.fixture(params=HALVES)
+def pager(request: pytest.FixtureRequest) -> Pager:
+    """``paginate`` of one half: every test taking it runs on ``paginate`` and on ``apaginate``."""
+    return Pager(request.param)
 
 
 class Source:
@@ -237,123 +245,123 @@ def test_streaming_yields_the_same_rows_page_by_page(setup: Setup) -> None:
 # --- rules, one by one -------------------------------------------------------------------------------------------
 
 
-def test_a_short_page_with_has_more_true_does_not_stop_paging() -> None:
+def test_a_short_page_with_has_more_true_does_not_stop_paging(pager: Pager) -> None:
     source = Source(distinct_rows(25), cap=7)
-    result = paginate(source, 10)
+    result = pager.paginate(source, 10)
     assert len(result.items) == 25
     assert source.requests == [(0, 10), (7, 10), (14, 10), (21, 10)]
 
 
-def test_without_has_more_a_full_page_continues_and_a_short_one_stops() -> None:
+def test_without_has_more_a_full_page_continues_and_a_short_one_stops(pager: Pager) -> None:
     source = Source(distinct_rows(20), flag=False)
-    result = paginate(source, 10)
+    result = pager.paginate(source, 10)
     assert result.completed
     assert len(result.items) == 20
     assert source.requests == [(0, 10), (10, 10), (20, 10)]
 
 
-def test_identical_rows_within_a_page_are_kept() -> None:
+def test_identical_rows_within_a_page_are_kept(pager: Pager) -> None:
     rows = [[1, "a"], [1, "a"], [2, "b"], [3, "c"], [3, "c"], [4, "d"]]
-    assert paginate(Source(rows), 3).items == rows
+    assert pager.paginate(Source(rows), 3).items == rows
 
 
-def test_overlap_is_dropped_and_counted() -> None:
+def test_overlap_is_dropped_and_counted(pager: Pager) -> None:
     rows = distinct_rows(30)
-    result = paginate(Source(rows, overlap=3, every_page=True), 10)
+    result = pager.paginate(Source(rows, overlap=3, every_page=True), 10)
     assert result.items == rows
     assert result.duplicates_dropped == 9
 
 
-def test_dedupe_can_be_turned_off() -> None:
-    result = paginate(Source(distinct_rows(20), overlap=2, every_page=True), 10, dedupe=False)
+def test_dedupe_can_be_turned_off(pager: Pager) -> None:
+    result = pager.paginate(Source(distinct_rows(20), overlap=2, every_page=True), 10, dedupe=False)
     assert len(result.items) == 24
 
 
-def test_rows_with_unhashable_values_are_deduplicated() -> None:
+def test_rows_with_unhashable_values_are_deduplicated(pager: Pager) -> None:
     rows = [[i, [i, {"k": i}]] for i in range(9)]
-    assert paginate(Source(rows, overlap=2), 4).items == rows
+    assert pager.paginate(Source(rows, overlap=2), 4).items == rows
 
 
-def test_a_failure_on_the_first_page_is_raised_untouched() -> None:
+def test_a_failure_on_the_first_page_is_raised_untouched(pager: Pager) -> None:
     with pytest.raises(ServiceError) as info:
-        paginate(Source(distinct_rows(5), fail_on=frozenset({1})), 2)
+        pager.paginate(Source(distinct_rows(5), fail_on=frozenset({1})), 2)
     assert info.value.partial is None
     assert info.value.next_offset is None
 
 
-def test_a_failure_later_carries_the_rows_so_far() -> None:
+def test_a_failure_later_carries_the_rows_so_far(pager: Pager) -> None:
     with pytest.raises(ServiceError) as info:
-        paginate(Source(distinct_rows(10), fail_on=frozenset({3})), 3)
+        pager.paginate(Source(distinct_rows(10), fail_on=frozenset({3})), 3)
     partial = info.value.partial
     assert isinstance(partial, PageResult)
     assert partial.items == distinct_rows(6)
     assert partial.completed is False
     assert partial.stop_reason == "error"
     assert info.value.next_offset == partial.next_offset == 6
-    rest = paginate(Source(distinct_rows(10)), 3, resume=partial)
+    rest = pager.paginate(Source(distinct_rows(10)), 3, resume=partial)
     assert rest.items == distinct_rows(10)
     assert rest.pages == 2 + 2
 
 
-def test_other_exceptions_pass_through() -> None:
+def test_other_exceptions_pass_through(pager: Pager) -> None:
     def fetch(offset: int, limit: int) -> SimplePage:
         if offset:
             raise KeyError("bug")
         return SimplePage(FIELDS, distinct_rows(2), True)
 
     with pytest.raises(KeyError):
-        paginate(fetch, 2)
+        pager.paginate(fetch, 2)
 
 
-def test_has_more_with_an_empty_page_is_malformed_not_an_endless_loop() -> None:
+def test_has_more_with_an_empty_page_is_malformed_not_an_endless_loop(pager: Pager) -> None:
     pages = iter([SimplePage(FIELDS, distinct_rows(2), True), SimplePage(FIELDS, [], True)])
     with pytest.raises(MalformedReplyError, match="returned none at offset 2") as info:
-        paginate(lambda offset, limit: next(pages), 2, api_name="daily")
+        pager.paginate(lambda offset, limit: next(pages), 2, api_name="daily")
     assert info.value.api_name == "daily"
     assert isinstance(info.value.partial, PageResult)
     assert info.value.partial.items == distinct_rows(2)
 
 
-def test_pages_with_different_fields_are_malformed() -> None:
+def test_pages_with_different_fields_are_malformed(pager: Pager) -> None:
     pages = iter([SimplePage(FIELDS, distinct_rows(2), True), SimplePage(("id",), [[3]], False)])
     with pytest.raises(MalformedReplyError, match="has fields"):
-        paginate(lambda offset, limit: next(pages), 2)
+        pager.paginate(lambda offset, limit: next(pages), 2)
 
 
-def test_max_rows_cuts_inside_a_page_and_resumes_at_the_first_row_not_returned() -> None:
+def test_max_rows_cuts_inside_a_page_and_resumes_at_the_first_row_not_returned(pager: Pager) -> None:
     rows = distinct_rows(20)
     source = Source(rows)
-    first = paginate(source, 8, max_rows=11)
+    first = pager.paginate(source, 8, max_rows=11)
     assert first.items == rows[:11]
     assert (first.completed, first.stop_reason) == (False, "max_rows")
     assert first.next_offset == 11
     assert source.requests == [(0, 8), (8, 3)]  # asks only for what is still wanted
-    assert paginate(source, 8, resume=first).items == rows
+    assert pager.paginate(source, 8, resume=first).items == rows
     shifted = Source(rows, overlap=2)
-    assert paginate(shifted, 8, resume=paginate(shifted, 8, max_rows=11)).items == rows
+    assert pager.paginate(shifted, 8, resume=pager.paginate(shifted, 8, max_rows=11)).items == rows
 
 
-def test_max_rows_zero_fetches_nothing() -> None:
+def test_max_rows_zero_fetches_nothing(pager: Pager) -> None:
     source = Source(distinct_rows(3))
-    result = paginate(source, 8, max_rows=0)
+    result = pager.paginate(source, 8, max_rows=0)
     assert (result.items, result.completed, result.next_offset, source.calls) == ([], False, 0, 0)
 
 
-def test_max_pages_stops_with_the_offset_to_continue_from() -> None:
-    result = paginate(Source(distinct_rows(20)), 5, max_pages=2, start_offset=3)
+def test_max_pages_stops_with_the_offset_to_continue_from(pager: Pager) -> None:
+    result = pager.paginate(Source(distinct_rows(20)), 5, max_pages=2, start_offset=3)
     assert result.items == distinct_rows(20)[3:13]
     assert (result.completed, result.next_offset, result.start_offset) == (False, 13, 3)
     assert result.stop_reason == "max_pages"
 
 
-def test_bounds_that_are_not_reached_leave_the_result_complete() -> None:
-    result = paginate(Source(distinct_rows(10)), 5, max_rows=10, max_pages=2)
+def test_bounds_that_are_not_reached_leave_the_result_complete(pager: Pager) -> None:
+    result = pager.paginate(Source(distinct_rows(10)), 5, max_rows=10, max_pages=2)
     assert result.completed
     assert result.stop_reason == "exhausted"
 
 
-def test_result_helpers() -> None:
-    result = paginate(Source(distinct_rows(2)), 5)
+def test_result_helpers(pager: Pager) -> None:
+    result = pager.paginate(Source(distinct_rows(2)), 5)
     assert len(result) == 2
     assert result.records() == [{"id": 0, "value": "v0"}, {"id": 1, "value": "v1"}]
     assert result.fields == FIELDS
@@ -370,10 +378,10 @@ def test_bad_arguments_are_rejected_at_once(kwargs: dict[str, Any]) -> None:
     assert source.calls == 0
 
 
-def test_resuming_a_complete_result_is_an_error() -> None:
-    done = paginate(Source(distinct_rows(2)), 5)
+def test_resuming_a_complete_result_is_an_error(pager: Pager) -> None:
+    done = pager.paginate(Source(distinct_rows(2)), 5)
     with pytest.raises(ValueError, match="incomplete"):
-        paginate(Source([]), 5, resume=done)
+        pager.paginate(Source([]), 5, resume=done)
 
 
 def test_streaming_failure_carries_the_seam_for_resume() -> None:

@@ -58,6 +58,7 @@ from .fakes import (
     reply_bytes,
     synthetic_token,
 )
+from .halves import HALVES, AnySleeper, AsyncTransportDriver
 
 URL = "http://tushare.test/"
 
@@ -67,9 +68,10 @@ def token() -> str:
     return synthetic_token()
 
 
-@pytest.fixture
-def sleeper() -> Sleeper:
-    return Sleeper()
+@pytest.fixture(params=HALVES)
+def sleeper(request: pytest.FixtureRequest) -> AnySleeper:
+    """The sleep the transport is given; its type picks the half: every test taking it runs on sync and async."""
+    return Sleeper() if request.param == "sync" else AsyncSleeper()
 
 
 @pytest.fixture
@@ -91,20 +93,16 @@ def _quiet_structlog() -> Iterator[None]:
 
 
 def _transport(
-    sleeper: Sleeper,
+    sleeper: AnySleeper,
     clock: FakeClock | None = None,
     *,
     limiter: FakeLimiter | None = None,
     **kwargs: Any,
-) -> SyncTransport:
-    return SyncTransport(
-        URL,
-        sleep=sleeper,
-        clock=clock or FakeClock(),
-        random=lambda: 0.0,
-        limiter=limiter,
-        **kwargs,
-    )
+) -> Any:  # SyncTransport, or AsyncTransportDriver with the same methods
+    options: dict[str, Any] = {"clock": clock or FakeClock(), "random": lambda: 0.0, "limiter": limiter, **kwargs}
+    if isinstance(sleeper, AsyncSleeper):
+        return AsyncTransportDriver(AsyncTransport(URL, sleep=sleeper, **options))
+    return SyncTransport(URL, sleep=sleeper, **options)
 
 
 def ok(**kwargs: Any) -> httpx.Response:
@@ -226,7 +224,9 @@ def test_backoff_starts_near_half_a_second_and_is_capped() -> None:
 # --- a successful call ------------------------------------------------------------------------
 
 
-def test_a_call_posts_the_tushare_body_and_returns_a_page(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_a_call_posts_the_tushare_body_and_returns_a_page(
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
+) -> None:
     route = mock.post(URL).mock(return_value=ok(items=[["000001.SZ", 1.0], ["000002.SZ", 2.0]]))
     transport = _transport(sleeper)
     page = transport.request(
@@ -251,7 +251,7 @@ def test_a_call_posts_the_tushare_body_and_returns_a_page(mock: respx.MockRouter
 
 
 def test_each_call_gets_its_own_request_id_kept_across_retries(
-    mock: respx.MockRouter, sleeper: Sleeper, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
 ) -> None:
     route = mock.post(URL).mock(side_effect=[httpx.Response(502), ok(), ok()])
     transport = _transport(sleeper)
@@ -263,7 +263,7 @@ def test_each_call_gets_its_own_request_id_kept_across_retries(
 
 
 def test_a_custom_decoder_gets_body_api_name_and_local_request_id(
-    mock: respx.MockRouter, sleeper: Sleeper, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
 ) -> None:
     mock.post(URL).mock(return_value=httpx.Response(200, content=b"raw"))
     seen: list[tuple[bytes, str, str]] = []
@@ -278,7 +278,7 @@ def test_a_custom_decoder_gets_body_api_name_and_local_request_id(
 
 
 def test_a_decoder_that_breaks_its_contract_gives_a_malformed_reply(
-    mock: respx.MockRouter, sleeper: Sleeper, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
 ) -> None:
     route = mock.post(URL).mock(return_value=ok())
 
@@ -294,7 +294,7 @@ def test_a_decoder_that_breaks_its_contract_gives_a_malformed_reply(
 
 
 def test_server_errors_are_retried_with_backoff_then_succeed(
-    mock: respx.MockRouter, sleeper: Sleeper, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
 ) -> None:
     route = mock.post(URL).mock(side_effect=[httpx.Response(500), httpx.Response(503), ok()])
     page = _transport(sleeper).request("daily", {}, token=token)
@@ -303,7 +303,7 @@ def test_server_errors_are_retried_with_backoff_then_succeed(
     assert sleeper.calls == [0.5, 1.0]
 
 
-def test_retries_stop_after_max_retries(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_retries_stop_after_max_retries(mock: respx.MockRouter, sleeper: AnySleeper, token: str) -> None:
     route = mock.post(URL).mock(return_value=httpx.Response(500))
     with pytest.raises(ServiceError) as caught:
         _transport(sleeper).request("daily", {}, token=token)
@@ -312,7 +312,7 @@ def test_retries_stop_after_max_retries(mock: respx.MockRouter, sleeper: Sleeper
     assert sleeper.calls == [0.5, 1.0]
 
 
-def test_max_retries_zero_disables_retries(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_max_retries_zero_disables_retries(mock: respx.MockRouter, sleeper: AnySleeper, token: str) -> None:
     route = mock.post(URL).mock(return_value=httpx.Response(500))
     with pytest.raises(ServiceError):
         _transport(sleeper, max_retries=0).request("daily", {}, token=token)
@@ -320,7 +320,7 @@ def test_max_retries_zero_disables_retries(mock: respx.MockRouter, sleeper: Slee
     assert sleeper.calls == []
 
 
-def test_per_call_options_override_the_transport(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_per_call_options_override_the_transport(mock: respx.MockRouter, sleeper: AnySleeper, token: str) -> None:
     route = mock.post(URL).mock(return_value=httpx.Response(500))
     transport = _transport(sleeper, max_retries=3)
     with pytest.raises(ServiceError):
@@ -328,7 +328,7 @@ def test_per_call_options_override_the_transport(mock: respx.MockRouter, sleeper
     assert route.call_count == 2
 
 
-def test_per_call_timeout_reaches_httpx(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_per_call_timeout_reaches_httpx(mock: respx.MockRouter, sleeper: AnySleeper, token: str) -> None:
     route = mock.post(URL).mock(return_value=ok())
     _transport(sleeper).request("daily", {}, token=token, options=RequestOptions(timeout=2.5))
     assert route.calls[0].request.extensions["timeout"]["read"] == 2.5
@@ -346,7 +346,7 @@ def test_per_call_timeout_reaches_httpx(mock: respx.MockRouter, sleeper: Sleeper
 )
 def test_network_failures_are_retried_then_typed(
     mock: respx.MockRouter,
-    sleeper: Sleeper,
+    sleeper: AnySleeper,
     token: str,
     failure: Exception,
     error_type: type[TushareError],
@@ -366,12 +366,12 @@ def test_network_failures_are_retried_then_typed(
     assert token not in "".join(traceback.format_exception(error))
 
 
-def test_a_timeout_then_success(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_a_timeout_then_success(mock: respx.MockRouter, sleeper: AnySleeper, token: str) -> None:
     mock.post(URL).mock(side_effect=[httpx.ReadTimeout("slow"), ok()])
     assert _transport(sleeper).request("daily", {}, token=token).items
 
 
-def test_undecodable_replies_are_retried(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_undecodable_replies_are_retried(mock: respx.MockRouter, sleeper: AnySleeper, token: str) -> None:
     route = mock.post(URL).mock(side_effect=[httpx.Response(200, content=b'{"code": 0, "da'), ok()])
     assert _transport(sleeper).request("daily", {}, token=token).items
     assert route.call_count == 2
@@ -391,7 +391,7 @@ def test_undecodable_replies_are_retried(mock: respx.MockRouter, sleeper: Sleepe
 )
 def test_auth_parameter_unknown_and_odd_statuses_are_never_retried(
     mock: respx.MockRouter,
-    sleeper: Sleeper,
+    sleeper: AnySleeper,
     token: str,
     response: httpx.Response,
     error_type: type[TushareError],
@@ -406,7 +406,9 @@ def test_auth_parameter_unknown_and_odd_statuses_are_never_retried(
 # --- rate limits ------------------------------------------------------------------------------
 
 
-def test_a_rate_reply_waits_out_the_window_then_retries(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_a_rate_reply_waits_out_the_window_then_retries(
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
+) -> None:
     route = mock.post(URL).mock(side_effect=[server_error(40203, RATE_MINUTE), ok()])
     page = _transport(sleeper).request("daily", {}, token=token)
     assert page.items
@@ -415,7 +417,7 @@ def test_a_rate_reply_waits_out_the_window_then_retries(mock: respx.MockRouter, 
 
 
 def test_a_rate_reply_tells_the_limiter_and_waits_what_it_says(
-    mock: respx.MockRouter, sleeper: Sleeper, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
 ) -> None:
     mock.post(URL).mock(side_effect=[server_error(40203, RATE_MINUTE), ok()])
     limiter = FakeLimiter(rate_limited_wait=42.0)
@@ -425,7 +427,9 @@ def test_a_rate_reply_tells_the_limiter_and_waits_what_it_says(
     assert limiter.acquired == ["daily", "daily"]
 
 
-def test_a_second_rate_reply_beyond_the_budget_is_raised(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_a_second_rate_reply_beyond_the_budget_is_raised(
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
+) -> None:
     route = mock.post(URL).mock(return_value=server_error(40203, RATE_MINUTE))
     with pytest.raises(RateLimitError) as caught:
         _transport(sleeper).request("daily", {}, token=token)
@@ -434,7 +438,7 @@ def test_a_second_rate_reply_beyond_the_budget_is_raised(mock: respx.MockRouter,
     assert (caught.value.limit_calls, caught.value.limit_period) == (50, 60.0)
 
 
-def test_a_larger_budget_allows_more_waits(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_a_larger_budget_allows_more_waits(mock: respx.MockRouter, sleeper: AnySleeper, token: str) -> None:
     route = mock.post(URL).mock(side_effect=[server_error(40203, "频率超限"), server_error(40203, "频率超限"), ok()])
     transport = _transport(sleeper, max_rate_limit_wait=200.0)
     transport.request("daily", {}, token=token)
@@ -443,7 +447,7 @@ def test_a_larger_budget_allows_more_waits(mock: respx.MockRouter, sleeper: Slee
 
 
 def test_a_zero_budget_raises_at_once_but_still_tells_the_limiter(
-    mock: respx.MockRouter, sleeper: Sleeper, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
 ) -> None:
     route = mock.post(URL).mock(return_value=server_error(40203, RATE_MINUTE))
     limiter = FakeLimiter()
@@ -455,7 +459,7 @@ def test_a_zero_budget_raises_at_once_but_still_tells_the_limiter(
     assert limiter.rate_limited == [("daily", 50, 60.0)]
 
 
-def test_an_hourly_cap_is_raised_at_once(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_an_hourly_cap_is_raised_at_once(mock: respx.MockRouter, sleeper: AnySleeper, token: str) -> None:
     mock.post(URL).mock(return_value=server_error(40203, "抱歉，您每小时最多访问该接口20次"))
     with pytest.raises(RateLimitError) as caught:
         _transport(sleeper).request("daily", {}, token=token)
@@ -463,19 +467,19 @@ def test_an_hourly_cap_is_raised_at_once(mock: respx.MockRouter, sleeper: Sleepe
     assert sleeper.calls == []
 
 
-def test_rate_waits_do_not_use_up_max_retries(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_rate_waits_do_not_use_up_max_retries(mock: respx.MockRouter, sleeper: AnySleeper, token: str) -> None:
     mock.post(URL).mock(side_effect=[server_error(40203, RATE_MINUTE), ok()])
     assert _transport(sleeper, max_retries=0).request("daily", {}, token=token).items
 
 
-def test_a_limiter_answering_zero_still_waits_a_little(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_a_limiter_answering_zero_still_waits_a_little(mock: respx.MockRouter, sleeper: AnySleeper, token: str) -> None:
     mock.post(URL).mock(side_effect=[server_error(40203, RATE_MINUTE), ok()])
     _transport(sleeper, limiter=FakeLimiter(rate_limited_wait=0.0)).request("daily", {}, token=token)
     assert sleeper.calls == [1.0]
 
 
 def test_http_429_takes_the_rate_limit_path_with_retry_after(
-    mock: respx.MockRouter, sleeper: Sleeper, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
 ) -> None:
     mock.post(URL).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "7"}), ok()])
     _transport(sleeper).request("daily", {}, token=token)
@@ -484,7 +488,7 @@ def test_http_429_takes_the_rate_limit_path_with_retry_after(
 
 @pytest.mark.parametrize("headers", [{}, {"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"}, {"Retry-After": "nan"}])
 def test_http_429_without_a_usable_retry_after_assumes_a_minute(
-    mock: respx.MockRouter, sleeper: Sleeper, token: str, headers: dict[str, str]
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str, headers: dict[str, str]
 ) -> None:
     mock.post(URL).mock(side_effect=[httpx.Response(429, headers=headers), ok()])
     _transport(sleeper).request("daily", {}, token=token)
@@ -492,7 +496,7 @@ def test_http_429_without_a_usable_retry_after_assumes_a_minute(
 
 
 def test_the_limiter_is_asked_before_every_attempt_and_its_wait_is_logged(
-    mock: respx.MockRouter, sleeper: Sleeper, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
 ) -> None:
     mock.post(URL).mock(side_effect=[httpx.Response(500), ok()])
     limiter = FakeLimiter(acquire_wait=0.25)
@@ -503,7 +507,7 @@ def test_the_limiter_is_asked_before_every_attempt_and_its_wait_is_logged(
 
 
 def test_a_limiter_refusal_is_raised_without_a_request_or_retry(
-    mock: respx.MockRouter, sleeper: Sleeper, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
 ) -> None:
     route = mock.post(URL).mock(return_value=ok())
     limiter = FakeLimiter()
@@ -525,7 +529,7 @@ def test_the_fake_limiter_satisfies_the_protocol() -> None:
 
 
 def test_breaker_opens_after_five_consecutive_failures_and_fails_fast(
-    mock: respx.MockRouter, sleeper: Sleeper, clock: FakeClock, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, clock: FakeClock, token: str
 ) -> None:
     route = mock.post(URL).mock(return_value=httpx.Response(500))
     transport = _transport(sleeper, clock, max_retries=4)
@@ -543,7 +547,7 @@ def test_breaker_opens_after_five_consecutive_failures_and_fails_fast(
 
 
 def test_breaker_half_opens_after_the_timeout_and_a_success_closes_it(
-    mock: respx.MockRouter, sleeper: Sleeper, clock: FakeClock, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, clock: FakeClock, token: str
 ) -> None:
     route = mock.post(URL).mock(return_value=httpx.Response(500))
     transport = _transport(sleeper, clock, max_retries=4)
@@ -561,7 +565,7 @@ def test_breaker_half_opens_after_the_timeout_and_a_success_closes_it(
 
 
 def test_a_failed_probe_reopens_the_breaker(
-    mock: respx.MockRouter, sleeper: Sleeper, clock: FakeClock, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, clock: FakeClock, token: str
 ) -> None:
     route = mock.post(URL).mock(return_value=httpx.Response(500))
     transport = _transport(sleeper, clock, max_retries=4)
@@ -576,7 +580,7 @@ def test_a_failed_probe_reopens_the_breaker(
 
 
 def test_replies_that_are_errors_still_count_as_the_service_being_up(
-    mock: respx.MockRouter, sleeper: Sleeper, clock: FakeClock, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, clock: FakeClock, token: str
 ) -> None:
     mock.post(URL).mock(side_effect=[httpx.Response(500)] * 4 + [server_error(40101, "bad")] + [httpx.Response(500)])
     transport = _transport(sleeper, clock, max_retries=4)
@@ -613,7 +617,7 @@ def test_an_interrupted_probe_frees_the_probe_slot(clock: FakeClock) -> None:
 
 
 def test_a_limiter_refusal_during_a_probe_frees_the_probe_slot(
-    mock: respx.MockRouter, sleeper: Sleeper, clock: FakeClock, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, clock: FakeClock, token: str
 ) -> None:
     mock.post(URL).mock(return_value=ok())
     breaker = CircuitBreaker(failure_threshold=1, clock=clock)
@@ -647,7 +651,7 @@ def test_breaker_counts_failures_from_many_threads(clock: FakeClock) -> None:
 # --- logging ----------------------------------------------------------------------------------
 
 
-def test_one_log_event_per_call_with_its_numbers(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_one_log_event_per_call_with_its_numbers(mock: respx.MockRouter, sleeper: AnySleeper, token: str) -> None:
     route = mock.post(URL).mock(side_effect=[httpx.Response(500), server_error(40203, RATE_MINUTE), ok()])
     with capture_logs() as events:
         _transport(sleeper).request("daily", {}, token=token)
@@ -667,7 +671,7 @@ def test_one_log_event_per_call_with_its_numbers(mock: respx.MockRouter, sleeper
 
 
 def test_a_failed_call_logs_its_error_code_and_never_the_token(
-    mock: respx.MockRouter, sleeper: Sleeper, token: str
+    mock: respx.MockRouter, sleeper: AnySleeper, token: str
 ) -> None:
     mock.post(URL).mock(return_value=server_error(40101, f"bad token {token}"))
     with capture_logs() as events, pytest.raises(AuthError) as caught:
@@ -683,7 +687,7 @@ def test_a_failed_call_logs_its_error_code_and_never_the_token(
 # --- pool ownership ---------------------------------------------------------------------------
 
 
-def test_close_closes_only_a_pool_the_transport_created(sleeper: Sleeper) -> None:
+def test_close_closes_only_a_pool_the_transport_created(sleeper: AnySleeper) -> None:
     own = _transport(sleeper)
     pool = own.http  # built on first use
     own.close()
@@ -696,7 +700,7 @@ def test_close_closes_only_a_pool_the_transport_created(sleeper: Sleeper) -> Non
     shared.close()
 
 
-def test_with_base_url_shares_the_pool(mock: respx.MockRouter, sleeper: Sleeper, token: str) -> None:
+def test_with_base_url_shares_the_pool(mock: respx.MockRouter, sleeper: AnySleeper, token: str) -> None:
     route = mock.post("http://other.test/").mock(return_value=ok())
     transport = _transport(sleeper)
     other = transport.with_base_url("http://other.test/")
