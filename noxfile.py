@@ -1,4 +1,5 @@
-"""Developer sessions: `nox -s tests`, `nox -s lint`, `nox -s types`."""
+"""Developer sessions: `nox` runs lint, types and tests: the same steps, in the same order, as `scripts/test.sh`
+(the README's test command). Keep the two in step."""
 
 import nox
 
@@ -17,10 +18,12 @@ def lint(session: nox.Session) -> None:
 def types(session: nox.Session) -> None:
     session.install(*INSTALL)
     session.run("mypy", "generator", "tests", "scripts")
+    with session.chdir("generated_client"):
+        session.run("mypy", "--strict", "--config-file", "pyproject.toml", "tushare_typed")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     session.install(*INSTALL)
     session.run("tsgen", "build", "--check")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-q", *session.posargs)

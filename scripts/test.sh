@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: a private venv, the pinned toolchain, lint, types, drift check, pytest.
+# The whole test suite on a fresh machine: a private venv, the pinned toolchain, then the steps `nox` runs (keep the
+# two in step): lint (ruff check, ruff format --check), types (mypy; mypy --strict on the generated client), tests
+# (tsgen build --check, pytest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv

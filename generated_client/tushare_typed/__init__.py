@@ -5,7 +5,10 @@
     daily = client.daily(ts_code="000001.SZ", start_date="20240101")
     daily.rows[0].close               # float | None
 
-Names are loaded on first use; the map below is generated, never edited by hand.
+The supported API is the names below and the public modules `errors`, `token`, `ratelimit`, `response`,
+`models`, `catalog`, `logs`, `testing`, `cli` and `mcp`; `_internal` and `_client` are private. Names are loaded on
+first use (the map below is generated, never edited by hand), and no HTTP, validation or logging library is imported
+before the first call.
 """
 
 from __future__ import annotations

@@ -8,7 +8,18 @@ import sys
 
 import pytest
 
-HEAVY = ("httpx", "httpcore", "anyio", "pydantic", "pydantic_core", "structlog", "rich", "tenacity", "cryptography")
+HEAVY = (
+    "httpx",
+    "httpcore",
+    "anyio",
+    "pydantic",
+    "pydantic_core",
+    "structlog",
+    "rich",
+    "tenacity",
+    "cryptography",
+    "asyncio",
+)
 
 PROBE = """
 import json, sys

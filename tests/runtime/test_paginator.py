@@ -427,3 +427,17 @@ async def test_aiter_pages_streams() -> None:
     chunks: list[PageChunk] = [chunk async for chunk in aiter_pages(Source(rows).fetch_async, 5)]
     assert [row for chunk in chunks for row in chunk.items] == rows
     assert [chunk.offset for chunk in chunks] == [0, 5, 10, 15, 20]
+
+
+def test_partial_as_gives_the_partial_its_final_type_once(pager: Pager) -> None:
+    shaped: list[PageResult] = []
+
+    def as_response(rows: PageResult) -> tuple[str, int]:
+        shaped.append(rows)
+        return ("typed", len(rows.items))
+
+    with pytest.raises(ServiceError) as info:
+        pager.paginate(Source(distinct_rows(10), fail_on=frozenset({3})), 3, partial_as=as_response)
+    assert info.value.partial == ("typed", 6)
+    assert len(shaped) == 1
+    assert info.value.next_offset == shaped[0].next_offset == 6

@@ -14,7 +14,6 @@ The token is resolved when the client is built if it was passed, otherwise on th
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import os
 import threading
@@ -262,6 +261,8 @@ class AsyncBaseClient(_ClientCommon[AsyncTransport, "httpx.AsyncClient"]):
         if self._token is not None:
             return self._token
         # The store may run scrypt and read files: keep that off the event loop.
+        import asyncio  # here, not at the top: asyncio costs more to import than the rest of a client
+
         return await asyncio.to_thread(self._resolve_token)
 
     @overload

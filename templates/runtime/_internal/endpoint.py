@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ParameterError, TushareError
+from ..errors import ParameterError
 from ..response import Response
 from .decode import RowDecoder, TypedPage
 from .paginator import DEFAULT_PAGE_SIZE, PageResult, apaginate, paginate
@@ -152,12 +152,6 @@ def _build_response(response: type[ResponseT], result: PageResult, width: int) -
     return cast(ResponseT, built)
 
 
-def _attach_partial(error: TushareError, endpoint: Endpoint[Any]) -> None:
-    """Give a failure's `.partial` the typed response shape the caller knows."""
-    if isinstance(error.partial, PageResult):
-        error.partial = endpoint.response_from(error.partial)
-
-
 def fetch(
     call: SyncCall,
     endpoint: Endpoint[ResponseT],
@@ -175,18 +169,15 @@ def fetch(
     def one_page(args: dict[str, object]) -> TypedPage[Any]:
         return call(endpoint.api_name, args, fields=plan.fields, decode=plan.decode, options=plan.options)
 
-    try:
-        result = paginate(
-            lambda o, n: one_page(plan.page_args(o, n)),
-            plan.limit,
-            start_offset=offset,
-            max_pages=max_pages,
-            max_rows=max_rows,
-            api_name=endpoint.api_name,
-        )
-    except TushareError as error:
-        _attach_partial(error, endpoint)
-        raise
+    result = paginate(
+        lambda o, n: one_page(plan.page_args(o, n)),
+        plan.limit,
+        start_offset=offset,
+        max_pages=max_pages,
+        max_rows=max_rows,
+        api_name=endpoint.api_name,
+        partial_as=endpoint.response_from,
+    )
     return endpoint.response_from(result)
 
 
@@ -207,16 +198,13 @@ async def afetch(
     async def one_page(args: dict[str, object]) -> TypedPage[Any]:
         return await call(endpoint.api_name, args, fields=plan.fields, decode=plan.decode, options=plan.options)
 
-    try:
-        result = await apaginate(
-            lambda o, n: one_page(plan.page_args(o, n)),
-            plan.limit,
-            start_offset=offset,
-            max_pages=max_pages,
-            max_rows=max_rows,
-            api_name=endpoint.api_name,
-        )
-    except TushareError as error:
-        _attach_partial(error, endpoint)
-        raise
+    result = await apaginate(
+        lambda o, n: one_page(plan.page_args(o, n)),
+        plan.limit,
+        start_offset=offset,
+        max_pages=max_pages,
+        max_rows=max_rows,
+        api_name=endpoint.api_name,
+        partial_as=endpoint.response_from,
+    )
     return endpoint.response_from(result)

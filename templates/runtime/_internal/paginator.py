@@ -125,15 +125,20 @@ def paginate(
     dedupe: bool = True,
     resume: PageResult | None = None,
     api_name: str | None = None,
+    partial_as: Callable[[PageResult], object] | None = None,
 ) -> PageResult:
-    """Fetch every page (within the bounds) and return all rows; see the module docstring for the rules."""
+    """Fetch every page (within the bounds) and return all rows; see the module docstring for the rules.
+
+    ``partial_as`` turns the rows so far into what the caller returns (a typed response): a failure's ``.partial``
+    then has that one type from here up, instead of being rebuilt on the way.
+    """
     pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name)
     collector = _Collector(resume, pager.start_offset)
     try:
         for chunk in _pages(pager, fetch):
             collector.add(chunk)
     except TushareError as exc:
-        collector.fill_partial(exc)
+        collector.fill_partial(exc, partial_as)
         raise
     return collector.result(pager)
 
@@ -148,6 +153,7 @@ async def apaginate(
     dedupe: bool = True,
     resume: PageResult | None = None,
     api_name: str | None = None,
+    partial_as: Callable[[PageResult], object] | None = None,
 ) -> PageResult:
     """Async :func:`paginate`."""
     pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name)
@@ -156,7 +162,7 @@ async def apaginate(
         async for chunk in _apages(pager, fetch):
             collector.add(chunk)
     except TushareError as exc:
-        collector.fill_partial(exc)
+        collector.fill_partial(exc, partial_as)
         raise
     return collector.result(pager)
 
@@ -405,10 +411,11 @@ class _Collector:
         if chunk.request_id is not None:
             self.request_ids.append(chunk.request_id)
 
-    def fill_partial(self, exc: TushareError) -> None:
+    def fill_partial(self, exc: TushareError, partial_as: Callable[[PageResult], object] | None = None) -> None:
         partial = exc.partial
         if isinstance(partial, PageResult):
-            exc.partial = self._result(partial.completed, partial.next_offset, "error", partial.tail_keys)
+            rows_so_far = self._result(partial.completed, partial.next_offset, "error", partial.tail_keys)
+            exc.partial = rows_so_far if partial_as is None else partial_as(rows_so_far)
 
     def result(self, pager: _Pager) -> PageResult:
         completed = pager.stop_reason == "exhausted"

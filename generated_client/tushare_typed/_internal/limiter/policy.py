@@ -21,7 +21,6 @@ a few dozen lines here.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import math
 import threading
@@ -135,7 +134,7 @@ class RateLimiter:
         max_wait: float | None = None,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         if isinstance(rate_limit, bool):
             raise TypeError("rate_limit must be a RateLimit, a (calls, period) pair or a points number")
@@ -195,6 +194,10 @@ class RateLimiter:
             self._sleep(wait)
 
     async def aacquire(self, api_name: str) -> float:
+        # Imported here, not at the top: asyncio costs more to import than a client's construction.
+        import asyncio
+
+        sleep = self._async_sleep or asyncio.sleep
         start = self._clock()
         while True:
             if self._backend.blocking_io:
@@ -204,7 +207,7 @@ class RateLimiter:
             if wait <= 0:
                 return self._clock() - start
             self._check_max_wait(api_name, self._clock() - start + wait)
-            await self._async_sleep(wait)
+            await sleep(wait)
 
     def on_rate_limited(self, api_name: str, calls: int | None, period: float) -> float:
         """Learn the server's cap for ``api_name`` and hold its calls for a whole window.

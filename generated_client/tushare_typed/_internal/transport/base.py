@@ -56,13 +56,18 @@ class TransportBase(Generic[HttpT, SleepT]):
         self.breaker = breaker if breaker is not None else CircuitBreaker(clock=clock)
         self._clock = clock
         self._random = random
-        self._sleep: SleepT = sleep if sleep is not None else self._default_sleep()
+        self._given_sleep = sleep
         self._owns_http = http_client is None
         self._http = http_client
         self._http_lock = threading.Lock()
 
     def _default_sleep(self) -> SleepT:
         raise NotImplementedError
+
+    @property
+    def _sleep(self) -> SleepT:
+        # Resolved on use: the async default (asyncio.sleep) would import asyncio when a client is built.
+        return self._given_sleep if self._given_sleep is not None else self._default_sleep()
 
     def _new_pool(self, **settings: Any) -> HttpT:
         raise NotImplementedError
@@ -94,7 +99,7 @@ class TransportBase(Generic[HttpT, SleepT]):
             max_rate_limit_wait=self.options.max_rate_limit_wait or 0.0,
             limiter=self.limiter,
             http_client=self.http,
-            sleep=self._sleep,
+            sleep=self._given_sleep,
             clock=self._clock,
             random=self._random,
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -25,6 +24,8 @@ class AsyncTransport(TransportBase["httpx.AsyncClient", Callable[[float], Awaita
     """Non-blocking transport over a pooled ``httpx.AsyncClient``."""
 
     def _default_sleep(self) -> Callable[[float], Awaitable[None]]:
+        import asyncio  # here, not at the top: only an async transport in use needs it
+
         return asyncio.sleep
 
     def _new_pool(self, **settings: Any) -> httpx.AsyncClient:
