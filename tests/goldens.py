@@ -39,9 +39,13 @@ GOLDEN_INTERFACES = (
 # The small metadata the build tests render: dates and multi-codes, enum params, non-identifier columns, a vip
 # variant with no required params, and a column named like a tuple method (`count`).
 FIXTURE_INTERFACES = ("daily", "ft_mins", "income_vip", "shibor", "sz_daily_info")
+# The client modules those interfaces' docs categories map to (tests/render/test_composition.py keeps this complete).
+FIXTURE_CATEGORY_MODULES = ("futures", "index", "macro", "stock_financials", "stock_quotes")
 GOLDEN_CODE = (
     f"{PACKAGE}/__init__.py",
     f"{PACKAGE}/_client.py",
+    f"{PACKAGE}/_api/__init__.py",
+    *(f"{PACKAGE}/_api/{slug}.py" for slug in FIXTURE_CATEGORY_MODULES),
     f"{PACKAGE}/models/__init__.py",
     *(f"{PACKAGE}/models/{name}.py" for name in FIXTURE_INTERFACES),
 )

@@ -1,9 +1,11 @@
 """Type-checked (not run) by test_typing.py: what mypy must accept about the generated client."""
 
+from collections.abc import AsyncIterator, Iterator
 from typing import assert_type
 
 from tushare_typed import AsyncTushareClient, TushareClient
-from tushare_typed.models import DailyResponse, DailyRow, ShiborRow
+from tushare_typed.models import DailyResponse, DailyRow, FtMinsResponse, ShiborResponse, ShiborRow
+from tushare_typed.options import CallOptions
 
 
 def sync_usage(client: TushareClient) -> None:
@@ -19,6 +21,24 @@ def sync_usage(client: TushareClient) -> None:
         assert_type(row, DailyRow)
 
 
+def options_usage(client: TushareClient, options: CallOptions) -> None:
+    assert_type(client.daily(offset=10, max_rows=100, max_pages=None, timeout=2.5), DailyResponse)
+    assert_type(client.ft_mins(ts_code="CU2310.SHF", freq="1min", **options), FtMinsResponse)
+    assert_type(client.pages.daily(max_rows=None, timeout=1), Iterator[DailyResponse])
+
+
+def pages_usage(client: TushareClient) -> None:
+    pages = client.pages.daily(ts_code="000001.SZ", fields=["close"], max_pages=3)
+    assert_type(pages, Iterator[DailyResponse])
+    for page in pages:
+        assert_type(page.rows[0].close, float | None)
+        assert_type(page.next_offset, int | None)
+
+
 async def async_usage(client: AsyncTushareClient) -> None:
-    rows = (await client.shibor(fields=["date", "1w"])).rows
+    rows = (await client.shibor(fields=["date", "1w"], max_rows=10)).rows
     assert_type(rows, list[ShiborRow])
+    pages = client.pages.shibor(start_date="20240101")
+    assert_type(pages, AsyncIterator[ShiborResponse])
+    async for page in pages:
+        assert_type(page.rows, list[ShiborRow])

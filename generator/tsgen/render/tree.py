@@ -12,6 +12,7 @@ import jinja2
 
 from tsgen.render import naming, typetext
 from tsgen.render.catalog import catalog_json
+from tsgen.render.categories import CategoryError, category_modules
 from tsgen.render.mcp import manifest_json, server_json, tools_json
 from tsgen.render.metadata import Metadata
 from tsgen.render.openapi import openapi_json
@@ -51,6 +52,8 @@ def _environment() -> jinja2.Environment:
         py_string=typetext.py_string,
         row_type=typetext.row_type,
         method_type=typetext.method_type,
+        enum_alias=typetext.enum_alias,
+        enum_type=typetext.enum_type,
         request_type=typetext.request_type,
         docstring=lambda text: str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip(),
     )
@@ -68,17 +71,24 @@ def _rendered_sources(metadata: Metadata) -> dict[str, str]:
         except jinja2.TemplateError as error:
             raise RenderError(f"{template}: {error}") from error
 
+    try:
+        modules = category_modules(interfaces)
+    except CategoryError as error:
+        raise RenderError(str(error)) from error
     files = {
         "pyproject.toml": render("client/pyproject.toml.jinja", version=VERSION),
         f"{PACKAGE}/__init__.py": render("client/__init__.py.jinja", exports=exports, version=VERSION),
         f"{PACKAGE}/_client.py": render(
             "client/_client.py.jinja",
-            interfaces=interfaces,
+            modules=modules,
             sdk=metadata.sdk,
             pro_bar_table=dispatch_table(metadata),
         ),
+        f"{PACKAGE}/_api/__init__.py": render("client/_api/__init__.py.jinja"),
         f"{PACKAGE}/models/__init__.py": render("client/models/__init__.py.jinja", interfaces=interfaces),
     }
+    for module in modules:
+        files[f"{PACKAGE}/_api/{module.slug}.py"] = render("client/_api/category.py.jinja", module=module)
     for interface in interfaces:
         files[f"{PACKAGE}/models/{interface.api_name}.py"] = render("client/models/interface.py.jinja", i=interface)
     return files

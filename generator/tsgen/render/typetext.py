@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tsgen.model import OutputField, Param
+from tsgen.render.naming import pascal
 
 
 def py_string(value: str) -> str:
@@ -24,10 +25,21 @@ def _optional(annotation: str, param: Param) -> str:
     return annotation if param.required else f"{annotation} | None"
 
 
-def method_type(param: Param) -> str:
-    """What a client method accepts: the natural Python values, checked by the request model."""
+def enum_alias(api_name: str, param: Param) -> str:
+    """The module-level alias a generated client module gives an enum param's `Literal` (spelled once, used by
+    every variant of the method): `ft_mins`'s `freq` → `_FtMinsFreq`."""
+    return f"_{pascal(api_name)}{pascal(param.name)}"
+
+
+def enum_type(param: Param) -> str:
+    return literal([value.value for value in param.enum or ()])
+
+
+def method_type(param: Param, alias: str | None = None) -> str:
+    """What a client method accepts: the natural Python values, checked by the request model. An enum param is
+    spelled `alias` when given (see `enum_alias`), else its `Literal`."""
     if param.enum:
-        annotation = literal([value.value for value in param.enum])
+        annotation = alias or enum_type(param)
     elif param.python_type == "date":
         annotation = "str | datetime.date"
     elif param.python_type == "datetime":
@@ -42,7 +54,7 @@ def method_type(param: Param) -> str:
 def request_type(param: Param) -> str:
     """The request model's field type: validators that produce the wire string."""
     if param.enum:
-        annotation = literal([value.value for value in param.enum])
+        annotation = enum_type(param)
     elif param.python_type == "date":
         annotation = "DateParam"
     elif param.python_type == "datetime":

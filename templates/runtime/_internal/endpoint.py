@@ -1,15 +1,16 @@
 """How one generated method becomes HTTP calls: validate the request, page, decode typed rows, build the response.
 
 Every generated interface module defines an :class:`Endpoint`; the client methods hand it to :func:`fetch` /
-:func:`afetch` with the caller's arguments. Paging follows :mod:`.paginator`: all rows by default, bounded by
-``max_rows`` / ``max_pages``; a failure midway raises the error with ``.partial`` (a typed response of the rows so
-far) and ``.next_offset`` (pass it as ``offset=`` to resume).
+:func:`afetch` with the caller's arguments, the ``client.pages`` methods to :func:`iter_pages` / :func:`aiter_pages`.
+Paging follows :mod:`.paginator`: all rows by default, bounded by ``max_rows`` / ``max_pages``; a failure midway
+raises the error with ``.partial`` (a typed response of the rows so far) and ``.next_offset`` (pass it as
+``offset=`` to resume).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
@@ -18,10 +19,12 @@ from pydantic import BaseModel, ValidationError
 from ..errors import ParameterError
 from ..response import Response
 from .decode import RowDecoder, TypedPage
-from .paginator import DEFAULT_PAGE_SIZE, PageResult, apaginate, paginate
+from .paginator import DEFAULT_PAGE_SIZE, PageChunk, PageResult, apaginate, paginate
+from .paginator import aiter_pages as aiter_chunks
+from .paginator import iter_pages as iter_chunks
 from .transport.options import RequestOptions
 
-__all__ = ["Endpoint", "afetch", "fetch"]
+__all__ = ["Endpoint", "afetch", "aiter_pages", "fetch", "iter_pages"]
 
 ResponseT = TypeVar("ResponseT", bound=Response[Any])
 SyncCall = Callable[..., TypedPage[Any]]
@@ -208,3 +211,86 @@ async def afetch(
         partial_as=endpoint.response_from,
     )
     return endpoint.response_from(result)
+
+
+def iter_pages(
+    call: SyncCall,
+    endpoint: Endpoint[ResponseT],
+    params: Mapping[str, object],
+    fields: Sequence[str] | None,
+    *,
+    offset: int = 0,
+    max_rows: int | None = None,
+    max_pages: int | None = None,
+    timeout: float | None = None,
+) -> Iterator[ResponseT]:
+    """The pages of one interface call as they arrive, each a typed response of that page's rows.
+
+    Same arguments, checks and paging rules as :func:`fetch` (bounds, rows repeated at a seam dropped), holding one
+    page at a time. A page's ``next_offset`` is where the stream continues after it; ``completed`` is True on the
+    last page of a stream that reached the end. A failure raises the error with ``.next_offset`` (pass it as
+    ``offset=`` to resume) and ``.partial``, a typed response without rows (they were yielded already). Bad
+    arguments raise at the call, not at the first ``next()``.
+    """
+    plan = _plan(endpoint, params, fields, offset, max_rows, max_pages, timeout)
+
+    def one_page(start: int, limit: int) -> TypedPage[Any]:
+        args = plan.page_args(start, limit)
+        return call(endpoint.api_name, args, fields=plan.fields, decode=plan.decode, options=plan.options)
+
+    chunks = iter_chunks(
+        one_page,
+        plan.limit,
+        start_offset=offset,
+        max_pages=max_pages,
+        max_rows=max_rows,
+        api_name=endpoint.api_name,
+        partial_as=endpoint.response_from,
+    )
+    return (_page_response(chunk, endpoint) for chunk in chunks)
+
+
+def aiter_pages(
+    call: AsyncCall,
+    endpoint: Endpoint[ResponseT],
+    params: Mapping[str, object],
+    fields: Sequence[str] | None,
+    *,
+    offset: int = 0,
+    max_rows: int | None = None,
+    max_pages: int | None = None,
+    timeout: float | None = None,
+) -> AsyncIterator[ResponseT]:
+    """Async :func:`iter_pages`."""
+    plan = _plan(endpoint, params, fields, offset, max_rows, max_pages, timeout)
+
+    async def one_page(start: int, limit: int) -> TypedPage[Any]:
+        args = plan.page_args(start, limit)
+        return await call(endpoint.api_name, args, fields=plan.fields, decode=plan.decode, options=plan.options)
+
+    chunks = aiter_chunks(
+        one_page,
+        plan.limit,
+        start_offset=offset,
+        max_pages=max_pages,
+        max_rows=max_rows,
+        api_name=endpoint.api_name,
+        partial_as=endpoint.response_from,
+    )
+    return (_page_response(chunk, endpoint) async for chunk in chunks)
+
+
+def _page_response(chunk: PageChunk, endpoint: Endpoint[ResponseT]) -> ResponseT:
+    """One streamed page as the typed response a collected call would give for just these rows."""
+    completed = chunk.completed
+    page = PageResult(
+        fields=chunk.fields,
+        items=chunk.items,
+        completed=completed,
+        next_offset=None if completed else chunk.next_offset,
+        start_offset=chunk.offset,
+        pages=1,
+        duplicates_dropped=chunk.duplicates,
+        request_ids=() if chunk.request_id is None else (chunk.request_id,),
+    )
+    return endpoint.response_from(page)

@@ -135,7 +135,7 @@ def paginate(
     pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name)
     collector = _Collector(resume, pager.start_offset)
     try:
-        for chunk in _pages(pager, fetch):
+        for chunk in _pages(pager, fetch, None):
             collector.add(chunk)
     except TushareError as exc:
         collector.fill_partial(exc, partial_as)
@@ -159,7 +159,7 @@ async def apaginate(
     pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name)
     collector = _Collector(resume, pager.start_offset)
     try:
-        async for chunk in _apages(pager, fetch):
+        async for chunk in _apages(pager, fetch, None):
             collector.add(chunk)
     except TushareError as exc:
         collector.fill_partial(exc, partial_as)
@@ -177,13 +177,15 @@ def iter_pages(
     dedupe: bool = True,
     resume: PageResult | None = None,
     api_name: str | None = None,
+    partial_as: Callable[[PageResult], object] | None = None,
 ) -> Iterator[PageChunk]:
     """Yield page by page, holding only the keys of the last ``limit`` rows.
 
     On failure the error's ``.partial`` holds no rows (they were yielded already) but carries ``next_offset`` and
-    the seam's row keys, so ``resume=err.partial`` continues without repeats. Bad arguments raise at once.
+    the seam's row keys, so ``resume=err.partial`` continues without repeats; ``partial_as`` as in :func:`paginate`.
+    Bad arguments raise at once.
     """
-    return _pages(_Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name), fetch)
+    return _pages(_Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name), fetch, partial_as)
 
 
 def aiter_pages(
@@ -196,27 +198,30 @@ def aiter_pages(
     dedupe: bool = True,
     resume: PageResult | None = None,
     api_name: str | None = None,
+    partial_as: Callable[[PageResult], object] | None = None,
 ) -> AsyncIterator[PageChunk]:
     """Async :func:`iter_pages`."""
-    return _apages(_Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name), fetch)
+    return _apages(_Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name), fetch, partial_as)
 
 
-def _pages(pager: _Pager, fetch: PageFetcher) -> Iterator[PageChunk]:
+def _pages(pager: _Pager, fetch: PageFetcher, partial_as: Callable[[PageResult], object] | None) -> Iterator[PageChunk]:
     while (request := pager.next_request()) is not None:
         try:
             chunk = pager.feed(fetch(*request), *request)
         except TushareError as exc:
-            pager.fill_partial(exc)
+            pager.fill_partial(exc, partial_as)
             raise
         yield chunk
 
 
-async def _apages(pager: _Pager, fetch: AsyncPageFetcher) -> AsyncIterator[PageChunk]:
+async def _apages(
+    pager: _Pager, fetch: AsyncPageFetcher, partial_as: Callable[[PageResult], object] | None
+) -> AsyncIterator[PageChunk]:
     while (request := pager.next_request()) is not None:
         try:
             chunk = pager.feed(await fetch(*request), *request)
         except TushareError as exc:
-            pager.fill_partial(exc)
+            pager.fill_partial(exc, partial_as)
             raise
         yield chunk
 
@@ -334,12 +339,13 @@ class _Pager:
         self.done = True
         self.stop_reason = reason
 
-    def fill_partial(self, exc: TushareError) -> None:
-        """Make a failure resumable: it carries where to continue and the seam's row keys."""
+    def fill_partial(self, exc: TushareError, partial_as: Callable[[PageResult], object] | None = None) -> None:
+        """Make a failure resumable: it carries where to continue and the seam's row keys (as ``partial_as``
+        makes them, when given; the collector re-shapes the plain ones with the rows it holds)."""
         if self.pages == 0 and self.resume is None:
             return  # nothing was fetched: the plain error says all there is
         exc.next_offset = self.offset
-        exc.partial = PageResult(
+        partial = PageResult(
             fields=self.fields,
             items=[],
             completed=False,
@@ -349,6 +355,7 @@ class _Pager:
             stop_reason="error",
             tail_keys=tuple(self.recent),
         )
+        exc.partial = partial if partial_as is None else partial_as(partial)
 
     def _check_page(self, page: Page, offset: int) -> None:
         if page.has_more is True and not page.items:
