@@ -236,7 +236,7 @@ if TYPE_CHECKING:
     from .models.weekly import WeeklyField, WeeklyResponse
     from .models.wz_index import WzIndexField, WzIndexResponse
     from .models.yc_cb import YcCbField, YcCbResponse
-    from .probar import Adjust, Asset, Factor, ProBarResponse
+    from .probar import ProBarResponse
 
 __all__ = ["AsyncTushareClient", "TushareClient"]
 
@@ -328,7 +328,8 @@ class TushareClient(BaseClient):
     ) -> AnnsDResponse:
         """上市公司全量公告: 获取全量公告数据，提供pdf下载URL
 
-        Points required: not stated. 本接口为单独权限，请参考权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口为单独权限，请参考权限说明
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -590,7 +591,8 @@ class TushareClient(BaseClient):
     ) -> BcBestotcqtResponse:
         """柜台流通式债券最优报价: 柜台流通式债券最优报价
 
-        Points required: 500. 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
+        Points required: 2000.
+        Permission: 500 points give a trial look only; the docs: 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -641,7 +643,8 @@ class TushareClient(BaseClient):
     ) -> BcOtcqtResponse:
         """柜台流通式债券报价: 柜台流通式债券报价
 
-        Points required: 500. 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
+        Points required: 2000.
+        Permission: 500 points give a trial look only; the docs: 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -694,6 +697,7 @@ class TushareClient(BaseClient):
         """大宗交易: 大宗交易
 
         Points required: 300.
+        Parameter group: give at least one of ts_code, trade_date, start_date, end_date.
         Rows per call: 1000; pages with limit/offset until complete.
 
         Args:
@@ -1468,7 +1472,8 @@ class TushareClient(BaseClient):
     ) -> CbPriceChgResponse:
         """可转债转股价变动: 获取可转债转股价变动
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅积分获取办法
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅积分获取办法
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -1541,8 +1546,8 @@ class TushareClient(BaseClient):
     def cb_share(
         self,
         *,
-        ts_code: str | Sequence[str],
-        ann_date: str | datetime.date,
+        ts_code: str | Sequence[str] | None = None,
+        ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         fields: Sequence[CbShareField] | None = None,
@@ -1554,11 +1559,12 @@ class TushareClient(BaseClient):
         """可转债转股结果: 获取可转债转股结果
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, ann_date.
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
-            ts_code: 转债代码，支持多值输入 (required)
-            ann_date: 公告日期（YYYYMMDD格式，下同） (required) [YYYYMMDD]
+            ts_code: 转债代码，支持多值输入
+            ann_date: 公告日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
@@ -1604,7 +1610,8 @@ class TushareClient(BaseClient):
     ) -> CcassHoldResponse:
         """中央结算系统持股汇总: 获取中央结算系统持股汇总数据，覆盖全部历史数据，根据交易所披露时间，当日数据在下一交易日早上9点前完成入库
 
-        Points required: 120. 用户120积分可以试用看数据，5000积分每分钟可以请求300次，8000积分以上可以请求500次每分钟，具体请参阅积分获取办法
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 用户120积分可以试用看数据，5000积分每分钟可以请求300次，8000积分以上可以请求500次每分钟，具体请参阅积分获取办法
         Rows per call: 5000; pages with limit/offset until complete.
         Quota: 300 calls per minute from 5000 points.
         Quota: 500 calls per minute from 8000 points.
@@ -1709,7 +1716,8 @@ class TushareClient(BaseClient):
     ) -> CctvNewsResponse:
         """新闻联播: 获取新闻联播文字稿数据，数据开始于2006年6月，超过12年历史
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
         Rows per call: not stated.
 
         Args:
@@ -2091,7 +2099,8 @@ class TushareClient(BaseClient):
     ) -> CyqChipsResponse:
         """每日筹码分布: 获取A股每日的筹码分布情况，提供各价位占比，数据从2018年开始，每天17~18点之间更新当日数据
 
-        Points required: 120. 120积分可以试用查看数据，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可以试用查看数据，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
         Rows per call: 2000; pages with limit/offset until complete.
         Quota: 20000 calls per day from 5000 points.
         Quota: 200000 calls per day from 10000 points.
@@ -2144,7 +2153,8 @@ class TushareClient(BaseClient):
     ) -> CyqPerfResponse:
         """每日筹码及胜率: 获取A股每日筹码平均成本和胜率情况，每天17~18点左右更新，数据从2018年开始
 
-        Points required: 120. 120积分可以试用(查看数据)，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可以试用(查看数据)，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
         Rows per call: 5000; pages with limit/offset until complete.
         Quota: 20000 calls per day from 5000 points.
         Quota: 200000 calls per day from 10000 points.
@@ -2197,7 +2207,8 @@ class TushareClient(BaseClient):
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
 
-        Points required: 120.
+        Points required: not stated.
+        Permission: every account (base tier); the docs: 基础积分每分钟内可调取500次，每次6000条数据，一次请求相当于提取一个股票23年历史
         Rows per call: 6000; pages with limit/offset until complete.
         Quota: 500 calls per minute.
 
@@ -2236,7 +2247,7 @@ class TushareClient(BaseClient):
     def daily_basic(
         self,
         *,
-        ts_code: str,
+        ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
@@ -2249,11 +2260,12 @@ class TushareClient(BaseClient):
         """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: not stated.
         Quota: unlimited calls per day from 5000 points.
 
         Args:
-            ts_code: 股票代码（二选一） (required)
+            ts_code: 股票代码（二选一）
             trade_date: 交易日期 （二选一） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
@@ -2646,6 +2658,7 @@ class TushareClient(BaseClient):
         """分红送股: 分红送股数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, ann_date, record_date, ex_date, imp_ann_date.
         Rows per call: not stated.
 
         Args:
@@ -2962,6 +2975,7 @@ class TushareClient(BaseClient):
         """全国电影剧本备案数据: 获取全国电影剧本备案的公示数据
 
         Points required: 120.
+        Parameter group: give at least one of ann_date, start_date, end_date.
         Rows per call: 500; pages with limit/offset until complete.
 
         Args:
@@ -3064,7 +3078,7 @@ class TushareClient(BaseClient):
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。
 
         Points required: 2000.
-        Rows per call: not stated.
+        Rows per call: 100; pages with limit/offset until complete.
 
         Args:
             ts_code: TS股票代码,e.g. 600001.SH/000001.SZ (required)
@@ -3117,7 +3131,7 @@ class TushareClient(BaseClient):
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用fina_indicator_vip接口（参数一致），需积攒5000积分。
 
         Points required: 5000.
-        Rows per call: not stated.
+        Rows per call: 100; pages with limit/offset until complete.
 
         Args:
             ts_code: TS股票代码,e.g. 600001.SH/000001.SZ
@@ -3277,6 +3291,7 @@ class TushareClient(BaseClient):
         """业绩预告: 获取业绩预告数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, ann_date.
         Rows per call: not stated.
 
         Args:
@@ -3442,7 +3457,8 @@ class TushareClient(BaseClient):
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -3825,6 +3841,7 @@ class TushareClient(BaseClient):
         """公募基金净值: 获取公募基金净值数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, nav_date.
         Rows per call: not stated.
 
         Args:
@@ -4180,6 +4197,7 @@ class TushareClient(BaseClient):
         """每日成交持仓排名: 获取每日成交持仓排名数据
 
         Points required: 2000.
+        Parameter group: give at least one of trade_date, symbol.
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -4283,6 +4301,7 @@ class TushareClient(BaseClient):
         """结算参数: 获取每日结算参数数据，包括交易和交割费率等
 
         Points required: 2000.
+        Parameter group: give at least one of trade_date, ts_code.
         Rows per call: 1600; pages with limit/offset until complete.
 
         Args:
@@ -4584,7 +4603,7 @@ class TushareClient(BaseClient):
     def ggt_daily(
         self,
         *,
-        trade_date: str | datetime.date | None = None,
+        trade_date: str | datetime.date | Sequence[str | datetime.date] | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         fields: Sequence[GgtDailyField] | None = None,
@@ -4692,6 +4711,7 @@ class TushareClient(BaseClient):
         """港股通十大成交股: 获取港股通每日成交数据，其中包括沪市、深市详细数据，每天18~20点之间完成当日更新
 
         Points required: not stated.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: not stated.
 
         Args:
@@ -4838,7 +4858,8 @@ class TushareClient(BaseClient):
     ) -> HkBalancesheetResponse:
         """港股资产负债表: 获取港股上市公司资产负债表
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -4935,7 +4956,8 @@ class TushareClient(BaseClient):
     ) -> HkCashflowResponse:
         """港股现金流量表: 获取港股上市公司现金流量表数据
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -4987,7 +5009,8 @@ class TushareClient(BaseClient):
     ) -> HkDailyResponse:
         """港股行情: 获取港股每日增量和历史行情，每日18点左右更新当日数据
 
-        Points required: not stated. 本接口单独开权限，具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口单独开权限，具体请参阅权限说明
         Rows per call: 5000; pages with limit/offset until complete.
 
         Args:
@@ -5037,7 +5060,8 @@ class TushareClient(BaseClient):
     ) -> HkDailyAdjResponse:
         """港股复权行情: 获取港股复权行情，提供股票股本、市值和成交及换手多个数据指标
 
-        Points required: 120. 120积分可以试用查看数据，开通正式权限请参考权限说明文档
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以试用查看数据，开通正式权限请参考权限说明文档
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -5088,8 +5112,9 @@ class TushareClient(BaseClient):
     ) -> HkFinaIndicatorResponse:
         """港股财务指标数据: 获取港股上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
-        Rows per call: 10000; pages with limit/offset until complete.
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Rows per call: 200; pages with limit/offset until complete.
 
         Args:
             ts_code: 股票代码 (required)
@@ -5142,7 +5167,8 @@ class TushareClient(BaseClient):
     ) -> HkHoldResponse:
         """沪深港股通持股明细: 获取沪深港股通持股明细，数据来源港交所。
 
-        Points required: 2000. 用户积120积分可调取试用，2000积分可正常使用，单位分钟有流控，积分越高流量越大，请自行提高积分，具体请参阅积分获取办法
+        Points required: 2000.
+        Permission: 120 points give a trial look only; the docs: 用户积120积分可调取试用，2000积分可正常使用，单位分钟有流控，积分越高流量越大，请自行提高积分，具体请参阅积分获取办法
         Rows per call: 3800; pages with limit/offset until complete.
 
         Args:
@@ -5197,7 +5223,8 @@ class TushareClient(BaseClient):
     ) -> HkIncomeResponse:
         """港股利润表: 获取港股上市公司财务利润表数据
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -5249,7 +5276,8 @@ class TushareClient(BaseClient):
     ) -> HkMinsResponse:
         """港股分钟行情: 港股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -5442,6 +5470,7 @@ class TushareClient(BaseClient):
         """沪深股通十大成交股: 获取沪股通、深股通每日前十大成交详细数据，每天18~20点之间完成当日更新
 
         Points required: not stated.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: not stated.
 
         Args:
@@ -5760,7 +5789,7 @@ class TushareClient(BaseClient):
     def index_daily(
         self,
         *,
-        ts_code: str,
+        ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
@@ -5773,10 +5802,10 @@ class TushareClient(BaseClient):
         """指数日线行情: 获取指数每日行情，还可以通过bar接口获取。由于服务器压力，目前规则是单次调取最多取8000行记录，可以设置start和end日期补全。指数行情也可以通过通用行情接口获取数据．
 
         Points required: 2000.
-        Rows per call: not stated.
+        Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
-            ts_code: 指数代码，来源指数基础信息接口 (required)
+            ts_code: 指数代码，来源指数基础信息接口；指数代码（南华期货指数以 .NH 结尾，具体请参考本文最下方）
             trade_date: 交易日期 （日期格式：YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
@@ -5823,6 +5852,7 @@ class TushareClient(BaseClient):
         """大盘指数每日指标: 目前只提供上证综指，深证成指，上证50，中证500，中小板指，创业板指的每日指标数据
 
         Points required: 400.
+        Parameter group: give at least one of trade_date, ts_code.
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -6149,7 +6179,8 @@ class TushareClient(BaseClient):
     ) -> IrmQaShResponse:
         """上证E互动: 获取上交所e互动董秘问答文本数据。上证e互动是由上海证券交易所建立、上海证券市场所有参与主体无偿使用的沟通平台,旨在引导和促进上市公司、投资者等各市场参与主体之间的信息沟通,构建集中、便捷的互动渠道。本接口数据记录了以上沟通问答的文本数据。
 
-        Points required: 10000. 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
+        Points required: 10000.
+        Permission: a separate permission grants access (or the points above); 120 points give a trial look only; the docs: 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -6202,7 +6233,8 @@ class TushareClient(BaseClient):
     ) -> IrmQaSzResponse:
         """深证互动易: 互动易是由深交所官方推出,供投资者与上市公司直接沟通的平台,一站式公司资讯汇集,提供第一手的互动问答、投资者关系信息、公司声音等内容。
 
-        Points required: 10000. 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
+        Points required: 10000.
+        Permission: a separate permission grants access (or the points above); 120 points give a trial look only; the docs: 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -6676,7 +6708,8 @@ class TushareClient(BaseClient):
     ) -> MajorNewsResponse:
         """新闻通讯: 获取长篇通讯信息，覆盖主要新闻资讯网站，提供超过8年历史新闻。
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
         Rows per call: 400; pages with limit/offset until complete.
 
         Args:
@@ -6879,6 +6912,7 @@ class TushareClient(BaseClient):
         """个股资金流向: 获取沪深A股票资金流向数据，分析大单小单成交情况，用于判别资金动向，数据开始于2010年。
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date, start_date, end_date.
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -7028,7 +7062,8 @@ class TushareClient(BaseClient):
         """沪深港通资金流向: 获取沪股通、深股通、港股通每日资金流向数据，每次最多返回300条记录，总量不限制。每天18~20点之间完成当日更新
 
         Points required: 2000.
-        Rows per call: not stated.
+        Parameter group: give at least one of trade_date, start_date.
+        Rows per call: 300; pages with limit/offset until complete.
         Quota: 500 calls per minute from 5000 points.
 
         Args:
@@ -7178,7 +7213,8 @@ class TushareClient(BaseClient):
     ) -> MoneyflowMktDcResponse:
         """大盘资金流向（DC）: 获取东方财富大盘资金流向数据，每日盘后更新
 
-        Points required: 5000. 120积分可试用，5000积分可正式调取，具体请参阅积分获取办法
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可试用，5000积分可正式调取，具体请参阅积分获取办法
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -7277,6 +7313,7 @@ class TushareClient(BaseClient):
         """月线行情: 获取A股月线数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: 4500; pages with limit/offset until complete.
 
         Args:
@@ -7418,7 +7455,8 @@ class TushareClient(BaseClient):
     ) -> NewsResponse:
         """新闻快讯: 获取主流新闻网站的快讯新闻数据,提供超过6年以上历史新闻。
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
         Rows per call: 1500; pages with limit/offset until complete.
 
         Args:
@@ -7518,6 +7556,7 @@ class TushareClient(BaseClient):
         """期权日线行情: 获取期权日线行情
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date, start_date, end_date.
         Rows per call: 15000; pages with limit/offset until complete.
 
         Args:
@@ -7569,7 +7608,8 @@ class TushareClient(BaseClient):
     ) -> OptMinsResponse:
         """期权历史分钟行情: 获取全市场期权合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式。
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -7754,7 +7794,8 @@ class TushareClient(BaseClient):
     ) -> ReportRcResponse:
         """卖方盈利预测数据: 获取券商（卖方）每天研报的盈利预测数据，数据从2010年开始，每晚19~22点更新当日数据
 
-        Points required: 8000. 本接口120积分可以试用，每天10次请求，正式权限需8000积分，每天可请求100000次，10000积分以上无总量限制。
+        Points required: 8000.
+        Permission: 120 points give a trial look only; the docs: 本接口120积分可以试用，每天10次请求，正式权限需8000积分，每天可请求100000次，10000积分以上无总量限制。
         Rows per call: 3000; pages with limit/offset until complete.
         Quota: 10 calls per day from 120 points.
         Quota: 100000 calls per day from 8000 points.
@@ -7852,7 +7893,8 @@ class TushareClient(BaseClient):
     ) -> RtFutMinResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
-        Points required: not stated. 需单独开权限，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 需单独开权限，正式权限请参阅 权限说明  。
         Rows per call: not stated.
         Quota: 500 calls per minute.
 
@@ -7898,7 +7940,8 @@ class TushareClient(BaseClient):
     ) -> RtFutMinDailyResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。 同时提供当日开市以来所有历史分钟（即：分钟快照回放），接口名：rt_fut_min_daily，只支持一个个合约提取。
 
-        Points required: not stated. 需单独开权限，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 需单独开权限，正式权限请参阅 权限说明  。
         Rows per call: not stated.
         Quota: 500 calls per minute.
 
@@ -7944,7 +7987,8 @@ class TushareClient(BaseClient):
     ) -> RtHkKResponse:
         """港股实时日线: 获取港股实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
 
-        Points required: not stated. 本接口是单独开权限的数据，单独申请权限请参考权限列表
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口是单独开权限的数据，单独申请权限请参考权限列表
         Rows per call: 5000; pages with limit/offset until complete.
 
         Args:
@@ -7985,7 +8029,8 @@ class TushareClient(BaseClient):
     ) -> RtKResponse:
         """沪深京实时日线: 获取实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
 
-        Points required: not stated. 本接口是单独开权限的数据，单独申请权限请参考权限列表
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口是单独开权限的数据，单独申请权限请参考权限列表
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -8028,6 +8073,7 @@ class TushareClient(BaseClient):
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 正式权限请参阅 权限说明
         Rows per call: 1000; pages with limit/offset until complete.
 
         Args:
@@ -8062,7 +8108,7 @@ class TushareClient(BaseClient):
         self,
         *,
         freq: Literal["1MIN", "5MIN", "15MIN", "30MIN", "60MIN"],
-        ts_code: str | Sequence[str],
+        ts_code: str,
         fields: Sequence[RtMinDailyField] | None = None,
         offset: int = 0,
         max_rows: int | None = None,
@@ -8072,6 +8118,7 @@ class TushareClient(BaseClient):
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min 注：同时支持当日开盘以来的所有分钟数据，接口名：rt_min_daily（只支持一个个股票提取）
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 正式权限请参阅 权限说明
         Rows per call: 1000; pages with limit/offset until complete.
 
         Args:
@@ -8256,7 +8303,7 @@ class TushareClient(BaseClient):
     ) -> ShareFloatResponse:
         """限售股解禁: 获取限售股解禁
 
-        Points required: 5000.
+        Points required: 120.
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -8801,7 +8848,8 @@ class TushareClient(BaseClient):
     ) -> StkAuctionResponse:
         """当日集合竞价: 获取当日个股和ETF的集合竞价成交情况，每天9点25~29分之间可以获取当日的集合竞价成交数据
 
-        Points required: not stated. 本接口是单独开权限的数据，已经开通了股票分钟权限的用户可自动获得本接口权限，单独申请权限请参考权限列表。
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口是单独开权限的数据，已经开通了股票分钟权限的用户可自动获得本接口权限，单独申请权限请参考权限列表。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -8852,6 +8900,7 @@ class TushareClient(BaseClient):
         """股票收盘集合竞价数据: 股票收盘15:00集合竞价数据，每天盘后更新
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 开通了股票分钟权限后可获得本接口权限，具体参考权限说明
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -8902,6 +8951,7 @@ class TushareClient(BaseClient):
         """股票开盘集合竞价数据: 股票开盘9:30集合竞价数据，每天盘后更新
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 开通了股票分钟权限后可获得本接口权限，具体参考权限说明
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -9265,14 +9315,15 @@ class TushareClient(BaseClient):
     ) -> StkMinsResponse:
         """股票历史分钟行情: 获取A股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
 
-        Points required: not stated. 需单独开权限，正式权限请参阅 权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 需单独开权限，正式权限请参阅 权限说明
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
-            ts_code: 股票代码，e.g. 600000.SH (required)
+            ts_code: 股票代码，e.g. 600000.SH；ETF代码，e.g. 159001.SZ (required)
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
-            start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
-            end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
+            start_date: 开始日期 格式：2023-08-25 09:00:00；开始日期 格式：2025-06-01 09:00:00 [YYYY-MM-DD HH:MM:SS]
+            end_date: 结束时间 格式：2023-08-25 19:00:00；结束时间 格式：2025-06-20 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
@@ -9368,7 +9419,8 @@ class TushareClient(BaseClient):
     ) -> StkPremarketResponse:
         """股本情况（盘前）: 每日开盘前获取当日股票的股本情况，包括总股本和流通股本，涨跌停价格等。
 
-        Points required: not stated. 与积分无关，需单独开权限
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 与积分无关，需单独开权限
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -9673,7 +9725,7 @@ class TushareClient(BaseClient):
         """上市公司基本信息: 获取上市公司基础信息，单次提取4500条，可以根据交易所分批提取
 
         Points required: 120.
-        Rows per call: not stated.
+        Rows per call: 4500; pages with limit/offset until complete.
 
         Args:
             ts_code: 股票代码
@@ -10365,7 +10417,73 @@ class TushareClient(BaseClient):
         self,
         *,
         date: str | datetime.date | None = None,
-        item: str,
+        item: Literal[
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+            "7",
+            "8",
+            "9",
+            "10",
+            "11",
+            "12",
+            "13",
+            "14",
+            "15",
+            "16",
+            "17",
+            "18",
+            "19",
+            "20",
+            "21",
+            "22",
+            "23",
+            "24",
+            "25",
+            "26",
+            "27",
+            "28",
+            "29",
+            "30",
+            "31",
+            "32",
+            "33",
+            "34",
+            "35",
+            "36",
+            "37",
+            "38",
+            "39",
+            "40",
+            "41",
+            "42",
+            "43",
+            "44",
+            "45",
+            "46",
+            "47",
+            "48",
+            "49",
+            "50",
+            "51",
+            "52",
+            "53",
+            "54",
+            "55",
+            "56",
+            "57",
+            "58",
+            "59",
+            "60",
+            "61",
+            "62",
+            "63",
+            "64",
+            "65",
+        ],
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         fields: Sequence[TmtTwincomeField] | None = None,
@@ -11658,10 +11776,10 @@ class TushareClient(BaseClient):
         Rows per call: not stated.
 
         Args:
-            exchange: 交易所 SSE上交所,SZSE深交所,CFFEX 中金所,SHFE 上期所,CZCE 郑商所,DCE 大商所,INE 上能源
+            exchange: 交易所 SSE上交所,SZSE深交所,CFFEX 中金所,SHFE 上期所,CZCE 郑商所,DCE 大商所,INE 上能源；交易所 SHFE 上期所 DCE 大商所 CFFEX中金所  CZCE郑商所 INE上海国际能源交易所
             start_date: 开始日期 （格式：YYYYMMDD 下同） [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            is_open: 是否交易 '0'休市 '1'交易
+            is_open: 是否交易 '0'休市 '1'交易；是否交易 0休市 1交易
             fields: columns to return (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
@@ -11706,7 +11824,8 @@ class TushareClient(BaseClient):
     ) -> UsBalancesheetResponse:
         """美股资产负债表: 获取美股上市公司资产负债表（目前只覆盖主要美股和中概股）
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -11758,7 +11877,8 @@ class TushareClient(BaseClient):
     ) -> UsBasicResponse:
         """美股列表: 获取美股列表信息
 
-        Points required: 5000. 120积分可以试用，5000积分有正式权限
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可以试用，5000积分有正式权限
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -11806,7 +11926,8 @@ class TushareClient(BaseClient):
     ) -> UsCashflowResponse:
         """美股现金流量表: 获取美股上市公司现金流量表数据（目前只覆盖主要美股和中概股）
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -11860,7 +11981,8 @@ class TushareClient(BaseClient):
     ) -> UsDailyResponse:
         """美股行情: 获取美股行情（未复权），包括全部股票全历史行情，以及重要的市场和估值指标
 
-        Points required: 120. 120积分可以试用查看数据，开通正式权限请参考权限说明文档。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以试用查看数据，开通正式权限请参考权限说明文档。
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -11911,7 +12033,8 @@ class TushareClient(BaseClient):
     ) -> UsDailyAdjResponse:
         """美股复权行情: 获取美股复权行情，支持美股全市场股票，提供股本、市值、复权因子和成交信息等多个数据指标
 
-        Points required: 120. 120积分可以试用查看数据，开通正式权限请参考权限说明文档
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以试用查看数据，开通正式权限请参考权限说明文档
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -11964,8 +12087,9 @@ class TushareClient(BaseClient):
     ) -> UsFinaIndicatorResponse:
         """美股财务指标数据: 获取美股上市公司财务指标数据，目前只覆盖主要美股和中概股。为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
-        Rows per call: 10000; pages with limit/offset until complete.
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Rows per call: 200; pages with limit/offset until complete.
 
         Args:
             ts_code: 股票代码 (required)
@@ -12018,7 +12142,8 @@ class TushareClient(BaseClient):
     ) -> UsIncomeResponse:
         """美股利润表: 获取美股上市公司财务利润表数据（目前只覆盖主要美股和中概股）
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -12355,6 +12480,7 @@ class TushareClient(BaseClient):
         """周线行情: 获取A股周线行情
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: 4500; pages with limit/offset until complete.
 
         Args:
@@ -12453,7 +12579,8 @@ class TushareClient(BaseClient):
     ) -> YcCbResponse:
         """国债收益率曲线: 获取中债收益率曲线，目前可获取中债国债收益率曲线即期和到期收益率曲线数据
 
-        Points required: not stated. 属于单独的权限接口，请在群里联系群主或管理员
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 属于单独的权限接口，请在群里联系群主或管理员
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -12498,11 +12625,11 @@ class TushareClient(BaseClient):
         ts_code: str,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        freq: str = "D",
-        asset: Asset = "E",
-        adj: Adjust | None = None,
+        freq: Literal["D", "W", "M", "1min", "5min", "15min", "30min", "60min"] = "D",
+        asset: Literal["E", "I", "FT", "O", "CB", "FD"] = "E",
+        adj: Literal["hfq", "qfq"] | None = None,
         adjfactor: bool = False,
-        factors: Sequence[Factor] = (),
+        factors: Sequence[Literal["tor", "vr"]] = (),
         ma: Sequence[int] = (),
         exchange: str | None = None,
         max_rows: int | None = None,
@@ -12513,6 +12640,9 @@ class TushareClient(BaseClient):
         adjusts stock prices with adj_factor (`adj="qfq"` forward, `"hfq"` backward; `adjfactor=True` keeps the
         factor), merges daily_basic's turnover_rate (`"tor"`) / volume_ratio (`"vr"`) and adds `ma<N>` / `ma_v_<N>`
         moving averages (in `extra_columns`). Each piece is fetched whole, paged and rate-limited like any call.
+        The accepted values are read from the SDK source; what the SDK would silently ignore (`ma=["ma5"]`, an
+        unknown factor) raises ParameterError. Any factor fetches daily_basic once; unlike the SDK's inner join,
+        bars without a daily_basic row are kept, with None factors.
 
         The SDK's own description (tushare.pro.data_pro.pro_bar):
 
@@ -12632,7 +12762,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> AnnsDResponse:
         """上市公司全量公告: 获取全量公告数据，提供pdf下载URL
 
-        Points required: not stated. 本接口为单独权限，请参考权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口为单独权限，请参考权限说明
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -12894,7 +13025,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> BcBestotcqtResponse:
         """柜台流通式债券最优报价: 柜台流通式债券最优报价
 
-        Points required: 500. 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
+        Points required: 2000.
+        Permission: 500 points give a trial look only; the docs: 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -12945,7 +13077,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> BcOtcqtResponse:
         """柜台流通式债券报价: 柜台流通式债券报价
 
-        Points required: 500. 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
+        Points required: 2000.
+        Permission: 500 points give a trial look only; the docs: 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -12998,6 +13131,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """大宗交易: 大宗交易
 
         Points required: 300.
+        Parameter group: give at least one of ts_code, trade_date, start_date, end_date.
         Rows per call: 1000; pages with limit/offset until complete.
 
         Args:
@@ -13772,7 +13906,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> CbPriceChgResponse:
         """可转债转股价变动: 获取可转债转股价变动
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅积分获取办法
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅积分获取办法
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -13845,8 +13980,8 @@ class AsyncTushareClient(AsyncBaseClient):
     async def cb_share(
         self,
         *,
-        ts_code: str | Sequence[str],
-        ann_date: str | datetime.date,
+        ts_code: str | Sequence[str] | None = None,
+        ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         fields: Sequence[CbShareField] | None = None,
@@ -13858,11 +13993,12 @@ class AsyncTushareClient(AsyncBaseClient):
         """可转债转股结果: 获取可转债转股结果
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, ann_date.
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
-            ts_code: 转债代码，支持多值输入 (required)
-            ann_date: 公告日期（YYYYMMDD格式，下同） (required) [YYYYMMDD]
+            ts_code: 转债代码，支持多值输入
+            ann_date: 公告日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
@@ -13908,7 +14044,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> CcassHoldResponse:
         """中央结算系统持股汇总: 获取中央结算系统持股汇总数据，覆盖全部历史数据，根据交易所披露时间，当日数据在下一交易日早上9点前完成入库
 
-        Points required: 120. 用户120积分可以试用看数据，5000积分每分钟可以请求300次，8000积分以上可以请求500次每分钟，具体请参阅积分获取办法
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 用户120积分可以试用看数据，5000积分每分钟可以请求300次，8000积分以上可以请求500次每分钟，具体请参阅积分获取办法
         Rows per call: 5000; pages with limit/offset until complete.
         Quota: 300 calls per minute from 5000 points.
         Quota: 500 calls per minute from 8000 points.
@@ -14013,7 +14150,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> CctvNewsResponse:
         """新闻联播: 获取新闻联播文字稿数据，数据开始于2006年6月，超过12年历史
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
         Rows per call: not stated.
 
         Args:
@@ -14395,7 +14533,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> CyqChipsResponse:
         """每日筹码分布: 获取A股每日的筹码分布情况，提供各价位占比，数据从2018年开始，每天17~18点之间更新当日数据
 
-        Points required: 120. 120积分可以试用查看数据，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可以试用查看数据，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
         Rows per call: 2000; pages with limit/offset until complete.
         Quota: 20000 calls per day from 5000 points.
         Quota: 200000 calls per day from 10000 points.
@@ -14448,7 +14587,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> CyqPerfResponse:
         """每日筹码及胜率: 获取A股每日筹码平均成本和胜率情况，每天17~18点左右更新，数据从2018年开始
 
-        Points required: 120. 120积分可以试用(查看数据)，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可以试用(查看数据)，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
         Rows per call: 5000; pages with limit/offset until complete.
         Quota: 20000 calls per day from 5000 points.
         Quota: 200000 calls per day from 10000 points.
@@ -14501,7 +14641,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
 
-        Points required: 120.
+        Points required: not stated.
+        Permission: every account (base tier); the docs: 基础积分每分钟内可调取500次，每次6000条数据，一次请求相当于提取一个股票23年历史
         Rows per call: 6000; pages with limit/offset until complete.
         Quota: 500 calls per minute.
 
@@ -14540,7 +14681,7 @@ class AsyncTushareClient(AsyncBaseClient):
     async def daily_basic(
         self,
         *,
-        ts_code: str,
+        ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
@@ -14553,11 +14694,12 @@ class AsyncTushareClient(AsyncBaseClient):
         """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: not stated.
         Quota: unlimited calls per day from 5000 points.
 
         Args:
-            ts_code: 股票代码（二选一） (required)
+            ts_code: 股票代码（二选一）
             trade_date: 交易日期 （二选一） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
@@ -14950,6 +15092,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """分红送股: 分红送股数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, ann_date, record_date, ex_date, imp_ann_date.
         Rows per call: not stated.
 
         Args:
@@ -15266,6 +15409,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """全国电影剧本备案数据: 获取全国电影剧本备案的公示数据
 
         Points required: 120.
+        Parameter group: give at least one of ann_date, start_date, end_date.
         Rows per call: 500; pages with limit/offset until complete.
 
         Args:
@@ -15368,7 +15512,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。
 
         Points required: 2000.
-        Rows per call: not stated.
+        Rows per call: 100; pages with limit/offset until complete.
 
         Args:
             ts_code: TS股票代码,e.g. 600001.SH/000001.SZ (required)
@@ -15421,7 +15565,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用fina_indicator_vip接口（参数一致），需积攒5000积分。
 
         Points required: 5000.
-        Rows per call: not stated.
+        Rows per call: 100; pages with limit/offset until complete.
 
         Args:
             ts_code: TS股票代码,e.g. 600001.SH/000001.SZ
@@ -15581,6 +15725,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """业绩预告: 获取业绩预告数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, ann_date.
         Rows per call: not stated.
 
         Args:
@@ -15746,7 +15891,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -16129,6 +16275,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """公募基金净值: 获取公募基金净值数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, nav_date.
         Rows per call: not stated.
 
         Args:
@@ -16484,6 +16631,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """每日成交持仓排名: 获取每日成交持仓排名数据
 
         Points required: 2000.
+        Parameter group: give at least one of trade_date, symbol.
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -16587,6 +16735,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """结算参数: 获取每日结算参数数据，包括交易和交割费率等
 
         Points required: 2000.
+        Parameter group: give at least one of trade_date, ts_code.
         Rows per call: 1600; pages with limit/offset until complete.
 
         Args:
@@ -16888,7 +17037,7 @@ class AsyncTushareClient(AsyncBaseClient):
     async def ggt_daily(
         self,
         *,
-        trade_date: str | datetime.date | None = None,
+        trade_date: str | datetime.date | Sequence[str | datetime.date] | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         fields: Sequence[GgtDailyField] | None = None,
@@ -16996,6 +17145,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """港股通十大成交股: 获取港股通每日成交数据，其中包括沪市、深市详细数据，每天18~20点之间完成当日更新
 
         Points required: not stated.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: not stated.
 
         Args:
@@ -17142,7 +17292,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> HkBalancesheetResponse:
         """港股资产负债表: 获取港股上市公司资产负债表
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -17239,7 +17390,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> HkCashflowResponse:
         """港股现金流量表: 获取港股上市公司现金流量表数据
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -17291,7 +17443,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> HkDailyResponse:
         """港股行情: 获取港股每日增量和历史行情，每日18点左右更新当日数据
 
-        Points required: not stated. 本接口单独开权限，具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口单独开权限，具体请参阅权限说明
         Rows per call: 5000; pages with limit/offset until complete.
 
         Args:
@@ -17341,7 +17494,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> HkDailyAdjResponse:
         """港股复权行情: 获取港股复权行情，提供股票股本、市值和成交及换手多个数据指标
 
-        Points required: 120. 120积分可以试用查看数据，开通正式权限请参考权限说明文档
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以试用查看数据，开通正式权限请参考权限说明文档
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -17392,8 +17546,9 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> HkFinaIndicatorResponse:
         """港股财务指标数据: 获取港股上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
-        Rows per call: 10000; pages with limit/offset until complete.
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Rows per call: 200; pages with limit/offset until complete.
 
         Args:
             ts_code: 股票代码 (required)
@@ -17446,7 +17601,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> HkHoldResponse:
         """沪深港股通持股明细: 获取沪深港股通持股明细，数据来源港交所。
 
-        Points required: 2000. 用户积120积分可调取试用，2000积分可正常使用，单位分钟有流控，积分越高流量越大，请自行提高积分，具体请参阅积分获取办法
+        Points required: 2000.
+        Permission: 120 points give a trial look only; the docs: 用户积120积分可调取试用，2000积分可正常使用，单位分钟有流控，积分越高流量越大，请自行提高积分，具体请参阅积分获取办法
         Rows per call: 3800; pages with limit/offset until complete.
 
         Args:
@@ -17501,7 +17657,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> HkIncomeResponse:
         """港股利润表: 获取港股上市公司财务利润表数据
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -17553,7 +17710,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> HkMinsResponse:
         """港股分钟行情: 港股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -17746,6 +17904,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """沪深股通十大成交股: 获取沪股通、深股通每日前十大成交详细数据，每天18~20点之间完成当日更新
 
         Points required: not stated.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: not stated.
 
         Args:
@@ -18064,7 +18223,7 @@ class AsyncTushareClient(AsyncBaseClient):
     async def index_daily(
         self,
         *,
-        ts_code: str,
+        ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
@@ -18077,10 +18236,10 @@ class AsyncTushareClient(AsyncBaseClient):
         """指数日线行情: 获取指数每日行情，还可以通过bar接口获取。由于服务器压力，目前规则是单次调取最多取8000行记录，可以设置start和end日期补全。指数行情也可以通过通用行情接口获取数据．
 
         Points required: 2000.
-        Rows per call: not stated.
+        Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
-            ts_code: 指数代码，来源指数基础信息接口 (required)
+            ts_code: 指数代码，来源指数基础信息接口；指数代码（南华期货指数以 .NH 结尾，具体请参考本文最下方）
             trade_date: 交易日期 （日期格式：YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
@@ -18127,6 +18286,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """大盘指数每日指标: 目前只提供上证综指，深证成指，上证50，中证500，中小板指，创业板指的每日指标数据
 
         Points required: 400.
+        Parameter group: give at least one of trade_date, ts_code.
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -18453,7 +18613,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> IrmQaShResponse:
         """上证E互动: 获取上交所e互动董秘问答文本数据。上证e互动是由上海证券交易所建立、上海证券市场所有参与主体无偿使用的沟通平台,旨在引导和促进上市公司、投资者等各市场参与主体之间的信息沟通,构建集中、便捷的互动渠道。本接口数据记录了以上沟通问答的文本数据。
 
-        Points required: 10000. 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
+        Points required: 10000.
+        Permission: a separate permission grants access (or the points above); 120 points give a trial look only; the docs: 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -18506,7 +18667,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> IrmQaSzResponse:
         """深证互动易: 互动易是由深交所官方推出,供投资者与上市公司直接沟通的平台,一站式公司资讯汇集,提供第一手的互动问答、投资者关系信息、公司声音等内容。
 
-        Points required: 10000. 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
+        Points required: 10000.
+        Permission: a separate permission grants access (or the points above); 120 points give a trial look only; the docs: 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -18980,7 +19142,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> MajorNewsResponse:
         """新闻通讯: 获取长篇通讯信息，覆盖主要新闻资讯网站，提供超过8年历史新闻。
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
         Rows per call: 400; pages with limit/offset until complete.
 
         Args:
@@ -19183,6 +19346,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """个股资金流向: 获取沪深A股票资金流向数据，分析大单小单成交情况，用于判别资金动向，数据开始于2010年。
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date, start_date, end_date.
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -19332,7 +19496,8 @@ class AsyncTushareClient(AsyncBaseClient):
         """沪深港通资金流向: 获取沪股通、深股通、港股通每日资金流向数据，每次最多返回300条记录，总量不限制。每天18~20点之间完成当日更新
 
         Points required: 2000.
-        Rows per call: not stated.
+        Parameter group: give at least one of trade_date, start_date.
+        Rows per call: 300; pages with limit/offset until complete.
         Quota: 500 calls per minute from 5000 points.
 
         Args:
@@ -19482,7 +19647,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> MoneyflowMktDcResponse:
         """大盘资金流向（DC）: 获取东方财富大盘资金流向数据，每日盘后更新
 
-        Points required: 5000. 120积分可试用，5000积分可正式调取，具体请参阅积分获取办法
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可试用，5000积分可正式调取，具体请参阅积分获取办法
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -19581,6 +19747,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """月线行情: 获取A股月线数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: 4500; pages with limit/offset until complete.
 
         Args:
@@ -19722,7 +19889,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> NewsResponse:
         """新闻快讯: 获取主流新闻网站的快讯新闻数据,提供超过6年以上历史新闻。
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
         Rows per call: 1500; pages with limit/offset until complete.
 
         Args:
@@ -19822,6 +19990,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """期权日线行情: 获取期权日线行情
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date, start_date, end_date.
         Rows per call: 15000; pages with limit/offset until complete.
 
         Args:
@@ -19873,7 +20042,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> OptMinsResponse:
         """期权历史分钟行情: 获取全市场期权合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式。
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -20058,7 +20228,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> ReportRcResponse:
         """卖方盈利预测数据: 获取券商（卖方）每天研报的盈利预测数据，数据从2010年开始，每晚19~22点更新当日数据
 
-        Points required: 8000. 本接口120积分可以试用，每天10次请求，正式权限需8000积分，每天可请求100000次，10000积分以上无总量限制。
+        Points required: 8000.
+        Permission: 120 points give a trial look only; the docs: 本接口120积分可以试用，每天10次请求，正式权限需8000积分，每天可请求100000次，10000积分以上无总量限制。
         Rows per call: 3000; pages with limit/offset until complete.
         Quota: 10 calls per day from 120 points.
         Quota: 100000 calls per day from 8000 points.
@@ -20156,7 +20327,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> RtFutMinResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
-        Points required: not stated. 需单独开权限，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 需单独开权限，正式权限请参阅 权限说明  。
         Rows per call: not stated.
         Quota: 500 calls per minute.
 
@@ -20202,7 +20374,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> RtFutMinDailyResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。 同时提供当日开市以来所有历史分钟（即：分钟快照回放），接口名：rt_fut_min_daily，只支持一个个合约提取。
 
-        Points required: not stated. 需单独开权限，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 需单独开权限，正式权限请参阅 权限说明  。
         Rows per call: not stated.
         Quota: 500 calls per minute.
 
@@ -20248,7 +20421,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> RtHkKResponse:
         """港股实时日线: 获取港股实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
 
-        Points required: not stated. 本接口是单独开权限的数据，单独申请权限请参考权限列表
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口是单独开权限的数据，单独申请权限请参考权限列表
         Rows per call: 5000; pages with limit/offset until complete.
 
         Args:
@@ -20289,7 +20463,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> RtKResponse:
         """沪深京实时日线: 获取实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
 
-        Points required: not stated. 本接口是单独开权限的数据，单独申请权限请参考权限列表
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口是单独开权限的数据，单独申请权限请参考权限列表
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -20332,6 +20507,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 正式权限请参阅 权限说明
         Rows per call: 1000; pages with limit/offset until complete.
 
         Args:
@@ -20366,7 +20542,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         freq: Literal["1MIN", "5MIN", "15MIN", "30MIN", "60MIN"],
-        ts_code: str | Sequence[str],
+        ts_code: str,
         fields: Sequence[RtMinDailyField] | None = None,
         offset: int = 0,
         max_rows: int | None = None,
@@ -20376,6 +20552,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min 注：同时支持当日开盘以来的所有分钟数据，接口名：rt_min_daily（只支持一个个股票提取）
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 正式权限请参阅 权限说明
         Rows per call: 1000; pages with limit/offset until complete.
 
         Args:
@@ -20560,7 +20737,7 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> ShareFloatResponse:
         """限售股解禁: 获取限售股解禁
 
-        Points required: 5000.
+        Points required: 120.
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -21105,7 +21282,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> StkAuctionResponse:
         """当日集合竞价: 获取当日个股和ETF的集合竞价成交情况，每天9点25~29分之间可以获取当日的集合竞价成交数据
 
-        Points required: not stated. 本接口是单独开权限的数据，已经开通了股票分钟权限的用户可自动获得本接口权限，单独申请权限请参考权限列表。
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口是单独开权限的数据，已经开通了股票分钟权限的用户可自动获得本接口权限，单独申请权限请参考权限列表。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -21156,6 +21334,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """股票收盘集合竞价数据: 股票收盘15:00集合竞价数据，每天盘后更新
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 开通了股票分钟权限后可获得本接口权限，具体参考权限说明
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -21206,6 +21385,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """股票开盘集合竞价数据: 股票开盘9:30集合竞价数据，每天盘后更新
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 开通了股票分钟权限后可获得本接口权限，具体参考权限说明
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -21569,14 +21749,15 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> StkMinsResponse:
         """股票历史分钟行情: 获取A股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
 
-        Points required: not stated. 需单独开权限，正式权限请参阅 权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 需单独开权限，正式权限请参阅 权限说明
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
-            ts_code: 股票代码，e.g. 600000.SH (required)
+            ts_code: 股票代码，e.g. 600000.SH；ETF代码，e.g. 159001.SZ (required)
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
-            start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
-            end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
+            start_date: 开始日期 格式：2023-08-25 09:00:00；开始日期 格式：2025-06-01 09:00:00 [YYYY-MM-DD HH:MM:SS]
+            end_date: 结束时间 格式：2023-08-25 19:00:00；结束时间 格式：2025-06-20 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
@@ -21672,7 +21853,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> StkPremarketResponse:
         """股本情况（盘前）: 每日开盘前获取当日股票的股本情况，包括总股本和流通股本，涨跌停价格等。
 
-        Points required: not stated. 与积分无关，需单独开权限
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 与积分无关，需单独开权限
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -21977,7 +22159,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """上市公司基本信息: 获取上市公司基础信息，单次提取4500条，可以根据交易所分批提取
 
         Points required: 120.
-        Rows per call: not stated.
+        Rows per call: 4500; pages with limit/offset until complete.
 
         Args:
             ts_code: 股票代码
@@ -22669,7 +22851,73 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         date: str | datetime.date | None = None,
-        item: str,
+        item: Literal[
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+            "7",
+            "8",
+            "9",
+            "10",
+            "11",
+            "12",
+            "13",
+            "14",
+            "15",
+            "16",
+            "17",
+            "18",
+            "19",
+            "20",
+            "21",
+            "22",
+            "23",
+            "24",
+            "25",
+            "26",
+            "27",
+            "28",
+            "29",
+            "30",
+            "31",
+            "32",
+            "33",
+            "34",
+            "35",
+            "36",
+            "37",
+            "38",
+            "39",
+            "40",
+            "41",
+            "42",
+            "43",
+            "44",
+            "45",
+            "46",
+            "47",
+            "48",
+            "49",
+            "50",
+            "51",
+            "52",
+            "53",
+            "54",
+            "55",
+            "56",
+            "57",
+            "58",
+            "59",
+            "60",
+            "61",
+            "62",
+            "63",
+            "64",
+            "65",
+        ],
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         fields: Sequence[TmtTwincomeField] | None = None,
@@ -23962,10 +24210,10 @@ class AsyncTushareClient(AsyncBaseClient):
         Rows per call: not stated.
 
         Args:
-            exchange: 交易所 SSE上交所,SZSE深交所,CFFEX 中金所,SHFE 上期所,CZCE 郑商所,DCE 大商所,INE 上能源
+            exchange: 交易所 SSE上交所,SZSE深交所,CFFEX 中金所,SHFE 上期所,CZCE 郑商所,DCE 大商所,INE 上能源；交易所 SHFE 上期所 DCE 大商所 CFFEX中金所  CZCE郑商所 INE上海国际能源交易所
             start_date: 开始日期 （格式：YYYYMMDD 下同） [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            is_open: 是否交易 '0'休市 '1'交易
+            is_open: 是否交易 '0'休市 '1'交易；是否交易 0休市 1交易
             fields: columns to return (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
@@ -24010,7 +24258,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> UsBalancesheetResponse:
         """美股资产负债表: 获取美股上市公司资产负债表（目前只覆盖主要美股和中概股）
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -24062,7 +24311,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> UsBasicResponse:
         """美股列表: 获取美股列表信息
 
-        Points required: 5000. 120积分可以试用，5000积分有正式权限
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可以试用，5000积分有正式权限
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -24110,7 +24360,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> UsCashflowResponse:
         """美股现金流量表: 获取美股上市公司现金流量表数据（目前只覆盖主要美股和中概股）
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -24164,7 +24415,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> UsDailyResponse:
         """美股行情: 获取美股行情（未复权），包括全部股票全历史行情，以及重要的市场和估值指标
 
-        Points required: 120. 120积分可以试用查看数据，开通正式权限请参考权限说明文档。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以试用查看数据，开通正式权限请参考权限说明文档。
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -24215,7 +24467,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> UsDailyAdjResponse:
         """美股复权行情: 获取美股复权行情，支持美股全市场股票，提供股本、市值、复权因子和成交信息等多个数据指标
 
-        Points required: 120. 120积分可以试用查看数据，开通正式权限请参考权限说明文档
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以试用查看数据，开通正式权限请参考权限说明文档
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -24268,8 +24521,9 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> UsFinaIndicatorResponse:
         """美股财务指标数据: 获取美股上市公司财务指标数据，目前只覆盖主要美股和中概股。为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
-        Rows per call: 10000; pages with limit/offset until complete.
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Rows per call: 200; pages with limit/offset until complete.
 
         Args:
             ts_code: 股票代码 (required)
@@ -24322,7 +24576,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> UsIncomeResponse:
         """美股利润表: 获取美股上市公司财务利润表数据（目前只覆盖主要美股和中概股）
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -24659,6 +24914,7 @@ class AsyncTushareClient(AsyncBaseClient):
         """周线行情: 获取A股周线行情
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: 4500; pages with limit/offset until complete.
 
         Args:
@@ -24757,7 +25013,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> YcCbResponse:
         """国债收益率曲线: 获取中债收益率曲线，目前可获取中债国债收益率曲线即期和到期收益率曲线数据
 
-        Points required: not stated. 属于单独的权限接口，请在群里联系群主或管理员
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 属于单独的权限接口，请在群里联系群主或管理员
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -24802,11 +25059,11 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        freq: str = "D",
-        asset: Asset = "E",
-        adj: Adjust | None = None,
+        freq: Literal["D", "W", "M", "1min", "5min", "15min", "30min", "60min"] = "D",
+        asset: Literal["E", "I", "FT", "O", "CB", "FD"] = "E",
+        adj: Literal["hfq", "qfq"] | None = None,
         adjfactor: bool = False,
-        factors: Sequence[Factor] = (),
+        factors: Sequence[Literal["tor", "vr"]] = (),
         ma: Sequence[int] = (),
         exchange: str | None = None,
         max_rows: int | None = None,
@@ -24817,6 +25074,9 @@ class AsyncTushareClient(AsyncBaseClient):
         adjusts stock prices with adj_factor (`adj="qfq"` forward, `"hfq"` backward; `adjfactor=True` keeps the
         factor), merges daily_basic's turnover_rate (`"tor"`) / volume_ratio (`"vr"`) and adds `ma<N>` / `ma_v_<N>`
         moving averages (in `extra_columns`). Each piece is fetched whole, paged and rate-limited like any call.
+        The accepted values are read from the SDK source; what the SDK would silently ignore (`ma=["ma5"]`, an
+        unknown factor) raises ParameterError. Any factor fetches daily_basic once; unlike the SDK's inner join,
+        bars without a daily_basic row are kept, with None factors.
 
         The SDK's own description (tushare.pro.data_pro.pro_bar):
 

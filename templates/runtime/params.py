@@ -11,9 +11,20 @@ import re
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator
+from pydantic_core import PydanticCustomError
 
-__all__ = ["Codes", "DateParam", "DateTimeParam", "join_codes", "to_wire_date", "to_wire_datetime"]
+__all__ = [
+    "Codes",
+    "DateList",
+    "DateParam",
+    "DateTimeParam",
+    "check_group",
+    "join_codes",
+    "join_dates",
+    "to_wire_date",
+    "to_wire_datetime",
+]
 
 _DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})$")
 _DATETIME = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
@@ -64,6 +75,34 @@ def join_codes(value: Any) -> str:
     raise ValueError("expected a code string or a sequence of code strings")
 
 
+def join_dates(value: Any) -> str:
+    """One date, a comma-separated string of dates, or a sequence of dates → `YYYYMMDD,YYYYMMDD`, each checked."""
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    if isinstance(value, dt.date):
+        value = [value]
+    if not isinstance(value, Sequence) or not value:
+        raise ValueError("expected a date, a comma-separated string of dates or a sequence of dates")
+    return ",".join(to_wire_date(part) for part in value)
+
+
+def check_group(request: BaseModel, names: tuple[str, ...], *, exactly_one: bool = False) -> None:
+    """A parameter group the docs state ("二选一", "至少输入一个参数"): at least (or exactly) one of `names` given.
+
+    Raised as a pydantic error so the request model's validation turns it into the runtime's ParameterError.
+    """
+    given = [name for name in names if getattr(request, name) not in (None, "")]
+    if given and not (exactly_one and len(given) > 1):
+        return
+    quantity = "exactly one" if exactly_one else "at least one"
+    raise PydanticCustomError(
+        "parameter_group",
+        "give {quantity} of {names} (the docs' parameter group){got}",
+        {"quantity": quantity, "names": ", ".join(names), "got": f"; got {', '.join(given)}" if given else ""},
+    )
+
+
 DateParam = Annotated[str, BeforeValidator(to_wire_date)]
+DateList = Annotated[str, BeforeValidator(join_dates)]
 DateTimeParam = Annotated[str, BeforeValidator(to_wire_datetime)]
 Codes = Annotated[str, BeforeValidator(join_codes)]

@@ -15,7 +15,8 @@ from tsgen.render.catalog import catalog_json
 from tsgen.render.mcp import manifest_json, server_json, tools_json
 from tsgen.render.metadata import Metadata
 from tsgen.render.openapi import openapi_json
-from tsgen.render.probar import dispatch_table
+from tsgen.render.probar import dispatch_table, pro_bar_literals
+from tsgen.render.schemas import group_text
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 RUNTIME = TEMPLATES / "runtime"
@@ -44,6 +45,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - the output is Python and TOML, never HTML
+        extensions=["jinja2.ext.do"],
     )
     env.filters.update(
         pascal=naming.pascal,
@@ -52,6 +54,8 @@ def _environment() -> jinja2.Environment:
         row_type=typetext.row_type,
         method_type=typetext.method_type,
         request_type=typetext.request_type,
+        group_text=group_text,
+        literal=typetext.literal,
         docstring=lambda text: str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip(),
     )
     return env
@@ -76,6 +80,7 @@ def _rendered_sources(metadata: Metadata) -> dict[str, str]:
             interfaces=interfaces,
             sdk=metadata.sdk,
             pro_bar_table=dispatch_table(metadata),
+            pro_bar_types=pro_bar_literals(metadata),
         ),
         f"{PACKAGE}/models/__init__.py": render("client/models/__init__.py.jinja", interfaces=interfaces),
     }

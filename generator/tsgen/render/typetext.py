@@ -24,10 +24,17 @@ def _optional(annotation: str, param: Param) -> str:
     return annotation if param.required else f"{annotation} | None"
 
 
+def closed_enum(param: Param) -> list[str] | None:
+    """The values a parameter is limited to; an open enum (known values, not all) limits nothing."""
+    return [value.value for value in param.enum] if param.enum and not param.enum_open else None
+
+
 def method_type(param: Param) -> str:
     """What a client method accepts: the natural Python values, checked by the request model."""
-    if param.enum:
-        annotation = literal([value.value for value in param.enum])
+    if values := closed_enum(param):
+        annotation = literal(values)
+    elif param.python_type == "date" and param.multi:
+        annotation = "str | datetime.date | Sequence[str | datetime.date]"
     elif param.python_type == "date":
         annotation = "str | datetime.date"
     elif param.python_type == "datetime":
@@ -41,8 +48,10 @@ def method_type(param: Param) -> str:
 
 def request_type(param: Param) -> str:
     """The request model's field type: validators that produce the wire string."""
-    if param.enum:
-        annotation = literal([value.value for value in param.enum])
+    if values := closed_enum(param):
+        annotation = literal(values)
+    elif param.python_type == "date" and param.multi:
+        annotation = "DateList"
     elif param.python_type == "date":
         annotation = "DateParam"
     elif param.python_type == "datetime":

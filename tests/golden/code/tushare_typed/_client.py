@@ -14,11 +14,12 @@ from .client_base import AsyncBaseClient, BaseClient
 
 if TYPE_CHECKING:
     from .models.daily import DailyField, DailyResponse
+    from .models.daily_basic import DailyBasicField, DailyBasicResponse
     from .models.ft_mins import FtMinsField, FtMinsResponse
     from .models.income_vip import IncomeVipField, IncomeVipResponse
     from .models.shibor import ShiborField, ShiborResponse
     from .models.sz_daily_info import SzDailyInfoField, SzDailyInfoResponse
-    from .probar import Adjust, Asset, Factor, ProBarResponse
+    from .probar import ProBarResponse
 
 __all__ = ["AsyncTushareClient", "TushareClient"]
 
@@ -47,7 +48,8 @@ class TushareClient(BaseClient):
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
 
-        Points required: 120.
+        Points required: not stated.
+        Permission: every account (base tier); the docs: 基础积分每分钟内可调取500次，每次6000条数据，一次请求相当于提取一个股票23年历史
         Rows per call: 6000; pages with limit/offset until complete.
         Quota: 500 calls per minute.
 
@@ -83,6 +85,58 @@ class TushareClient(BaseClient):
             timeout=timeout,
         )
 
+    def daily_basic(
+        self,
+        *,
+        ts_code: str | None = None,
+        trade_date: str | datetime.date | None = None,
+        start_date: str | datetime.date | None = None,
+        end_date: str | datetime.date | None = None,
+        fields: Sequence[DailyBasicField] | None = None,
+        offset: int = 0,
+        max_rows: int | None = None,
+        max_pages: int | None = None,
+        timeout: float | None = None,
+    ) -> DailyBasicResponse:
+        """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
+
+        Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
+        Rows per call: not stated.
+        Quota: unlimited calls per day from 5000 points.
+
+        Args:
+            ts_code: 股票代码（二选一）
+            trade_date: 交易日期 （二选一） [YYYYMMDD]
+            start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
+            end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
+            fields: columns to return (default: the page's 默认显示 columns).
+            offset: row to start from, e.g. an error's `next_offset` to resume.
+            max_rows: stop after this many rows (the response is then not `completed`).
+            max_pages: stop after this many pages.
+            timeout: seconds for each HTTP request of this call.
+
+        Source: 01_股票数据/02_行情数据/14_每日指标.md
+        """
+        from .endpoint import fetch
+        from .models.daily_basic import ENDPOINT
+
+        return fetch(
+            self._call,
+            ENDPOINT,
+            {
+                "ts_code": ts_code,
+                "trade_date": trade_date,
+                "start_date": start_date,
+                "end_date": end_date,
+            },
+            fields,
+            offset=offset,
+            max_rows=max_rows,
+            max_pages=max_pages,
+            timeout=timeout,
+        )
+
     def ft_mins(
         self,
         *,
@@ -98,7 +152,8 @@ class TushareClient(BaseClient):
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -314,11 +369,11 @@ class TushareClient(BaseClient):
         ts_code: str,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        freq: str = "D",
-        asset: Asset = "E",
-        adj: Adjust | None = None,
+        freq: Literal["D", "W", "M", "1min", "5min", "15min", "30min", "60min"] = "D",
+        asset: Literal["E", "FT"] = "E",
+        adj: Literal["hfq", "qfq"] | None = None,
         adjfactor: bool = False,
-        factors: Sequence[Factor] = (),
+        factors: Sequence[Literal["tor", "vr"]] = (),
         ma: Sequence[int] = (),
         exchange: str | None = None,
         max_rows: int | None = None,
@@ -329,6 +384,9 @@ class TushareClient(BaseClient):
         adjusts stock prices with adj_factor (`adj="qfq"` forward, `"hfq"` backward; `adjfactor=True` keeps the
         factor), merges daily_basic's turnover_rate (`"tor"`) / volume_ratio (`"vr"`) and adds `ma<N>` / `ma_v_<N>`
         moving averages (in `extra_columns`). Each piece is fetched whole, paged and rate-limited like any call.
+        The accepted values are read from the SDK source; what the SDK would silently ignore (`ma=["ma5"]`, an
+        unknown factor) raises ParameterError. Any factor fetches daily_basic once; unlike the SDK's inner join,
+        bars without a daily_basic row are kept, with None factors.
 
         The SDK's own description (tushare.pro.data_pro.pro_bar):
 
@@ -398,7 +456,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
 
-        Points required: 120.
+        Points required: not stated.
+        Permission: every account (base tier); the docs: 基础积分每分钟内可调取500次，每次6000条数据，一次请求相当于提取一个股票23年历史
         Rows per call: 6000; pages with limit/offset until complete.
         Quota: 500 calls per minute.
 
@@ -434,6 +493,58 @@ class AsyncTushareClient(AsyncBaseClient):
             timeout=timeout,
         )
 
+    async def daily_basic(
+        self,
+        *,
+        ts_code: str | None = None,
+        trade_date: str | datetime.date | None = None,
+        start_date: str | datetime.date | None = None,
+        end_date: str | datetime.date | None = None,
+        fields: Sequence[DailyBasicField] | None = None,
+        offset: int = 0,
+        max_rows: int | None = None,
+        max_pages: int | None = None,
+        timeout: float | None = None,
+    ) -> DailyBasicResponse:
+        """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
+
+        Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
+        Rows per call: not stated.
+        Quota: unlimited calls per day from 5000 points.
+
+        Args:
+            ts_code: 股票代码（二选一）
+            trade_date: 交易日期 （二选一） [YYYYMMDD]
+            start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
+            end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
+            fields: columns to return (default: the page's 默认显示 columns).
+            offset: row to start from, e.g. an error's `next_offset` to resume.
+            max_rows: stop after this many rows (the response is then not `completed`).
+            max_pages: stop after this many pages.
+            timeout: seconds for each HTTP request of this call.
+
+        Source: 01_股票数据/02_行情数据/14_每日指标.md
+        """
+        from .endpoint import afetch
+        from .models.daily_basic import ENDPOINT
+
+        return await afetch(
+            self._call,
+            ENDPOINT,
+            {
+                "ts_code": ts_code,
+                "trade_date": trade_date,
+                "start_date": start_date,
+                "end_date": end_date,
+            },
+            fields,
+            offset=offset,
+            max_rows=max_rows,
+            max_pages=max_pages,
+            timeout=timeout,
+        )
+
     async def ft_mins(
         self,
         *,
@@ -449,7 +560,8 @@ class AsyncTushareClient(AsyncBaseClient):
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -665,11 +777,11 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        freq: str = "D",
-        asset: Asset = "E",
-        adj: Adjust | None = None,
+        freq: Literal["D", "W", "M", "1min", "5min", "15min", "30min", "60min"] = "D",
+        asset: Literal["E", "FT"] = "E",
+        adj: Literal["hfq", "qfq"] | None = None,
         adjfactor: bool = False,
-        factors: Sequence[Factor] = (),
+        factors: Sequence[Literal["tor", "vr"]] = (),
         ma: Sequence[int] = (),
         exchange: str | None = None,
         max_rows: int | None = None,
@@ -680,6 +792,9 @@ class AsyncTushareClient(AsyncBaseClient):
         adjusts stock prices with adj_factor (`adj="qfq"` forward, `"hfq"` backward; `adjfactor=True` keeps the
         factor), merges daily_basic's turnover_rate (`"tor"`) / volume_ratio (`"vr"`) and adds `ma<N>` / `ma_v_<N>`
         moving averages (in `extra_columns`). Each piece is fetched whole, paged and rate-limited like any call.
+        The accepted values are read from the SDK source; what the SDK would silently ignore (`ma=["ma5"]`, an
+        unknown factor) raises ParameterError. Any factor fetches daily_basic once; unlike the SDK's inner join,
+        bars without a daily_basic row are kept, with None factors.
 
         The SDK's own description (tushare.pro.data_pro.pro_bar):
 
