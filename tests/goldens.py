@@ -18,10 +18,12 @@ GOLDEN = ROOT / "tests" / "golden"
 
 # Representative pages: market data, financial statements and their vip variant, reference data, calendars,
 # enumerations (ft_mins freq, index_basic market, daily_info codes), funds, macro, Hong Kong minutes, a page
-# documenting two interfaces (rt_fut_min + rt_fut_min_daily) and non-identifier columns (shibor's 1w).
+# documenting two interfaces (rt_fut_min + rt_fut_min_daily), non-identifier columns (shibor's 1w), a parameter
+# group (daily_basic), merged pages (trade_cal, index_daily) and conflicting row caps (us_fina_indicator).
 GOLDEN_INTERFACES = (
     "cn_gdp",
     "daily",
+    "daily_basic",
     "daily_info",
     "fina_indicator",
     "ft_mins",
@@ -30,15 +32,17 @@ GOLDEN_INTERFACES = (
     "income",
     "income_vip",
     "index_basic",
+    "index_daily",
     "rt_fut_min",
     "rt_fut_min_daily",
     "shibor",
     "stock_basic",
     "trade_cal",
+    "us_fina_indicator",
 )
 # The small metadata the build tests render: dates and multi-codes, enum params, non-identifier columns, a vip
-# variant with no required params, and a column named like a tuple method (`count`).
-FIXTURE_INTERFACES = ("daily", "ft_mins", "income_vip", "shibor", "sz_daily_info")
+# variant with no required params, a column named like a tuple method (`count`) and a parameter group (daily_basic).
+FIXTURE_INTERFACES = ("daily", "daily_basic", "ft_mins", "income_vip", "shibor", "sz_daily_info")
 # The client modules those interfaces' docs categories map to (tests/render/test_composition.py keeps this complete).
 FIXTURE_CATEGORY_MODULES = ("futures", "index", "macro", "stock_financials", "stock_quotes")
 GOLDEN_CODE = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ._api.bond import (
     AsyncBondMethods,
@@ -148,7 +148,7 @@ from ._api.wealth import (
 from ._internal.client_base import AsyncBaseClient, BaseClient
 
 if TYPE_CHECKING:
-    from ._internal.probar import Adjust, Asset, Factor, ProBarResponse
+    from ._internal.probar import ProBarResponse
 
 __all__ = ["AsyncPages", "AsyncTushareClient", "Pages", "TushareClient"]
 
@@ -250,11 +250,11 @@ class TushareClient(
         ts_code: str,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        freq: str = "D",
-        asset: Asset = "E",
-        adj: Adjust | None = None,
+        freq: Literal["D", "W", "M", "1min", "5min", "15min", "30min", "60min"] = "D",
+        asset: Literal["E", "I", "FT", "O", "CB", "FD"] = "E",
+        adj: Literal["hfq", "qfq"] | None = None,
         adjfactor: bool = False,
-        factors: Sequence[Factor] = (),
+        factors: Sequence[Literal["tor", "vr"]] = (),
         ma: Sequence[int] = (),
         exchange: str | None = None,
         max_rows: int | None = None,
@@ -265,6 +265,9 @@ class TushareClient(
         adjusts stock prices with adj_factor (`adj="qfq"` forward, `"hfq"` backward; `adjfactor=True` keeps the
         factor), merges daily_basic's turnover_rate (`"tor"`) / volume_ratio (`"vr"`) and adds `ma<N>` / `ma_v_<N>`
         moving averages (in `extra_columns`). Each piece is fetched whole, paged and rate-limited like any call.
+        The accepted values are read from the SDK source; what the SDK would silently ignore (`ma=["ma5"]`, an
+        unknown factor) raises ParameterError. Any factor fetches daily_basic once; unlike the SDK's inner join,
+        bars without a daily_basic row are kept, with None factors.
 
         The SDK's own description (tushare.pro.data_pro.pro_bar):
 
@@ -394,11 +397,11 @@ class AsyncTushareClient(
         ts_code: str,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        freq: str = "D",
-        asset: Asset = "E",
-        adj: Adjust | None = None,
+        freq: Literal["D", "W", "M", "1min", "5min", "15min", "30min", "60min"] = "D",
+        asset: Literal["E", "I", "FT", "O", "CB", "FD"] = "E",
+        adj: Literal["hfq", "qfq"] | None = None,
         adjfactor: bool = False,
-        factors: Sequence[Factor] = (),
+        factors: Sequence[Literal["tor", "vr"]] = (),
         ma: Sequence[int] = (),
         exchange: str | None = None,
         max_rows: int | None = None,
@@ -409,6 +412,9 @@ class AsyncTushareClient(
         adjusts stock prices with adj_factor (`adj="qfq"` forward, `"hfq"` backward; `adjfactor=True` keeps the
         factor), merges daily_basic's turnover_rate (`"tor"`) / volume_ratio (`"vr"`) and adds `ma<N>` / `ma_v_<N>`
         moving averages (in `extra_columns`). Each piece is fetched whole, paged and rate-limited like any call.
+        The accepted values are read from the SDK source; what the SDK would silently ignore (`ma=["ma5"]`, an
+        unknown factor) raises ParameterError. Any factor fetches daily_basic once; unlike the SDK's inner join,
+        bars without a daily_basic row are kept, with None factors.
 
         The SDK's own description (tushare.pro.data_pro.pro_bar):
 

@@ -25,7 +25,9 @@ __all__ = [
     "CatalogError",
     "FieldSpec",
     "InterfaceSpec",
+    "ParamGroupSpec",
     "ParamSpec",
+    "PermissionSpec",
     "RateLimitSpec",
     "UnknownInterfaceError",
     "clear_catalog_cache",
@@ -102,6 +104,42 @@ class FieldSpec:
     description: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ParamGroupSpec:
+    """Parameters of which a call gives at least one (``kind="any"``) or exactly one (``kind="one"``)."""
+
+    params: tuple[str, ...]
+    kind: str = "any"
+
+    def describe(self) -> str:
+        quantity = "exactly one" if self.kind == "one" else "at least one"
+        return f"give {quantity} of {', '.join(self.params)}"
+
+    def satisfied_by(self, given: Sequence[str]) -> bool:
+        count = sum(1 for name in self.params if name in given)
+        return count == 1 if self.kind == "one" else count >= 1
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionSpec:
+    """Access the docs state apart from points: a separate permission, the base tier, a trial."""
+
+    separate: bool
+    base_tier: bool = False
+    trial_points: int | None = None
+    text: str = ""
+
+    def describe(self) -> str:
+        parts = []
+        if self.separate:
+            parts.append("a separate permission (权限说明) grants access")
+        if self.base_tier:
+            parts.append("every account (base tier)")
+        if self.trial_points is not None:
+            parts.append(f"{self.trial_points} points allow a trial look only")
+        return "; ".join(parts) or self.text
+
+
 SYNC_SHAPES: Final = frozenset({"trade_day", "period", "code", "window", "snapshot"})
 
 
@@ -133,6 +171,8 @@ class InterfaceSpec:
     fields: tuple[FieldSpec, ...] = ()
     keys: tuple[str, ...] = ()
     sync: SyncSpec | None = None
+    param_groups: tuple[ParamGroupSpec, ...] = ()
+    permission: PermissionSpec | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -281,11 +321,39 @@ def _parse_interface(name: str, raw: Any) -> InterfaceSpec:
         ),
         keys=tuple(_str_list(obj.get("keys"), f"{where}.keys")),
         sync=None if obj.get("sync") is None else _parse_sync(obj["sync"], f"{where}.sync"),
+        param_groups=tuple(
+            _parse_group(item, f"{where}.param_groups[{i}]")
+            for i, item in enumerate(_list(obj.get("param_groups"), f"{where}.param_groups"))
+        ),
+        permission=None
+        if obj.get("permission") is None
+        else _parse_permission(obj["permission"], f"{where}.permission"),
     )
+    unknown_members = sorted({n for g in spec.param_groups for n in g.params} - {p.name for p in spec.params})
+    if unknown_members:
+        raise CatalogError(f"{where}: parameter groups name {unknown_members}, which are not its parameters")
     unknown_keys = sorted(set(spec.keys) - set(spec.field_names))
     if unknown_keys:
         raise CatalogError(f"{where}: keys {unknown_keys} are not among its fields")
     return spec
+
+
+def _parse_group(raw: Any, where: str) -> ParamGroupSpec:
+    obj = _as_mapping(raw, where)
+    kind = _get(obj, "kind", str, where, default="any")
+    if kind not in ("any", "one"):
+        raise CatalogError(f"{where}: group kind {kind!r} is not 'any' or 'one'")
+    return ParamGroupSpec(params=tuple(_str_list(obj.get("params"), f"{where}.params")), kind=kind)
+
+
+def _parse_permission(raw: Any, where: str) -> PermissionSpec:
+    obj = _as_mapping(raw, where)
+    return PermissionSpec(
+        separate=_get(obj, "separate", bool, where),
+        base_tier=_get(obj, "base_tier", bool, where, default=False),
+        trial_points=_get_optional_int(obj, "trial_points", where),
+        text=_get(obj, "text", str, where, default=""),
+    )
 
 
 def _parse_sync(raw: Any, where: str) -> SyncSpec:

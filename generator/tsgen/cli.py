@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from tsgen.files import differences, write_tree
+from tsgen.ingest.fidelity import fidelity, headline
 from tsgen.ingest.overrides import OverridesError
 from tsgen.ingest.run import IngestResult, ingest
 from tsgen.ingest.sdk import SdkSourceError
@@ -25,16 +26,21 @@ def main() -> None:
 
 def _summary(result: IngestResult, written: int, out: Path) -> str:
     http = [i for i in result.interfaces.values() if i.kind == "http"]
+    report = fidelity(result)
     lines = [
         f"pages read: {result.pages}",
         f"interfaces: {len(result.interfaces)} ({len(http)} HTTP, {len(result.interfaces) - len(http)} SDK-side)",
-        f"params: {sum(len(i.params) for i in result.interfaces.values())}",
-        f"fields: {sum(len(i.fields) for i in result.interfaces.values())}",
-        f"enums attached to params: {result.enums_attached}",
+        f"fidelity: {headline(report)}",
         f"pages skipped: {len(result.skipped_pages)}",
         f"problems on parsed pages: {len(result.partial_issues)}",
     ]
     lines += [f"  {issue}" for issue in result.skipped_pages + result.partial_issues]
+    lines.append(f"merges of pages documenting one api: {len(result.merges)} lines")
+    lines += [f"  {line}" for line in report.merges]
+    lines.append(f"interfaces with a fact not read: {len(report.unread)}")
+    lines += [f"  {line}" for line in report.unread]
+    lines.append(f"HTTP interfaces without record keys: {len(report.unkeyed)}")
+    lines.append(f"  {', '.join(report.unkeyed)}")
     if result.stale_overrides:
         lines.append(f"overrides that no longer match: {len(result.stale_overrides)}")
         lines += [f"  {message}" for message in result.stale_overrides]

@@ -17,6 +17,7 @@ PythonType = Literal["str", "int", "float", "bool", "date", "datetime"]
 Period = Literal["minute", "hour", "day"]
 InterfaceKind = Literal["http", "sdk_composite", "sdk_scraper"]
 SyncShape = Literal["trade_day", "period", "code", "window", "snapshot"]
+GroupKind = Literal["any", "one"]
 
 PERIOD_SECONDS: dict[Period, int] = {"minute": 60, "hour": 3600, "day": 86400}
 
@@ -44,6 +45,10 @@ class Param(Frozen):
         description="value format the server expects, e.g. YYYYMMDD or YYYY-MM-DD HH:MM:SS",
     )
     multi: bool = Field(default=False, description="accepts several comma-separated codes")
+    enum_open: bool = Field(
+        default=False,
+        description="`enum` lists known values (e.g. codes on one of several pages), not every accepted value",
+    )
 
 
 class OutputField(Frozen):
@@ -63,6 +68,31 @@ class RateLimitRule(Frozen):
     period_seconds: int
     min_points: int | None = Field(description="the points tier it applies from; null = every tier")
     text: str = Field(description="the sentence it was read from")
+
+
+class ParamGroup(Frozen):
+    """Parameters of which a call must give at least one (`any`) or exactly one (`one`); the docs say 二选一,
+    至少输入一个参数 and the like, or their examples omit a parameter marked required."""
+
+    kind: GroupKind = "any"
+    params: list[str] = Field(min_length=2)
+    text: str = Field(description="the words or example the group was read from")
+
+
+class Permission(Frozen):
+    """Access the page states apart from a points tier (trial access, a separate permission, the base tier)."""
+
+    separate: bool = Field(description="a permission opened apart from points (权限说明, 单独开权限) grants access")
+    base_tier: bool = Field(default=False, description="every account may call it (基础积分): no points figure")
+    trial_points: int | None = Field(default=None, description="points that allow a trial look, not real use")
+    text: str = Field(description="the sentence it was read from")
+
+
+class RowLimitConflict(Frozen):
+    """A page stating different row caps in different lines; `Interface.row_limit` is the smaller."""
+
+    stated: list[int]
+    texts: list[str]
 
 
 class SyncPlan(Frozen):
@@ -95,14 +125,17 @@ class Interface(Frozen):
     description: str
     source: SourceRef
     points: int | None = Field(description="points required to call it; null when the page does not say")
-    permission_note: str | None = Field(
-        default=None,
-        description="the page's own words on access (separate permission, trial quota...)",
-    )
+    permission: Permission | None = Field(default=None, description="access beyond points; null when none stated")
     row_limit: int | None = Field(description="rows per call; null when the page does not say")
+    row_limit_conflict: RowLimitConflict | None = Field(
+        default=None, description="every cap the page states when they disagree"
+    )
     rate_limits: list[RateLimitRule]
     paging: bool = Field(description="limit/offset paging applies (the interface caps rows per call)")
     params: list[Param]
+    param_groups: list[ParamGroup] = Field(
+        default_factory=list, description="at least / exactly one of these parameters must be given"
+    )
     fields: list[OutputField]
     examples: list[str]
     sample: str | None
@@ -116,6 +149,9 @@ class Interface(Frozen):
         description="columns that identify one record (e.g. ts_code, trade_date); empty when no key is known",
     )
     sync: SyncPlan | None = Field(default=None, description="how a local store syncs it; null when not syncable")
+    merged_from: list[SourceRef] = Field(
+        default_factory=list, description="further pages documenting the same api_name, merged into this one"
+    )
 
 
 class IndexEntry(Frozen):
@@ -128,11 +164,33 @@ class IndexEntry(Frozen):
     fields: int
 
 
+class Fidelity(Frozen):
+    """How much of the docs ingest read as facts, and where it could not (kept in index.json, printed by ingest)."""
+
+    interfaces: int
+    params: int
+    fields: int
+    keys: int = Field(description="interfaces with record keys")
+    row_limits: int = Field(description="interfaces with a row cap")
+    row_limit_conflicts: int
+    points: int = Field(description="interfaces with a points figure")
+    permissions: int = Field(description="interfaces with a permission fact (trial, separate, base tier)")
+    groups: int = Field(description="parameter groups")
+    enums: int = Field(description="parameters with an enumeration")
+    sync_plans: int
+    merged_pages: int = Field(description="pages merged into an interface another page documents")
+    unattached_tables: int = Field(description="enumeration tables attached to no parameter")
+    merges: list[str] = Field(description="every merge of duplicate pages and each conflict it met")
+    unread: list[str] = Field(description="`api_name: fact` for every interface where a prose fact was not read")
+    unkeyed: list[str] = Field(description="HTTP interfaces with no record keys (no rule or override decides them)")
+
+
 class Index(Frozen):
     schema_version: int = SCHEMA_VERSION
     corpus: str = Field(description="the docs distribution and version the metadata was read from")
     sdk: str = Field(description="the SDK distribution and version the metadata was read from")
     interfaces: list[IndexEntry]
+    fidelity: Fidelity | None = Field(default=None, description="the ingest run's fidelity report")
 
 
 class SdkParam(Frozen):
@@ -152,6 +210,17 @@ class SdkFunction(Frozen):
     docstring: str
 
 
+class ProBarValues(Frozen):
+    """What pro_bar's source accepts and does, read from its comparisons (never from its docstring)."""
+
+    assets: list[str] = Field(description="values compared with `asset`")
+    freqs: list[str] = Field(description="values compared with `freq` (minute bars: any freq containing `min`)")
+    adj: list[str] = Field(description="values compared with `adj`; None means unadjusted")
+    factors: list[str] = Field(description="values looked up in `factors`; any non-empty list fetches both columns")
+    ma_type: str = Field(description="the type `ma` items must have: others are silently ignored by the SDK")
+    factors_join: str = Field(description="how factor rows are joined to bars (`inner` drops bars without them)")
+
+
 class SdkFacts(Frozen):
     """What the tushare SDK source says about the HTTP API, read with libcst (never imported)."""
 
@@ -163,4 +232,5 @@ class SdkFacts(Frozen):
     default_timeout: float | None
     pro_bar: SdkFunction
     pro_bar_dispatches: list[SdkDispatch]
+    pro_bar_values: ProBarValues
     scrapers: list[SdkFunction] = Field(description="SDK-side scrapers: not HTTP interfaces")

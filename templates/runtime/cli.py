@@ -173,6 +173,9 @@ def _indented_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> st
 def _facts(spec: InterfaceSpec) -> list[str]:
     facts = [f"Category: {' / '.join(spec.category) or '-'}"]
     facts.append(f"Points required: {spec.points if spec.points is not None else 'not documented'}")
+    if spec.permission is not None:
+        facts.append(f"Permission: {spec.permission.describe()}")
+    facts += [f"Parameter group: {group.describe()}" for group in spec.param_groups]
     rows = f"{spec.row_limit} per call" if spec.row_limit else "no documented cap"
     facts.append(f"Rows: {rows}" + ("; pages automatically with limit/offset" if spec.paging else ""))
     quotas = ", ".join(_quota_text(limit) for limit in spec.rate_limits)
@@ -210,7 +213,8 @@ def _example_value(param: ParamSpec) -> str:
 
 def _examples(spec: InterfaceSpec) -> list[str]:
     """One shell and one Python call, with the required parameters (or the first one) and three columns."""
-    chosen = [p for p in spec.params if p.required] or list(spec.params[:1])
+    grouped = {group.params[-1] for group in spec.param_groups}  # e.g. daily_basic: trade_date
+    chosen = [p for p in spec.params if p.required or p.name in grouped] or list(spec.params[:1])
     values = {p.name: _example_value(p) for p in chosen}
     fields = list(spec.default_fields[:3] or spec.field_names[:3])
     shell = ["tushare-typed", "exec", spec.api_name, *(f"-p {shlex.quote(f'{k}={v}')}" for k, v in values.items())]
@@ -268,6 +272,12 @@ def parse_params(spec: InterfaceSpec, pairs: Sequence[str]) -> dict[str, object]
             raise CliUsageError(f"--param {name} is given twice", "give each parameter once")
         params[name] = convert_value(param, raw)
     missing = [p.name for p in spec.params if p.required and p.name not in params]
+    unmet = [group for group in spec.param_groups if not group.satisfied_by(list(params))]
+    if unmet and not missing:
+        raise CliUsageError(
+            f"{spec.api_name}: {'; '.join(group.describe() for group in unmet)}",
+            f"add e.g. --param {unmet[0].params[0]}=...; see `tushare-typed describe {spec.api_name}`",
+        )
     if missing:
         needed = " ".join(f"--param {name}=..." for name in missing)
         raise CliUsageError(

@@ -43,7 +43,8 @@ def test_describe_shows_params_fields_points_limits_and_examples() -> None:
     text = result.stdout
     assert result.exit_code == 0
     assert text.startswith("daily — A股日线行情\n")
-    assert "Points required: 120" in text
+    assert "Points required: not documented" in text
+    assert "Permission: every account (base tier)" in text
     assert "Rows: 6000 per call; pages automatically with limit/offset" in text
     assert "Quota: 500 calls per minute" in text
     assert "  trade_date  YYYYMMDD" in text

@@ -48,7 +48,7 @@ def test_ingest_reports_bad_pages_and_keeps_going(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["ingest", "--docs", str(_corpus(tmp_path)), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "interfaces: 3" in result.output
-    assert "01_股票/02_same.md:3: partial: duplicate api 'demo'" in result.output
+    assert "demo: merged 01_股票/02_same.md into 01_股票/01_good.md" in result.output
     assert "01_股票/03_noapi.md:1: skipped: no `接口：<api_name>` line" in result.output
     assert "01_股票/04_broken.md:" in result.output
     assert "01_股票/05_gbk.md:1: partial: not UTF-8; read as GB18030" in result.output
@@ -57,6 +57,9 @@ def test_ingest_reports_bad_pages_and_keeps_going(tmp_path: Path) -> None:
     assert demo["row_limit"] == 100
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert [entry["api_name"] for entry in index["interfaces"]] == ["broken", "demo", "gbk_demo"]
+    assert index["fidelity"]["interfaces"] == 3
+    assert index["fidelity"]["merged_pages"] == 1
+    assert "fidelity: 3 interfaces" in result.output
 
 
 def test_second_run_changes_nothing(tmp_path: Path) -> None:

@@ -67,10 +67,5 @@ def test_scrapers_are_marked_not_http(corpus: IngestResult) -> None:
     assert set(kinds.values()) == {"sdk_scraper"}
 
 
-def test_duplicate_pages_are_reported(corpus: IngestResult) -> None:
-    duplicates = [issue for issue in corpus.issues if "duplicate api" in issue.reason]
-    assert {issue.reason.split("'")[1] for issue in duplicates} == {"stk_mins", "trade_cal", "index_daily"}
-
-
 def test_overrides_all_apply(corpus: IngestResult) -> None:
     assert corpus.stale_overrides == []

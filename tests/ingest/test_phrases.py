@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tsgen.ingest.phrases import rate_limits, required_points, row_limit
+from tsgen.ingest.phrases import base_tier, rate_limits, required_points, row_limit, separate_permission, trial_points
 
 
 @pytest.mark.parametrize(
@@ -30,12 +30,35 @@ def test_row_limit(line: str, expected: int | None) -> None:
         ("积分达到2000即可调用", 2000),
         ("120积分可以试用，5000积分有正式权限", 5000),
         ("本接口120积分可以试用，每天10次请求，正式权限需8000积分", 8000),
-        ("基础积分每分钟内可调取500次", 120),
+        ("基础积分每分钟内可调取500次", None),
         ("本接口需单独开权限（跟积分没关系）", None),
+        ("120积分可以调取2次接口查看数据，正式权限请参阅 权限说明", None),
+        ("用户120积分可以试用看数据，5000积分每分钟可以请求300次", 5000),
+        ("120分可调取，每分钟内限制次数，超过5000积分频次相对较高", 120),
     ],
 )
 def test_required_points(line: str, expected: int | None) -> None:
     assert required_points(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "separate", "trial"),
+    [
+        ("120积分可以调取2次接口查看数据，正式权限请参阅 权限说明", True, 120),
+        ("120积分可以试用查看数据，开通正式权限请参考权限说明文档", True, 120),
+        ("开通了股票分钟权限后可获得本接口权限，具体参考权限说明", True, None),
+        ("需单独开权限或有15000积分，具体权限信息请参考权限列表", True, None),
+        ("120积分可以试用，正式权限需8000积分", False, 120),
+        ("用户需要至少2000积分才可以调取", False, None),
+    ],
+)
+def test_permission_facts(line: str, separate: bool, trial: int | None) -> None:
+    assert separate_permission(line) is separate
+    assert trial_points(line) == trial
+
+
+def test_base_tier_is_no_points_figure() -> None:
+    assert base_tier("基础积分每分钟内可调取500次") and required_points("基础积分每分钟内可调取500次") is None
 
 
 def _rules(line: str) -> list[tuple[int | None, str, int | None]]:

@@ -11,6 +11,10 @@ def misuse(client: TushareClient) -> None:
     client.ft_mins(ts_code="CU2310.SHF", freq="2min")  # error: not an allowed value
     client.ft_mins(freq="1min")  # error: required param missing
     _ = client.daily(start_date=datetime.date(2024, 1, 1)).rows[0].closing  # error: no such column
+    client.pro_bar(ts_code="000001.SZ", ma=["ma5"])  # error: ma takes int windows (the SDK ignores strings)
+    client.pro_bar(ts_code="000001.SZ", freq="2min")  # error: not a frequency the SDK or ft_mins knows
+    client.pro_bar(ts_code="000001.SZ", adj="none")  # error: adj is qfq, hfq or None
+    client.pro_bar(ts_code="000001.SZ", asset="C")  # error: coin bars have no typed interface
 
 
 def option_misuse(client: TushareClient) -> None:

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import assert_type
 
 from tushare_typed import AsyncTushareClient, TushareClient
-from tushare_typed.models import DailyResponse, DailyRow, FtMinsResponse, ShiborResponse, ShiborRow
+from tushare_typed.models import DailyBasicResponse, DailyResponse, DailyRow, FtMinsResponse, ShiborResponse, ShiborRow
 from tushare_typed.options import CallOptions
 
 
@@ -19,6 +19,9 @@ def sync_usage(client: TushareClient) -> None:
     assert_type(client.shibor().rows[0].f_1w, float | None)
     for row in response:
         assert_type(row, DailyRow)
+    assert_type(client.daily_basic(trade_date="20240726"), DailyBasicResponse)  # a group member alone is enough
+    client.pro_bar(ts_code="000001.SZ", freq="5min", asset="FT", ma=[5, 20])
+    client.pro_bar(ts_code="000001.SZ", adj="qfq", factors=["tor"])
 
 
 def options_usage(client: TushareClient, options: CallOptions) -> None:

@@ -55,7 +55,8 @@ class BondMethods(BaseClient):
     ) -> BcBestotcqtResponse:
         """柜台流通式债券最优报价: 柜台流通式债券最优报价
 
-        Points required: 500. 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
+        Points required: 2000.
+        Permission: 500 points give a trial look only; the docs: 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -97,7 +98,8 @@ class BondMethods(BaseClient):
     ) -> BcOtcqtResponse:
         """柜台流通式债券报价: 柜台流通式债券报价
 
-        Points required: 500. 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
+        Points required: 2000.
+        Permission: 500 points give a trial look only; the docs: 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -423,7 +425,8 @@ class BondMethods(BaseClient):
     ) -> CbPriceChgResponse:
         """可转债转股价变动: 获取可转债转股价变动
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅积分获取办法
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅积分获取办法
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -481,8 +484,8 @@ class BondMethods(BaseClient):
     def cb_share(
         self,
         *,
-        ts_code: str | Sequence[str],
-        ann_date: str | datetime.date,
+        ts_code: str | Sequence[str] | None = None,
+        ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         fields: Sequence[CbShareField] | None = None,
@@ -491,11 +494,12 @@ class BondMethods(BaseClient):
         """可转债转股结果: 获取可转债转股结果
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, ann_date.
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
-            ts_code: 转债代码，支持多值输入 (required)
-            ann_date: 公告日期（YYYYMMDD格式，下同） (required) [YYYYMMDD]
+            ts_code: 转债代码，支持多值输入
+            ann_date: 公告日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
@@ -621,7 +625,8 @@ class BondMethods(BaseClient):
     ) -> YcCbResponse:
         """国债收益率曲线: 获取中债收益率曲线，目前可获取中债国债收益率曲线即期和到期收益率曲线数据
 
-        Points required: not stated. 属于单独的权限接口，请在群里联系群主或管理员
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 属于单独的权限接口，请在群里联系群主或管理员
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -670,7 +675,8 @@ class AsyncBondMethods(AsyncBaseClient):
     ) -> BcBestotcqtResponse:
         """柜台流通式债券最优报价: 柜台流通式债券最优报价
 
-        Points required: 500. 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
+        Points required: 2000.
+        Permission: 500 points give a trial look only; the docs: 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -712,7 +718,8 @@ class AsyncBondMethods(AsyncBaseClient):
     ) -> BcOtcqtResponse:
         """柜台流通式债券报价: 柜台流通式债券报价
 
-        Points required: 500. 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
+        Points required: 2000.
+        Permission: 500 points give a trial look only; the docs: 用户需要至少500积分可以试用调取，2000积分以上频次相对较高，积分越多权限越大，具体请参阅积分获取办法
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -1038,7 +1045,8 @@ class AsyncBondMethods(AsyncBaseClient):
     ) -> CbPriceChgResponse:
         """可转债转股价变动: 获取可转债转股价变动
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅积分获取办法
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅积分获取办法
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -1096,8 +1104,8 @@ class AsyncBondMethods(AsyncBaseClient):
     async def cb_share(
         self,
         *,
-        ts_code: str | Sequence[str],
-        ann_date: str | datetime.date,
+        ts_code: str | Sequence[str] | None = None,
+        ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         fields: Sequence[CbShareField] | None = None,
@@ -1106,11 +1114,12 @@ class AsyncBondMethods(AsyncBaseClient):
         """可转债转股结果: 获取可转债转股结果
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, ann_date.
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
-            ts_code: 转债代码，支持多值输入 (required)
-            ann_date: 公告日期（YYYYMMDD格式，下同） (required) [YYYYMMDD]
+            ts_code: 转债代码，支持多值输入
+            ann_date: 公告日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
@@ -1236,7 +1245,8 @@ class AsyncBondMethods(AsyncBaseClient):
     ) -> YcCbResponse:
         """国债收益率曲线: 获取中债收益率曲线，目前可获取中债国债收益率曲线即期和到期收益率曲线数据
 
-        Points required: not stated. 属于单独的权限接口，请在群里联系群主或管理员
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 属于单独的权限接口，请在群里联系群主或管理员
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:

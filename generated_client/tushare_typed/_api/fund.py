@@ -238,6 +238,7 @@ class FundMethods(BaseClient):
         """公募基金净值: 获取公募基金净值数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, nav_date.
         Rows per call: not stated.
 
         Args:
@@ -567,6 +568,7 @@ class AsyncFundMethods(AsyncBaseClient):
         """公募基金净值: 获取公募基金净值数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, nav_date.
         Rows per call: not stated.
 
         Args:

@@ -104,7 +104,8 @@ class FuturesMethods(BaseClient):
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -232,6 +233,7 @@ class FuturesMethods(BaseClient):
         """每日成交持仓排名: 获取每日成交持仓排名数据
 
         Points required: 2000.
+        Parameter group: give at least one of trade_date, symbol.
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -317,6 +319,7 @@ class FuturesMethods(BaseClient):
         """结算参数: 获取每日结算参数数据，包括交易和交割费率等
 
         Points required: 2000.
+        Parameter group: give at least one of trade_date, ts_code.
         Rows per call: 1600; pages with limit/offset until complete.
 
         Args:
@@ -492,7 +495,8 @@ class FuturesMethods(BaseClient):
     ) -> RtFutMinResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
-        Points required: not stated. 需单独开权限，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 需单独开权限，正式权限请参阅 权限说明  。
         Rows per call: not stated.
         Quota: 500 calls per minute.
 
@@ -529,7 +533,8 @@ class FuturesMethods(BaseClient):
     ) -> RtFutMinDailyResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。 同时提供当日开市以来所有历史分钟（即：分钟快照回放），接口名：rt_fut_min_daily，只支持一个个合约提取。
 
-        Points required: not stated. 需单独开权限，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 需单独开权限，正式权限请参阅 权限说明  。
         Rows per call: not stated.
         Quota: 500 calls per minute.
 
@@ -620,7 +625,8 @@ class AsyncFuturesMethods(AsyncBaseClient):
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -748,6 +754,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         """每日成交持仓排名: 获取每日成交持仓排名数据
 
         Points required: 2000.
+        Parameter group: give at least one of trade_date, symbol.
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -833,6 +840,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         """结算参数: 获取每日结算参数数据，包括交易和交割费率等
 
         Points required: 2000.
+        Parameter group: give at least one of trade_date, ts_code.
         Rows per call: 1600; pages with limit/offset until complete.
 
         Args:
@@ -1008,7 +1016,8 @@ class AsyncFuturesMethods(AsyncBaseClient):
     ) -> RtFutMinResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
-        Points required: not stated. 需单独开权限，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 需单独开权限，正式权限请参阅 权限说明  。
         Rows per call: not stated.
         Quota: 500 calls per minute.
 
@@ -1045,7 +1054,8 @@ class AsyncFuturesMethods(AsyncBaseClient):
     ) -> RtFutMinDailyResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。 同时提供当日开市以来所有历史分钟（即：分钟快照回放），接口名：rt_fut_min_daily，只支持一个个合约提取。
 
-        Points required: not stated. 需单独开权限，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 需单独开权限，正式权限请参阅 权限说明  。
         Rows per call: not stated.
         Quota: 500 calls per minute.
 

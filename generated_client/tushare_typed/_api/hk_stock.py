@@ -54,7 +54,8 @@ class HkStockMethods(BaseClient):
     ) -> HkBalancesheetResponse:
         """港股资产负债表: 获取港股上市公司资产负债表
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -133,7 +134,8 @@ class HkStockMethods(BaseClient):
     ) -> HkCashflowResponse:
         """港股现金流量表: 获取港股上市公司现金流量表数据
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -176,7 +178,8 @@ class HkStockMethods(BaseClient):
     ) -> HkDailyResponse:
         """港股行情: 获取港股每日增量和历史行情，每日18点左右更新当日数据
 
-        Points required: not stated. 本接口单独开权限，具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口单独开权限，具体请参阅权限说明
         Rows per call: 5000; pages with limit/offset until complete.
 
         Args:
@@ -217,7 +220,8 @@ class HkStockMethods(BaseClient):
     ) -> HkDailyAdjResponse:
         """港股复权行情: 获取港股复权行情，提供股票股本、市值和成交及换手多个数据指标
 
-        Points required: 120. 120积分可以试用查看数据，开通正式权限请参考权限说明文档
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以试用查看数据，开通正式权限请参考权限说明文档
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -259,8 +263,9 @@ class HkStockMethods(BaseClient):
     ) -> HkFinaIndicatorResponse:
         """港股财务指标数据: 获取港股上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
-        Rows per call: 10000; pages with limit/offset until complete.
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Rows per call: 200; pages with limit/offset until complete.
 
         Args:
             ts_code: 股票代码 (required)
@@ -303,7 +308,8 @@ class HkStockMethods(BaseClient):
     ) -> HkIncomeResponse:
         """港股利润表: 获取港股上市公司财务利润表数据
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -346,7 +352,8 @@ class HkStockMethods(BaseClient):
     ) -> HkMinsResponse:
         """港股分钟行情: 港股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -422,7 +429,8 @@ class HkStockMethods(BaseClient):
     ) -> RtHkKResponse:
         """港股实时日线: 获取港股实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
 
-        Points required: not stated. 本接口是单独开权限的数据，单独申请权限请参考权限列表
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口是单独开权限的数据，单独申请权限请参考权限列表
         Rows per call: 5000; pages with limit/offset until complete.
 
         Args:
@@ -462,7 +470,8 @@ class AsyncHkStockMethods(AsyncBaseClient):
     ) -> HkBalancesheetResponse:
         """港股资产负债表: 获取港股上市公司资产负债表
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -541,7 +550,8 @@ class AsyncHkStockMethods(AsyncBaseClient):
     ) -> HkCashflowResponse:
         """港股现金流量表: 获取港股上市公司现金流量表数据
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -584,7 +594,8 @@ class AsyncHkStockMethods(AsyncBaseClient):
     ) -> HkDailyResponse:
         """港股行情: 获取港股每日增量和历史行情，每日18点左右更新当日数据
 
-        Points required: not stated. 本接口单独开权限，具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口单独开权限，具体请参阅权限说明
         Rows per call: 5000; pages with limit/offset until complete.
 
         Args:
@@ -625,7 +636,8 @@ class AsyncHkStockMethods(AsyncBaseClient):
     ) -> HkDailyAdjResponse:
         """港股复权行情: 获取港股复权行情，提供股票股本、市值和成交及换手多个数据指标
 
-        Points required: 120. 120积分可以试用查看数据，开通正式权限请参考权限说明文档
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以试用查看数据，开通正式权限请参考权限说明文档
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -667,8 +679,9 @@ class AsyncHkStockMethods(AsyncBaseClient):
     ) -> HkFinaIndicatorResponse:
         """港股财务指标数据: 获取港股上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
-        Rows per call: 10000; pages with limit/offset until complete.
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Rows per call: 200; pages with limit/offset until complete.
 
         Args:
             ts_code: 股票代码 (required)
@@ -711,7 +724,8 @@ class AsyncHkStockMethods(AsyncBaseClient):
     ) -> HkIncomeResponse:
         """港股利润表: 获取港股上市公司财务利润表数据
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -754,7 +768,8 @@ class AsyncHkStockMethods(AsyncBaseClient):
     ) -> HkMinsResponse:
         """港股分钟行情: 港股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -830,7 +845,8 @@ class AsyncHkStockMethods(AsyncBaseClient):
     ) -> RtHkKResponse:
         """港股实时日线: 获取港股实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
 
-        Points required: not stated. 本接口是单独开权限的数据，单独申请权限请参考权限列表
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口是单独开权限的数据，单独申请权限请参考权限列表
         Rows per call: 5000; pages with limit/offset until complete.
 
         Args:

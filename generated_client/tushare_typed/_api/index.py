@@ -378,7 +378,7 @@ class IndexMethods(BaseClient):
     def index_daily(
         self,
         *,
-        ts_code: str,
+        ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
@@ -388,10 +388,10 @@ class IndexMethods(BaseClient):
         """指数日线行情: 获取指数每日行情，还可以通过bar接口获取。由于服务器压力，目前规则是单次调取最多取8000行记录，可以设置start和end日期补全。指数行情也可以通过通用行情接口获取数据．
 
         Points required: 2000.
-        Rows per call: not stated.
+        Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
-            ts_code: 指数代码，来源指数基础信息接口 (required)
+            ts_code: 指数代码，来源指数基础信息接口；指数代码（南华期货指数以 .NH 结尾，具体请参考本文最下方）
             trade_date: 交易日期 （日期格式：YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
@@ -429,6 +429,7 @@ class IndexMethods(BaseClient):
         """大盘指数每日指标: 目前只提供上证综指，深证成指，上证50，中证500，中小板指，创业板指的每日指标数据
 
         Points required: 400.
+        Parameter group: give at least one of trade_date, ts_code.
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -1011,7 +1012,7 @@ class AsyncIndexMethods(AsyncBaseClient):
     async def index_daily(
         self,
         *,
-        ts_code: str,
+        ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
@@ -1021,10 +1022,10 @@ class AsyncIndexMethods(AsyncBaseClient):
         """指数日线行情: 获取指数每日行情，还可以通过bar接口获取。由于服务器压力，目前规则是单次调取最多取8000行记录，可以设置start和end日期补全。指数行情也可以通过通用行情接口获取数据．
 
         Points required: 2000.
-        Rows per call: not stated.
+        Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
-            ts_code: 指数代码，来源指数基础信息接口 (required)
+            ts_code: 指数代码，来源指数基础信息接口；指数代码（南华期货指数以 .NH 结尾，具体请参考本文最下方）
             trade_date: 交易日期 （日期格式：YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
@@ -1062,6 +1063,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         """大盘指数每日指标: 目前只提供上证综指，深证成指，上证50，中证500，中小板指，创业板指的每日指标数据
 
         Points required: 400.
+        Parameter group: give at least one of trade_date, ts_code.
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:

@@ -26,6 +26,73 @@ if TYPE_CHECKING:
     from ..models.tmt_twincomedetail import TmtTwincomedetailField, TmtTwincomedetailResponse
 
     # The allowed values of enum params, spelled once for a method and its stream (types only: never evaluated).
+    _TmtTwincomeItem = Literal[
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9",
+        "10",
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+        "17",
+        "18",
+        "19",
+        "20",
+        "21",
+        "22",
+        "23",
+        "24",
+        "25",
+        "26",
+        "27",
+        "28",
+        "29",
+        "30",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "38",
+        "39",
+        "40",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "47",
+        "48",
+        "49",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "55",
+        "56",
+        "57",
+        "58",
+        "59",
+        "60",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+    ]
     _TmtTwincomedetailSymbol = Literal[
         "1333",
         "1336",
@@ -1156,6 +1223,7 @@ class IndustryMethods(BaseClient):
         """全国电影剧本备案数据: 获取全国电影剧本备案的公示数据
 
         Points required: 120.
+        Parameter group: give at least one of ann_date, start_date, end_date.
         Rows per call: 500; pages with limit/offset until complete.
 
         Args:
@@ -1230,7 +1298,7 @@ class IndustryMethods(BaseClient):
         self,
         *,
         date: str | datetime.date | None = None,
-        item: str,
+        item: _TmtTwincomeItem,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         fields: Sequence[TmtTwincomeField] | None = None,
@@ -1458,6 +1526,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         """全国电影剧本备案数据: 获取全国电影剧本备案的公示数据
 
         Points required: 120.
+        Parameter group: give at least one of ann_date, start_date, end_date.
         Rows per call: 500; pages with limit/offset until complete.
 
         Args:
@@ -1532,7 +1601,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         self,
         *,
         date: str | datetime.date | None = None,
-        item: str,
+        item: _TmtTwincomeItem,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         fields: Sequence[TmtTwincomeField] | None = None,

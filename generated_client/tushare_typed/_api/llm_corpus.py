@@ -51,7 +51,8 @@ class LlmCorpusMethods(BaseClient):
     ) -> AnnsDResponse:
         """上市公司全量公告: 获取全量公告数据，提供pdf下载URL
 
-        Points required: not stated. 本接口为单独权限，请参考权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口为单独权限，请参考权限说明
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -89,7 +90,8 @@ class LlmCorpusMethods(BaseClient):
     ) -> CctvNewsResponse:
         """新闻联播: 获取新闻联播文字稿数据，数据开始于2006年6月，超过12年历史
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
         Rows per call: not stated.
 
         Args:
@@ -125,7 +127,8 @@ class LlmCorpusMethods(BaseClient):
     ) -> IrmQaShResponse:
         """上证E互动: 获取上交所e互动董秘问答文本数据。上证e互动是由上海证券交易所建立、上海证券市场所有参与主体无偿使用的沟通平台,旨在引导和促进上市公司、投资者等各市场参与主体之间的信息沟通,构建集中、便捷的互动渠道。本接口数据记录了以上沟通问答的文本数据。
 
-        Points required: 10000. 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
+        Points required: 10000.
+        Permission: a separate permission grants access (or the points above); 120 points give a trial look only; the docs: 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -169,7 +172,8 @@ class LlmCorpusMethods(BaseClient):
     ) -> IrmQaSzResponse:
         """深证互动易: 互动易是由深交所官方推出,供投资者与上市公司直接沟通的平台,一站式公司资讯汇集,提供第一手的互动问答、投资者关系信息、公司声音等内容。
 
-        Points required: 10000. 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
+        Points required: 10000.
+        Permission: a separate permission grants access (or the points above); 120 points give a trial look only; the docs: 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -211,7 +215,8 @@ class LlmCorpusMethods(BaseClient):
     ) -> MajorNewsResponse:
         """新闻通讯: 获取长篇通讯信息，覆盖主要新闻资讯网站，提供超过8年历史新闻。
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
         Rows per call: 400; pages with limit/offset until complete.
 
         Args:
@@ -249,7 +254,8 @@ class LlmCorpusMethods(BaseClient):
     ) -> NewsResponse:
         """新闻快讯: 获取主流新闻网站的快讯新闻数据,提供超过6年以上历史新闻。
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
         Rows per call: 1500; pages with limit/offset until complete.
 
         Args:
@@ -292,7 +298,8 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
     ) -> AnnsDResponse:
         """上市公司全量公告: 获取全量公告数据，提供pdf下载URL
 
-        Points required: not stated. 本接口为单独权限，请参考权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口为单独权限，请参考权限说明
         Rows per call: 2000; pages with limit/offset until complete.
 
         Args:
@@ -330,7 +337,8 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
     ) -> CctvNewsResponse:
         """新闻联播: 获取新闻联播文字稿数据，数据开始于2006年6月，超过12年历史
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
         Rows per call: not stated.
 
         Args:
@@ -366,7 +374,8 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
     ) -> IrmQaShResponse:
         """上证E互动: 获取上交所e互动董秘问答文本数据。上证e互动是由上海证券交易所建立、上海证券市场所有参与主体无偿使用的沟通平台,旨在引导和促进上市公司、投资者等各市场参与主体之间的信息沟通,构建集中、便捷的互动渠道。本接口数据记录了以上沟通问答的文本数据。
 
-        Points required: 10000. 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
+        Points required: 10000.
+        Permission: a separate permission grants access (or the points above); 120 points give a trial look only; the docs: 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -410,7 +419,8 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
     ) -> IrmQaSzResponse:
         """深证互动易: 互动易是由深交所官方推出,供投资者与上市公司直接沟通的平台,一站式公司资讯汇集,提供第一手的互动问答、投资者关系信息、公司声音等内容。
 
-        Points required: 10000. 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
+        Points required: 10000.
+        Permission: a separate permission grants access (or the points above); 120 points give a trial look only; the docs: 用户后120积分可以试用，正式权限为10000积分，或申请单独开权限，请参考权限说明
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -452,7 +462,8 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
     ) -> MajorNewsResponse:
         """新闻通讯: 获取长篇通讯信息，覆盖主要新闻资讯网站，提供超过8年历史新闻。
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
         Rows per call: 400; pages with limit/offset until complete.
 
         Args:
@@ -490,7 +501,8 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
     ) -> NewsResponse:
         """新闻快讯: 获取主流新闻网站的快讯新闻数据,提供超过6年以上历史新闻。
 
-        Points required: not stated. 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口需单独开权限（跟积分没关系），具体请参阅权限说明
         Rows per call: 1500; pages with limit/offset until complete.
 
         Args:

@@ -89,6 +89,7 @@ class OptionMethods(BaseClient):
         """期权日线行情: 获取期权日线行情
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date, start_date, end_date.
         Rows per call: 15000; pages with limit/offset until complete.
 
         Args:
@@ -131,7 +132,8 @@ class OptionMethods(BaseClient):
     ) -> OptMinsResponse:
         """期权历史分钟行情: 获取全市场期权合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式。
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -219,6 +221,7 @@ class AsyncOptionMethods(AsyncBaseClient):
         """期权日线行情: 获取期权日线行情
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date, start_date, end_date.
         Rows per call: 15000; pages with limit/offset until complete.
 
         Args:
@@ -261,7 +264,8 @@ class AsyncOptionMethods(AsyncBaseClient):
     ) -> OptMinsResponse:
         """期权历史分钟行情: 获取全市场期权合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式。
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:

@@ -239,7 +239,8 @@ class StockBasicsMethods(BaseClient):
     ) -> StkPremarketResponse:
         """股本情况（盘前）: 每日开盘前获取当日股票的股本情况，包括总股本和流通股本，涨跌停价格等。
 
-        Points required: not stated. 与积分无关，需单独开权限
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 与积分无关，需单独开权限
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -361,7 +362,7 @@ class StockBasicsMethods(BaseClient):
         """上市公司基本信息: 获取上市公司基础信息，单次提取4500条，可以根据交易所分批提取
 
         Points required: 120.
-        Rows per call: not stated.
+        Rows per call: 4500; pages with limit/offset until complete.
 
         Args:
             ts_code: 股票代码
@@ -486,10 +487,10 @@ class StockBasicsMethods(BaseClient):
         Rows per call: not stated.
 
         Args:
-            exchange: 交易所 SSE上交所,SZSE深交所,CFFEX 中金所,SHFE 上期所,CZCE 郑商所,DCE 大商所,INE 上能源
+            exchange: 交易所 SSE上交所,SZSE深交所,CFFEX 中金所,SHFE 上期所,CZCE 郑商所,DCE 大商所,INE 上能源；交易所 SHFE 上期所 DCE 大商所 CFFEX中金所  CZCE郑商所 INE上海国际能源交易所
             start_date: 开始日期 （格式：YYYYMMDD 下同） [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            is_open: 是否交易 '0'休市 '1'交易
+            is_open: 是否交易 '0'休市 '1'交易；是否交易 0休市 1交易
             fields: columns to return (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
@@ -711,7 +712,8 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
     ) -> StkPremarketResponse:
         """股本情况（盘前）: 每日开盘前获取当日股票的股本情况，包括总股本和流通股本，涨跌停价格等。
 
-        Points required: not stated. 与积分无关，需单独开权限
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 与积分无关，需单独开权限
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -833,7 +835,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         """上市公司基本信息: 获取上市公司基础信息，单次提取4500条，可以根据交易所分批提取
 
         Points required: 120.
-        Rows per call: not stated.
+        Rows per call: 4500; pages with limit/offset until complete.
 
         Args:
             ts_code: 股票代码
@@ -958,10 +960,10 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         Rows per call: not stated.
 
         Args:
-            exchange: 交易所 SSE上交所,SZSE深交所,CFFEX 中金所,SHFE 上期所,CZCE 郑商所,DCE 大商所,INE 上能源
+            exchange: 交易所 SSE上交所,SZSE深交所,CFFEX 中金所,SHFE 上期所,CZCE 郑商所,DCE 大商所,INE 上能源；交易所 SHFE 上期所 DCE 大商所 CFFEX中金所  CZCE郑商所 INE上海国际能源交易所
             start_date: 开始日期 （格式：YYYYMMDD 下同） [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            is_open: 是否交易 '0'休市 '1'交易
+            is_open: 是否交易 '0'休市 '1'交易；是否交易 0休市 1交易
             fields: columns to return (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 

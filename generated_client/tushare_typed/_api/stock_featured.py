@@ -87,7 +87,8 @@ class StockFeaturedMethods(BaseClient):
     ) -> CcassHoldResponse:
         """中央结算系统持股汇总: 获取中央结算系统持股汇总数据，覆盖全部历史数据，根据交易所披露时间，当日数据在下一交易日早上9点前完成入库
 
-        Points required: 120. 用户120积分可以试用看数据，5000积分每分钟可以请求300次，8000积分以上可以请求500次每分钟，具体请参阅积分获取办法
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 用户120积分可以试用看数据，5000积分每分钟可以请求300次，8000积分以上可以请求500次每分钟，具体请参阅积分获取办法
         Rows per call: 5000; pages with limit/offset until complete.
         Quota: 300 calls per minute from 5000 points.
         Quota: 500 calls per minute from 8000 points.
@@ -177,7 +178,8 @@ class StockFeaturedMethods(BaseClient):
     ) -> CyqChipsResponse:
         """每日筹码分布: 获取A股每日的筹码分布情况，提供各价位占比，数据从2018年开始，每天17~18点之间更新当日数据
 
-        Points required: 120. 120积分可以试用查看数据，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可以试用查看数据，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
         Rows per call: 2000; pages with limit/offset until complete.
         Quota: 20000 calls per day from 5000 points.
         Quota: 200000 calls per day from 10000 points.
@@ -221,7 +223,8 @@ class StockFeaturedMethods(BaseClient):
     ) -> CyqPerfResponse:
         """每日筹码及胜率: 获取A股每日筹码平均成本和胜率情况，每天17~18点左右更新，数据从2018年开始
 
-        Points required: 120. 120积分可以试用(查看数据)，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可以试用(查看数据)，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
         Rows per call: 5000; pages with limit/offset until complete.
         Quota: 20000 calls per day from 5000 points.
         Quota: 200000 calls per day from 10000 points.
@@ -267,7 +270,8 @@ class StockFeaturedMethods(BaseClient):
     ) -> HkHoldResponse:
         """沪深港股通持股明细: 获取沪深港股通持股明细，数据来源港交所。
 
-        Points required: 2000. 用户积120积分可调取试用，2000积分可正常使用，单位分钟有流控，积分越高流量越大，请自行提高积分，具体请参阅积分获取办法
+        Points required: 2000.
+        Permission: 120 points give a trial look only; the docs: 用户积120积分可调取试用，2000积分可正常使用，单位分钟有流控，积分越高流量越大，请自行提高积分，具体请参阅积分获取办法
         Rows per call: 3800; pages with limit/offset until complete.
 
         Args:
@@ -312,7 +316,8 @@ class StockFeaturedMethods(BaseClient):
     ) -> ReportRcResponse:
         """卖方盈利预测数据: 获取券商（卖方）每天研报的盈利预测数据，数据从2010年开始，每晚19~22点更新当日数据
 
-        Points required: 8000. 本接口120积分可以试用，每天10次请求，正式权限需8000积分，每天可请求100000次，10000积分以上无总量限制。
+        Points required: 8000.
+        Permission: 120 points give a trial look only; the docs: 本接口120积分可以试用，每天10次请求，正式权限需8000积分，每天可请求100000次，10000积分以上无总量限制。
         Rows per call: 3000; pages with limit/offset until complete.
         Quota: 10 calls per day from 120 points.
         Quota: 100000 calls per day from 8000 points.
@@ -401,6 +406,7 @@ class StockFeaturedMethods(BaseClient):
         """股票收盘集合竞价数据: 股票收盘15:00集合竞价数据，每天盘后更新
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 开通了股票分钟权限后可获得本接口权限，具体参考权限说明
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -442,6 +448,7 @@ class StockFeaturedMethods(BaseClient):
         """股票开盘集合竞价数据: 股票开盘9:30集合竞价数据，每天盘后更新
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 开通了股票分钟权限后可获得本接口权限，具体参考权限说明
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -690,7 +697,8 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
     ) -> CcassHoldResponse:
         """中央结算系统持股汇总: 获取中央结算系统持股汇总数据，覆盖全部历史数据，根据交易所披露时间，当日数据在下一交易日早上9点前完成入库
 
-        Points required: 120. 用户120积分可以试用看数据，5000积分每分钟可以请求300次，8000积分以上可以请求500次每分钟，具体请参阅积分获取办法
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 用户120积分可以试用看数据，5000积分每分钟可以请求300次，8000积分以上可以请求500次每分钟，具体请参阅积分获取办法
         Rows per call: 5000; pages with limit/offset until complete.
         Quota: 300 calls per minute from 5000 points.
         Quota: 500 calls per minute from 8000 points.
@@ -780,7 +788,8 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
     ) -> CyqChipsResponse:
         """每日筹码分布: 获取A股每日的筹码分布情况，提供各价位占比，数据从2018年开始，每天17~18点之间更新当日数据
 
-        Points required: 120. 120积分可以试用查看数据，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可以试用查看数据，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
         Rows per call: 2000; pages with limit/offset until complete.
         Quota: 20000 calls per day from 5000 points.
         Quota: 200000 calls per day from 10000 points.
@@ -824,7 +833,8 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
     ) -> CyqPerfResponse:
         """每日筹码及胜率: 获取A股每日筹码平均成本和胜率情况，每天17~18点左右更新，数据从2018年开始
 
-        Points required: 120. 120积分可以试用(查看数据)，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可以试用(查看数据)，5000积分每天20000次，10000积分每天200000次，15000积分每天不限总量
         Rows per call: 5000; pages with limit/offset until complete.
         Quota: 20000 calls per day from 5000 points.
         Quota: 200000 calls per day from 10000 points.
@@ -870,7 +880,8 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
     ) -> HkHoldResponse:
         """沪深港股通持股明细: 获取沪深港股通持股明细，数据来源港交所。
 
-        Points required: 2000. 用户积120积分可调取试用，2000积分可正常使用，单位分钟有流控，积分越高流量越大，请自行提高积分，具体请参阅积分获取办法
+        Points required: 2000.
+        Permission: 120 points give a trial look only; the docs: 用户积120积分可调取试用，2000积分可正常使用，单位分钟有流控，积分越高流量越大，请自行提高积分，具体请参阅积分获取办法
         Rows per call: 3800; pages with limit/offset until complete.
 
         Args:
@@ -915,7 +926,8 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
     ) -> ReportRcResponse:
         """卖方盈利预测数据: 获取券商（卖方）每天研报的盈利预测数据，数据从2010年开始，每晚19~22点更新当日数据
 
-        Points required: 8000. 本接口120积分可以试用，每天10次请求，正式权限需8000积分，每天可请求100000次，10000积分以上无总量限制。
+        Points required: 8000.
+        Permission: 120 points give a trial look only; the docs: 本接口120积分可以试用，每天10次请求，正式权限需8000积分，每天可请求100000次，10000积分以上无总量限制。
         Rows per call: 3000; pages with limit/offset until complete.
         Quota: 10 calls per day from 120 points.
         Quota: 100000 calls per day from 8000 points.
@@ -1004,6 +1016,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         """股票收盘集合竞价数据: 股票收盘15:00集合竞价数据，每天盘后更新
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 开通了股票分钟权限后可获得本接口权限，具体参考权限说明
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -1045,6 +1058,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         """股票开盘集合竞价数据: 股票开盘9:30集合竞价数据，每天盘后更新
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 开通了股票分钟权限后可获得本接口权限，具体参考权限说明
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:

@@ -323,6 +323,7 @@ class StockFinancialsMethods(BaseClient):
         """分红送股: 分红送股数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, ann_date, record_date, ex_date, imp_ann_date.
         Rows per call: not stated.
 
         Args:
@@ -499,7 +500,7 @@ class StockFinancialsMethods(BaseClient):
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。
 
         Points required: 2000.
-        Rows per call: not stated.
+        Rows per call: 100; pages with limit/offset until complete.
 
         Args:
             ts_code: TS股票代码,e.g. 600001.SH/000001.SZ (required)
@@ -543,7 +544,7 @@ class StockFinancialsMethods(BaseClient):
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用fina_indicator_vip接口（参数一致），需积攒5000积分。
 
         Points required: 5000.
-        Rows per call: not stated.
+        Rows per call: 100; pages with limit/offset until complete.
 
         Args:
             ts_code: TS股票代码,e.g. 600001.SH/000001.SZ
@@ -676,6 +677,7 @@ class StockFinancialsMethods(BaseClient):
         """业绩预告: 获取业绩预告数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, ann_date.
         Rows per call: not stated.
 
         Args:
@@ -1135,6 +1137,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         """分红送股: 分红送股数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, ann_date, record_date, ex_date, imp_ann_date.
         Rows per call: not stated.
 
         Args:
@@ -1311,7 +1314,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。
 
         Points required: 2000.
-        Rows per call: not stated.
+        Rows per call: 100; pages with limit/offset until complete.
 
         Args:
             ts_code: TS股票代码,e.g. 600001.SH/000001.SZ (required)
@@ -1355,7 +1358,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用fina_indicator_vip接口（参数一致），需积攒5000积分。
 
         Points required: 5000.
-        Rows per call: not stated.
+        Rows per call: 100; pages with limit/offset until complete.
 
         Args:
             ts_code: TS股票代码,e.g. 600001.SH/000001.SZ
@@ -1488,6 +1491,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         """业绩预告: 获取业绩预告数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, ann_date.
         Rows per call: not stated.
 
         Args:

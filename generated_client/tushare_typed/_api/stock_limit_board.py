@@ -619,7 +619,8 @@ class StockLimitBoardMethods(BaseClient):
     ) -> StkAuctionResponse:
         """当日集合竞价: 获取当日个股和ETF的集合竞价成交情况，每天9点25~29分之间可以获取当日的集合竞价成交数据
 
-        Points required: not stated. 本接口是单独开权限的数据，已经开通了股票分钟权限的用户可自动获得本接口权限，单独申请权限请参考权限列表。
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口是单独开权限的数据，已经开通了股票分钟权限的用户可自动获得本接口权限，单独申请权限请参考权限列表。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -1560,7 +1561,8 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
     ) -> StkAuctionResponse:
         """当日集合竞价: 获取当日个股和ETF的集合竞价成交情况，每天9点25~29分之间可以获取当日的集合竞价成交数据
 
-        Points required: not stated. 本接口是单独开权限的数据，已经开通了股票分钟权限的用户可自动获得本接口权限，单独申请权限请参考权限列表。
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口是单独开权限的数据，已经开通了股票分钟权限的用户可自动获得本接口权限，单独申请权限请参考权限列表。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:

@@ -49,6 +49,7 @@ class StockMoneyFlowMethods(BaseClient):
         """个股资金流向: 获取沪深A股票资金流向数据，分析大单小单成交情况，用于判别资金动向，数据开始于2010年。
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date, start_date, end_date.
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -171,7 +172,8 @@ class StockMoneyFlowMethods(BaseClient):
         """沪深港通资金流向: 获取沪股通、深股通、港股通每日资金流向数据，每次最多返回300条记录，总量不限制。每天18~20点之间完成当日更新
 
         Points required: 2000.
-        Rows per call: not stated.
+        Parameter group: give at least one of trade_date, start_date.
+        Rows per call: 300; pages with limit/offset until complete.
         Quota: 500 calls per minute from 5000 points.
 
         Args:
@@ -294,7 +296,8 @@ class StockMoneyFlowMethods(BaseClient):
     ) -> MoneyflowMktDcResponse:
         """大盘资金流向（DC）: 获取东方财富大盘资金流向数据，每日盘后更新
 
-        Points required: 5000. 120积分可试用，5000积分可正式调取，具体请参阅积分获取办法
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可试用，5000积分可正式调取，具体请参阅积分获取办法
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:
@@ -379,6 +382,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
         """个股资金流向: 获取沪深A股票资金流向数据，分析大单小单成交情况，用于判别资金动向，数据开始于2010年。
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date, start_date, end_date.
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -501,7 +505,8 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
         """沪深港通资金流向: 获取沪股通、深股通、港股通每日资金流向数据，每次最多返回300条记录，总量不限制。每天18~20点之间完成当日更新
 
         Points required: 2000.
-        Rows per call: not stated.
+        Parameter group: give at least one of trade_date, start_date.
+        Rows per call: 300; pages with limit/offset until complete.
         Quota: 500 calls per minute from 5000 points.
 
         Args:
@@ -624,7 +629,8 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
     ) -> MoneyflowMktDcResponse:
         """大盘资金流向（DC）: 获取东方财富大盘资金流向数据，每日盘后更新
 
-        Points required: 5000. 120积分可试用，5000积分可正式调取，具体请参阅积分获取办法
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可试用，5000积分可正式调取，具体请参阅积分获取办法
         Rows per call: 3000; pages with limit/offset until complete.
 
         Args:

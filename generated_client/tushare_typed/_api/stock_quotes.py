@@ -145,7 +145,8 @@ class StockQuotesMethods(BaseClient):
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
 
-        Points required: 120.
+        Points required: not stated.
+        Permission: every account (base tier); the docs: 基础积分每分钟内可调取500次，每次6000条数据，一次请求相当于提取一个股票23年历史
         Rows per call: 6000; pages with limit/offset until complete.
         Quota: 500 calls per minute.
 
@@ -178,7 +179,7 @@ class StockQuotesMethods(BaseClient):
     def daily_basic(
         self,
         *,
-        ts_code: str,
+        ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
@@ -188,11 +189,12 @@ class StockQuotesMethods(BaseClient):
         """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: not stated.
         Quota: unlimited calls per day from 5000 points.
 
         Args:
-            ts_code: 股票代码（二选一） (required)
+            ts_code: 股票代码（二选一）
             trade_date: 交易日期 （二选一） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
@@ -220,7 +222,7 @@ class StockQuotesMethods(BaseClient):
     def ggt_daily(
         self,
         *,
-        trade_date: str | datetime.date | None = None,
+        trade_date: str | datetime.date | Sequence[str | datetime.date] | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         fields: Sequence[GgtDailyField] | None = None,
@@ -307,6 +309,7 @@ class StockQuotesMethods(BaseClient):
         """港股通十大成交股: 获取港股通每日成交数据，其中包括沪市、深市详细数据，每天18~20点之间完成当日更新
 
         Points required: not stated.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: not stated.
 
         Args:
@@ -351,6 +354,7 @@ class StockQuotesMethods(BaseClient):
         """沪深股通十大成交股: 获取沪股通、深股通每日前十大成交详细数据，每天18~20点之间完成当日更新
 
         Points required: not stated.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: not stated.
 
         Args:
@@ -394,6 +398,7 @@ class StockQuotesMethods(BaseClient):
         """月线行情: 获取A股月线数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: 4500; pages with limit/offset until complete.
 
         Args:
@@ -431,7 +436,8 @@ class StockQuotesMethods(BaseClient):
     ) -> RtKResponse:
         """沪深京实时日线: 获取实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
 
-        Points required: not stated. 本接口是单独开权限的数据，单独申请权限请参考权限列表
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口是单独开权限的数据，单独申请权限请参考权限列表
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -465,6 +471,7 @@ class StockQuotesMethods(BaseClient):
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 正式权限请参阅 权限说明
         Rows per call: 1000; pages with limit/offset until complete.
 
         Args:
@@ -493,13 +500,14 @@ class StockQuotesMethods(BaseClient):
         self,
         *,
         freq: _RtMinDailyFreq,
-        ts_code: str | Sequence[str],
+        ts_code: str,
         fields: Sequence[RtMinDailyField] | None = None,
         **options: Unpack[CallOptions],
     ) -> RtMinDailyResponse:
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min 注：同时支持当日开盘以来的所有分钟数据，接口名：rt_min_daily（只支持一个个股票提取）
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 正式权限请参阅 权限说明
         Rows per call: 1000; pages with limit/offset until complete.
 
         Args:
@@ -577,14 +585,15 @@ class StockQuotesMethods(BaseClient):
     ) -> StkMinsResponse:
         """股票历史分钟行情: 获取A股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
 
-        Points required: not stated. 需单独开权限，正式权限请参阅 权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 需单独开权限，正式权限请参阅 权限说明
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
-            ts_code: 股票代码，e.g. 600000.SH (required)
+            ts_code: 股票代码，e.g. 600000.SH；ETF代码，e.g. 159001.SZ (required)
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
-            start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
-            end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
+            start_date: 开始日期 格式：2023-08-25 09:00:00；开始日期 格式：2025-06-01 09:00:00 [YYYY-MM-DD HH:MM:SS]
+            end_date: 结束时间 格式：2023-08-25 19:00:00；结束时间 格式：2025-06-20 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
@@ -751,6 +760,7 @@ class StockQuotesMethods(BaseClient):
         """周线行情: 获取A股周线行情
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: 4500; pages with limit/offset until complete.
 
         Args:
@@ -877,7 +887,8 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
 
-        Points required: 120.
+        Points required: not stated.
+        Permission: every account (base tier); the docs: 基础积分每分钟内可调取500次，每次6000条数据，一次请求相当于提取一个股票23年历史
         Rows per call: 6000; pages with limit/offset until complete.
         Quota: 500 calls per minute.
 
@@ -910,7 +921,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
     async def daily_basic(
         self,
         *,
-        ts_code: str,
+        ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
@@ -920,11 +931,12 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: not stated.
         Quota: unlimited calls per day from 5000 points.
 
         Args:
-            ts_code: 股票代码（二选一） (required)
+            ts_code: 股票代码（二选一）
             trade_date: 交易日期 （二选一） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
@@ -952,7 +964,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
     async def ggt_daily(
         self,
         *,
-        trade_date: str | datetime.date | None = None,
+        trade_date: str | datetime.date | Sequence[str | datetime.date] | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         fields: Sequence[GgtDailyField] | None = None,
@@ -1039,6 +1051,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         """港股通十大成交股: 获取港股通每日成交数据，其中包括沪市、深市详细数据，每天18~20点之间完成当日更新
 
         Points required: not stated.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: not stated.
 
         Args:
@@ -1083,6 +1096,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         """沪深股通十大成交股: 获取沪股通、深股通每日前十大成交详细数据，每天18~20点之间完成当日更新
 
         Points required: not stated.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: not stated.
 
         Args:
@@ -1126,6 +1140,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         """月线行情: 获取A股月线数据
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: 4500; pages with limit/offset until complete.
 
         Args:
@@ -1163,7 +1178,8 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
     ) -> RtKResponse:
         """沪深京实时日线: 获取实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
 
-        Points required: not stated. 本接口是单独开权限的数据，单独申请权限请参考权限列表
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 本接口是单独开权限的数据，单独申请权限请参考权限列表
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -1197,6 +1213,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 正式权限请参阅 权限说明
         Rows per call: 1000; pages with limit/offset until complete.
 
         Args:
@@ -1225,13 +1242,14 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         self,
         *,
         freq: _RtMinDailyFreq,
-        ts_code: str | Sequence[str],
+        ts_code: str,
         fields: Sequence[RtMinDailyField] | None = None,
         **options: Unpack[CallOptions],
     ) -> RtMinDailyResponse:
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min 注：同时支持当日开盘以来的所有分钟数据，接口名：rt_min_daily（只支持一个个股票提取）
 
         Points required: not stated.
+        Permission: a separate permission grants access; the docs: 正式权限请参阅 权限说明
         Rows per call: 1000; pages with limit/offset until complete.
 
         Args:
@@ -1309,14 +1327,15 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
     ) -> StkMinsResponse:
         """股票历史分钟行情: 获取A股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
 
-        Points required: not stated. 需单独开权限，正式权限请参阅 权限说明
+        Points required: not stated.
+        Permission: a separate permission grants access; the docs: 需单独开权限，正式权限请参阅 权限说明
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
-            ts_code: 股票代码，e.g. 600000.SH (required)
+            ts_code: 股票代码，e.g. 600000.SH；ETF代码，e.g. 159001.SZ (required)
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
-            start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
-            end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
+            start_date: 开始日期 格式：2023-08-25 09:00:00；开始日期 格式：2025-06-01 09:00:00 [YYYY-MM-DD HH:MM:SS]
+            end_date: 结束时间 格式：2023-08-25 19:00:00；结束时间 格式：2025-06-20 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
@@ -1483,6 +1502,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         """周线行情: 获取A股周线行情
 
         Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
         Rows per call: 4500; pages with limit/offset until complete.
 
         Args:

@@ -52,6 +52,7 @@ class StockReferenceMethods(BaseClient):
         """大宗交易: 大宗交易
 
         Points required: 300.
+        Parameter group: give at least one of ts_code, trade_date, start_date, end_date.
         Rows per call: 1000; pages with limit/offset until complete.
 
         Args:
@@ -198,7 +199,7 @@ class StockReferenceMethods(BaseClient):
     ) -> ShareFloatResponse:
         """限售股解禁: 获取限售股解禁
 
-        Points required: 5000.
+        Points required: 120.
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -499,6 +500,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         """大宗交易: 大宗交易
 
         Points required: 300.
+        Parameter group: give at least one of ts_code, trade_date, start_date, end_date.
         Rows per call: 1000; pages with limit/offset until complete.
 
         Args:
@@ -645,7 +647,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
     ) -> ShareFloatResponse:
         """限售股解禁: 获取限售股解禁
 
-        Points required: 5000.
+        Points required: 120.
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:

@@ -50,7 +50,8 @@ class UsStockMethods(BaseClient):
     ) -> UsBalancesheetResponse:
         """美股资产负债表: 获取美股上市公司资产负债表（目前只覆盖主要美股和中概股）
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -93,7 +94,8 @@ class UsStockMethods(BaseClient):
     ) -> UsBasicResponse:
         """美股列表: 获取美股列表信息
 
-        Points required: 5000. 120积分可以试用，5000积分有正式权限
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可以试用，5000积分有正式权限
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -132,7 +134,8 @@ class UsStockMethods(BaseClient):
     ) -> UsCashflowResponse:
         """美股现金流量表: 获取美股上市公司现金流量表数据（目前只覆盖主要美股和中概股）
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -177,7 +180,8 @@ class UsStockMethods(BaseClient):
     ) -> UsDailyResponse:
         """美股行情: 获取美股行情（未复权），包括全部股票全历史行情，以及重要的市场和估值指标
 
-        Points required: 120. 120积分可以试用查看数据，开通正式权限请参考权限说明文档。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以试用查看数据，开通正式权限请参考权限说明文档。
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -219,7 +223,8 @@ class UsStockMethods(BaseClient):
     ) -> UsDailyAdjResponse:
         """美股复权行情: 获取美股复权行情，支持美股全市场股票，提供股本、市值、复权因子和成交信息等多个数据指标
 
-        Points required: 120. 120积分可以试用查看数据，开通正式权限请参考权限说明文档
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以试用查看数据，开通正式权限请参考权限说明文档
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -263,8 +268,9 @@ class UsStockMethods(BaseClient):
     ) -> UsFinaIndicatorResponse:
         """美股财务指标数据: 获取美股上市公司财务指标数据，目前只覆盖主要美股和中概股。为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
-        Rows per call: 10000; pages with limit/offset until complete.
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Rows per call: 200; pages with limit/offset until complete.
 
         Args:
             ts_code: 股票代码 (required)
@@ -308,7 +314,8 @@ class UsStockMethods(BaseClient):
     ) -> UsIncomeResponse:
         """美股利润表: 获取美股上市公司财务利润表数据（目前只覆盖主要美股和中概股）
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -397,7 +404,8 @@ class AsyncUsStockMethods(AsyncBaseClient):
     ) -> UsBalancesheetResponse:
         """美股资产负债表: 获取美股上市公司资产负债表（目前只覆盖主要美股和中概股）
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -440,7 +448,8 @@ class AsyncUsStockMethods(AsyncBaseClient):
     ) -> UsBasicResponse:
         """美股列表: 获取美股列表信息
 
-        Points required: 5000. 120积分可以试用，5000积分有正式权限
+        Points required: 5000.
+        Permission: 120 points give a trial look only; the docs: 120积分可以试用，5000积分有正式权限
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -479,7 +488,8 @@ class AsyncUsStockMethods(AsyncBaseClient):
     ) -> UsCashflowResponse:
         """美股现金流量表: 获取美股上市公司现金流量表数据（目前只覆盖主要美股和中概股）
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:
@@ -524,7 +534,8 @@ class AsyncUsStockMethods(AsyncBaseClient):
     ) -> UsDailyResponse:
         """美股行情: 获取美股行情（未复权），包括全部股票全历史行情，以及重要的市场和估值指标
 
-        Points required: 120. 120积分可以试用查看数据，开通正式权限请参考权限说明文档。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以试用查看数据，开通正式权限请参考权限说明文档。
         Rows per call: 6000; pages with limit/offset until complete.
 
         Args:
@@ -566,7 +577,8 @@ class AsyncUsStockMethods(AsyncBaseClient):
     ) -> UsDailyAdjResponse:
         """美股复权行情: 获取美股复权行情，支持美股全市场股票，提供股本、市值、复权因子和成交信息等多个数据指标
 
-        Points required: 120. 120积分可以试用查看数据，开通正式权限请参考权限说明文档
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以试用查看数据，开通正式权限请参考权限说明文档
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -610,8 +622,9 @@ class AsyncUsStockMethods(AsyncBaseClient):
     ) -> UsFinaIndicatorResponse:
         """美股财务指标数据: 获取美股上市公司财务指标数据，目前只覆盖主要美股和中概股。为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
-        Rows per call: 10000; pages with limit/offset until complete.
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Rows per call: 200; pages with limit/offset until complete.
 
         Args:
             ts_code: 股票代码 (required)
@@ -655,7 +668,8 @@ class AsyncUsStockMethods(AsyncBaseClient):
     ) -> UsIncomeResponse:
         """美股利润表: 获取美股上市公司财务利润表数据（目前只覆盖主要美股和中概股）
 
-        Points required: 15000. 需单独开权限或有15000积分，具体权限信息请参考权限列表
+        Points required: 15000.
+        Permission: a separate permission grants access (or the points above); the docs: 需单独开权限或有15000积分，具体权限信息请参考权限列表
         Rows per call: 10000; pages with limit/offset until complete.
 
         Args:

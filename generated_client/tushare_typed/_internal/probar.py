@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import Any, ClassVar, Literal, NamedTuple, get_args
 
 from ..errors import ParameterError
 from ..response import Response
@@ -183,6 +183,33 @@ class ProBarPlan:
         )
 
 
+def _check_choices(adj: object, factors: Sequence[object], ma: Sequence[object]) -> None:
+    """Reject what the SDK would silently ignore: `ma=["ma5"]` (it only averages int windows), unknown factors or
+    adjustments (it neither fetches nor adjusts for them)."""
+    if adj is not None and adj not in get_args(Adjust):
+        raise ParameterError(
+            f"adj={adj!r} is not an adjustment", remediation="use 'qfq', 'hfq' or None", api_name="pro_bar"
+        )
+    unknown = [factor for factor in factors if factor not in _FACTOR_COLUMNS]
+    if unknown:
+        raise ParameterError(
+            f"unknown factors {unknown!r}",
+            remediation="use 'tor' (turnover_rate) and/or 'vr' (volume_ratio)",
+            api_name="pro_bar",
+        )
+    if isinstance(ma, str | bytes):
+        raise ParameterError(
+            f"ma={ma!r} is one string", remediation="pass window sizes, e.g. ma=[5, 20]", api_name="pro_bar"
+        )
+    not_int = [window for window in ma if type(window) is not int]
+    if not_int:
+        raise ParameterError(
+            f"ma takes integer window sizes, got {not_int!r} (the SDK silently ignores them)",
+            remediation="pass e.g. ma=[5, 20]",
+            api_name="pro_bar",
+        )
+
+
 def plan_pro_bar(
     table: Mapping[tuple[str, str], str],
     *,
@@ -199,6 +226,7 @@ def plan_pro_bar(
     max_rows: int | None,
 ) -> ProBarPlan:
     """Which typed methods to call for one `pro_bar`, with what; validated before anything is sent."""
+    _check_choices(adj, factors, ma)
     if adj is not None and asset != "E":
         raise ParameterError(
             f"adj={adj!r} applies to stocks only, not asset={asset!r}",

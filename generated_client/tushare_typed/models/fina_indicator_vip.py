@@ -832,5 +832,5 @@ ENDPOINT = Endpoint(
         "q_op_qoq",
         "equity_yoy",
     ),
-    row_limit=None,
+    row_limit=100,
 )

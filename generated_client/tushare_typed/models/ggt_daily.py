@@ -10,7 +10,7 @@ from typing import ClassVar, Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._internal.endpoint import Endpoint
-from .._internal.wire import DateParam
+from .._internal.wire import DateList, DateParam
 from ..response import Response
 
 __all__ = ["ENDPOINT", "GgtDailyField", "GgtDailyRequest", "GgtDailyResponse", "GgtDailyRow"]
@@ -39,7 +39,7 @@ class GgtDailyRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    trade_date: DateParam | None = Field(None, description="交易日期 （格式YYYYMMDD，下同。支持单日和多日输入）")
+    trade_date: DateList | None = Field(None, description="交易日期 （格式YYYYMMDD，下同。支持单日和多日输入）")
     start_date: DateParam | None = Field(None, description="开始日期")
     end_date: DateParam | None = Field(None, description="结束日期")
 

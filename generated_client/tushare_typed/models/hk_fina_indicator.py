@@ -491,5 +491,5 @@ ENDPOINT = Endpoint(
         "equity_multiplier",
         "equity_ratio",
     ),
-    row_limit=10000,
+    row_limit=200,
 )

@@ -53,7 +53,9 @@ class IndexDailyRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    ts_code: str = Field(..., description="指数代码，来源指数基础信息接口")
+    ts_code: str | None = Field(
+        None, description="指数代码，来源指数基础信息接口；指数代码（南华期货指数以 .NH 结尾，具体请参考本文最下方）"
+    )
     trade_date: DateParam | None = Field(None, description="交易日期 （日期格式：YYYYMMDD，下同）")
     start_date: DateParam | None = Field(None, description="开始日期")
     end_date: DateParam | None = Field(None, description="结束日期")
@@ -94,5 +96,5 @@ ENDPOINT = Endpoint(
         "vol",
         "amount",
     ),
-    row_limit=None,
+    row_limit=8000,
 )

@@ -10,7 +10,6 @@ from typing import ClassVar, Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._internal.endpoint import Endpoint
-from .._internal.wire import Codes
 from ..response import Response
 
 __all__ = ["ENDPOINT", "RtMinDailyField", "RtMinDailyRequest", "RtMinDailyResponse", "RtMinDailyRow"]
@@ -48,7 +47,7 @@ class RtMinDailyRequest(BaseModel):
     freq: Literal["1MIN", "5MIN", "15MIN", "30MIN", "60MIN"] = Field(
         ..., description="1MIN,5MIN,15MIN,30MIN,60MIN （大写）"
     )
-    ts_code: Codes = Field(..., description="支持单个和多个：600000.SH 或者 600000.SH,000001.SZ")
+    ts_code: str = Field(..., description="支持单个和多个：600000.SH 或者 600000.SH,000001.SZ")
 
 
 class RtMinDailyResponse(Response[RtMinDailyRow]):

@@ -45,12 +45,16 @@ class StkMinsRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    ts_code: str = Field(..., description="股票代码，e.g. 600000.SH")
+    ts_code: str = Field(..., description="股票代码，e.g. 600000.SH；ETF代码，e.g. 159001.SZ")
     freq: Literal["1min", "5min", "15min", "30min", "60min"] = Field(
         ..., description="分钟频度（1min/5min/15min/30min/60min）"
     )
-    start_date: DateTimeParam | None = Field(None, description="开始日期 格式：2023-08-25 09:00:00")
-    end_date: DateTimeParam | None = Field(None, description="结束时间 格式：2023-08-25 19:00:00")
+    start_date: DateTimeParam | None = Field(
+        None, description="开始日期 格式：2023-08-25 09:00:00；开始日期 格式：2025-06-01 09:00:00"
+    )
+    end_date: DateTimeParam | None = Field(
+        None, description="结束时间 格式：2023-08-25 19:00:00；结束时间 格式：2025-06-20 19:00:00"
+    )
 
 
 class StkMinsResponse(Response[StkMinsRow]):

@@ -132,5 +132,5 @@ ENDPOINT = Endpoint(
         "email",
         "employees",
     ),
-    row_limit=None,
+    row_limit=4500,
 )

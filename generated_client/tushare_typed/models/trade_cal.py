@@ -38,11 +38,12 @@ class TradeCalRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     exchange: str | None = Field(
-        None, description="交易所 SSE上交所,SZSE深交所,CFFEX 中金所,SHFE 上期所,CZCE 郑商所,DCE 大商所,INE 上能源"
+        None,
+        description="交易所 SSE上交所,SZSE深交所,CFFEX 中金所,SHFE 上期所,CZCE 郑商所,DCE 大商所,INE 上能源；交易所 SHFE 上期所 DCE 大商所 CFFEX中金所  CZCE郑商所 INE上海国际能源交易所",
     )
     start_date: DateParam | None = Field(None, description="开始日期 （格式：YYYYMMDD 下同）")
     end_date: DateParam | None = Field(None, description="结束日期")
-    is_open: str | None = Field(None, description="是否交易 '0'休市 '1'交易")
+    is_open: str | None = Field(None, description="是否交易 '0'休市 '1'交易；是否交易 0休市 1交易")
 
 
 class TradeCalResponse(Response[TradeCalRow]):

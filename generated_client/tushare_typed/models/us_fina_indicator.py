@@ -401,5 +401,5 @@ ENDPOINT = Endpoint(
         "rol",
         "rod",
     ),
-    row_limit=10000,
+    row_limit=200,
 )

@@ -13,8 +13,19 @@ from typing import Literal
 from pydantic import ValidationError
 
 from tsgen.ingest import phrases, types
+from tsgen.ingest.groups import read_groups
 from tsgen.ingest.markdown import Block, Code, Heading, Table, Text, parse_blocks
-from tsgen.model import EnumValue, Interface, OutputField, Param, RateLimitRule, SourceRef
+from tsgen.model import (
+    EnumValue,
+    Interface,
+    OutputField,
+    Param,
+    ParamGroup,
+    Permission,
+    RateLimitRule,
+    RowLimitConflict,
+    SourceRef,
+)
 
 Severity = Literal["skipped", "partial"]
 
@@ -33,6 +44,8 @@ _REFERS_BELOW = re.compile(r"(?:参考|见|参阅).{0,6}(?:下方|底部|下表|
 # Request keys the runtime owns: `fields` is the envelope's column list, limit/offset drive the paginator.
 _ENVELOPE_PARAMS = frozenset({"fields"})
 _PAGING_PARAMS = frozenset({"limit", "offset"})
+_SINGLE_CODE = re.compile(r"只支持(?:一个|单个|单只)")
+_LEADING_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*")
 _ENUM_VALUE_HEADER = re.compile(r"代码|标识|取值|code|freq", re.IGNORECASE)
 
 
@@ -80,10 +93,10 @@ class _Facts:
     """What the page's prose says, before it is split into interfaces."""
 
     description: str = ""
-    row_limit: int | None = None
+    row_limits: list[tuple[int, str]] = field(default_factory=list)
     points: int | None = None
     points_elsewhere: int | None = None
-    permission_note: str | None = None
+    permission: Permission | None = None
     rate_limits: list[RateLimitRule] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     variants: dict[str, tuple[int, str]] = field(default_factory=dict)
@@ -107,18 +120,25 @@ def parse_page(text: str, path: str, category: list[str], scrapers: frozenset[st
         page.report(leftover.line, "partial", "enumeration table not attached to any parameter")
     title = _title(page)
     examples, sample = _code_blocks(page)
+    row_limit, row_limit_conflict = _row_limit(facts)
+    if row_limit_conflict is not None:
+        stated = " and ".join(map(str, row_limit_conflict.stated))
+        page.report(api_line, "partial", f"{api_name}: the page states caps {stated}; kept the smaller, {row_limit}")
     common = {
         "title": title,
         "category": category,
-        "row_limit": facts.row_limit,
+        "row_limit": row_limit,
+        "row_limit_conflict": row_limit_conflict,
+        "permission": facts.permission,
         "rate_limits": facts.rate_limits,
-        "paging": facts.row_limit is not None or page.lists_paging_params,
+        "paging": row_limit is not None or page.lists_paging_params,
         "fields": fields_table,
         "examples": examples,
         "sample": sample,
         "notes": facts.notes,
     }
     kind = "sdk_scraper" if api_name in scrapers else "http"
+    main_params, main_groups = read_groups(api_name, main_params, facts.notes, examples)
     _add(
         page,
         api_line,
@@ -127,8 +147,8 @@ def parse_page(text: str, path: str, category: list[str], scrapers: frozenset[st
         description=facts.description,
         source=SourceRef(path=path, line=api_line),
         points=facts.points,
-        permission_note=facts.permission_note,
         params=main_params,
+        param_groups=main_groups,
         **common,
     )
     for variant, (line, sentence) in sorted(facts.variants.items()):
@@ -138,6 +158,10 @@ def parse_page(text: str, path: str, category: list[str], scrapers: frozenset[st
         _attach_enums(page, variant_params or [], enum_tables)
         if variant_params is None:
             variant_params = _variant_params(main_params, sentence)
+        # A variant offered for 全部 (all companies) needs none of the main interface's parameters.
+        variant_groups: list[ParamGroup] = []
+        if "全部" not in sentence:
+            variant_params, variant_groups = read_groups(variant, variant_params, facts.notes, examples)
         _add(
             page,
             line,
@@ -146,8 +170,8 @@ def parse_page(text: str, path: str, category: list[str], scrapers: frozenset[st
             description=f"{facts.description} {sentence}".strip(),
             source=SourceRef(path=path, line=line),
             points=phrases.required_points(sentence) or facts.points,
-            permission_note=facts.permission_note,
             params=variant_params,
+            param_groups=variant_groups,
             variant_of=api_name,
             **common,
         )
@@ -157,10 +181,15 @@ def parse_page(text: str, path: str, category: list[str], scrapers: frozenset[st
 
 
 def _variant_params(params: list[Param], sentence: str) -> list[Param]:
-    """A 参数一致 variant shares the params; one offered for 全部 (all companies) needs none of them."""
-    if "全部" not in sentence:
-        return params
-    return [param.model_copy(update={"required": False}) for param in params]
+    """A 参数一致 variant shares the params; one offered for 全部 (all companies) needs none of them, and one that
+    "只支持一个个股票提取" takes a single code."""
+    if "全部" in sentence:
+        params = [param.model_copy(update={"required": False}) for param in params]
+    if _SINGLE_CODE.search(sentence):
+        params = [
+            param.model_copy(update={"multi": False}) if param.name.endswith("code") else param for param in params
+        ]
+    return params
 
 
 def _add(page: _Page, line: int, **values: object) -> None:
@@ -198,12 +227,13 @@ def _read_prose(page: _Page, api_line: int) -> _Facts:
         if not isinstance(block, Text) or block.line == api_line or _is_caption(page, index):
             continue
         key, value = _split_key(block.text)
+        cap = phrases.row_limit(block.text)
+        if cap is not None and all(cap != known for known, _ in facts.row_limits):
+            facts.row_limits.append((cap, block.text))
         if key in ("描述", "接口说明") and not facts.description:
             facts.description = value
             continue
         facts.notes.append(block.text)
-        if facts.row_limit is None:
-            facts.row_limit = phrases.row_limit(block.text)
         if key in _POINTS_KEYS:
             _read_points(facts, value)
         elif facts.points_elsewhere is None:
@@ -222,8 +252,27 @@ def _read_prose(page: _Page, api_line: int) -> _Facts:
 def _read_points(facts: _Facts, value: str) -> None:
     if facts.points is None:
         facts.points = phrases.required_points(value)
-    if facts.permission_note is None and (phrases.separate_permission(value) or "试用" in value or "查看数据" in value):
-        facts.permission_note = value
+    if facts.permission is None:
+        facts.permission = _permission(value)
+
+
+def _permission(value: str) -> Permission | None:
+    separate = phrases.separate_permission(value)
+    base = phrases.base_tier(value) and phrases.required_points(value) is None
+    trial = phrases.trial_points(value)
+    if not (separate or base or trial is not None):
+        return None
+    return Permission(separate=separate, base_tier=base, trial_points=trial, text=value)
+
+
+def _row_limit(facts: _Facts) -> tuple[int | None, RowLimitConflict | None]:
+    """The page's row cap; caps that disagree resolve to the smaller (the safe page size), the conflict kept."""
+    if not facts.row_limits:
+        return None, None
+    caps = [cap for cap, _ in facts.row_limits]
+    if len(caps) == 1:
+        return caps[0], None
+    return min(caps), RowLimitConflict(stated=caps, texts=[text for _, text in facts.row_limits])
 
 
 def _split_key(text: str) -> tuple[str, str]:
@@ -373,11 +422,17 @@ def _attach_enums(page: _Page, params: list[Param], tables: list[tuple[Table, st
 def _enum_target(params: list[Param], table: Table, caption: str) -> int | None:
     names = {param.name.lower(): position for position, param in enumerate(params)}
     first_header = table.header[0].strip().lower() if table.header else ""
-    if first_header in names:
-        return names[first_header]
+    leading = _LEADING_NAME.match(first_header)  # realtime_quote's "src源"
+    for candidate in (first_header, leading.group(0) if leading else ""):
+        if candidate in names:
+            return names[candidate]
     for token in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", caption):
         if token.lower() in names:
             return names[token.lower()]
+    # tmt_twincome's 产品代码列表 lists the values of the param described as 产品代码
+    described = [p for p, param in enumerate(params) if len(param.description) >= 2 and param.description in caption]
+    if len(described) == 1:
+        return described[0]
     referring = [position for position, param in enumerate(params) if _REFERS_BELOW.search(param.description)]
     return referring[0] if len(referring) == 1 else None
 

@@ -11,11 +11,11 @@ import re
 from tsgen.model import PERIOD_SECONDS, Period, RateLimitRule
 
 _ROW_CAP = re.compile(r"(?:单次|每次)[^0-9，。,;；]{0,14}?(\d[\d,]*)\s*(万)?\s*(?:条|行|$|\(|（|，|,|。)")
-_POINTS = re.compile(r"(\d+)\s*积分|积分\s*(?:达到)?\s*(\d+)")
-BASE_TIER_POINTS = 120  # 基础积分: the tier every registered account starts with
-_TRIAL = re.compile(r"试用|查看数据")
-_FORMAL = re.compile(r"正式|正常|可调取|可以调取|有权限")
+# "2000积分", "积分达到2000", and share_float's "120分可调取" (积分 without 积)
+_POINTS = re.compile(r"(\d+)\s*积分|积分\s*(?:达到)?\s*(\d+)|(\d+)\s*分(?=可|才|以上)")
+_TRIAL = re.compile(r"试用|查看数据|看数据")
 _SEPARATE_PERMISSION = re.compile(r"单独(?:开)?权限|单独的权限")
+_OPENED_PERMISSION = re.compile(r"正式权限|开通.{0,8}权限")
 _CLAUSE_SPLIT = re.compile(r"[，。；;,]")
 _PERIODS: list[tuple[str, Period]] = [
     ("每分钟", "minute"),
@@ -43,30 +43,45 @@ def row_limit(line: str) -> int | None:
     return _to_int(match.group(1), match.group(2))
 
 
-def required_points(line: str) -> int | None:
-    """The points a points/permission line requires for real use.
+def _clauses(line: str) -> list[str]:
+    return [clause for clause in _CLAUSE_SPLIT.split(line) if clause.strip()]
 
-    "120积分可以试用，5000积分有正式权限" requires 5000: the trial tier only shows sample data.
+
+def _points_in(clause: str) -> list[int]:
+    return [int(a or b or c) for a, b, c in _POINTS.findall(clause)]
+
+
+def required_points(line: str) -> int | None:
+    """The points a points/permission line requires for real use; a trial tier is not a requirement.
+
+    "120积分可以试用，5000积分有正式权限" requires 5000; "120积分可以调取2次接口查看数据，正式权限请参阅权限说明"
+    states no requirement at all (the real one is a separate permission); 基础积分 is no figure either.
     """
-    clauses = [clause for clause in _CLAUSE_SPLIT.split(line) if clause.strip()]
-    first: int | None = None
-    first_is_trial = False
-    for clause in clauses:
-        numbers = [int(a or b) for a, b in _POINTS.findall(clause)]
-        if not numbers:
-            continue
-        if first is None:
-            first = numbers[0]
-            first_is_trial = bool(_TRIAL.search(clause))
-        elif first_is_trial and _FORMAL.search(clause):
+    for clause in _clauses(line):
+        numbers = _points_in(clause)
+        if numbers and not _TRIAL.search(clause):
             return numbers[0]
-    if first is None and _BASE_TIER.search(line):
-        return BASE_TIER_POINTS
-    return first
+    return None
+
+
+def trial_points(line: str) -> int | None:
+    """The points that allow a trial look at the data ("120积分可以试用查看数据")."""
+    for clause in _clauses(line):
+        numbers = _points_in(clause)
+        if numbers and _TRIAL.search(clause):
+            return numbers[0]
+    return None
 
 
 def separate_permission(line: str) -> bool:
-    return bool(_SEPARATE_PERMISSION.search(line))
+    """A permission opened apart from points grants access: 单独开权限, or 正式权限 / 开通…权限 without points."""
+    if _SEPARATE_PERMISSION.search(line):
+        return True
+    return any(_OPENED_PERMISSION.search(clause) and not _points_in(clause) for clause in _clauses(line))
+
+
+def base_tier(line: str) -> bool:
+    return bool(_BASE_TIER.search(line))
 
 
 def _period_of(clause: str) -> Period | None:
@@ -87,7 +102,7 @@ def rate_limits(line: str) -> list[RateLimitRule]:
     for clause in _CLAUSE_SPLIT.split(line):
         stated_points = _POINTS.search(clause)
         if stated_points:
-            points = int(stated_points.group(1) or stated_points.group(2))
+            points = int(stated_points.group(1) or stated_points.group(2) or stated_points.group(3))
         elif _BASE_TIER.search(clause):
             points = None
         for part in re.split(r"(?=每分钟|每小时|每天|每日)", clause):

@@ -6,10 +6,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tsgen.ingest.keys import derive_keys
+from tsgen.ingest.merge import merge_pages
 from tsgen.ingest.overrides import apply_overrides, load_overrides
 from tsgen.ingest.page import Issue, parse_page
 from tsgen.ingest.sdk import SCRAPERS, read_sdk
 from tsgen.ingest.sources import Installed
+from tsgen.ingest.sync import derive_sync
 from tsgen.model import Interface, SdkFacts
 
 _ORDER_PREFIX = re.compile(r"^\d+_")
@@ -23,6 +26,7 @@ class IngestResult:
     pages: int = 0
     enums_attached: int = 0
     issues: list[Issue] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
     stale_overrides: list[str] = field(default_factory=list)
 
     @property
@@ -60,11 +64,14 @@ def doc_pages(root: Path) -> list[Path]:
     )
 
 
+def _with_derived_facts(interface: Interface) -> Interface:
+    return interface.model_copy(update={"keys": derive_keys(interface), "sync": derive_sync(interface)})
+
+
 def ingest(docs: Installed, sdk_source: Installed, overrides_path: Path) -> IngestResult:
     sdk = read_sdk(sdk_source.path, sdk_source.label)
     scrapers = frozenset(SCRAPERS)
     result = IngestResult(corpus=docs.label, interfaces={}, sdk=sdk)
-    first_seen: dict[str, str] = {}
     for path in doc_pages(docs.path):
         relative = path.relative_to(docs.path)
         name = relative.as_posix()
@@ -76,13 +83,14 @@ def ingest(docs: Installed, sdk_source: Installed, overrides_path: Path) -> Inge
         result.enums_attached += page.enums_attached
         result.issues.extend(page.issues)
         for interface in page.interfaces:
-            if interface.api_name in result.interfaces:
-                first = first_seen[interface.api_name]
-                reason = f"duplicate api {interface.api_name!r}: first documented in {first}; kept that one"
-                result.issues.append(Issue(name, interface.source.line, "partial", reason))
+            known = result.interfaces.get(interface.api_name)
+            if known is None:
+                result.interfaces[interface.api_name] = interface
                 continue
-            first_seen[interface.api_name] = name
-            result.interfaces[interface.api_name] = interface
+            merge = merge_pages(known, interface)
+            result.interfaces[interface.api_name] = merge.interface
+            result.merges += merge.summary(name)
+    result.interfaces = {name: _with_derived_facts(i) for name, i in result.interfaces.items()}
     overrides = load_overrides(overrides_path)
     result.interfaces, result.stale_overrides = apply_overrides(result.interfaces, overrides)
     result.interfaces = dict(sorted(result.interfaces.items()))

@@ -8,7 +8,7 @@ from pathlib import Path
 import libcst as cst
 import libcst.matchers as m
 
-from tsgen.model import SdkDispatch, SdkFacts, SdkFunction, SdkParam
+from tsgen.model import ProBarValues, SdkDispatch, SdkFacts, SdkFunction, SdkParam
 
 CLIENT_MODULE = "pro/client.py"
 COMPOSITE_MODULE = "pro/data_pro.py"
@@ -117,6 +117,52 @@ class _DispatchCollector(cst.CSTVisitor):
                 self.dispatches.append(dispatch)
 
 
+def _compared(node: cst.CSTNode, name: str) -> list[str]:
+    """String literals `name` is compared with (`name == 'x'`) or looked up in (`'x' in name`), in order."""
+    values: list[str] = []
+    for found in m.findall(node, m.Comparison()):
+        comparison = cst.ensure_type(found, cst.Comparison)
+        for target in comparison.comparisons:
+            value: str | None = None
+            if m.matches(comparison.left, m.Name(name)) and isinstance(target.operator, cst.Equal):
+                value = _string_value(target.comparator)
+            elif m.matches(target.comparator, m.Name(name)) and isinstance(target.operator, cst.In):
+                value = _string_value(comparison.left)
+            if value is not None and value not in values:
+                values.append(value)
+    return values
+
+
+def _pro_bar_values(node: cst.FunctionDef) -> ProBarValues:
+    # Short frequencies are upper-cased for every asset but coins (C), whose own 'd'/'w' are left out.
+    freqs = [value for value in _compared(node, "freq") if value != "min" and value == value.upper()]
+    ma_checks = m.findall(node, m.Call(func=m.Name("isinstance"), args=[m.Arg(), m.Arg(value=m.Name())]))
+    if not ma_checks:
+        raise SdkSourceError(f"{COMPOSITE_MODULE}: pro_bar no longer checks the type of `ma` items")
+    ma_type = cst.ensure_type(cst.ensure_type(ma_checks[0], cst.Call).args[1].value, cst.Name).value
+    merges = m.findall(node, m.Call(func=m.Attribute(attr=m.Name("merge"))))
+    # The first `.merge(...)` joins the factors; without `how=` pandas joins inner.
+    hows = [
+        next(
+            (
+                _string_value(arg.value)
+                for arg in cst.ensure_type(call, cst.Call).args
+                if arg.keyword is not None and arg.keyword.value == "how"
+            ),
+            "inner",
+        )
+        for call in merges
+    ]
+    return ProBarValues(
+        assets=_compared(node, "asset"),
+        freqs=freqs,
+        adj=_compared(node, "adj"),
+        factors=_compared(node, "factors"),
+        ma_type=ma_type,
+        factors_join=hows[0] or "inner" if hows else "none",
+    )
+
+
 def read_sdk(package: Path, label: str) -> SdkFacts:
     client = _module(package, CLIENT_MODULE)
     http_url, url_template, request_keys, response_keys, timeout = _client_facts(client)
@@ -134,5 +180,6 @@ def read_sdk(package: Path, label: str) -> SdkFacts:
         default_timeout=timeout,
         pro_bar=pro_bar,
         pro_bar_dispatches=collector.dispatches,
+        pro_bar_values=_pro_bar_values(pro_bar_node),
         scrapers=scrapers,
     )

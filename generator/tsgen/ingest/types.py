@@ -27,7 +27,7 @@ _WIRE_TO_PYTHON: dict[str, PythonType] = {
 _DATE_HINT = re.compile(r"YYYYMMDD|yyyymmdd|格式[:：]?\s*\d{8}|\d{8}表示|比如\d{8}")
 _DATETIME_HINT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}|YYYY-MM-DD HH:MM:SS")
 _MONTH_HINT = re.compile(r"YYYYMM(?!DD)")
-_MULTI_HINT = re.compile(r"逗号分隔|多个|多值")
+_MULTI_HINT = re.compile(r"逗号分隔|多个|多值|多日输入")
 _DATE_NAMES = re.compile(r"(^|_)date$")
 
 DATE_FORMAT = "YYYYMMDD"

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic.json_schema import models_json_schema
 
 from tsgen.files import write_tree
+from tsgen.ingest.fidelity import fidelity
 from tsgen.ingest.run import IngestResult
 from tsgen.jsonfile import dumps
 from tsgen.model import SCHEMA_VERSION, Index, IndexEntry, Interface, SdkFacts
@@ -33,6 +34,7 @@ def metadata_files(result: IngestResult) -> dict[str, str]:
             )
             for i in result.interfaces.values()
         ],
+        fidelity=fidelity(result),
     )
     files["index.json"] = dumps(index.model_dump(mode="json"))
     files["sdk.json"] = dumps(result.sdk.model_dump(mode="json"))

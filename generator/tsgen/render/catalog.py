@@ -8,6 +8,7 @@ from tsgen.jsonfile import dumps
 from tsgen.model import Interface, RateLimitRule
 from tsgen.render.metadata import Metadata
 from tsgen.render.naming import row_attr
+from tsgen.render.typetext import closed_enum
 
 CATALOG_VERSION = 1
 
@@ -44,10 +45,12 @@ def _interface(interface: Interface) -> dict[str, Any]:
         "description": interface.description,
         "category": interface.category,
         "points": interface.points,
+        "permission": interface.permission.model_dump() if interface.permission else None,
         "row_limit": interface.row_limit,
         "paging": interface.paging,
         "keys": interface.keys,
         "sync": interface.sync.model_dump() if interface.sync else None,
+        "param_groups": [{"kind": g.kind, "params": g.params} for g in interface.param_groups],
         "rate_limits": runtime_rate_limits(interface.rate_limits),
         "params": [
             {
@@ -56,7 +59,7 @@ def _interface(interface: Interface) -> dict[str, Any]:
                 "python_type": p.python_type,
                 "required": p.required,
                 "description": p.description,
-                "enum": [value.value for value in p.enum] if p.enum else None,
+                "enum": closed_enum(p),
                 "format": p.format,
                 "multi": p.multi,
             }

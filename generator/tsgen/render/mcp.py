@@ -9,7 +9,7 @@ from typing import Any
 from tsgen.jsonfile import dumps
 from tsgen.model import Interface
 from tsgen.render.metadata import Metadata
-from tsgen.render.schemas import column_schema, fields_schema, params_schema
+from tsgen.render.schemas import column_schema, fields_schema, group_text, params_schema
 
 DISTRIBUTION = "tushare-typed"
 REGISTRY_NAME = "io.github.tsgen/tushare-typed"
@@ -27,8 +27,9 @@ def _description(interface: Interface) -> str:
     )
     if interface.points is not None:
         parts.append(f"Requires {interface.points} tushare points.")
-    if interface.permission_note:
-        parts.append(interface.permission_note)
+    if interface.permission:
+        parts.append(f"Permission: {interface.permission.text}")
+    parts += [f"Parameters: {group_text(group)}." for group in interface.param_groups]
     if interface.row_limit is not None:
         parts.append(f"The server caps {interface.row_limit} rows per call; the tool pages for you.")
     for rule in interface.rate_limits:

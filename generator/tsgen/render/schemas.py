@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tsgen.model import Interface, OutputField, Param
+from tsgen.model import Interface, OutputField, Param, ParamGroup
+from tsgen.render.typetext import closed_enum
 
 _JSON_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
 _PATTERNS = {
@@ -16,28 +17,47 @@ _PATTERNS = {
 
 def param_schema(param: Param) -> dict[str, Any]:
     schema: dict[str, Any] = {"description": param.description}
-    if param.enum:
+    if values := closed_enum(param):
         schema["type"] = "string"
-        schema["enum"] = [value.value for value in param.enum]
+        schema["enum"] = values
     elif param.python_type in ("date", "datetime"):
         schema["type"] = "string"
     else:
         schema["type"] = _JSON_TYPES[param.python_type]
-    if param.format in _PATTERNS and not param.enum:
+    if param.format in _PATTERNS and not schema.get("enum"):
         schema["pattern"] = _PATTERNS[param.format]
         schema["description"] = f"{param.description} (format {param.format})".strip()
-    if param.multi and not param.enum:
+    if param.multi and not schema.get("enum"):
         schema["description"] = f"{schema['description']} (several codes: comma-separated)".strip()
     return schema
 
 
+def group_text(group: ParamGroup) -> str:
+    """A parameter group in words, as docstrings, `describe` and the schemas state it."""
+    quantity = "exactly one" if group.kind == "one" else "at least one"
+    return f"give {quantity} of {', '.join(group.params)}"
+
+
 def params_schema(interface: Interface) -> dict[str, Any]:
-    return {
+    """The parameters; a group becomes an `anyOf` (`oneOf` for exactly-one) of single-member `required` sets."""
+    required = [param.name for param in interface.params if param.required]
+    schema: dict[str, Any] = {
         "type": "object",
         "properties": {param.name: param_schema(param) for param in interface.params},
-        "required": [param.name for param in interface.params if param.required],
+        "required": required,
         "additionalProperties": False,
     }
+    groups = [
+        {"oneOf" if group.kind == "one" else "anyOf": [{"required": [name]} for name in group.params]}
+        for group in interface.param_groups
+    ]
+    if len(groups) == 1:
+        schema.update(groups[0])
+    elif groups:
+        schema["allOf"] = groups
+    if groups:
+        schema["description"] = "; ".join(group_text(group) for group in interface.param_groups).capitalize() + "."
+    return schema
 
 
 def column_schema(field: OutputField) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from tsgen.render.categories import CategoryError, category_modules
 from tsgen.render.mcp import manifest_json, server_json, tools_json
 from tsgen.render.metadata import Metadata
 from tsgen.render.openapi import openapi_json
-from tsgen.render.probar import dispatch_table
+from tsgen.render.probar import dispatch_table, pro_bar_literals
+from tsgen.render.schemas import group_text
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 RUNTIME = TEMPLATES / "runtime"
@@ -45,6 +46,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - the output is Python and TOML, never HTML
+        extensions=["jinja2.ext.do"],
     )
     env.filters.update(
         pascal=naming.pascal,
@@ -54,7 +56,10 @@ def _environment() -> jinja2.Environment:
         method_type=typetext.method_type,
         enum_alias=typetext.enum_alias,
         enum_type=typetext.enum_type,
+        closed_enum=typetext.closed_enum,
         request_type=typetext.request_type,
+        group_text=group_text,
+        literal=typetext.literal,
         docstring=lambda text: str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip(),
     )
     return env
@@ -83,6 +88,7 @@ def _rendered_sources(metadata: Metadata) -> dict[str, str]:
             modules=modules,
             sdk=metadata.sdk,
             pro_bar_table=dispatch_table(metadata),
+            pro_bar_types=pro_bar_literals(metadata),
         ),
         f"{PACKAGE}/_api/__init__.py": render("client/_api/__init__.py.jinja"),
         f"{PACKAGE}/models/__init__.py": render("client/models/__init__.py.jinja", interfaces=interfaces),

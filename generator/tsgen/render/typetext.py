@@ -31,15 +31,22 @@ def enum_alias(api_name: str, param: Param) -> str:
     return f"_{pascal(api_name)}{pascal(param.name)}"
 
 
+def closed_enum(param: Param) -> list[str] | None:
+    """The values a parameter is limited to; an open enum (known values, not all) limits nothing."""
+    return [value.value for value in param.enum] if param.enum and not param.enum_open else None
+
+
 def enum_type(param: Param) -> str:
-    return literal([value.value for value in param.enum or ()])
+    return literal(closed_enum(param) or [])
 
 
 def method_type(param: Param, alias: str | None = None) -> str:
-    """What a client method accepts: the natural Python values, checked by the request model. An enum param is
-    spelled `alias` when given (see `enum_alias`), else its `Literal`."""
-    if param.enum:
-        annotation = alias or enum_type(param)
+    """What a client method accepts: the natural Python values, checked by the request model. A closed enum param
+    is spelled `alias` when given (see `enum_alias`), else its `Literal`."""
+    if values := closed_enum(param):
+        annotation = alias or literal(values)
+    elif param.python_type == "date" and param.multi:
+        annotation = "str | datetime.date | Sequence[str | datetime.date]"
     elif param.python_type == "date":
         annotation = "str | datetime.date"
     elif param.python_type == "datetime":
@@ -53,8 +60,10 @@ def method_type(param: Param, alias: str | None = None) -> str:
 
 def request_type(param: Param) -> str:
     """The request model's field type: validators that produce the wire string."""
-    if param.enum:
-        annotation = enum_type(param)
+    if values := closed_enum(param):
+        annotation = literal(values)
+    elif param.python_type == "date" and param.multi:
+        annotation = "DateList"
     elif param.python_type == "date":
         annotation = "DateParam"
     elif param.python_type == "datetime":

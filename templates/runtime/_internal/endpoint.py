@@ -52,7 +52,8 @@ class Endpoint(Generic[ResponseT]):
             request = self.request.model_validate({k: v for k, v in params.items() if v is not None})
         except ValidationError as error:
             problems = "; ".join(
-                f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}"
+                # a parameter group's error belongs to no single argument: it has no location
+                f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
                 for e in error.errors(include_url=False, include_input=False)
             )
             raise ParameterError(

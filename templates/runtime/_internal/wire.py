@@ -17,17 +17,21 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from ..errors import ParameterError
 
 __all__ = [
     "Codes",
+    "DateList",
     "DateParam",
     "DateTimeParam",
+    "check_group",
     "encode_fields",
     "encode_params",
     "join_codes",
+    "join_dates",
     "to_wire_date",
     "to_wire_datetime",
 ]
@@ -81,7 +85,35 @@ def join_codes(value: Any) -> str:
     raise ValueError("expected a code string or a sequence of code strings")
 
 
+def join_dates(value: Any) -> str:
+    """One date, a comma-separated string of dates, or a sequence of dates → `YYYYMMDD,YYYYMMDD`, each checked."""
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    if isinstance(value, dt.date):
+        value = [value]
+    if not isinstance(value, Sequence) or not value:
+        raise ValueError("expected a date, a comma-separated string of dates or a sequence of dates")
+    return ",".join(to_wire_date(part) for part in value)
+
+
+def check_group(request: BaseModel, names: tuple[str, ...], *, exactly_one: bool = False) -> None:
+    """A parameter group the docs state ("二选一", "至少输入一个参数"): at least (or exactly) one of `names` given.
+
+    Raised as a pydantic error so the request model's validation turns it into the runtime's ParameterError.
+    """
+    given = [name for name in names if getattr(request, name) not in (None, "")]
+    if given and not (exactly_one and len(given) > 1):
+        return
+    quantity = "exactly one" if exactly_one else "at least one"
+    raise PydanticCustomError(
+        "parameter_group",
+        "give {quantity} of {names} (the docs' parameter group){got}",
+        {"quantity": quantity, "names": ", ".join(names), "got": f"; got {', '.join(given)}" if given else ""},
+    )
+
+
 DateParam = Annotated[str, BeforeValidator(to_wire_date)]
+DateList = Annotated[str, BeforeValidator(join_dates)]
 DateTimeParam = Annotated[str, BeforeValidator(to_wire_datetime)]
 Codes = Annotated[str, BeforeValidator(join_codes)]
 

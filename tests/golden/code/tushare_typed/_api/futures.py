@@ -44,7 +44,8 @@ class FuturesMethods(BaseClient):
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:
@@ -89,7 +90,8 @@ class AsyncFuturesMethods(AsyncBaseClient):
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
-        Points required: 120. 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
+        Points required: not stated.
+        Permission: a separate permission grants access; 120 points give a trial look only; the docs: 120积分可以调取2次接口查看数据，正式权限请参阅 权限说明  。
         Rows per call: 8000; pages with limit/offset until complete.
 
         Args:

@@ -17,6 +17,7 @@ from ..options import CallOptions, checked
 
 if TYPE_CHECKING:
     from ..models.daily import DailyField, DailyResponse
+    from ..models.daily_basic import DailyBasicField, DailyBasicResponse
 
 __all__ = [
     "AsyncStockQuotesMethods",
@@ -41,7 +42,8 @@ class StockQuotesMethods(BaseClient):
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
 
-        Points required: 120.
+        Points required: not stated.
+        Permission: every account (base tier); the docs: 基础积分每分钟内可调取500次，每次6000条数据，一次请求相当于提取一个股票23年历史
         Rows per call: 6000; pages with limit/offset until complete.
         Quota: 500 calls per minute.
 
@@ -71,6 +73,49 @@ class StockQuotesMethods(BaseClient):
             **checked("daily", options),
         )
 
+    def daily_basic(
+        self,
+        *,
+        ts_code: str | None = None,
+        trade_date: str | datetime.date | None = None,
+        start_date: str | datetime.date | None = None,
+        end_date: str | datetime.date | None = None,
+        fields: Sequence[DailyBasicField] | None = None,
+        **options: Unpack[CallOptions],
+    ) -> DailyBasicResponse:
+        """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
+
+        Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
+        Rows per call: not stated.
+        Quota: unlimited calls per day from 5000 points.
+
+        Args:
+            ts_code: 股票代码（二选一）
+            trade_date: 交易日期 （二选一） [YYYYMMDD]
+            start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
+            end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
+            fields: columns to return (default: the page's 默认显示 columns).
+            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+
+        Source: 01_股票数据/02_行情数据/14_每日指标.md
+        """
+        from .._internal.endpoint import fetch
+        from ..models.daily_basic import ENDPOINT
+
+        return fetch(
+            self._call,
+            ENDPOINT,
+            {
+                "ts_code": ts_code,
+                "trade_date": trade_date,
+                "start_date": start_date,
+                "end_date": end_date,
+            },
+            fields,
+            **checked("daily_basic", options),
+        )
+
 
 class AsyncStockQuotesMethods(AsyncBaseClient):
     """The 股票数据 › 行情数据 methods of `AsyncTushareClient`."""
@@ -87,7 +132,8 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
 
-        Points required: 120.
+        Points required: not stated.
+        Permission: every account (base tier); the docs: 基础积分每分钟内可调取500次，每次6000条数据，一次请求相当于提取一个股票23年历史
         Rows per call: 6000; pages with limit/offset until complete.
         Quota: 500 calls per minute.
 
@@ -117,14 +163,59 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             **checked("daily", options),
         )
 
+    async def daily_basic(
+        self,
+        *,
+        ts_code: str | None = None,
+        trade_date: str | datetime.date | None = None,
+        start_date: str | datetime.date | None = None,
+        end_date: str | datetime.date | None = None,
+        fields: Sequence[DailyBasicField] | None = None,
+        **options: Unpack[CallOptions],
+    ) -> DailyBasicResponse:
+        """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
+
+        Points required: 2000.
+        Parameter group: give at least one of ts_code, trade_date.
+        Rows per call: not stated.
+        Quota: unlimited calls per day from 5000 points.
+
+        Args:
+            ts_code: 股票代码（二选一）
+            trade_date: 交易日期 （二选一） [YYYYMMDD]
+            start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
+            end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
+            fields: columns to return (default: the page's 默认显示 columns).
+            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+
+        Source: 01_股票数据/02_行情数据/14_每日指标.md
+        """
+        from .._internal.endpoint import afetch
+        from ..models.daily_basic import ENDPOINT
+
+        return await afetch(
+            self._call,
+            ENDPOINT,
+            {
+                "ts_code": ts_code,
+                "trade_date": trade_date,
+                "start_date": start_date,
+                "end_date": end_date,
+            },
+            fields,
+            **checked("daily_basic", options),
+        )
+
 
 class StockQuotesPages:
     """The 股票数据 › 行情数据 methods of `TushareClient.pages`: the same calls, streamed page by page."""
 
     daily = Streamed(StockQuotesMethods.daily)
+    daily_basic = Streamed(StockQuotesMethods.daily_basic)
 
 
 class AsyncStockQuotesPages:
     """The 股票数据 › 行情数据 methods of `AsyncTushareClient.pages`: the same calls, streamed page by page."""
 
     daily = AsyncStreamed(AsyncStockQuotesMethods.daily)
+    daily_basic = AsyncStreamed(AsyncStockQuotesMethods.daily_basic)

@@ -9,6 +9,7 @@ from .._internal.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .daily import DailyField, DailyRequest, DailyResponse, DailyRow
+    from .daily_basic import DailyBasicField, DailyBasicRequest, DailyBasicResponse, DailyBasicRow
     from .ft_mins import FtMinsField, FtMinsRequest, FtMinsResponse, FtMinsRow
     from .income_vip import IncomeVipField, IncomeVipRequest, IncomeVipResponse, IncomeVipRow
     from .shibor import ShiborField, ShiborRequest, ShiborResponse, ShiborRow
@@ -19,6 +20,10 @@ _EXPORTS = {
     "DailyRequest": "daily",
     "DailyResponse": "daily",
     "DailyRow": "daily",
+    "DailyBasicField": "daily_basic",
+    "DailyBasicRequest": "daily_basic",
+    "DailyBasicResponse": "daily_basic",
+    "DailyBasicRow": "daily_basic",
     "FtMinsField": "ft_mins",
     "FtMinsRequest": "ft_mins",
     "FtMinsResponse": "ft_mins",
@@ -38,6 +43,10 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "DailyBasicField",
+    "DailyBasicRequest",
+    "DailyBasicResponse",
+    "DailyBasicRow",
     "DailyField",
     "DailyRequest",
     "DailyResponse",
