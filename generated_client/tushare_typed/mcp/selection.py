@@ -78,4 +78,3 @@ class Selection:
 def _unknown(name: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
     return f"no interface {name!r}" + (f" (did you mean {', '.join(close)}?)" if close else "")
-
