@@ -13,4 +13,6 @@ py=.venv/bin/python
 .venv/bin/mypy generator tests scripts
 (cd generated_client && ../.venv/bin/mypy --strict --config-file pyproject.toml tushare_typed)
 .venv/bin/tsgen build --check
+# The Node.js MCP clients the suite drives (TypeScript SDK, mcpb), pinned by tests/node/package-lock.json.
+bash scripts/setup_node_clients.sh
 "$py" -m pytest -q "$@"

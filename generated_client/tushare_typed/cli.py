@@ -4,7 +4,7 @@
     tushare-typed describe daily
     tushare-typed exec daily -p ts_code=000001.SZ -p start_date=20240101 --fields ts_code,close --format csv
     tushare-typed token set | show | rotate | delete
-    tushare-typed mcp serve [--transport stdio|streamable-http]
+    tushare-typed mcp serve [--transport stdio|streamable-http] [--mode discovery|full] [--tools A,B] ...
 
 Errors print their message and remediation on stderr and exit non-zero (1 for a failed call or token operation,
 2 for a wrong command line), never with a traceback; set ``TUSHARE_TYPED_DEBUG=1`` to see one for an unexpected
@@ -14,7 +14,6 @@ pydantic), pyarrow and the MCP SDK are imported by the commands that use them.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
 import shlex
@@ -27,7 +26,7 @@ import click
 
 from . import __version__
 from ._internal.tabular import to_csv, to_json, to_table
-from .catalog import InterfaceSpec, ParamSpec, RateLimitSpec, UnknownInterfaceError, load_catalog
+from .catalog import InterfaceSpec, ParamSpec, UnknownInterfaceError, load_catalog
 from .errors import TushareError
 
 if TYPE_CHECKING:
@@ -37,9 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["CliError", "CliUsageError", "cli", "main", "mask_token"]
 
 FORMATS: Final = ("table", "csv", "json", "parquet")
-TRANSPORTS: Final = ("stdio", "streamable-http")
-#: Same as ``tushare_typed.mcp.service.DEFAULT_MAX_ROWS``; not imported from there, as that loads the MCP SDK.
-MCP_DEFAULT_MAX_ROWS: Final = 200
 DEBUG_ENV: Final = "TUSHARE_TYPED_DEBUG"
 # describe shows parameter and field descriptions whole, as far as a wide terminal allows.
 DESCRIBE_CELL_WIDTH: Final = 100
@@ -178,19 +174,9 @@ def _facts(spec: InterfaceSpec) -> list[str]:
     facts += [f"Parameter group: {group.describe()}" for group in spec.param_groups]
     rows = f"{spec.row_limit} per call" if spec.row_limit else "no documented cap"
     facts.append(f"Rows: {rows}" + ("; pages automatically with limit/offset" if spec.paging else ""))
-    quotas = ", ".join(_quota_text(limit) for limit in spec.rate_limits)
+    quotas = ", ".join(limit.summary() for limit in spec.rate_limits)
     facts.append(f"Quota: {quotas or 'the account tier default'}")
     return facts
-
-
-def _quota_text(limit: RateLimitSpec) -> str:
-    periods = {60.0: "minute", 3600.0: "hour", 86400.0: "day"}
-    text = f"{limit.calls} calls per {periods.get(limit.period, f'{limit.period:g} s')}"
-    if limit.min_points is not None or limit.max_points is not None:
-        low = limit.min_points if limit.min_points is not None else 0
-        high = f"–{limit.max_points}" if limit.max_points is not None else "+"
-        text += f" ({low}{high} points)"
-    return text
 
 
 def _param_row(param: ParamSpec) -> tuple[str, str, str, str]:
@@ -534,31 +520,27 @@ def mcp_group() -> None:
     """The MCP server over the typed client (needs the `mcp` extra)."""
 
 
-def _load_serve() -> Callable[..., None]:
+def _load_server_main() -> Callable[..., int]:
     try:
-        from .mcp.server import serve
+        from .mcp.server import main as server_main
     except ImportError as error:
         if (error.name or "").partition(".")[0] not in _MCP_EXTRA_MODULES:
             raise
         raise CliError(
             f"the MCP server needs the optional mcp package ({error})", "pip install 'tushare-typed[mcp]'"
         ) from None
-    return serve
+    return server_main
 
 
-@mcp_group.command("serve")
-@click.option("--transport", type=click.Choice(TRANSPORTS), default="stdio", show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="streamable-http address.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="streamable-http port.")
-@click.option(
-    "--max-rows",
-    type=click.IntRange(min=1),
-    default=MCP_DEFAULT_MAX_ROWS,
-    show_default=True,
-    help="Rows per result when a call does not pass max_rows.",
+@mcp_group.command(
+    "serve",
+    add_help_option=False,
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
 )
-def mcp_serve(transport: str, host: str, port: int, max_rows: int) -> None:
-    """Serve every interface as an MCP tool (stdio: as MCP clients launch it)."""
-    serve = _load_serve()
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a streamable-HTTP server is meant to stop
-        serve(transport, host=host, port=port, max_rows=max_rows)
+@click.argument("options", nargs=-1, type=click.UNPROCESSED)
+def mcp_serve(options: tuple[str, ...]) -> None:
+    """Serve tushare over MCP (stdio by default); `mcp serve --help` lists the options (--mode, --tools, ...)."""
+    # The server parses its own options, so `python -m tushare_typed.mcp` and this command never drift apart.
+    status = _load_server_main()(list(options), prog="tushare-typed mcp serve")
+    if status:
+        raise SystemExit(status)

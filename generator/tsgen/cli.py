@@ -13,6 +13,7 @@ from tsgen.ingest.run import IngestResult, ingest
 from tsgen.ingest.sdk import SdkSourceError
 from tsgen.ingest.sources import Installed, SourceNotFound, docs_corpus, sdk_package
 from tsgen.ingest.writer import write_metadata
+from tsgen.render.bundle import BundleError, write_bundle
 from tsgen.render.metadata import MetadataError, load_metadata
 from tsgen.render.tree import RenderError, render_tree
 
@@ -116,6 +117,30 @@ def build_command(metadata_dir: Path, out: Path, check: bool) -> None:
         return
     changed = write_tree(tree, out)
     click.echo(f"{len(metadata.http_interfaces)} interfaces rendered; {changed} of {len(tree)} files changed in {out}")
+
+
+@main.command("bundle")
+@click.option(
+    "--client",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "generated_client",
+    show_default=True,
+    help="The tree `tsgen build` wrote.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "dist" / "tushare-typed.mcpb",
+    show_default=True,
+    help="The bundle file to write.",
+)
+def bundle_command(client: Path, out: Path) -> None:
+    """Pack the MCP bundle (.mcpb): manifest, pyproject.toml for uv, the tushare_typed package."""
+    try:
+        count = write_bundle(client, PROJECT_ROOT / "LICENSE", out)
+    except (BundleError, OSError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {out}: {count} files, {out.stat().st_size} bytes")
 
 
 if __name__ == "__main__":

@@ -77,6 +77,16 @@ class RateLimitSpec:
         # max_points is inclusive: where two tiers touch, both apply and the stricter one wins, which is safe.
         return self.max_points is None or points <= self.max_points
 
+    def summary(self) -> str:
+        """``500 calls per minute (2000+ points)``: the quota as a person reads it."""
+        periods = {60.0: "minute", 3600.0: "hour", 86400.0: "day"}
+        text = f"{self.calls} calls per {periods.get(self.period, f'{self.period:g} s')}"
+        if self.min_points is not None or self.max_points is not None:
+            low = self.min_points if self.min_points is not None else 0
+            high = f"–{self.max_points}" if self.max_points is not None else "+"
+            text += f" ({low}{high} points)"
+        return text
+
 
 @dataclass(frozen=True, slots=True)
 class ParamSpec:

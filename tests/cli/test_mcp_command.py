@@ -9,41 +9,52 @@ from typing import Any
 
 import pytest
 
-from tushare_typed.cli import MCP_DEFAULT_MAX_ROWS
-from tushare_typed.mcp.service import DEFAULT_MAX_ROWS
-
 from .conftest import assert_clean_failure, run
 
 
 @pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Records each `serve` call instead of serving."""
+def served(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Records the options of each `serve` call instead of serving."""
     import tushare_typed.mcp.server
 
-    calls: list[dict[str, Any]] = []
-
-    def serve(transport: str, **options: Any) -> None:
-        calls.append({"transport": transport, **options})
-
-    monkeypatch.setattr(tushare_typed.mcp.server, "serve", serve)
+    calls: list[Any] = []
+    monkeypatch.setattr(tushare_typed.mcp.server, "serve", calls.append)
     return calls
 
 
-def test_serve_defaults_to_stdio_with_the_manifests_row_cap(served: list[dict[str, Any]]) -> None:
+def test_serve_defaults_to_stdio_discovery_with_the_manifests_row_cap(served: list[Any]) -> None:
+    from tushare_typed.mcp.service import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS
+
     assert run("mcp", "serve").exit_code == 0
-    assert served == [{"transport": "stdio", "host": "127.0.0.1", "port": 8000, "max_rows": DEFAULT_MAX_ROWS}]
-    assert MCP_DEFAULT_MAX_ROWS == DEFAULT_MAX_ROWS
+    (options,) = served
+    assert (options.transport, options.host, options.port, options.mode) == ("stdio", "127.0.0.1", 8000, "discovery")
+    assert (options.max_rows, options.max_bytes, options.tools, options.max_points) == (
+        DEFAULT_MAX_ROWS,
+        DEFAULT_MAX_BYTES,
+        "",
+        0,
+    )
 
 
-def test_serve_passes_the_http_options(served: list[dict[str, Any]]) -> None:
-    args = ("--transport", "streamable-http", "--host", "0.0.0.0", "--port", "9123", "--max-rows", "50")  # noqa: S104
-    assert run("mcp", "serve", *args).exit_code == 0
-    assert served == [{"transport": "streamable-http", "host": "0.0.0.0", "port": 9123, "max_rows": 50}]  # noqa: S104
+def test_serve_passes_every_option_to_the_server(served: list[Any]) -> None:
+    args = ("--transport", "streamable-http", "--port", "9123", "--max-rows", "50", "--mode", "full")
+    assert run("mcp", "serve", *args, "--tools", "daily,pro_bar", "--max-points", "2000").exit_code == 0
+    (options,) = served
+    assert (options.transport, options.port, options.max_rows, options.mode) == ("streamable-http", 9123, 50, "full")
+    assert (options.tools, options.max_points) == ("daily,pro_bar", 2000)
 
 
-def test_serve_rejects_an_unknown_transport(served: list[dict[str, Any]]) -> None:
+def test_serve_help_is_the_servers(served: list[Any]) -> None:
+    result = run("mcp", "serve", "--help")
+    assert result.exit_code == 0
+    assert "usage: tushare-typed mcp serve" in result.stdout
+    assert "--categories" in result.stdout and "--bearer-token-env" in result.stdout
+
+
+def test_serve_rejects_an_unknown_transport(served: list[Any]) -> None:
     result = run("mcp", "serve", "--transport", "sse")
     assert result.exit_code == 2
+    assert "invalid choice: 'sse'" in result.stderr
     assert served == []
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,8 @@ def tools_document() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def tools(tools_document: dict[str, Any]) -> list[dict[str, Any]]:
-    tool_list: list[dict[str, Any]] = tools_document["tools"]
+    """One tool per interface (full mode)."""
+    tool_list: list[dict[str, Any]] = tools_document["interfaces"]
     return tool_list
 
 
@@ -42,12 +43,22 @@ def emulator() -> Iterator[TushareEmulator]:
         yield running
 
 
-@pytest.fixture
-async def service(emulator: TushareEmulator) -> AsyncIterator[ToolService]:
-    """A tool service (default max_rows 20) whose client talks to the emulator."""
-
+def emulator_client(emulator: TushareEmulator) -> Callable[[], AsyncTushareClient]:
     def client() -> AsyncTushareClient:
         return AsyncTushareClient(emulator.token, base_url=emulator.url, max_retries=0)
 
-    async with ToolService(max_rows=20, client_factory=client) as running:
+    return client
+
+
+@pytest.fixture
+async def service(emulator: TushareEmulator) -> AsyncIterator[ToolService]:
+    """A full-mode tool service (default max_rows 20) whose client talks to the emulator."""
+    async with ToolService(max_rows=20, mode="full", client_factory=emulator_client(emulator)) as running:
+        yield running
+
+
+@pytest.fixture
+async def discovery(emulator: TushareEmulator) -> AsyncIterator[ToolService]:
+    """A discovery-mode tool service (default max_rows 20) whose client talks to the emulator."""
+    async with ToolService(max_rows=20, client_factory=emulator_client(emulator)) as running:
         yield running

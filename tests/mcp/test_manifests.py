@@ -19,6 +19,7 @@ REVERSE_DNS_NAME = re.compile(r"^[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+$")
 ANNOTATIONS = {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}
 PAGING_ARGUMENTS = {"fields", "offset", "max_rows"}
 OUTPUT_KEYS = {"rows", "fields", "row_count", "completed", "next_offset", "note"}
+DISCOVERY = ["search_interfaces", "describe_interface", "call_interface", "pro_bar"]
 
 
 def test_there_is_one_tool_per_catalog_interface_in_name_order(tools: list[dict[str, Any]]) -> None:
@@ -59,6 +60,7 @@ def test_input_schemas_hold_the_interface_params_and_the_paging_arguments(tools:
         assert schema["properties"]["fields"]["items"]["enum"] == list(spec.field_names)
         assert schema["properties"]["offset"]["minimum"] == 0
         assert schema["properties"]["max_rows"]["minimum"] == 1
+        assert schema["properties"]["max_rows"]["maximum"] == 5000
 
 
 def test_output_schemas_describe_rows_keyed_by_column(tools: list[dict[str, Any]]) -> None:
@@ -73,9 +75,9 @@ def test_output_schemas_describe_rows_keyed_by_column(tools: list[dict[str, Any]
 
 def test_the_tools_document_is_deterministic(tools_document: dict[str, Any]) -> None:
     text = (GENERATED / "tushare_typed" / "mcp" / "tools.json").read_text(encoding="utf-8")
-    assert list(tools_document) == ["tools"]
+    assert list(tools_document) == ["composites", "discovery", "interfaces"]
     # Keys are written sorted, so regenerating cannot reorder them.
-    assert list(tools_document["tools"][0]) == sorted(tools_document["tools"][0])
+    assert list(tools_document["interfaces"][0]) == sorted(tools_document["interfaces"][0])
     assert text.endswith("\n")
 
 
@@ -85,22 +87,68 @@ def manifest() -> dict[str, Any]:
     return document
 
 
-def test_the_bundle_manifest_matches_the_mcpb_v03_schema(manifest: dict[str, Any]) -> None:
-    schema = read_json(SCHEMAS / "mcpb-manifest-v0.3.schema.json")
+def test_the_bundle_manifest_matches_the_mcpb_v04_schema(manifest: dict[str, Any]) -> None:
+    schema = read_json(SCHEMAS / "mcpb-manifest-v0.4.schema.json")
     validator = validator_for(schema)(schema)
     errors = [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(manifest)]
     assert errors == []
+    assert manifest["manifest_version"] == "0.4"
 
 
-def test_the_bundle_manifest_runs_the_stdio_server_with_the_token_from_user_config(
-    manifest: dict[str, Any], tools: list[dict[str, Any]]
-) -> None:
-    config = manifest["server"]["mcp_config"]
-    assert config["args"] == ["-m", "tushare_typed.mcp"]
+def test_the_bundle_manifest_runs_the_server_with_uv_and_the_user_config(manifest: dict[str, Any]) -> None:
+    server = manifest["server"]
+    config = server["mcp_config"]
+    assert server["type"] == "uv"
+    assert config["command"] == "uv"
+    assert config["args"][:5] == ["run", "--directory", "${__dirname}", "--quiet", server["entry_point"]]
+    options = dict(zip(config["args"][5::2], config["args"][6::2], strict=True))
+    assert options == {
+        "--mode": "${user_config.mode}",
+        "--tools": "${user_config.tools}",
+        "--categories": "${user_config.categories}",
+        "--max-points": "${user_config.max_points}",
+    }
+    assert set(manifest["user_config"]) == {"tushare_token", "mode", "tools", "categories", "max_points"}
     assert config["env"]["TUSHARE_TOKEN"] == "${user_config.tushare_token}"
     assert manifest["user_config"]["tushare_token"]["sensitive"] is True
-    assert (GENERATED / manifest["server"]["entry_point"]).is_file()
-    assert [tool["name"] for tool in manifest["tools"]] == [tool["name"] for tool in tools]
+    assert (GENERATED / server["entry_point"]).is_file()
+    assert manifest["tools_generated"] is True
+    assert [tool["name"] for tool in manifest["tools"]] == DISCOVERY
+
+
+def test_the_registry_entry_matches_the_registry_schema() -> None:
+    schema = read_json(SCHEMAS / "mcp-registry-server-2025-09-29.schema.json")
+    server = read_json(GENERATED / "server.json")
+    assert server["$schema"] == schema["$id"]
+    validator = validator_for(schema)(schema, format_checker=validator_for(schema).FORMAT_CHECKER)
+    errors = [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(server)]
+    assert errors == []
+
+
+def test_the_registry_entry_passes_the_same_options(manifest: dict[str, Any]) -> None:
+    (package,) = read_json(GENERATED / "server.json")["packages"]
+    arguments = package["packageArguments"]
+    assert [argument.get("value") for argument in arguments[:2]] == ["mcp", "serve"]
+    assert [argument["name"] for argument in arguments[2:]] == ["--mode", "--tools", "--categories", "--max-points"]
+    assert package["runtimeArguments"][0]["value"] == f"tushare-typed[mcp]=={package['version']}"
+
+
+def _type_arrays(schema: Any, path: str = "") -> list[str]:
+    if isinstance(schema, list):
+        return [found for i, item in enumerate(schema) for found in _type_arrays(item, f"{path}[{i}]")]
+    if not isinstance(schema, dict):
+        return []
+    found = [path] if isinstance(schema.get("type"), list) else []
+    return found + [hit for key, value in schema.items() for hit in _type_arrays(value, f"{path}.{key}")]
+
+
+def test_no_schema_spells_a_type_as_an_array(tools_document: dict[str, Any]) -> None:
+    # The MCP Inspector's portability check warns on every `type: [X, "null"]`: several clients read `type` as a
+    # single string. Nullable columns are `anyOf` branches instead.
+    tools = [tool for group in tools_document.values() for tool in group]
+    assert _type_arrays(tools) == []
+    close = tools_document["interfaces"][0]["outputSchema"]["properties"]["next_offset"]
+    assert close["anyOf"] == [{"type": "integer"}, {"type": "null"}]
 
 
 def test_the_registry_entry_follows_the_registry_rules(manifest: dict[str, Any]) -> None:

@@ -31,13 +31,42 @@ def text(result: types.CallToolResult) -> str:
     return content.text
 
 
-async def test_tools_list_is_tools_json(service: ToolService, tools: list[dict[str, Any]]) -> None:
+async def test_tools_list_in_full_mode_is_every_interface_and_pro_bar(
+    service: ToolService, tools_document: dict[str, Any]
+) -> None:
     async with Client(build_server(service)) as client:
         listed = await client.list_tools()
         assert client.server_info is not None and client.server_info.name == SERVER_NAME
     dumped = [tool.model_dump(by_alias=True, exclude_none=True) for tool in listed.tools]
-    assert len(dumped) == len(load_catalog())
-    assert dumped == tools
+    assert len(dumped) == len(load_catalog()) + 1
+    assert dumped == tools_document["interfaces"] + tools_document["composites"]
+
+
+async def test_discovery_mode_lists_four_tools_and_serves_the_docs_as_resources(discovery: ToolService) -> None:
+    async with Client(build_server(discovery)) as client:
+        listed = await client.list_tools()
+        resources = await client.list_resources()
+        templates = await client.list_resource_templates()
+        daily = await client.read_resource("tushare://interfaces/daily")
+        index = await client.read_resource("tushare://categories")
+        found = await client.call_tool("search_interfaces", {"query": "daily"})
+        described = await client.call_tool("describe_interface", {"api_name": "daily"})
+        with pytest.raises(MCPError, match="no resource"):
+            await client.read_resource("tushare://interfaces/nope")
+    assert [tool.name for tool in listed.tools] == [
+        "search_interfaces",
+        "describe_interface",
+        "call_interface",
+        "pro_bar",
+    ]
+    assert len(resources.resources) == len(load_catalog()) + 1
+    assert templates.resource_templates[0].uri_template == "tushare://interfaces/{api_name}"
+    (page,) = daily.contents
+    assert isinstance(page, types.TextResourceContents) and page.text.startswith("# daily — ")
+    (categories,) = index.contents
+    assert isinstance(categories, types.TextResourceContents) and "`daily`" in categories.text
+    assert not found.is_error and structured(found)["results"][0]["api_name"] == "daily"
+    assert not described.is_error and structured(described)["api_name"] == "daily"
 
 
 async def test_tools_call_returns_rows_valid_under_the_output_schema(service: ToolService) -> None:
@@ -51,16 +80,16 @@ async def test_tools_call_returns_rows_valid_under_the_output_schema(service: To
 async def test_bad_arguments_are_an_error_result(service: ToolService) -> None:
     async with Client(build_server(service)) as client:
         result = await client.call_tool("ft_mins", {"ts_code": "X", "freq": "7min"})
-    assert result.is_error
-    assert structured(result)["error"]["problems"][0]["argument"] == "freq"
+    assert result.is_error and result.structured_content is None
+    assert text(result).splitlines()[1].startswith("- freq: ")
     assert "Fix: use one of 1min" in text(result)
 
 
 async def test_a_tushare_error_is_an_error_result_with_its_code(service: ToolService) -> None:
     async with Client(build_server(service)) as client:
         result = await client.call_tool(DENIED, {"ts_code": "000001.SZ", "freq": "1min"})
-    assert result.is_error
-    assert structured(result)["error"]["code"] == "AUTH-003"
+    assert result.is_error and result.structured_content is None
+    assert text(result).startswith("Error AUTH-003 (AUTH): ")
 
 
 async def test_an_unknown_tool_is_a_protocol_error_naming_close_tools(service: ToolService) -> None:
@@ -74,10 +103,17 @@ def test_the_command_line_rejects_bad_options(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as info:
         main(["--max-rows", "0"])
     assert info.value.code == 2
-    assert "--max-rows: must be at least 1" in capsys.readouterr().err
+    assert "--max-rows: must be between 1 and 5000, got 0" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--max-rows", "many"])
     assert "--max-rows: expected a whole number, got 'many'" in capsys.readouterr().err
+
+
+def test_the_command_line_rejects_an_unknown_interface_and_an_open_bind(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--tools", "dayly"]) == 2
+    assert "--tools: no interface 'dayly' (did you mean daily" in capsys.readouterr().err
+    assert main(["--transport", "streamable-http", "--host", "0.0.0.0", "--bearer-token-env", "NO_SUCH_VAR"]) == 2  # noqa: S104
+    assert "set NO_SUCH_VAR to a secret token" in capsys.readouterr().err
 
 
 def test_the_bundle_entry_point_runs_as_a_plain_file(tmp_path: Path) -> None:

@@ -8,12 +8,17 @@ from typing import Any
 import pytest
 
 from tushare_typed import AsyncTushareClient
-from tushare_typed.mcp.service import DEFAULT_MAX_ROWS, ToolCall, ToolService
+from tushare_typed.mcp.service import DEFAULT_MAX_ROWS, MAX_ROWS_LIMIT, RowsCall, ToolResult, ToolService
 from tushare_typed.testing import TushareEmulator
 
 from .conftest import DENIED
 
 DAILY = {"ts_code": "000001.SZ"}
+
+
+def ok(result: ToolResult) -> dict[str, Any]:
+    assert not result.is_error and result.structured is not None, result.text
+    return result.structured
 
 
 def expected_rows(emulator: TushareEmulator, api: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -25,14 +30,13 @@ async def test_a_call_returns_the_rows_capped_at_the_default_max_rows(
     service: ToolService, emulator: TushareEmulator
 ) -> None:
     result = await service.call("daily", DAILY)
-    structured = result.structured
-    assert not result.is_error
+    structured = ok(result)
     assert structured["rows"] == expected_rows(emulator, "daily", DAILY)[:20]
     assert structured["row_count"] == 20
     assert structured["fields"] == list(structured["rows"][0])
     assert (structured["completed"], structured["next_offset"]) == (False, 20)
     assert structured["note"] == (
-        "230 more rows exist beyond these 20; call daily again with the same arguments and offset=20 to fetch the rest."
+        "230 more rows exist beyond these 20; to continue, call daily again with the same arguments and offset=20."
     )
 
 
@@ -40,42 +44,42 @@ async def test_a_capped_result_costs_one_call_and_offset_continues_it(
     service: ToolService, emulator: TushareEmulator
 ) -> None:
     first = await service.call("daily", {**DAILY, "max_rows": 150})
-    rest = await service.call("daily", {**DAILY, "offset": first.structured["next_offset"], "max_rows": 150})
+    rest = await service.call("daily", {**DAILY, "offset": ok(first)["next_offset"], "max_rows": 150})
     assert emulator.calls("daily") == 2
-    assert first.structured["rows"] + rest.structured["rows"] == expected_rows(emulator, "daily", DAILY)
-    assert (rest.structured["completed"], rest.structured["next_offset"]) == (True, None)
-    assert rest.structured["note"] == "These are the last 100 matching rows; there are no more."
+    assert ok(first)["rows"] + ok(rest)["rows"] == expected_rows(emulator, "daily", DAILY)
+    assert (ok(rest)["completed"], ok(rest)["next_offset"]) == (True, None)
+    assert ok(rest)["note"] == "These are the last 100 matching rows; there are no more."
 
 
 async def test_a_complete_result_says_so(service: ToolService) -> None:
     everything = await service.call("daily", {**DAILY, "max_rows": 300})
-    assert (everything.structured["completed"], everything.structured["next_offset"]) == (True, None)
-    assert everything.structured["note"] == "All 250 matching rows are here."
+    assert (ok(everything)["completed"], ok(everything)["next_offset"]) == (True, None)
+    assert ok(everything)["note"] == "All 250 matching rows are here."
     nothing = await service.call("daily", {**DAILY, "offset": 250})
-    assert nothing.structured["rows"] == []
-    assert nothing.structured["note"] == "No rows match these arguments from offset 250 on."
+    assert ok(nothing)["rows"] == []
+    assert ok(nothing)["note"] == "No rows match these arguments from offset 250 on."
 
 
 async def test_fields_select_the_columns(service: ToolService) -> None:
     result = await service.call("daily", {**DAILY, "fields": ["trade_date", "close"], "max_rows": 2})
-    assert result.structured["fields"] == ["trade_date", "close"]
-    assert [list(row) for row in result.structured["rows"]] == [["trade_date", "close"]] * 2
+    assert ok(result)["fields"] == ["trade_date", "close"]
+    assert [list(row) for row in ok(result)["rows"]] == [["trade_date", "close"]] * 2
 
 
 async def test_the_text_content_is_a_table_with_the_note(service: ToolService) -> None:
     result = await service.call("daily", {**DAILY, "fields": ["ts_code", "close"], "max_rows": 2})
     lines = result.text.splitlines()
-    assert lines[0] == "daily: 2 rows from offset 0"
-    assert lines[1].split() == ["ts_code", "close"]
-    assert lines[3].startswith("000001.SZ")
-    assert lines[-1] == result.structured["note"]
+    assert lines[0] == "daily: 2 rows from offset 0, as CSV"
+    assert lines[1] == "ts_code,close"
+    assert lines[2].startswith("000001.SZ,")
+    assert lines[-1] == ok(result)["note"]
 
 
 async def test_an_enum_parameter_is_passed_through(service: ToolService, emulator: TushareEmulator) -> None:
     arguments = {"ts_code": "CU2310.SHF", "freq": "5min", "max_rows": 3}
     result = await service.call("ft_mins", arguments)
     assert not result.is_error
-    assert [row["ts_code"] for row in result.structured["rows"]] == ["CU2310.SHF"] * 3
+    assert [row["ts_code"] for row in ok(result)["rows"]] == ["CU2310.SHF"] * 3
     assert emulator.records[-1].params["freq"] == "5min"
 
 
@@ -92,38 +96,36 @@ async def test_bad_arguments_are_an_error_result_and_no_call(
     service: ToolService, emulator: TushareEmulator, arguments: dict[str, Any], argument: str
 ) -> None:
     result = await service.call("daily", arguments)
-    error = result.structured["error"]
-    assert result.is_error
-    assert (error["code"], error["category"]) == ("PARAM-101", "PARAMETER")
-    assert [problem["argument"] for problem in error["problems"]] == [argument]
-    assert f"- {argument}: " in result.text and "Fix: " in result.text
+    assert result.is_error and result.structured is None
+    assert result.text.startswith("Error PARAM-101 (PARAMETER): invalid arguments for daily:")
+    assert [line.split(":")[0] for line in result.text.splitlines()[1:]] == [f"- {argument}"]
+    assert "Fix: " in result.text
     assert emulator.calls() == 0
 
 
 async def test_a_value_the_schema_accepts_but_the_client_rejects_is_an_error_result(service: ToolService) -> None:
     result = await service.call("daily", {"trade_date": "20240231"})  # eight digits, but no such day
     assert result.is_error
-    assert result.structured["error"]["code"] == "PARAM-101"
-    assert "20240231" in result.structured["error"]["message"]
+    assert result.text.startswith("Error PARAM-101 (PARAMETER): ")
+    assert "20240231" in result.text
 
 
 async def test_a_denied_interface_is_an_error_result_with_the_remediation(service: ToolService) -> None:
     result = await service.call(DENIED, {"ts_code": "000001.SZ", "freq": "1min"})
-    error = result.structured["error"]
-    assert result.is_error
-    assert (error["code"], error["category"], error["tushare_code"]) == ("AUTH-003", "AUTH", 40203)
-    assert error["remediation"] and error["request_id"]
-    assert result.text.startswith("Error AUTH-003 (AUTH): ")
-    assert f"Remediation: {error['remediation']}" in result.text
+    assert result.is_error and result.structured is None
+    lines = result.text.splitlines()
+    assert lines[0].startswith("Error AUTH-003 (AUTH): ")
+    assert lines[1].startswith("Remediation: ") and len(lines[1]) > len("Remediation: ")
+    assert "tushare code: 40203" in lines and any(line.startswith("request_id: ") for line in lines)
 
 
 async def test_a_wrong_token_is_an_auth_error_result(emulator: TushareEmulator) -> None:
     def client() -> AsyncTushareClient:
         return AsyncTushareClient("not-the-token", base_url=emulator.url, max_retries=0)
 
-    async with ToolService(client_factory=client) as service:
+    async with ToolService(mode="full", client_factory=client) as service:
         result = await service.call("daily", DAILY)
-    assert result.structured["error"]["code"] == "AUTH-001"
+    assert result.text.startswith("Error AUTH-001 (AUTH): ")
 
 
 async def test_a_missing_token_is_an_auth_error_result(
@@ -132,10 +134,10 @@ async def test_a_missing_token_is_an_auth_error_result(
     monkeypatch.delenv("TUSHARE_TOKEN", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     monkeypatch.setenv("TUSHARE_API_URL", emulator.url)
-    async with ToolService() as service:
+    async with ToolService(mode="full") as service:
         result = await service.call("daily", DAILY)
-    assert result.structured["error"]["code"] == "AUTH-002"
-    assert "tushare-typed token set" in result.structured["error"]["remediation"]
+    assert result.text.startswith("Error AUTH-002 (AUTH): ")
+    assert "tushare-typed token set" in result.text
 
 
 async def test_more_rows_than_a_page_are_paged_by_the_client() -> None:
@@ -144,20 +146,23 @@ async def test_more_rows_than_a_page_are_paged_by_the_client() -> None:
         def client() -> AsyncTushareClient:
             return AsyncTushareClient(emulator.token, base_url=emulator.url)
 
-        async with ToolService(client_factory=client) as service:
+        async with ToolService(mode="full", client_factory=client) as service:
             result = await service.call("daily", {**DAILY, "max_rows": 220})
-        assert result.structured["rows"] == expected_rows(emulator, "daily", DAILY)[:220]
-    assert (result.structured["completed"], result.structured["next_offset"]) == (False, 220)
+        assert ok(result)["rows"] == expected_rows(emulator, "daily", DAILY)[:220]
+    assert (ok(result)["completed"], ok(result)["next_offset"]) == (False, 220)
     assert emulator.calls("daily") == 3
 
 
 def test_call_arguments_split_into_params_and_paging() -> None:
-    call = ToolCall.from_arguments("daily", {"ts_code": "A", "offset": 5.0, "fields": ["close"]}, 7)
-    assert call == ToolCall("daily", {"ts_code": "A"}, ["close"], 5, 7)
+    call = RowsCall.from_arguments("daily", {"ts_code": "A", "offset": 5.0, "fields": ["close"]}, 7)
+    assert call == RowsCall("daily", {"ts_code": "A"}, ["close"], 5, 7)
     assert type(call.offset) is int
 
 
 def test_the_default_max_rows_is_the_manifests(tools: list[dict[str, Any]]) -> None:
-    assert f"(default {DEFAULT_MAX_ROWS})" in tools[0]["inputSchema"]["properties"]["max_rows"]["description"]
+    max_rows = tools[0]["inputSchema"]["properties"]["max_rows"]
+    assert (max_rows["default"], max_rows["maximum"]) == (DEFAULT_MAX_ROWS, MAX_ROWS_LIMIT)
     with pytest.raises(ValueError, match="max_rows"):
         ToolService(max_rows=0)
+    with pytest.raises(ValueError, match="max_rows"):
+        ToolService(max_rows=MAX_ROWS_LIMIT + 1)

@@ -20,10 +20,12 @@ def problems(toolset: ToolSet, name: str, arguments: dict[str, Any]) -> dict[str
     return {problem.argument: problem for problem in toolset.problems(name, arguments)}
 
 
-def test_the_toolset_is_read_once_and_matches_tools_json(toolset: ToolSet, tools: list[dict[str, Any]]) -> None:
+def test_the_toolset_is_read_once_and_matches_tools_json(toolset: ToolSet, tools_document: dict[str, Any]) -> None:
     assert load_toolset() is toolset
-    assert list(toolset.names()) == [tool["name"] for tool in tools]
-    assert len(toolset) == len(tools)
+    groups = ("discovery", "interfaces", "composites")
+    assert list(toolset.names()) == [tool["name"] for group in groups for tool in tools_document[group]]
+    assert [dict(tool) for tool in toolset.group("interfaces")] == tools_document["interfaces"]
+    assert toolset.groups["discovery"] == ("search_interfaces", "describe_interface", "call_interface")
 
 
 def test_valid_arguments_have_no_problems(toolset: ToolSet) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import anyio
+import httpx
+import httpx2
 import mcp.types as types
 import pytest
 from mcp import ClientSession
@@ -44,6 +46,12 @@ async def stdio_session(env: dict[str, str], errlog: TextIO, *args: str) -> Asyn
         yield session
 
 
+def text(result: types.CallToolResult) -> str:
+    (content,) = result.content
+    assert isinstance(content, types.TextContent)
+    return content.text
+
+
 def structured(result: types.CallToolResult) -> dict[str, Any]:
     assert isinstance(result.structured_content, dict)
     return result.structured_content
@@ -58,12 +66,13 @@ def errlog(tmp_path: Path) -> Iterator[TextIO]:
 async def test_stdio_server_lists_every_tool_and_calls_them(tmp_path: Path, errlog: TextIO) -> None:
     with TushareEmulator(total_rows=120) as emulator:
         with anyio.fail_after(SESSION_TIMEOUT):
-            async with stdio_session(server_env(emulator, tmp_path), errlog, "--max-rows", "50") as session:
+            args = ("--mode", "full", "--max-rows", "50")
+            async with stdio_session(server_env(emulator, tmp_path), errlog, *args) as session:
                 listed = await session.list_tools()
                 daily = await session.call_tool("daily", {"ts_code": "000001.SZ", "end_date": "20240628"})
                 minutes = await session.call_tool("ft_mins", {"ts_code": "CU2310.SHF", "freq": "15min", "max_rows": 4})
         daily_fields, daily_items = emulator.rows("daily", {"ts_code": "000001.SZ", "end_date": "20240628"})
-    assert [tool.name for tool in listed.tools] == list(load_catalog().names())
+    assert [tool.name for tool in listed.tools] == [*load_catalog().names(), "pro_bar"]
     rows = structured(daily)["rows"]
     assert len(rows) == 50  # the server's --max-rows
     assert rows == [dict(zip(daily_fields, item, strict=True)) for item in daily_items[:50]]
@@ -81,17 +90,17 @@ async def test_stdio_server_answers_bad_calls_with_error_results(tmp_path: Path,
     }
     with TushareEmulator(denied=[DENIED]) as emulator:
         with anyio.fail_after(SESSION_TIMEOUT):
-            async with stdio_session(server_env(emulator, tmp_path), errlog) as session:
+            async with stdio_session(server_env(emulator, tmp_path), errlog, "--mode", "full") as session:
                 results = {case: await session.call_tool(name, args) for case, (name, args) in bad_calls.items()}
                 denied = await session.call_tool(DENIED, {"ts_code": "000001.SZ", "freq": "1min"})
                 still_serving = await session.call_tool("daily", {"max_rows": 1})
         assert emulator.calls(DENIED) == 1
         assert emulator.calls() == 2  # the bad calls never reached tushare
     for case, result in results.items():
-        assert result.is_error, case
-        assert structured(result)["error"]["code"] == "PARAM-101", case
-    assert structured(results["unknown argument"])["error"]["problems"][0]["fix"].startswith("use 'start_date'")
-    assert denied.is_error and structured(denied)["error"]["code"] == "AUTH-003"
+        assert result.is_error and result.structured_content is None, case
+        assert text(result).startswith("Error PARAM-101 (PARAMETER): "), case
+    assert "Fix: use 'start_date' instead" in text(results["unknown argument"])
+    assert denied.is_error and text(denied).startswith("Error AUTH-003 (AUTH): ")
     assert not still_serving.is_error
 
 
@@ -100,13 +109,10 @@ async def test_stdio_server_reports_a_wrong_token_with_its_code(tmp_path: Path, 
         env = server_env(emulator, tmp_path, token="not-the-emulator-token")
         with anyio.fail_after(SESSION_TIMEOUT):
             async with stdio_session(env, errlog) as session:
-                result = await session.call_tool("daily", {"max_rows": 1})
-    error = structured(result)["error"]
-    assert result.is_error
-    assert (error["code"], error["category"], error["tushare_code"]) == ("AUTH-001", "AUTH", 40101)
-    (content,) = result.content
-    assert isinstance(content, types.TextContent)
-    assert content.text.startswith("Error AUTH-001 (AUTH): tushare rejected the token")
+                result = await session.call_tool("call_interface", {"api_name": "daily", "max_rows": 1})
+    assert result.is_error and result.structured_content is None
+    assert text(result).startswith("Error AUTH-001 (AUTH): tushare rejected the token")
+    assert "tushare code: 40101" in text(result)
 
 
 def free_port() -> int:
@@ -128,12 +134,16 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
     raise TimeoutError(f"nothing listens on port {port}")
 
 
+BEARER = "test-bearer-token"
+
+
 @pytest.fixture
 def http_server(tmp_path: Path, errlog: TextIO) -> Iterator[tuple[str, TushareEmulator]]:
+    """The server over streamable HTTP on 127.0.0.1, requiring a bearer token."""
     port = free_port()
     command = [sys.executable, "-m", "tushare_typed.mcp", "--transport", "streamable-http", "--port", str(port)]
     with TushareEmulator() as emulator:
-        env = {**os.environ, **server_env(emulator, tmp_path)}
+        env = {**os.environ, **server_env(emulator, tmp_path), "TUSHARE_MCP_BEARER_TOKEN": BEARER}
         process = subprocess.Popen(command, env=env, stdout=errlog, stderr=errlog)  # noqa: S603
         try:
             wait_for_port(port, process)
@@ -143,13 +153,27 @@ def http_server(tmp_path: Path, errlog: TextIO) -> Iterator[tuple[str, TushareEm
             process.wait(timeout=10)
 
 
-async def test_streamable_http_server_serves_the_same_tools(http_server: tuple[str, TushareEmulator]) -> None:
+async def test_streamable_http_server_serves_discovery_behind_the_bearer_token(
+    http_server: tuple[str, TushareEmulator],
+) -> None:
     url, emulator = http_server
+    headers = {"Authorization": f"Bearer {BEARER}"}
     with anyio.fail_after(SESSION_TIMEOUT):
-        async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
+        async with (
+            httpx2.AsyncClient(headers=headers) as http,
+            streamable_http_client(url, http_client=http) as (read, write),
+            ClientSession(read, write) as session,
+        ):
             await session.initialize()
             listed = await session.list_tools()
-            result = await session.call_tool("daily", {"ts_code": "000001.SZ", "max_rows": 2})
-    assert len(listed.tools) == len(load_catalog())
+            result = await session.call_tool("call_interface", {"api_name": "daily", "max_rows": 2})
+        refused = httpx.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "ping"}, timeout=SESSION_TIMEOUT)
+    assert [tool.name for tool in listed.tools] == [
+        "search_interfaces",
+        "describe_interface",
+        "call_interface",
+        "pro_bar",
+    ]
     assert structured(result)["row_count"] == 2
     assert emulator.calls("daily") == 1
+    assert refused.status_code == 401

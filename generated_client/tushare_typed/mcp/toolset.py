@@ -1,5 +1,9 @@
 """The tools of ``tools.json`` (written by ``tsgen build``) and the checking of call arguments against them.
 
+``tools.json`` groups the tools as ``discovery`` (the default mode's search/describe/call), ``interfaces`` (one per
+tushare interface: full mode's tools, and in every mode the schema ``call_interface`` checks ``params`` against) and
+``composites`` (``pro_bar``, served in both modes).
+
 The MCP SDK does not check tool arguments against ``inputSchema``, so the server does it here, before any call
 reaches tushare. Arguments are checked with ``jsonschema`` (installed with the ``mcp`` extra), and every problem is
 turned into a message that names the argument and says how to fix it, so that a model can correct its call.
@@ -16,17 +20,17 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final
 
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-
 __all__ = ["ArgumentProblem", "ToolSet", "UnknownToolError", "load_toolset"]
 
 TOOLS_RESOURCE: Final = "tools.json"
+GROUPS: Final = ("discovery", "interfaces", "composites")
 
 # The format the generator states with each pattern, shown instead of the bare regular expression.
 _PATTERN_HINTS: Final = {
     r"^\d{8}$": "a date as YYYYMMDD, e.g. 20240131",
     r"^\d{6}$": "a month as YYYYMM, e.g. 202401",
     r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$": "a date-time as 'YYYY-MM-DD HH:MM:SS', e.g. '2024-01-31 09:30:00'",
+    "^([DWM]|[0-9]+min)$": "D, W, M, or minutes such as 5min",
 }
 _JSON_TYPES: Final = {
     "null": "null",
@@ -70,17 +74,25 @@ class ArgumentProblem:
 
 
 class ToolSet:
-    """The tools, in manifest order, with one argument validator per tool compiled on first use."""
+    """The tools, in manifest order, with one argument validator per tool compiled on first use; `groups` names
+    the tools of each group of ``tools.json``."""
 
-    def __init__(self, tools: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(self, tools: Sequence[Mapping[str, Any]], groups: Mapping[str, Sequence[str]] | None = None) -> None:
         self.tools: tuple[Mapping[str, Any], ...] = tuple(tools)
         self._by_name = {str(tool["name"]): tool for tool in self.tools}
+        self.groups = {group: tuple(names) for group, names in (groups or {}).items()}
         self._validators: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     @classmethod
     def from_json(cls, text: str | bytes) -> ToolSet:
-        return cls(json.loads(text)["tools"])
+        document = json.loads(text)
+        tools = [tool for group in GROUPS for tool in document[group]]
+        return cls(tools, {group: [str(tool["name"]) for tool in document[group]] for group in GROUPS})
+
+    def group(self, name: str) -> tuple[Mapping[str, Any], ...]:
+        """The tools of one group of ``tools.json``, in its order."""
+        return tuple(self._by_name[tool] for tool in self.groups.get(name, ()))
 
     def __len__(self) -> int:
         return len(self.tools)
@@ -109,6 +121,9 @@ class ToolSet:
         with self._lock:
             validator = self._validators.get(name)
             if validator is None:
+                # Imported here: jsonschema is slow to import, and a server lists its tools before any call.
+                from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
                 validator = self._validators[name] = Draft202012Validator(self._by_name[name]["inputSchema"])
             return validator
 
@@ -202,6 +217,18 @@ def _too_small(argument: str, error: Any, tool: str) -> ArgumentProblem:
     return ArgumentProblem(argument, f"{_shown(error.instance)} is too small", f"pass at least {error.validator_value}")
 
 
+def _too_large(argument: str, error: Any, tool: str) -> ArgumentProblem:
+    return ArgumentProblem(argument, f"{_shown(error.instance)} is too large", f"pass at most {error.validator_value}")
+
+
+def _too_many(argument: str, error: Any, tool: str) -> ArgumentProblem:
+    return ArgumentProblem(argument, "has too many items", f"pass at most {error.validator_value}")
+
+
+def _too_short(argument: str, error: Any, tool: str) -> ArgumentProblem:
+    return ArgumentProblem(argument, "is empty", "pass a non-empty value")
+
+
 def _duplicates(argument: str, error: Any, tool: str) -> ArgumentProblem:
     return ArgumentProblem(argument, "lists the same value more than once", "list each value once")
 
@@ -211,5 +238,8 @@ _DESCRIBERS: Final = {
     "enum": _not_allowed,
     "pattern": _bad_format,
     "minimum": _too_small,
+    "maximum": _too_large,
+    "maxItems": _too_many,
+    "minLength": _too_short,
     "uniqueItems": _duplicates,
 }

@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from tsgen.render import naming, typetext
+from tsgen.render.bundle import BUNDLE_IGNORE, bundle_pyproject
 from tsgen.render.catalog import catalog_json
 from tsgen.render.categories import CategoryError, category_modules
 from tsgen.render.mcp import manifest_json, server_json, tools_json
@@ -23,6 +24,23 @@ TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 RUNTIME = TEMPLATES / "runtime"
 PACKAGE = "tushare_typed"
 VERSION = "0.1.0"
+
+# The distribution's requirements, written into its pyproject.toml and (core + mcp) into the MCP bundle's.
+DEPENDENCIES = (
+    "cryptography>=42",
+    "httpx>=0.27,<1",
+    "pydantic>=2.7,<3",
+    "structlog>=24",
+    "click>=8.1",
+)
+_EXTRAS = {
+    "pandas": ("pandas>=2",),
+    "polars": ("polars>=1",),
+    "pyarrow": ("pyarrow>=15",),
+    "mcp": ("mcp>=2,<3", "jsonschema>=4.20", "uvicorn>=0.30"),
+    "keyring": ("keyring>=24",),
+}
+EXTRAS = {**_EXTRAS, "all": tuple(requirement for group in _EXTRAS.values() for requirement in group)}
 
 # Public names of the package root and the runtime module each lives in; the lazy map is generated from this.
 ROOT_EXPORTS: dict[str, str] = {
@@ -81,7 +99,9 @@ def _rendered_sources(metadata: Metadata) -> dict[str, str]:
     except CategoryError as error:
         raise RenderError(str(error)) from error
     files = {
-        "pyproject.toml": render("client/pyproject.toml.jinja", version=VERSION),
+        "pyproject.toml": render(
+            "client/pyproject.toml.jinja", version=VERSION, dependencies=DEPENDENCIES, extras=EXTRAS
+        ),
         f"{PACKAGE}/__init__.py": render("client/__init__.py.jinja", exports=exports, version=VERSION),
         f"{PACKAGE}/_client.py": render(
             "client/_client.py.jinja",
@@ -129,4 +149,6 @@ def render_tree(metadata: Metadata, runtime: Path = RUNTIME) -> dict[str, bytes]
     files["openapi.json"] = openapi_json(metadata, VERSION)
     files["manifest.json"] = manifest_json(metadata, VERSION)
     files["server.json"] = server_json(VERSION)
+    files["bundle/pyproject.toml"] = bundle_pyproject(VERSION, (*DEPENDENCIES, *EXTRAS["mcp"]))
+    files["bundle/.mcpbignore"] = BUNDLE_IGNORE
     return {relative: content.encode("utf-8") for relative, content in sorted(files.items())}

@@ -1,15 +1,21 @@
-"""The tushare MCP server: every interface as a tool, served by the official ``mcp`` SDK's low-level ``Server``.
+"""The tushare MCP server over the official ``mcp`` SDK's low-level ``Server``.
 
-``tools/list`` answers with ``tools.json`` as generated; ``tools/call`` runs through :class:`.service.ToolService`
-(argument checks, the typed async client, result shaping). Transports: stdio (the default, as MCP clients launch
-``python -m tushare_typed.mcp``) and streamable HTTP.
+``tools/list`` answers with the tools of the chosen mode (:meth:`.service.ToolService.served_tools`);
+``tools/call`` runs through :class:`.service.ToolService`; each interface's documentation is the resource
+``tushare://interfaces/<api_name>`` and ``tushare://categories`` indexes them. Transports: stdio (the default, as
+MCP clients launch ``python -m tushare_typed.mcp``) and streamable HTTP, on 127.0.0.1 unless told otherwise: any
+other address needs a bearer token, which every request must then carry.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Sequence
+import hmac
+import ipaddress
+import os
+import sys
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any, Final, Literal
 
 # isort: off
@@ -24,29 +30,36 @@ from mcp.shared.exceptions import MCPError
 # isort: on
 
 from .. import __version__
-from .service import DEFAULT_MAX_ROWS, ToolResult, ToolService
+from .docs import CATEGORIES_URI, INTERFACE_URI_PREFIX, category_index, interface_markdown, interface_uri
+from .selection import Selection, SelectionError, split_list
+from .service import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, MAX_ROWS_LIMIT, MODES, Mode, ToolResult, ToolService
 from .toolset import UnknownToolError
 
-__all__ = ["SERVER_NAME", "Transport", "build_server", "main", "serve"]
+__all__ = ["BEARER_TOKEN_ENV", "SERVER_NAME", "ServerOptions", "Transport", "build_server", "main", "serve"]
 
 SERVER_NAME: Final = "tushare-typed"
 Transport = Literal["stdio", "streamable-http"]
 TRANSPORTS: Final[tuple[Transport, ...]] = ("stdio", "streamable-http")
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8000
+#: The variable holding the bearer token HTTP clients must send (needed to bind anything but loopback).
+BEARER_TOKEN_ENV: Final = "TUSHARE_MCP_BEARER_TOKEN"  # noqa: S105 - a variable name, not a secret
+MARKDOWN: Final = "text/markdown"
 
 INSTRUCTIONS: Final = (
-    "Each tool is one tushare financial-data interface (A-shares, indices, funds, futures, bonds, macro data). "
-    "Dates are YYYYMMDD strings unless a parameter says otherwise. A result holds at most max_rows rows; when "
-    "`completed` is false, call the same tool with offset=next_offset for the next rows. Errors carry a stable "
-    "code (e.g. AUTH-003: the account lacks the points the interface needs) and a remediation."
+    "tushare financial data (A-shares, indices, funds, futures, bonds, macro). In discovery mode: find an "
+    "interface with search_interfaces, read its parameters with describe_interface (or the resource "
+    "tushare://interfaces/<api_name>), fetch rows with call_interface; pro_bar gives adjusted bars of any asset. "
+    "Dates are YYYYMMDD strings unless a parameter says otherwise. A result holds at most max_rows rows and a "
+    "bounded number of bytes; when `completed` is false, call again with offset=next_offset. Errors carry a "
+    "stable code (e.g. AUTH-003: the account lacks the points the interface needs) and a remediation."
 )
 
 
 def build_server(service: ToolService) -> Server[Any]:
-    """A low-level MCP server whose handlers serve `service`'s tools."""
-    # Validated into SDK models once: tools.json is large and never changes while the server runs.
-    tools = [types.Tool.model_validate(tool) for tool in service.tools.tools]
+    """A low-level MCP server whose handlers serve `service`'s tools and the interfaces' documentation."""
+    # Validated into SDK models once: the served tools never change while the server runs.
+    tools = [types.Tool.model_validate(tool) for tool in service.served_tools()]
 
     async def list_tools(
         ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
@@ -61,6 +74,47 @@ def build_server(service: ToolService) -> Server[Any]:
             raise MCPError(code=types.INVALID_PARAMS, message=str(error)) from None
         return _call_tool_result(result)
 
+    async def list_resources(
+        ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListResourcesResult:
+        index = types.Resource(
+            uri=CATEGORIES_URI, name="categories", title="tushare interfaces by category", mime_type=MARKDOWN
+        )
+        documents = [
+            types.Resource(uri=interface_uri(name), name=name, title=spec.title, mime_type=MARKDOWN)
+            for name, spec in service.interfaces.items()
+        ]
+        return types.ListResourcesResult(resources=[index, *documents])
+
+    async def list_resource_templates(
+        ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListResourceTemplatesResult:
+        template = types.ResourceTemplate(
+            uri_template=f"{INTERFACE_URI_PREFIX}{{api_name}}",
+            name="interface",
+            title="One tushare interface's documentation",
+            mime_type=MARKDOWN,
+        )
+        return types.ListResourceTemplatesResult(resource_templates=[template])
+
+    async def read_resource(
+        ctx: ServerRequestContext[Any], params: types.ReadResourceRequestParams
+    ) -> types.ReadResourceResult:
+        uri = str(params.uri)
+        if uri == CATEGORIES_URI:
+            text = category_index(service.interfaces.values())
+        else:
+            spec = (
+                service.interfaces.get(uri.removeprefix(INTERFACE_URI_PREFIX))
+                if uri.startswith(INTERFACE_URI_PREFIX)
+                else None
+            )
+            if spec is None:
+                message = f"no resource {uri!r}: read {CATEGORIES_URI} or {INTERFACE_URI_PREFIX}<api_name>"
+                raise MCPError(code=types.INVALID_PARAMS, message=message)
+            text = interface_markdown(spec)
+        return types.ReadResourceResult(contents=[types.TextResourceContents(uri=uri, mime_type=MARKDOWN, text=text)])
+
     return Server(
         SERVER_NAME,
         version=__version__,
@@ -68,6 +122,9 @@ def build_server(service: ToolService) -> Server[Any]:
         instructions=INSTRUCTIONS,
         on_list_tools=list_tools,
         on_call_tool=call_tool,
+        on_list_resources=list_resources,
+        on_list_resource_templates=list_resource_templates,
+        on_read_resource=read_resource,
     )
 
 
@@ -79,73 +136,173 @@ def _call_tool_result(result: ToolResult) -> types.CallToolResult:
     )
 
 
+# --- transports --------------------------------------------------------------------------------------------------
+
+_Scope = MutableMapping[str, Any]
+_Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+_Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+_App = Callable[[_Scope, _Receive, _Send], Awaitable[None]]
+
+
+def require_bearer(app: _App, token: str) -> _App:
+    """`app` behind a static bearer token: an HTTP request without ``Authorization: Bearer <token>`` gets 401."""
+    expected = f"Bearer {token}".encode()
+
+    async def guarded(scope: _Scope, receive: _Receive, send: _Send) -> None:
+        if scope["type"] == "http":
+            given = dict(scope.get("headers") or []).get(b"authorization", b"")
+            if not hmac.compare_digest(given, expected):
+                body = b'{"error": "unauthorized: send Authorization: Bearer <token>"}'
+                headers = [(b"content-type", b"application/json"), (b"www-authenticate", b"Bearer")]
+                await send({"type": "http.response.start", "status": 401, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await app(scope, receive, send)
+
+    return guarded
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 async def _serve_stdio(server: Server[Any]) -> None:
     async with stdio_server() as (read_stream, write_stream):
         await server.run(read_stream, write_stream, server.create_initialization_options())
 
 
-async def _serve_streamable_http(server: Server[Any], host: str, port: int) -> None:
+async def _serve_streamable_http(server: Server[Any], host: str, port: int, bearer_token: str | None) -> None:
     import uvicorn
 
-    app = server.streamable_http_app(host=host)
+    app: _App = server.streamable_http_app(host=host)
+    if bearer_token:
+        app = require_bearer(app, bearer_token)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     await uvicorn.Server(config).serve()
 
 
-async def _serve(transport: Transport, host: str, port: int, max_rows: int) -> None:
-    async with ToolService(max_rows=max_rows) as service:
+class ServerOptions(argparse.Namespace):
+    """The parsed command line."""
+
+    transport: Transport
+    host: str
+    port: int
+    mode: Mode
+    tools: str
+    categories: str
+    max_points: int
+    max_rows: int
+    max_bytes: int
+    bearer_token_env: str
+
+
+async def _serve(options: ServerOptions, service: ToolService, bearer_token: str | None) -> None:
+    async with service:
         server = build_server(service)
-        if transport == "stdio":
+        if options.transport == "stdio":
             await _serve_stdio(server)
         else:
-            await _serve_streamable_http(server, host, port)
+            await _serve_streamable_http(server, options.host, options.port, bearer_token)
 
 
-def serve(
-    transport: Transport = "stdio",
-    *,
-    host: str = DEFAULT_HOST,
-    port: int = DEFAULT_PORT,
-    max_rows: int = DEFAULT_MAX_ROWS,
-) -> None:
-    """Serve until the client disconnects (stdio) or the process is interrupted (streamable HTTP)."""
-    if transport not in TRANSPORTS:
-        raise ValueError(f"unknown transport {transport!r}: use one of {', '.join(TRANSPORTS)}")
-    if max_rows < 1:
-        raise ValueError(f"max_rows must be at least 1, got {max_rows}")
-    anyio.run(_serve, transport, host, port, max_rows)
+def serve(options: ServerOptions) -> None:
+    """Serve until the client disconnects (stdio) or the process is interrupted (streamable HTTP).
+
+    Raises :class:`ValueError` (or :class:`~.selection.SelectionError`) naming a wrong option and its fix."""
+    bearer_token = os.environ.get(options.bearer_token_env, "").strip() or None
+    if options.transport == "streamable-http" and not is_loopback(options.host) and bearer_token is None:
+        raise ValueError(
+            f"--host {options.host} is reachable from other machines: set {options.bearer_token_env} to a secret "
+            "token that clients must send as 'Authorization: Bearer <token>', or serve on 127.0.0.1"
+        )
+    selection = Selection(split_list(options.tools), split_list(options.categories), options.max_points or None)
+    service = ToolService(
+        max_rows=options.max_rows, max_bytes=options.max_bytes, mode=options.mode, selection=selection
+    )
+    anyio.run(_serve, options, service, bearer_token)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _count(low: int, high: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(float(text)) if text.strip() else low
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
+        return value
+
+    return parse
 
 
-def _parser() -> argparse.ArgumentParser:
+def _mode(text: str) -> str:
+    # An MCP bundle passes an unset option as an empty string: that is the default.
+    return text.strip() or "discovery"
+
+
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tushare_typed.mcp",
-        description="Serve every tushare interface as an MCP tool. The token comes from TUSHARE_TOKEN or the "
-        "encrypted token store (`tushare-typed token set`); TUSHARE_API_URL overrides the API address.",
+        description="Serve tushare as MCP tools. The token comes from TUSHARE_TOKEN or the encrypted token store "
+        "(`tushare-typed token set`); TUSHARE_API_URL overrides the API address.",
     )
     parser.add_argument("--transport", choices=TRANSPORTS, default="stdio", help="default: %(default)s")
     parser.add_argument("--host", default=DEFAULT_HOST, help="streamable-http address (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="streamable-http port (default: %(default)s)")
+    parser.add_argument("--port", type=_count(0, 65535), default=DEFAULT_PORT, help="default: %(default)s")
+    parser.add_argument(
+        "--mode",
+        type=_mode,
+        choices=MODES,
+        default="discovery",
+        help="discovery: search/describe/call tools and pro_bar (a small tool list); full: one tool per "
+        "interface (default: %(default)s)",
+    )
+    parser.add_argument("--tools", default="", metavar="A,B", help="serve only these interfaces (and pro_bar)")
+    parser.add_argument("--categories", default="", metavar="A,B", help="serve only interfaces in these categories")
+    parser.add_argument(
+        "--max-points",
+        type=_count(0),
+        default=0,
+        metavar="N",
+        help="serve only interfaces an account with N points can call (0: all)",
+    )
     parser.add_argument(
         "--max-rows",
-        type=_positive_int,
+        type=_count(1, MAX_ROWS_LIMIT),
         default=DEFAULT_MAX_ROWS,
-        help="rows per result when a call does not pass max_rows (default: %(default)s)",
+        help=f"rows per result when a call does not pass max_rows (default: %(default)s, at most {MAX_ROWS_LIMIT})",
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=_count(4096),
+        default=DEFAULT_MAX_BYTES,
+        help="bytes of text and structured content per result (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--bearer-token-env",
+        default=BEARER_TOKEN_ENV,
+        metavar="NAME",
+        help="streamable-http: the variable holding the token clients must send as 'Authorization: Bearer'; "
+        "required to bind an address other than loopback (default: %(default)s)",
     )
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a streamable-HTTP server is meant to stop
-        serve(args.transport, host=args.host, port=args.port, max_rows=args.max_rows)
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    arguments = parser()
+    if prog:
+        arguments.prog = prog
+    options = arguments.parse_args(argv, namespace=ServerOptions())
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a streamable-HTTP server is meant to stop
+            serve(options)
+    except (ValueError, SelectionError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
