@@ -3,11 +3,20 @@
 #
 #   eval "$(bash scripts/services.sh)"
 #
+# openapi-python-client (for tests/service/test_openapi_client.py): its own venv under .cache/, as it pins a ruff
+# and a typer that conflict with the project's.
+#
 # PostgreSQL (Debian's `postgresql` package, installed when missing): a private cluster listening on 127.0.0.1
 # only, with the role and database `tsgen`. Idempotent: a cluster already running is reused. Progress goes to
 # stderr; stdout carries only `export NAME=value` lines. When no server can run, nothing is exported and the
 # PostgreSQL tests skip, saying why.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+opc=".cache/openapi-python-client-0.29.1"
+if [ ! -x "$opc/bin/openapi-python-client" ]; then
+    echo "services.sh: installing openapi-python-client into $opc" >&2
+    python3 -m venv --clear "$opc" && "$opc/bin/python" -m pip install --quiet openapi-python-client==0.29.1 >&2
+fi
 port="${TSGEN_PG_PORT:-55432}"
 data="${TSGEN_PG_DATA:-/tmp/tsgen-postgres}"
 

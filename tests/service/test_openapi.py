@@ -99,3 +99,17 @@ def test_gateway_call_returns_typed_rows(client: TestClient, headers: dict[str, 
     assert bad.status_code == 400 and bad.json()["code"] == "PARAM-101"
     unknown = client.post("/v1/daily", json={"bogus": 1}, headers=headers)
     assert unknown.status_code == 400
+
+
+def test_gateway_routes_are_built_on_first_use(make_client: Any) -> None:
+    from tests.service.conftest import key_headers
+
+    client = make_client()
+    headers = key_headers(client)
+    paths = {getattr(route, "path", None) for route in client.app.routes}
+    assert "/v1/daily" not in paths and "/v1/{api_name}" in paths
+    assert client.post("/v1/trade_cal", json={"max_rows": 1}, headers=headers).status_code == 200
+    paths = {getattr(route, "path", None) for route in client.app.routes}
+    assert "/v1/trade_cal" in paths and "/v1/daily" not in paths
+    missing = client.post("/v1/dayly", json={}, headers=headers)
+    assert missing.status_code == 404 and "daily" in missing.json()["remediation"]

@@ -11,14 +11,19 @@ from __future__ import annotations
 import asyncio
 import importlib
 import inspect
-from typing import TYPE_CHECKING, Any, Literal
+import threading
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from ..catalog import Catalog, InterfaceSpec
 from ..errors import UnknownError
+from ._commands import find
 from ._errors import error_payload, http_status
 from ._execute import record_execution
 from ._observability import current_context
@@ -26,7 +31,7 @@ from ._observability import current_context
 if TYPE_CHECKING:
     from ._state import Service
 
-__all__ = ["GATEWAY_TAG", "add_gateway_routes", "gateway_models"]
+__all__ = ["GATEWAY_TAG", "Gateway", "gateway_models"]
 
 GATEWAY_TAG = "gateway"
 _PYTHON_TYPES: dict[str, type[Any]] = {
@@ -131,18 +136,56 @@ def _handler(spec: InterfaceSpec, body_model: type[BaseModel], caller: Any) -> A
     return handler
 
 
-def add_gateway_routes(app: FastAPI, catalog: Catalog, caller: Any, errors: dict[int | str, dict[str, Any]]) -> None:
-    """Register ``POST /v1/<api_name>`` for every interface of ``catalog``."""
-    for spec in catalog:
-        body_model, result_model = gateway_models(spec)
-        app.add_api_route(
-            f"/v1/{spec.api_name}",
-            _handler(spec, body_model, caller),
-            methods=["POST"],
-            operation_id=spec.api_name,
-            summary=spec.title or spec.api_name,
-            description=spec.description,
-            tags=[GATEWAY_TAG],
-            response_model=result_model,
-            responses=errors,
-        )
+class Gateway:
+    """The ``/v1`` routes, built lazily: an interface's route (and its models) when it is first called, all of them
+    when the OpenAPI document is first asked for. Importing and modelling 223 interfaces takes seconds, which a
+    service should not spend before it serves its first request.
+
+    One placeholder route, ``POST /v1/{api_name}``, receives every gateway call and hands it to the interface's
+    real route; the real routes are registered on the app (so the document lists them) but never matched first.
+    """
+
+    def __init__(self, app: FastAPI, catalog: Catalog, caller: Any, errors: dict[int | str, dict[str, Any]]) -> None:
+        self._app = app
+        self._catalog = catalog
+        self._caller = caller
+        self._errors = errors
+        self._routes: dict[str, APIRoute] = {}
+        self._lock = threading.Lock()
+        app.router.routes.append(Route("/v1/{api_name}", endpoint=self, methods=["POST"], include_in_schema=False))
+
+    def route(self, api_name: str) -> APIRoute:
+        """The real route of ``api_name``, built on first use (thread-safe)."""
+        with self._lock:
+            route = self._routes.get(api_name)
+            if route is None:
+                spec = self._catalog.get(api_name)
+                body_model, result_model = gateway_models(spec)
+                self._app.add_api_route(
+                    f"/v1/{spec.api_name}",
+                    _handler(spec, body_model, self._caller),
+                    methods=["POST"],
+                    operation_id=spec.api_name,
+                    summary=spec.title or spec.api_name,
+                    description=spec.description,
+                    tags=[GATEWAY_TAG],
+                    response_model=result_model,
+                    responses=self._errors,
+                )
+                route = cast(APIRoute, self._app.router.routes[-1])
+                self._routes[api_name] = route
+            return route
+
+    def build_all(self) -> None:
+        for spec in self._catalog:
+            self.route(spec.api_name)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The placeholder route's ASGI app: hand the call to the interface's real route."""
+        api_name = scope["path_params"]["api_name"]
+        if api_name not in self._catalog:
+            find(self._catalog, api_name, "interface")  # raises the 404 with suggestions
+        route = self._routes.get(api_name)
+        if route is None:
+            route = await asyncio.to_thread(self.route, api_name)
+        await route.handle(scope, receive, send)

@@ -29,7 +29,7 @@ from ._commands import command_detail, command_list, find, interface_metadata
 from ._db import ApiKeyRow
 from ._errors import error_payload, http_status
 from ._execute import execute_command
-from ._gateway import add_gateway_routes
+from ._gateway import Gateway
 from ._keys import HEADER, authenticate, check_owner
 from ._observability import Metrics, RequestLogMiddleware, current_context
 from ._schemas import (
@@ -119,9 +119,11 @@ async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _openapi(app: FastAPI) -> dict[str, Any]:
-    """The document without FastAPI's 422 replies: validation failures are 400 ErrorPayloads here."""
+def _openapi(app: FastAPI, gateway: Gateway) -> dict[str, Any]:
+    """The document (every gateway route built first), without FastAPI's 422 replies: validation failures are
+    400 ErrorPayloads here."""
     if app.openapi_schema is None:
+        gateway.build_all()
         document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         for path in document.get("paths", {}).values():
             for operation in path.values():
@@ -159,13 +161,13 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.service = service
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_exception_handler(TushareError, _on_tushare_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
     _add_spec_routes(app)
-    add_gateway_routes(app, service.catalog, Caller, ERROR_RESPONSES)
+    gateway = Gateway(app, service.catalog, Caller, ERROR_RESPONSES)
+    app.openapi = lambda: _openapi(app, gateway)  # type: ignore[method-assign]
     _add_operations_routes(app, service)
     if config.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
