@@ -5,8 +5,10 @@ Before any test runs, the session guard checks that `generated_client/` (what th
 `tsgen build` makes of the current templates, runtime and metadata: see `tests/freshness.py`."""
 
 import os
+from collections.abc import Iterator
 
 import pytest
+import structlog
 from hypothesis import settings
 
 from .freshness import STALE_MESSAGE, stale_files, tree_digest
@@ -30,3 +32,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit(f"{STALE_MESSAGE}\n{listed}{more}", returncode=pytest.ExitCode.USAGE_ERROR)
     if cache is not None:
         cache.set(_FRESH_KEY, digest)
+
+
+@pytest.fixture(autouse=True)
+def _structlog_unconfigured() -> Iterator[None]:
+    """Every test starts and ends with structlog unconfigured, as a library user's process does: a test that
+    configures it (or captures its events) must not make the library's events print into later tests' stdout."""
+    yield
+    structlog.reset_defaults()

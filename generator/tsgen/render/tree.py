@@ -39,6 +39,15 @@ _EXTRAS = {
     "pyarrow": ("pyarrow>=15",),
     "mcp": ("mcp>=2,<3", "jsonschema>=4.20", "uvicorn>=0.30"),
     "keyring": ("keyring>=24",),
+    # The REST service (tushare_typed.service); psycopg is the PostgreSQL driver for --db postgresql://...
+    "service": (
+        "fastapi>=0.115",
+        "uvicorn>=0.30",
+        "sqlalchemy>=2.0.30",
+        "alembic>=1.13",
+        "prometheus-client>=0.20",
+        "psycopg[binary]>=3.1",
+    ),
 }
 EXTRAS = {**_EXTRAS, "all": tuple(requirement for group in _EXTRAS.values() for requirement in group)}
 

@@ -1,0 +1,66 @@
+"""`POST /mcp/execute` runs once per requestId or Idempotency-Key; repeats get the first reply."""
+
+from __future__ import annotations
+
+import concurrent.futures
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import db_of, key_headers
+from tushare_typed.testing import TushareEmulator
+
+pytestmark = pytest.mark.timeout(60)
+
+BODY = {"commandId": "daily", "params": {"ts_code": "000001.SZ"}}
+
+
+def test_request_id_executes_once(client: TestClient, headers: dict[str, str], emulator: TushareEmulator) -> None:
+    first = client.post("/mcp/execute", json={**BODY, "requestId": "job-1"}, headers=headers)
+    again = client.post("/mcp/execute", json={**BODY, "requestId": "job-1"}, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json() and first.json()["requestId"] == "job-1"
+    assert again.headers["idempotent-replayed"] == "true"
+    assert emulator.calls("daily") == 1
+    assert len(db_of(client).executions()) == 1
+
+
+def test_idempotency_key_is_per_owner(client: TestClient, headers: dict[str, str], emulator: TushareEmulator) -> None:
+    other = key_headers(client, "bob")
+    replies = [
+        client.post("/mcp/execute", json=BODY, headers={**h, "Idempotency-Key": "k1"})
+        for h in (headers, headers, other)
+    ]
+    assert replies[0].json() == replies[1].json()
+    assert replies[2].json()["requestId"] != replies[0].json()["requestId"]
+    assert emulator.calls("daily") == 2
+
+
+def test_reusing_a_key_for_another_request_is_refused(client: TestClient, headers: dict[str, str]) -> None:
+    client.post("/mcp/execute", json={**BODY, "requestId": "job-2"}, headers=headers)
+    changed = client.post(
+        "/mcp/execute", json={**BODY, "params": {"ts_code": "600000.SH"}, "requestId": "job-2"}, headers=headers
+    )
+    assert changed.status_code == 400 and changed.json()["code"] == "PARAM-101"
+    stranger = client.post("/mcp/execute", json={**BODY, "requestId": "job-2"}, headers=key_headers(client, "eve"))
+    assert stranger.status_code == 400
+
+
+def test_errors_are_replayed_too(client: TestClient, headers: dict[str, str]) -> None:
+    body = {"commandId": "daily", "params": {"bogus": 1}, "requestId": "job-3"}
+    first, again = (client.post("/mcp/execute", json=body, headers=headers) for _ in range(2))
+    assert first.status_code == again.status_code == 400 and first.json() == again.json()
+
+
+def test_concurrent_repeats_execute_once(
+    client: TestClient, headers: dict[str, str], emulator: TushareEmulator
+) -> None:
+    def send() -> dict[str, object]:
+        reply = client.post("/mcp/execute", json={**BODY, "requestId": "job-4"}, headers=headers)
+        assert reply.status_code == 200
+        return dict(reply.json())
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        bodies = list(pool.map(lambda _: send(), range(6)))
+    assert all(body == bodies[0] for body in bodies)
+    assert emulator.calls("daily") == 1
