@@ -206,3 +206,17 @@ def test_mcp_examples_run_against_the_emulator(emulator_env: dict[str, str], tmp
     with (tmp_path / "server.log").open("w") as errlog:
         failures = asyncio.run(run_mcp(examples, emulator_env, errlog))
     assert not failures, "\n".join(failures)
+
+
+def test_a_broken_example_is_reported(emulator_env: dict[str, str]) -> None:
+    broken = [
+        Example("demo", "Python", "from tushare_typed import TushareClient\nTushareClient().daily(nope=1)"),
+        Example("demo", "CLI", "tushare-typed exec daily -p nope=1"),
+        Example("demo", "Python (async)", "print([])"),
+    ]
+    failures = run_locally(broken, rows_expected=True)
+    assert [failure.split(":", 1)[0] for failure in failures] == [
+        "demo [Python]",
+        "demo [CLI]",
+        "demo [Python (async)]",
+    ]
