@@ -1,4 +1,4 @@
-"""The `tsgen` command line: `tsgen ingest`, `tsgen build`."""
+"""The `tsgen` command line: `tsgen ingest`, `tsgen build`, `tsgen docs`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from tsgen.docs.site import render_docs
 from tsgen.files import differences, write_tree
 from tsgen.ingest.fidelity import fidelity, headline
 from tsgen.ingest.overrides import OverridesError
@@ -81,6 +82,18 @@ def ingest_command(docs_dir: Path | None, out: Path, overrides: Path | None) -> 
     click.echo(_summary(result, written, out))
 
 
+def _check_tree(tree: dict[str, bytes], out: Path, command: str) -> None:
+    """`--check`: say the folder is up to date, or list what differs and exit 1."""
+    problems = differences(tree, out)
+    if problems:
+        click.echo(f"{out} is not what `tsgen {command}` produces ({len(problems)} files):", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+        click.echo(f"Run `tsgen {command}` and commit the result.", err=True)
+        raise SystemExit(1)
+    click.echo(f"{out} is up to date ({len(tree)} files).")
+
+
 @main.command("build")
 @click.option(
     "--metadata",
@@ -106,14 +119,7 @@ def build_command(metadata_dir: Path, out: Path, check: bool) -> None:
     except (MetadataError, RenderError) as error:
         raise click.ClickException(str(error)) from error
     if check:
-        problems = differences(tree, out)
-        if problems:
-            click.echo(f"{out} is not what `tsgen build` produces ({len(problems)} files):", err=True)
-            for problem in problems:
-                click.echo(f"  {problem}", err=True)
-            click.echo("Run `tsgen build` and commit the result.", err=True)
-            raise SystemExit(1)
-        click.echo(f"{out} is up to date ({len(tree)} files).")
+        _check_tree(tree, out, "build")
         return
     changed = write_tree(tree, out)
     click.echo(f"{len(metadata.http_interfaces)} interfaces rendered; {changed} of {len(tree)} files changed in {out}")
@@ -141,6 +147,36 @@ def bundle_command(client: Path, out: Path) -> None:
     except (BundleError, OSError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"wrote {out}: {count} files, {out.stat().st_size} bytes")
+
+
+@main.command("docs")
+@click.option(
+    "--metadata",
+    "metadata_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "metadata",
+    show_default=True,
+    help="The metadata written by `tsgen ingest`.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "docs" / "reference",
+    show_default=True,
+    help="Where to write the interface reference (MkDocs Markdown).",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing the files that differ from --out.")
+def docs_command(metadata_dir: Path, out: Path, check: bool) -> None:
+    """Render the interface reference pages of the docs site from the metadata."""
+    try:
+        tree = render_docs(load_metadata(metadata_dir))
+    except (MetadataError, RenderError) as error:
+        raise click.ClickException(str(error)) from error
+    if check:
+        _check_tree(tree, out, "docs")
+        return
+    changed = write_tree(tree, out)
+    click.echo(f"{len(tree)} reference files rendered; {changed} changed in {out}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""The reference site: `tsgen docs` renders `docs/reference/` (MkDocs Markdown) from the metadata."""
