@@ -385,6 +385,9 @@ class TushareEmulator:
     def _page(self, api_name: str, params: Mapping[str, Any], fields: str) -> dict[str, Any]:
         spec = self.catalog.get(api_name)
         names = _select_fields(spec, fields)
+        if api_name == "trade_cal":
+            # A calendar must be one: every day of the range once, weekdays open (no holidays).
+            return _calendar_page(names, params)
         total = self._total_rows(api_name, params)
         cap = self.row_caps.get(api_name) or spec.row_limit or self.default_row_cap
         limit = _int_param(params, "limit", cap)
@@ -524,6 +527,32 @@ class _Dataset:
 
     def _code_index(self, i: int) -> int:
         return i if self.fixed_date is not None else i % _ROWS_PER_DAY
+
+
+def _calendar_page(names: Sequence[str], params: Mapping[str, Any]) -> dict[str, Any]:
+    """``trade_cal`` for ``start_date``..``end_date`` (a year back when unset), newest first, unpaged."""
+    from datetime import date, timedelta
+
+    end = _ordinal(str(params.get("end_date") or _DEFAULT_ANCHOR))
+    start = _ordinal(str(params["start_date"])) if params.get("start_date") else end - 365
+    exchange = str(params.get("exchange") or "SSE")
+    items = []
+    for ordinal in range(end, start - 1, -1):
+        day = date.fromordinal(ordinal)
+        previous = day - timedelta(days=1 if day.weekday() in (1, 2, 3, 4) else (day.weekday() + 3) % 7)
+        values = {
+            "exchange": exchange,
+            "cal_date": day.strftime("%Y%m%d"),
+            "is_open": "1" if day.weekday() < 5 else "0",
+            "pretrade_date": previous.strftime("%Y%m%d"),
+        }
+        items.append([values.get(name) for name in names])
+    return {
+        "request_id": "",
+        "code": 0,
+        "msg": "",
+        "data": {"fields": list(names), "items": items, "has_more": False, "count": len(items)},
+    }
 
 
 def _value_kind(name: str, python_type: str) -> str:

@@ -41,6 +41,7 @@ from .transport import (
 
 if TYPE_CHECKING:
     from .envelope import Decoder, Page
+    from .store import Store, SyncReport
 
 __all__ = ["POINTS_VARIABLE", "AsyncBaseClient", "BaseClient"]
 
@@ -259,6 +260,49 @@ class BaseClient(_ClientCommon):
             api_name=api_name,
         )
 
+    def sync(
+        self,
+        apis: str | Sequence[str],
+        *,
+        start: object = None,
+        end: object = None,
+        store: Store | str | os.PathLike[str] | None = None,
+        lookback: int = 1,
+        concurrency: int = 4,
+        append_only: bool = False,
+    ) -> SyncReport:
+        """Fetch the history of ``apis`` into the local store (``tushare_typed.store``, extra ``store``): only the
+        slices not stored yet, plus the ``lookback`` most recent ones, concurrently within this client's quota.
+        ``store`` is a Store or a path (default: ``TUSHARE_TYPED_STORE`` or the user's data directory).
+        ``append_only`` syncs an interface without keys. Interrupted or failed runs resume where they stopped."""
+        from .store._client import sync_with
+
+        return sync_with(
+            self,
+            apis,
+            store=store,
+            start=start,
+            end=end,
+            lookback=lookback,
+            concurrency=concurrency,
+            append_only=append_only,
+        )
+
+    def _async_twin(self) -> AsyncBaseClient:
+        """An async client on this client's token, server, options and limiter (``sync`` fetches through it)."""
+        limiter, options = self._transport.limiter, self._options
+        return AsyncBaseClient(
+            self._resolve_token(),
+            base_url=self.base_url,
+            timeout=DEFAULT_TIMEOUT if options.timeout is None else options.timeout,
+            max_retries=DEFAULT_MAX_RETRIES if options.max_retries is None else options.max_retries,
+            max_rate_limit_wait=(
+                DEFAULT_MAX_RATE_LIMIT_WAIT if options.max_rate_limit_wait is None else options.max_rate_limit_wait
+            ),
+            rate_limit=self.rate_limit if limiter is None else None,
+            limiter=limiter,
+        )
+
     def close(self) -> None:
         if self._owns_transport:
             self._transport.close()
@@ -387,6 +431,31 @@ class AsyncBaseClient(_ClientCommon):
             start_offset=offset,
             max_rows=limit,
             api_name=api_name,
+        )
+
+    async def sync(
+        self,
+        apis: str | Sequence[str],
+        *,
+        start: object = None,
+        end: object = None,
+        store: Store | str | os.PathLike[str] | None = None,
+        lookback: int = 1,
+        concurrency: int = 4,
+        append_only: bool = False,
+    ) -> SyncReport:
+        """Async :meth:`BaseClient.sync`."""
+        from .store._client import async_sync_with
+
+        return await async_sync_with(
+            self,
+            apis,
+            store=store,
+            start=start,
+            end=end,
+            lookback=lookback,
+            concurrency=concurrency,
+            append_only=append_only,
         )
 
     async def aclose(self) -> None:
