@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from tushare_typed import AsyncTushareClient, RateLimiter, TushareClient
 from tushare_typed.catalog import Catalog
 from tushare_typed.errors import ParameterError
 from tushare_typed.models import DailyResponse
-from tushare_typed.store import Store, StoreAccessError, SyncError, SyncReport
+from tushare_typed.store import Store, StoreAccessError, StoreLockedError, SyncError, SyncReport
 from tushare_typed.testing import Faults, TushareEmulator
 
 from .helpers import ROWS_PER_DAY, rows_per_query, store_catalog, with_plan
@@ -185,3 +187,23 @@ def test_an_unwritable_path_names_the_fix(tmp_path: Path) -> None:
     with pytest.raises(StoreAccessError, match="cannot open or write") as caught:
         Store(blocker / "store.duckdb")
     assert "writable location" in caught.value.remediation
+
+
+@pytest.mark.timeout(30)
+def test_a_store_locked_by_another_process_names_the_fix(store_path: Path) -> None:
+    holder = subprocess.Popen(  # noqa: S603 (our own interpreter)
+        [sys.executable, "-c", LOCK_HOLDER, str(store_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreLockedError, match="in use by another process") as caught:
+            Store(store_path)
+        assert "Wait for the other process" in caught.value.remediation
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+        if holder.stdout is not None:
+            holder.stdout.close()
+
+
+LOCK_HOLDER = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)"

@@ -22,6 +22,7 @@ except ImportError as _error:
         f"tushare_typed.store needs the optional 'store' extra: pip install 'tushare-typed[store]' ({_error})"
     ) from None
 
+from ._check import CheckReport
 from ._database import STORE_VARIABLE, default_store_path
 from ._errors import StoreAccessError, StoreError, StoreLockedError, StoreSchemaError, SyncError
 from ._report import InterfaceReport, SyncReport
@@ -30,6 +31,7 @@ from ._sync import SyncRequest, run_sync
 
 __all__ = [
     "STORE_VARIABLE",
+    "CheckReport",
     "InterfaceReport",
     "Store",
     "StoreAccessError",

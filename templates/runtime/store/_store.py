@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any, Self
 
 from ..catalog import Catalog, InterfaceSpec, UnknownInterfaceError, load_catalog
 from ..errors import ParameterError
+from ._check import CheckReport, check_table
 from ._database import STATE_TABLE, Database
 from ._errors import StoreError
+from ._export import export_table
 from ._plan import check_range, parse_date
 from ._read import stored_response
 from ._schema import SLICE_COLUMN, TableSchema, quote
@@ -189,6 +191,14 @@ class Store:
             )
             out.append(TableInfo(api_name, rows, _text(first), _text(last), slices, last_sync))
         return out
+
+    def check(self, api_name: str) -> CheckReport:
+        """Gaps against the trading calendar, rows breaking price/volume invariants, slices never synced."""
+        return check_table(self.db, self.spec(api_name), self.stored_schema(api_name))
+
+    def export(self, api_name: str, to: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+        """Write ``api_name`` as hive-partitioned Parquet under ``to/<api_name>``; returns that directory."""
+        return export_table(self.db, self.stored_schema(api_name), Path(to), overwrite=overwrite)
 
     def _date_column(self, api_name: str) -> str | None:
         spec = self.catalog.interfaces.get(api_name)
