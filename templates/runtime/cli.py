@@ -727,3 +727,19 @@ def export_command(api: str, to: Path, store_path: Path | None, overwrite: bool)
     with _open_store(store_path, read_only=True) as store:
         target = store.export(api, to, overwrite=overwrite)
     click.echo(f"wrote {target}", err=True)
+
+
+@cli.group("cache")
+def cache_group() -> None:
+    """The response cache of ``TushareClient(cache=True)``."""
+
+
+@cache_group.command("clear")
+@click.option("--path", type=click.Path(dir_okay=False, path_type=Path), help="A cache file other than the default.")
+@click.option("--redis", "redis_url", metavar="URL", help="Clear a RedisCache at URL instead.")
+def cache_clear(path: Path | None, redis_url: str | None) -> None:
+    """Forget every cached reply."""
+    from .cache import RedisCache, SQLiteCache
+
+    cache = RedisCache(redis_url) if redis_url else SQLiteCache(path)
+    click.echo(f"cleared {cache.clear()} cached replies", err=True)

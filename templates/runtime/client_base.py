@@ -40,6 +40,7 @@ from .transport import (
 )
 
 if TYPE_CHECKING:
+    from .cache import ResponseCache
     from .envelope import Decoder, Page
     from .store import Store, SyncReport
 
@@ -71,6 +72,8 @@ def _points_from_environment() -> int:
 
 
 T = TypeVar("T")
+# A cache lookup that found nothing (None is a valid decoded reply).
+_MISS: Any = object()
 
 
 class _ClientCommon:
@@ -87,7 +90,15 @@ class _ClientCommon:
         max_rate_limit_wait: float,
         rate_limit: object | None,
         token_store: TokenStore | None,
+        cache: object = None,
+        cache_ttl: float = 3600.0,
     ) -> None:
+        self._cache: ResponseCache | None = None
+        if cache is not None and cache is not False:
+            from .cache import resolve_cache
+
+            self._cache = resolve_cache(cache)
+        self._cache_ttl = cache_ttl
         self._options = RequestOptions(
             timeout=timeout, max_retries=max_retries, max_rate_limit_wait=max_rate_limit_wait
         )
@@ -123,6 +134,28 @@ class _ClientCommon:
         key = token_key(self._token.reveal()) if self._token is not None else "default"
         catalog = load_catalog if rate_limit is not None else None
         return RateLimiter(rate_limit, catalog=catalog, key=key)
+
+    def _through_cache(
+        self, api_name: str, params: Mapping[str, object], fields: Sequence[str] | str | None, decode: Decoder[Any]
+    ) -> tuple[Any, Decoder[Any]]:
+        """With a cache: the cached reply decoded (else ``_MISS``), and a decoder that stores the live reply once it
+        decoded (so errors are never cached). The cache is small local I/O, done inline even on the async client."""
+        if self._cache is None:
+            return _MISS, decode
+        from .cache import cache_key, cache_ttl
+
+        cache, key = self._cache, cache_key(api_name, params, fields)
+        body = cache.get(key)
+        if body is not None:
+            return decode(body, api_name, f"cache-{key[:16]}"), decode
+        ttl = cache_ttl(params, self._cache_ttl)
+
+        def storing(live: bytes, api: str, request_id: str) -> Any:
+            decoded = decode(live, api, request_id)
+            cache.set(key, live, ttl)
+            return decoded
+
+        return _MISS, storing
 
     def _resolve_token(self) -> Secret:
         with self._token_lock:
@@ -166,9 +199,13 @@ class BaseClient(_ClientCommon):
         max_rate_limit_wait: float = DEFAULT_MAX_RATE_LIMIT_WAIT,
         token_store: TokenStore | None = None,
         transport: SyncTransport | None = None,
+        cache: object = None,
+        cache_ttl: float = 3600.0,
     ) -> None:
         """``transport`` (advanced, e.g. tests) replaces the transport built from
-        ``base_url``/``http_client``/``limiter``; the client then does not close it."""
+        ``base_url``/``http_client``/``limiter``; the client then does not close it. ``cache`` (True, a path, or a
+        ``tushare_typed.cache`` backend) answers identical calls locally; replies touching today expire after
+        ``cache_ttl`` seconds, closed historical ones are kept."""
         self._init_common(
             token,
             timeout=timeout,
@@ -176,6 +213,8 @@ class BaseClient(_ClientCommon):
             max_rate_limit_wait=max_rate_limit_wait,
             rate_limit=rate_limit,
             token_store=token_store,
+            cache=cache,
+            cache_ttl=cache_ttl,
         )
         self._owns_transport = transport is None
         self._transport = transport or SyncTransport(
@@ -239,6 +278,9 @@ class BaseClient(_ClientCommon):
         options: RequestOptions | None = None,
     ) -> Any:
         """One HTTP call (one page) of ``api_name``, decoded by ``decode``."""
+        hit, decode = self._through_cache(api_name, params, fields, decode)
+        if hit is not _MISS:
+            return hit
         return self._transport.request(
             api_name,
             params,
@@ -335,6 +377,8 @@ class AsyncBaseClient(_ClientCommon):
         max_rate_limit_wait: float = DEFAULT_MAX_RATE_LIMIT_WAIT,
         token_store: TokenStore | None = None,
         transport: AsyncTransport | None = None,
+        cache: object = None,
+        cache_ttl: float = 3600.0,
     ) -> None:
         """See :class:`BaseClient`."""
         self._init_common(
@@ -344,6 +388,8 @@ class AsyncBaseClient(_ClientCommon):
             max_rate_limit_wait=max_rate_limit_wait,
             rate_limit=rate_limit,
             token_store=token_store,
+            cache=cache,
+            cache_ttl=cache_ttl,
         )
         self._owns_transport = transport is None
         self._transport = transport or AsyncTransport(
@@ -413,6 +459,9 @@ class AsyncBaseClient(_ClientCommon):
         options: RequestOptions | None = None,
     ) -> Any:
         """One HTTP call (one page) of ``api_name``, decoded by ``decode``."""
+        hit, decode = self._through_cache(api_name, params, fields, decode)
+        if hit is not _MISS:
+            return hit
         return await self._transport.request(
             api_name,
             params,
