@@ -312,11 +312,13 @@ class BaseClient(_ClientCommon):
         lookback: int = 1,
         concurrency: int = 4,
         append_only: bool = False,
+        progress: bool = False,
     ) -> SyncReport:
         """Fetch the history of ``apis`` into the local store (``tushare_typed.store``, extra ``store``): only the
         slices not stored yet, plus the ``lookback`` most recent ones, concurrently within this client's quota.
         ``store`` is a Store or a path (default: ``TUSHARE_TYPED_STORE`` or the user's data directory).
-        ``append_only`` syncs an interface without keys. Interrupted or failed runs resume where they stopped."""
+        ``append_only`` syncs an interface without keys; ``progress`` shows slices, rows, calls/min and an ETA on
+        stderr. Interrupted or failed runs resume where they stopped; the report says what was done."""
         from .store._client import sync_with
 
         return sync_with(
@@ -328,6 +330,7 @@ class BaseClient(_ClientCommon):
             lookback=lookback,
             concurrency=concurrency,
             append_only=append_only,
+            progress=progress,
         )
 
     def _async_twin(self) -> AsyncBaseClient:
@@ -492,6 +495,7 @@ class AsyncBaseClient(_ClientCommon):
         lookback: int = 1,
         concurrency: int = 4,
         append_only: bool = False,
+        progress: bool = False,
     ) -> SyncReport:
         """Async :meth:`BaseClient.sync`."""
         from .store._client import async_sync_with
@@ -505,6 +509,7 @@ class AsyncBaseClient(_ClientCommon):
             lookback=lookback,
             concurrency=concurrency,
             append_only=append_only,
+            progress=progress,
         )
 
     async def aclose(self) -> None:

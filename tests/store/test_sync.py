@@ -207,3 +207,11 @@ def test_a_store_locked_by_another_process_names_the_fix(store_path: Path) -> No
 
 
 LOCK_HOLDER = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)"
+
+
+@pytest.mark.timeout(30)
+def test_progress_goes_to_stderr(
+    emulator: TushareEmulator, catalog: Catalog, store_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sync(emulator, catalog, store_path, progress=True)
+    assert f"daily: {DAYS}/{DAYS} slices, {DAYS * ROWS_PER_DAY} rows" in capsys.readouterr().err

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._progress import SyncProgress
 from ._store import Store
 from ._sync import SliceCallback, SyncRequest, run_sync, run_sync_blocking
 
@@ -29,14 +30,18 @@ async def async_sync_with(
     *,
     store: StoreArg = None,
     on_slice: SliceCallback | None = None,
+    progress: bool = False,
     **options: Any,
 ) -> SyncReport:
     """``AsyncTushareClient.sync``: see :func:`sync_with`."""
     request = SyncRequest.of(apis, **options)
+    display = SyncProgress() if progress else None
     opened, owned = _open(store)
     try:
-        return await run_sync(client, opened.db, opened.catalog, request, on_slice=on_slice)
+        return await run_sync(client, opened.db, opened.catalog, request, on_slice=display or on_slice)
     finally:
+        if display is not None:
+            display.close()
         if owned:
             opened.close()
 
@@ -47,11 +52,14 @@ def sync_with(
     *,
     store: StoreArg = None,
     on_slice: SliceCallback | None = None,
+    progress: bool = False,
     **options: Any,
 ) -> SyncReport:
     """``TushareClient.sync``: the same sync, run on an async twin of ``client`` (same token, server and limiter)
     so that slices are fetched concurrently, yet never past the client's quota."""
     request = SyncRequest.of(apis, **options)
+    display = SyncProgress() if progress else None
+    on_slice = display or on_slice
     opened, owned = _open(store)
 
     def go() -> Callable[[], Any]:
@@ -68,5 +76,7 @@ def sync_with(
         report: SyncReport = run_sync_blocking(go())
         return report
     finally:
+        if display is not None:
+            display.close()
         if owned:
             opened.close()
