@@ -9,7 +9,8 @@ __all__ = ["InterfaceReport", "SyncReport"]
 
 @dataclass(slots=True)
 class InterfaceReport:
-    """One interface's sync. ``skipped`` says why it was not synced at all, when it was not."""
+    """One interface's sync. ``fetch_seconds`` adds up each slice's fetch (they overlap), ``write_seconds`` each
+    slice's commit (they do not). ``skipped`` says why it was not synced at all, when it was not."""
 
     api_name: str
     slices_planned: int = 0

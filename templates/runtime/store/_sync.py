@@ -117,6 +117,7 @@ class _Engine:
         self.on_slice = on_slice
         self.report = SyncReport()
         self.failure: tuple[str, BaseException] | None = None
+        self.write_lock = threading.Lock()
 
     def schemas(self) -> list[tuple[InterfaceSpec, TableSchema]]:
         """Every interface checked before any call: unknown names, missing keys or plans fail here."""
@@ -222,27 +223,32 @@ class _Engine:
                 if self.failure is None:
                     self.failure = (job.spec.api_name, error)
                 return
-            fetched = time.perf_counter()
-            report.fetch_seconds += fetched - began
+            report.fetch_seconds += time.perf_counter() - began
             report.calls += result.pages
             try:
                 # In a worker thread (DuckDB releases the GIL), so the other slices keep fetching meanwhile. If this
                 # task is cancelled (Ctrl-C), the thread still finishes its one transaction: committed, or not at all.
-                write = await asyncio.to_thread(self.write, job, piece, result)
+                write, seconds = await asyncio.to_thread(self.write, job, piece, result)
             except Exception as error:
                 if self.failure is None:
                     self.failure = (job.spec.api_name, error)
                 return
-            report.write_seconds += time.perf_counter() - fetched
+            report.write_seconds += seconds
             report.slices_done += 1
             report.rows_added += write.added
             report.rows_updated += write.updated
             if self.on_slice is not None:
                 self.on_slice(report)
 
-    def write(self, job: _Job, piece: Slice, result: PageResult) -> SliceWrite:
+    def write(self, job: _Job, piece: Slice, result: PageResult) -> tuple[SliceWrite, float]:
+        """Commit one slice; returns what it did and the seconds it took (not counting the wait for its turn)."""
+        began = time.perf_counter()
         batch = to_batch(job.schema, result.fields, result.items)
-        return self.db.write_slice(job.schema, piece.id, batch, through=piece.through)
+        built = time.perf_counter() - began
+        with self.write_lock:  # one writer at a time, as the store's single connection requires anyway
+            began = time.perf_counter()
+            done = self.db.write_slice(job.schema, piece.id, batch, through=piece.through)
+            return done, built + time.perf_counter() - began
 
 
 _ARROW_TYPES: Final = {"VARCHAR": "string", "BIGINT": "int64", "DOUBLE": "float64", "BOOLEAN": "bool_"}
