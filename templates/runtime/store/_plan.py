@@ -43,7 +43,7 @@ def parse_date(value: object, name: str) -> dt.date:
         return value
     text = str(value).strip().replace("-", "")
     try:
-        if len(text) != 8 or not text.isdigit():
+        if len(text) != 8 or not (text.isascii() and text.isdigit()):
             raise ValueError(text)
         return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
