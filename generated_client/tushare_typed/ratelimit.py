@@ -1,8 +1,9 @@
 """Rate limiting for tushare's per-account, per-interface call quotas: the public names.
 
 :class:`RateLimiter` (the policy: account tier, per-interface limits, limits learned from 40203 replies) keeps
-sliding-window call logs in a backend: :class:`MemoryBackend` (one process) or :class:`SQLiteBackend` (several
-processes sharing one token). :class:`Limiter` is what a client accepts as ``limiter=``.
+sliding-window call logs in a backend: :class:`MemoryBackend` (one process), :class:`SQLiteBackend` (several
+processes sharing one token) or :class:`RedisBackend` (several machines; extra ``redis``). :class:`Limiter` is
+what a client accepts as ``limiter=``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ._internal.limiter.policy import POINTS_TIERS, RateLimit, RateLimiter, toke
 from ._internal.limiter.protocol import Limiter, Plan, Window, WindowBackend
 
 if TYPE_CHECKING:
+    from ._internal.limiter.redis import RedisBackend
     from ._internal.limiter.sqlite import SQLiteBackend
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "Plan",
     "RateLimit",
     "RateLimiter",
+    "RedisBackend",
     "SQLiteBackend",
     "Window",
     "WindowBackend",
@@ -31,9 +34,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # sqlite3 is imported only by those who share a limiter between processes.
+    # sqlite3 (and redis-py) are imported only by those who share a limiter between processes (or machines).
     if name == "SQLiteBackend":
         from ._internal.limiter.sqlite import SQLiteBackend
 
         return SQLiteBackend
+    if name == "RedisBackend":
+        from ._internal.limiter.redis import RedisBackend
+
+        return RedisBackend
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

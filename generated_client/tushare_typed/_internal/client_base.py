@@ -40,6 +40,8 @@ from .transport import (
 if TYPE_CHECKING:
     import httpx  # noqa: F401 - named (as strings) in the generic bases of the clients
 
+    from ..cache import ResponseCache
+    from ..store import Store, SyncReport
     from ..token import TokenStore
     from .envelope import Decoder, Page
 
@@ -71,6 +73,8 @@ def _points_from_environment() -> int:
 
 
 T = TypeVar("T")
+# A cache lookup that found nothing (None is a valid decoded reply).
+_MISS: Any = object()
 
 
 TransportT = TypeVar("TransportT", bound=TransportBase[Any, Any])
@@ -95,10 +99,19 @@ class _ClientCommon(Generic[TransportT, HttpT]):
         max_rate_limit_wait: float = DEFAULT_MAX_RATE_LIMIT_WAIT,
         token_store: TokenStore | None = None,
         transport: TransportT | None = None,
+        cache: object = None,
+        cache_ttl: float = 3600.0,
     ) -> None:
         """``transport`` (advanced, e.g. tests) replaces the transport built from
-        ``base_url``/``http_client``/``limiter``; the client then does not close it. No HTTP library is imported
-        until the first call."""
+        ``base_url``/``http_client``/``limiter``; the client then does not close it. ``cache`` (True, a path, or a
+        ``tushare_typed.cache`` backend) answers identical calls locally; replies touching today expire after
+        ``cache_ttl`` seconds, closed historical ones are kept. No HTTP library is imported until the first call."""
+        self._cache: ResponseCache | None = None
+        if cache is not None and cache is not False:
+            from ..cache import resolve_cache
+
+            self._cache = resolve_cache(cache)
+        self._cache_ttl = cache_ttl
         self._options = RequestOptions(
             timeout=timeout, max_retries=max_retries, max_rate_limit_wait=max_rate_limit_wait
         )
@@ -172,6 +185,28 @@ class _ClientCommon(Generic[TransportT, HttpT]):
         catalog = load_catalog if rate_limit is not None else None
         return RateLimiter(rate_limit, catalog=catalog, key=key)
 
+    def _through_cache(
+        self, api_name: str, params: Mapping[str, object], fields: Sequence[str] | str | None, decode: Decoder[Any]
+    ) -> tuple[Any, Decoder[Any]]:
+        """With a cache: the cached reply decoded (else ``_MISS``), and a decoder that stores the live reply once it
+        decoded (so errors are never cached). The cache is small local I/O, done inline even on the async client."""
+        if self._cache is None:
+            return _MISS, decode
+        from ..cache import cache_key, cache_ttl
+
+        cache, key = self._cache, cache_key(api_name, params, fields)
+        body = cache.get(key)
+        if body is not None:
+            return decode(body, api_name, f"cache-{key[:16]}"), decode
+        ttl = cache_ttl(params, self._cache_ttl)
+
+        def storing(live: bytes, api: str, request_id: str) -> Any:
+            decoded = decode(live, api, request_id)
+            cache.set(key, live, ttl)
+            return decoded
+
+        return _MISS, storing
+
     def _resolve_token(self) -> Secret:
         with self._token_lock:
             if self._token is None:
@@ -214,7 +249,10 @@ class BaseClient(_ClientCommon[SyncTransport, "httpx.Client"]):
         decode: Decoder[Any] = decode_generic_page,
         options: RequestOptions | None = None,
     ) -> Any:
-        """One HTTP call (one page) of ``api_name``, decoded by ``decode``."""
+        """One HTTP call (one page) of ``api_name``, decoded by ``decode`` (or the cached reply, with a cache)."""
+        hit, decode = self._through_cache(api_name, params, fields, decode)
+        if hit is not _MISS:
+            return hit
         return self._transport.request(
             api_name,
             params,
@@ -234,6 +272,52 @@ class BaseClient(_ClientCommon[SyncTransport, "httpx.Client"]):
             start_offset=offset,
             max_rows=limit,
             api_name=api_name,
+        )
+
+    def sync(
+        self,
+        apis: str | Sequence[str],
+        *,
+        start: object = None,
+        end: object = None,
+        store: Store | str | os.PathLike[str] | None = None,
+        lookback: int = 1,
+        concurrency: int = 4,
+        append_only: bool = False,
+        progress: bool = False,
+    ) -> SyncReport:
+        """Fetch the history of ``apis`` into the local store (``tushare_typed.store``, extra ``store``): only the
+        slices not stored yet, plus the ``lookback`` most recent ones, concurrently within this client's quota.
+        ``store`` is a Store or a path (default: ``TUSHARE_TYPED_STORE`` or the user's data directory).
+        ``append_only`` syncs an interface without keys; ``progress`` shows slices, rows, calls/min and an ETA on
+        stderr. Interrupted or failed runs resume where they stopped; the report says what was done."""
+        from ..store._client import sync_with
+
+        return sync_with(
+            self,
+            apis,
+            store=store,
+            start=start,
+            end=end,
+            lookback=lookback,
+            concurrency=concurrency,
+            append_only=append_only,
+            progress=progress,
+        )
+
+    def _async_twin(self) -> AsyncBaseClient:
+        """An async client on this client's token, server, options and limiter (``sync`` fetches through it)."""
+        limiter, options = self._transport.limiter, self._options
+        return AsyncBaseClient(
+            self._resolve_token(),
+            base_url=self.base_url,
+            timeout=DEFAULT_TIMEOUT if options.timeout is None else options.timeout,
+            max_retries=DEFAULT_MAX_RETRIES if options.max_retries is None else options.max_retries,
+            max_rate_limit_wait=(
+                DEFAULT_MAX_RATE_LIMIT_WAIT if options.max_rate_limit_wait is None else options.max_rate_limit_wait
+            ),
+            rate_limit=self.rate_limit if limiter is None else None,
+            limiter=limiter,
         )
 
     def close(self) -> None:
@@ -295,7 +379,10 @@ class AsyncBaseClient(_ClientCommon[AsyncTransport, "httpx.AsyncClient"]):
         decode: Decoder[Any] = decode_generic_page,
         options: RequestOptions | None = None,
     ) -> Any:
-        """One HTTP call (one page) of ``api_name``, decoded by ``decode``."""
+        """One HTTP call (one page) of ``api_name``, decoded by ``decode`` (or the cached reply, with a cache)."""
+        hit, decode = self._through_cache(api_name, params, fields, decode)
+        if hit is not _MISS:
+            return hit
         return await self._transport.request(
             api_name,
             params,
@@ -314,6 +401,33 @@ class AsyncBaseClient(_ClientCommon[AsyncTransport, "httpx.AsyncClient"]):
             start_offset=offset,
             max_rows=limit,
             api_name=api_name,
+        )
+
+    async def sync(
+        self,
+        apis: str | Sequence[str],
+        *,
+        start: object = None,
+        end: object = None,
+        store: Store | str | os.PathLike[str] | None = None,
+        lookback: int = 1,
+        concurrency: int = 4,
+        append_only: bool = False,
+        progress: bool = False,
+    ) -> SyncReport:
+        """Async :meth:`BaseClient.sync`."""
+        from ..store._client import async_sync_with
+
+        return await async_sync_with(
+            self,
+            apis,
+            store=store,
+            start=start,
+            end=end,
+            lookback=lookback,
+            concurrency=concurrency,
+            append_only=append_only,
+            progress=progress,
         )
 
     async def aclose(self) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from ._http import encode_reply, error_reply, make_handler, parse_request, shutdown_socket
-from ._synthetic import GOLDEN, Dataset, int_param, mix, select_fields, unit_float
+from ._synthetic import GOLDEN, Dataset, calendar_page, int_param, mix, select_fields, unit_float
 
 if TYPE_CHECKING:
     import socket
@@ -365,6 +365,9 @@ class TushareEmulator:
     def _page(self, api_name: str, params: Mapping[str, Any], fields: str) -> dict[str, Any]:
         spec = self.catalog.get(api_name)
         names = select_fields(spec, fields)
+        if api_name == "trade_cal":
+            # A calendar must be one: every day of the range once, weekdays open (no holidays).
+            return calendar_page(names, params)
         total = self._total_rows(api_name, params)
         cap = self.row_caps.get(api_name) or spec.row_limit or self.default_row_cap
         limit = int_param(params, "limit", cap)

@@ -3,6 +3,7 @@ shaped by each field's ``python_type``; dates run newest first."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -161,3 +162,27 @@ def int_param(params: Mapping[str, Any], name: str, default: int) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be an integer, got {value!r}") from None
+
+
+def calendar_page(names: Sequence[str], params: Mapping[str, Any]) -> dict[str, Any]:
+    """``trade_cal`` for ``start_date``..``end_date`` (a year back when unset), newest first, unpaged."""
+    end = _ordinal(str(params.get("end_date") or _DEFAULT_ANCHOR))
+    start = _ordinal(str(params["start_date"])) if params.get("start_date") else end - 365
+    exchange = str(params.get("exchange") or "SSE")
+    items = []
+    for ordinal in range(end, start - 1, -1):
+        day = dt.date.fromordinal(ordinal)
+        previous = day - dt.timedelta(days=1 if day.weekday() in (1, 2, 3, 4) else (day.weekday() + 3) % 7)
+        values = {
+            "exchange": exchange,
+            "cal_date": day.strftime("%Y%m%d"),
+            "is_open": "1" if day.weekday() < 5 else "0",
+            "pretrade_date": previous.strftime("%Y%m%d"),
+        }
+        items.append([values.get(name) for name in names])
+    return {
+        "request_id": "",
+        "code": 0,
+        "msg": "",
+        "data": {"fields": list(names), "items": items, "has_more": False, "count": len(items)},
+    }

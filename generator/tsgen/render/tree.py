@@ -48,8 +48,11 @@ _EXTRAS = {
         "prometheus-client>=0.20",
         "psycopg[binary]>=3.1",
     ),
+    # The local store (tushare_typed.store) and the Redis limiter backend / response cache.
+    "store": ("duckdb>=1.1", "pyarrow>=15"),
+    "redis": ("redis>=5",),
 }
-EXTRAS = {**_EXTRAS, "all": tuple(requirement for group in _EXTRAS.values() for requirement in group)}
+EXTRAS = {**_EXTRAS, "all": tuple(dict.fromkeys(requirement for group in _EXTRAS.values() for requirement in group))}
 
 # Public names of the package root and the runtime module each lives in; the lazy map is generated from this.
 ROOT_EXPORTS: dict[str, str] = {

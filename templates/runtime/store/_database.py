@@ -1,0 +1,270 @@
+"""The DuckDB file behind :class:`~tushare_typed.store.Store`: opening it, one transaction per slice, reading back.
+
+One connection per store, guarded by a lock (DuckDB connections are not for concurrent use). DuckDB itself lets one
+process write a file at a time; a second one gets :class:`StoreLockedError` naming the fix.
+"""
+
+# SQL here is built from identifiers passed through quote() and never from values, which are bound as parameters.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import duckdb
+
+from ._errors import StoreAccessError, StoreError, StoreLockedError, StoreSchemaError
+from ._schema import POSITION_COLUMN, SLICE_COLUMN, TableSchema, quote
+
+if TYPE_CHECKING:
+    import pyarrow
+
+__all__ = ["STORE_VARIABLE", "Database", "SliceWrite", "default_store_path"]
+
+#: Environment variable naming the store file (overridden by an explicit path).
+STORE_VARIABLE: Final = "TUSHARE_TYPED_STORE"
+STATE_TABLE: Final = "_tushare_sync"
+CALENDAR_TABLE: Final = "_tushare_calendar"
+_INTERNAL: Final = (STATE_TABLE, CALENDAR_TABLE)
+_BATCH: Final = "_tushare_batch"
+
+_SETUP: Final = (
+    f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (api VARCHAR NOT NULL, slice VARCHAR NOT NULL, rows BIGINT NOT NULL,"
+    " through VARCHAR, synced_at TIMESTAMP NOT NULL, PRIMARY KEY (api, slice))",
+    f"CREATE TABLE IF NOT EXISTS {CALENDAR_TABLE} (exchange VARCHAR NOT NULL, cal_date DATE NOT NULL,"
+    " is_open BOOLEAN NOT NULL, PRIMARY KEY (exchange, cal_date))",
+)
+
+
+def default_store_path() -> Path:
+    """``$TUSHARE_TYPED_STORE``, else ``$XDG_DATA_HOME/tushare_typed/store.duckdb`` (``~/.local/share`` when unset)."""
+    explicit = os.environ.get(STORE_VARIABLE, "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "tushare_typed" / "store.duckdb"
+
+
+@dataclass(frozen=True, slots=True)
+class SliceWrite:
+    """What committing one slice did."""
+
+    rows: int
+    added: int
+    updated: int
+
+
+def _access_error(path: Path, error: BaseException) -> StoreError:
+    text = str(error)
+    if "lock" in text.lower():
+        return StoreLockedError(f"the store {path} is in use by another process: {text.splitlines()[0]}")
+    return StoreAccessError(f"cannot open or write the store {path}: {text.splitlines()[0] if text else error!r}")
+
+
+class Database:
+    """An open store file. ``read_only`` opens an existing file for reading (several processes may do so)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path).expanduser() if path is not None else default_store_path()
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        self._conn = self._connect()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        if self.read_only and not self.path.exists():
+            raise StoreError(
+                f"there is no store at {self.path}",
+                remediation="sync something first (tushare-typed sync daily --start 20240101), or pass the path "
+                "of an existing store (--store PATH or TUSHARE_TYPED_STORE)",
+            )
+        try:
+            if not self.read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = duckdb.connect(str(self.path), read_only=self.read_only)
+        except (OSError, duckdb.Error) as error:
+            raise _access_error(self.path, error) from None
+        if not self.read_only:
+            try:
+                for statement in _SETUP:
+                    conn.execute(statement)
+            except duckdb.Error as error:
+                conn.close()
+                raise _access_error(self.path, error) from None
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:
+            yield self._conn
+
+    # --- tables --------------------------------------------------------------------------------------------------
+
+    def tables(self) -> list[str]:
+        """The interface tables in the store (internal tables left out)."""
+        with self.cursor() as conn:
+            rows = conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"
+            ).fetchall()
+        return [name for (name,) in rows if name not in _INTERNAL]
+
+    def columns(self, api_name: str) -> dict[str, str]:
+        with self.cursor() as conn:
+            rows = conn.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
+                "AND table_name = ? ORDER BY ordinal_position",
+                [api_name],
+            ).fetchall()
+        return {name: kind for name, kind in rows}
+
+    def ensure_table(self, schema: TableSchema) -> None:
+        """Create the interface's table, or check the stored one still fits the metadata."""
+        existing = self.columns(schema.api_name)
+        if not existing:
+            with self.cursor() as conn:
+                try:
+                    conn.execute(schema.create_sql())
+                except duckdb.Error as error:
+                    raise _access_error(self.path, error) from None
+            return
+        wanted = {c.name: c.sql_type for c in schema.columns}
+        if schema.append_only:
+            wanted[SLICE_COLUMN] = "VARCHAR"
+        if existing != wanted:
+            differs = sorted(set(existing.items()) ^ set(wanted.items()))
+            raise StoreSchemaError(
+                f"the stored table {schema.api_name} does not fit its metadata any more (columns differ: {differs})"
+                + ("; it was synced append-only" if SLICE_COLUMN in existing and not schema.append_only else ""),
+                api_name=schema.api_name,
+            )
+
+    # --- sync state ----------------------------------------------------------------------------------------------
+
+    def covered(self, api_name: str) -> dict[str, str | None]:
+        """Stored slices of ``api_name`` → the last day each covers (for code slices; else None)."""
+        with self.cursor() as conn:
+            rows = conn.execute(f"SELECT slice, through FROM {STATE_TABLE} WHERE api = ?", [api_name]).fetchall()
+        return {slice_id: through for slice_id, through in rows}
+
+    def write_slice(
+        self, schema: TableSchema, slice_id: str, batch: pyarrow.Table, *, through: str | None = None
+    ) -> SliceWrite:
+        """Upsert one slice's rows and record the slice, in one transaction: all of it is committed, or none."""
+        names = [n for n in batch.column_names if n != POSITION_COLUMN]
+        targets = [quote(n) for n in names]
+        exprs = [f"{schema.column(n).insert_expr(n)}" for n in names]
+        with self.cursor() as conn:
+            conn.register(_BATCH, batch)
+            try:
+                conn.execute("BEGIN TRANSACTION")
+                try:
+                    result = self._upsert(conn, schema, slice_id, targets, exprs)
+                    conn.execute(
+                        f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?)",
+                        [schema.api_name, slice_id, result.rows, through, dt.datetime.now()],
+                    )
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            except (duckdb.ConversionException, duckdb.ConstraintException) as error:
+                raise StoreSchemaError(
+                    f"slice {slice_id} of {schema.api_name} does not fit its table: {error}",
+                    remediation="the server sent a value the metadata does not expect; report it, or sync this "
+                    "interface append-only",
+                    api_name=schema.api_name,
+                ) from None
+            except duckdb.Error as error:
+                raise _access_error(self.path, error) from None
+            finally:
+                conn.unregister(_BATCH)
+        return result
+
+    @staticmethod
+    def _upsert(
+        conn: duckdb.DuckDBPyConnection, schema: TableSchema, slice_id: str, targets: list[str], exprs: list[str]
+    ) -> SliceWrite:
+        (before,) = conn.execute(f"SELECT count(*) FROM {schema.table}").fetchone() or (0,)
+        if schema.append_only:
+            conn.execute(f"DELETE FROM {schema.table} WHERE {quote(SLICE_COLUMN)} = ?", [slice_id])
+            (kept,) = conn.execute(f"SELECT count(*) FROM {schema.table}").fetchone() or (0,)
+            conn.execute(
+                f"INSERT INTO {schema.table} ({', '.join(targets)}, {quote(SLICE_COLUMN)}) "
+                f"SELECT {', '.join(exprs)}, ? FROM {_BATCH}",
+                [slice_id],
+            )
+            (after,) = conn.execute(f"SELECT count(*) FROM {schema.table}").fetchone() or (0,)
+            rows = after - kept
+            return SliceWrite(rows, after - before, rows - (after - before))
+        # A slice may carry one record twice (pages that overlap): keep the last, as an upsert would.
+        keys = ", ".join(quote(k) for k in schema.keys)
+        conn.execute(
+            f"INSERT OR REPLACE INTO {schema.table} ({', '.join(targets)}) SELECT {', '.join(exprs)} FROM {_BATCH} "
+            f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {POSITION_COLUMN} DESC) = 1"
+        )
+        (after,) = conn.execute(f"SELECT count(*) FROM {schema.table}").fetchone() or (0,)
+        (rows,) = conn.execute(f"SELECT count(DISTINCT ({keys})) FROM {_BATCH}").fetchone() or (0,)
+        return SliceWrite(rows, after - before, rows - (after - before))
+
+    # --- calendar ------------------------------------------------------------------------------------------------
+
+    def write_calendar(self, exchange: str, year: int, days: Sequence[tuple[dt.date, bool]]) -> None:
+        """Store one year of the exchange's calendar and record it done, in one transaction."""
+        with self.cursor() as conn:
+            try:
+                conn.execute("BEGIN TRANSACTION")
+                try:
+                    conn.executemany(
+                        f"INSERT OR REPLACE INTO {CALENDAR_TABLE} VALUES (?, ?, ?)",
+                        [(exchange, day, is_open) for day, is_open in days],
+                    )
+                    conn.execute(
+                        f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, ?, NULL, ?)",
+                        [f"trade_cal:{exchange}", str(year), len(days), dt.datetime.now()],
+                    )
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            except duckdb.Error as error:
+                raise _access_error(self.path, error) from None
+
+    def open_days(self, exchange: str, start: dt.date, end: dt.date) -> list[dt.date]:
+        with self.cursor() as conn:
+            rows = conn.execute(
+                f"SELECT cal_date FROM {CALENDAR_TABLE} WHERE exchange = ? AND is_open AND cal_date BETWEEN ? AND ? "
+                "ORDER BY cal_date",
+                [exchange, start, end],
+            ).fetchall()
+        return [day for (day,) in rows]
+
+    # --- reading -------------------------------------------------------------------------------------------------
+
+    def one(self, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...]:
+        """The first row of a query."""
+        with self.cursor() as conn:
+            row = conn.execute(sql, params).fetchone()
+        return tuple(row) if row is not None else ()
+
+    def arrow(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pyarrow.Table:
+        """Run a query and return its result as an Arrow table."""
+        import pyarrow as pa
+
+        with self.cursor() as conn:
+            relation = conn.sql(sql, params=params)
+            if relation is None:  # a statement without a result (CREATE, INSERT, ...)
+                return pa.table({})
+            # DuckDB 2 names it to_arrow_table; 1.x fetch_arrow_table.
+            fetch = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
+            table: pa.Table = fetch()
+            return table
