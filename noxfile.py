@@ -1,6 +1,8 @@
 """Developer sessions: `nox` runs lint, types and tests: the same steps, in the same order, as `scripts/test.sh`
 (the README's test command). Keep the two in step."""
 
+import os
+
 import nox
 
 nox.options.sessions = ["lint", "types", "tests"]
@@ -26,4 +28,10 @@ def types(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     session.install(*INSTALL)
     session.run("tsgen", "build", "--check")
-    session.run("pytest", "-q", *session.posargs)
+    session.run("tsgen", "docs", "--check")
+    # PostgreSQL, Redis, Chromium and the Node.js MCP clients (installed when missing), started on 127.0.0.1.
+    exports = session.run("bash", "scripts/test_services.sh", silent=True, external=True) or ""
+    env = dict(
+        line.removeprefix("export ").split("=", 1) for line in exports.splitlines() if line.startswith("export ")
+    )
+    session.run("pytest", "-q", *session.posargs, env={**os.environ, **env})

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: a private venv, the pinned toolchain, then the steps `nox` runs (keep the
 # two in step): lint (ruff check, ruff format --check), types (mypy; mypy --strict on the generated client), tests
-# (tsgen build --check, pytest).
+# (tsgen build --check, tsgen docs --check, the services the integration tests use, pytest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
@@ -13,6 +13,7 @@ py=.venv/bin/python
 .venv/bin/mypy generator tests scripts
 (cd generated_client && ../.venv/bin/mypy --strict --config-file pyproject.toml tushare_typed)
 .venv/bin/tsgen build --check
-# The Node.js MCP clients the suite drives (TypeScript SDK, mcpb), pinned by tests/node/package-lock.json.
-bash scripts/setup_node_clients.sh
+.venv/bin/tsgen docs --check
+# PostgreSQL, Redis, Chromium and the Node.js MCP clients (installed when missing), started on 127.0.0.1.
+eval "$(bash scripts/test_services.sh)"
 "$py" -m pytest -q "$@"

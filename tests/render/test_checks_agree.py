@@ -13,6 +13,8 @@ CHECKS = (
     ("mypy", "generator", "tests", "scripts"),
     ("mypy", "--strict", "--config-file", "pyproject.toml", "tushare_typed"),
     ("tsgen", "build", "--check"),
+    ("tsgen", "docs", "--check"),
+    ("test_services.sh",),
     ("pytest", "-q"),
 )
 
