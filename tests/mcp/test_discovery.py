@@ -4,6 +4,7 @@ the byte budget that cuts a result with a way to continue, and --tools/--categor
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from tushare_typed.catalog import load_catalog
 from tushare_typed.mcp.search import search, terms
 from tushare_typed.mcp.selection import Selection, SelectionError, split_list
 from tushare_typed.mcp.service import MAX_ROWS_LIMIT, ToolService
-from tushare_typed.mcp.toolset import UnknownToolError
+from tushare_typed.mcp.toolset import UnknownToolError, load_toolset
 from tushare_typed.testing import TushareEmulator
 
 from .conftest import DENIED, emulator_client
@@ -22,6 +23,28 @@ DISCOVERY_TOOLS = ["search_interfaces", "describe_interface", "call_interface", 
 
 def result_size(text: str, structured: dict[str, Any] | None) -> int:
     return len(text.encode()) + len(json.dumps(structured, ensure_ascii=False).encode())
+
+
+def test_discovery_lists_its_tools_before_reading_the_catalog_or_tools_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[str] = []
+
+    def recording(name: str, load: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any) -> Any:
+            read.append(" ".join([name, *args]))
+            return load(*args)
+
+        return wrapper
+
+    monkeypatch.setattr("tushare_typed.mcp.service.load_catalog", recording("catalog", load_catalog))
+    monkeypatch.setattr("tushare_typed.mcp.service.load_toolset", recording("toolset", load_toolset))
+    service = ToolService()
+    assert [tool["name"] for tool in service.served_tools()] == DISCOVERY_TOOLS
+    assert read == ["toolset discovery_tools.json"]
+    assert "daily" in service.interfaces and service.tools.get("daily")["name"] == "daily"
+    assert read[1:] == ["catalog", "toolset"]
+    read.clear()
+    ToolService(selection=Selection(tools=("daily",)))  # narrowing is checked against the catalog at once
+    assert read == ["catalog"]
 
 
 def test_discovery_serves_a_few_tools_in_under_20_kb(discovery: ToolService) -> None:

@@ -81,6 +81,11 @@ def test_the_tools_document_is_deterministic(tools_document: dict[str, Any]) -> 
     assert text.endswith("\n")
 
 
+def test_the_discovery_tools_document_repeats_the_groups_discovery_mode_lists(tools_document: dict[str, Any]) -> None:
+    discovery = read_json(GENERATED / "tushare_typed" / "mcp" / "discovery_tools.json")
+    assert discovery == {group: tools_document[group] for group in ("composites", "discovery")}
+
+
 @pytest.fixture(scope="module")
 def manifest() -> dict[str, Any]:
     document: dict[str, Any] = read_json(GENERATED / "manifest.json")

@@ -2,7 +2,9 @@
 
 ``tools.json`` groups the tools as ``discovery`` (the default mode's search/describe/call), ``interfaces`` (one per
 tushare interface: full mode's tools, and in every mode the schema ``call_interface`` checks ``params`` against) and
-``composites`` (``pro_bar``, served in both modes).
+``composites`` (``pro_bar``, served in both modes). ``discovery_tools.json`` holds the ``discovery`` and
+``composites`` groups alone: parsing it takes a small fraction of the 2 MB ``tools.json``, so the default mode
+lists its tools before reading the interfaces' schemas.
 
 The MCP SDK does not check tool arguments against ``inputSchema``, so the server does it here, before any call
 reaches tushare. Arguments are checked with ``jsonschema`` (installed with the ``mcp`` extra), and every problem is
@@ -20,9 +22,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final
 
-__all__ = ["ArgumentProblem", "ToolSet", "UnknownToolError", "load_toolset"]
+__all__ = ["DISCOVERY_RESOURCE", "TOOLS_RESOURCE", "ArgumentProblem", "ToolSet", "UnknownToolError", "load_toolset"]
 
 TOOLS_RESOURCE: Final = "tools.json"
+DISCOVERY_RESOURCE: Final = "discovery_tools.json"
 GROUPS: Final = ("discovery", "interfaces", "composites")
 
 # The format the generator states with each pattern, shown instead of the bare regular expression.
@@ -87,8 +90,9 @@ class ToolSet:
     @classmethod
     def from_json(cls, text: str | bytes) -> ToolSet:
         document = json.loads(text)
-        tools = [tool for group in GROUPS for tool in document[group]]
-        return cls(tools, {group: [str(tool["name"]) for tool in document[group]] for group in GROUPS})
+        present = [group for group in GROUPS if group in document]
+        tools = [tool for group in present for tool in document[group]]
+        return cls(tools, {group: [str(tool["name"]) for tool in document[group]] for group in present})
 
     def group(self, name: str) -> tuple[Mapping[str, Any], ...]:
         """The tools of one group of ``tools.json``, in its order."""
@@ -129,10 +133,10 @@ class ToolSet:
 
 
 @functools.cache
-def load_toolset() -> ToolSet:
-    """The package's ``mcp/tools.json``, read once per process."""
+def load_toolset(resource: str = TOOLS_RESOURCE) -> ToolSet:
+    """The package's ``mcp/tools.json`` (or ``mcp/discovery_tools.json``), read once per process."""
     package = __package__ or __name__.rpartition(".")[0]
-    return ToolSet.from_json(resources.files(package).joinpath(TOOLS_RESOURCE).read_bytes())
+    return ToolSet.from_json(resources.files(package).joinpath(resource).read_bytes())
 
 
 # --- turning schema errors into fixes ----------------------------------------------------------------------------

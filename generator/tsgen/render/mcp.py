@@ -4,7 +4,8 @@
 tools.json holds three lists. `discovery`: the few tools of the default mode (search the interfaces, describe one,
 call one). `interfaces`: one tool per HTTP interface, served in full mode and used in every mode to check a call's
 arguments. `composites`: tools served in both modes (`pro_bar`). Output schemas spell nullability as `anyOf`
-branches, never as a `type` array, which several MCP clients read as a single string.
+branches, never as a `type` array, which several MCP clients read as a single string. `discovery_tools.json` repeats
+the `discovery` and `composites` lists (8 KB), so the default mode answers tools/list without parsing tools.json (2 MB).
 """
 
 from __future__ import annotations
@@ -331,6 +332,12 @@ def tools_document(metadata: Metadata) -> dict[str, Any]:
 
 def tools_json(metadata: Metadata) -> str:
     return dumps(tools_document(metadata))
+
+
+def discovery_tools_json(metadata: Metadata) -> str:
+    """tools.json without the `interfaces` list: what discovery mode lists."""
+    document = tools_document(metadata)
+    return dumps({group: document[group] for group in ("discovery", "composites")})
 
 
 # --- bundle and registry -----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from tsgen.render import naming, typetext
 from tsgen.render.bundle import BUNDLE_IGNORE, bundle_pyproject
 from tsgen.render.catalog import catalog_json
 from tsgen.render.categories import CategoryError, category_modules
-from tsgen.render.mcp import manifest_json, server_json, tools_json
+from tsgen.render.mcp import discovery_tools_json, manifest_json, server_json, tools_json
 from tsgen.render.metadata import Metadata
 from tsgen.render.openapi import openapi_json
 from tsgen.render.probar import dispatch_table, pro_bar_literals
@@ -158,6 +158,7 @@ def render_tree(metadata: Metadata, runtime: Path = RUNTIME) -> dict[str, bytes]
     files[f"{PACKAGE}/py.typed"] = ""
     files[f"{PACKAGE}/catalog.json"] = catalog_json(metadata)
     files[f"{PACKAGE}/mcp/tools.json"] = tools_json(metadata)
+    files[f"{PACKAGE}/mcp/discovery_tools.json"] = discovery_tools_json(metadata)
     files["openapi.json"] = openapi_json(metadata, VERSION)
     files["manifest.json"] = manifest_json(metadata, VERSION)
     files["server.json"] = server_json(VERSION)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Literal, Self
 
@@ -28,7 +29,7 @@ from ..errors import TushareError
 from .docs import interface_document, interface_markdown
 from .search import search
 from .selection import Selection
-from .toolset import ArgumentProblem, ToolSet, UnknownToolError, load_toolset
+from .toolset import DISCOVERY_RESOURCE, ArgumentProblem, ToolSet, UnknownToolError, load_toolset
 
 if TYPE_CHECKING:
     from .._client import AsyncTushareClient
@@ -114,9 +115,7 @@ class ToolService:
     max_bytes: int = DEFAULT_MAX_BYTES
     mode: Mode = "discovery"
     selection: Selection = field(default_factory=Selection)
-    tools: ToolSet = field(default_factory=load_toolset)
     client_factory: Callable[[], AsyncTushareClient] | None = None
-    interfaces: dict[str, InterfaceSpec] = field(init=False, repr=False)
     _client: AsyncTushareClient | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -126,7 +125,20 @@ class ToolService:
             raise ValueError(f"max_bytes must be at least 4096, got {self.max_bytes}")
         if self.mode not in MODES:
             raise ValueError(f"unknown mode {self.mode!r}: use one of {', '.join(MODES)}")
-        self.interfaces = {spec.api_name: spec for spec in self.selection.interfaces(load_catalog())}
+        if self.selection != Selection():
+            # Narrowing is checked now, so a wrong option stops the server at start. Without it nothing can be
+            # wrong, and the catalog (1.3 MB) is read on the first request that needs it, after tools/list.
+            self.interfaces  # noqa: B018
+
+    @cached_property
+    def interfaces(self) -> dict[str, InterfaceSpec]:
+        """The selected interfaces by name."""
+        return {spec.api_name: spec for spec in self.selection.interfaces(load_catalog())}
+
+    @cached_property
+    def tools(self) -> ToolSet:
+        """Every tool of tools.json (2 MB), read when a call is checked or full mode lists its tools."""
+        return load_toolset()
 
     async def __aenter__(self) -> Self:
         return self
@@ -145,9 +157,10 @@ class ToolService:
 
     def served_tools(self) -> list[Mapping[str, Any]]:
         """The tools/list payload of this mode and selection."""
-        composites = [tool for tool in self.tools.group("composites") if self._composite_allowed(tool["name"])]
+        listed = load_toolset(DISCOVERY_RESOURCE) if self.mode == "discovery" else self.tools
+        composites = [tool for tool in listed.group("composites") if self._composite_allowed(tool["name"])]
         if self.mode == "discovery":
-            return [*self.tools.group("discovery"), *composites]
+            return [*listed.group("discovery"), *composites]
         return [*(tool for tool in self.tools.group("interfaces") if tool["name"] in self.interfaces), *composites]
 
     def _composite_allowed(self, name: str) -> bool:
