@@ -3,11 +3,14 @@
 The database holds the store's sealed document (Fernet ciphertext and its key check), never the token: the
 ``encrypted_token`` column. The key is the service's ``TUSHARE_TYPED_KEY``; without it no token can be stored
 (AUTH-012). Opened tokens are cached in memory as :class:`~tushare_typed.token.Secret` per credential and rotation
-time, so a request costs one indexed read, not a decryption.
+time, so a request costs one indexed read, not a decryption; and each owner's (credential, token) is remembered for
+``ttl`` seconds, so most requests cost no read at all. A token stored through this object takes effect at once, one
+stored through another worker within ``ttl``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -18,6 +21,7 @@ from pathlib import Path
 from ..errors import TokenKeyMissingError
 from ..token import ENV_KEY, Secret, TokenStore
 from ._db import Database
+from ._ttl import TTLCache
 
 __all__ = ["Credentials"]
 
@@ -38,8 +42,9 @@ def _salt(sealed: bytes) -> bytes:
 class Credentials:
     """Seal, store and open each owner's token."""
 
-    def __init__(self, db: Database, key: str | Secret | None = None) -> None:
+    def __init__(self, db: Database, key: str | Secret | None = None, *, ttl: float = 0.0) -> None:
         self._db = db
+        self._owners: TTLCache[str, tuple[str, Secret] | None] = TTLCache(ttl)
         raw = key if key is not None else os.environ.get(ENV_KEY, "").strip() or None
         self._key = Secret(raw) if raw else None
         self._cache: dict[tuple[str, str], Secret] = {}
@@ -61,10 +66,25 @@ class Credentials:
             store = _scratch_store(folder, key)
             store.save(token)
             sealed = store.path.read_bytes()
-        return self._db.put_credential(owner, sealed, _salt(sealed), actor)
+        self._owners.discard(owner)
+        try:
+            return self._db.put_credential(owner, sealed, _salt(sealed), actor)
+        finally:
+            # Again once stored: a read that raced the write may have remembered the previous token.
+            self._owners.discard(owner)
+
+    async def token_for_async(self, owner: str) -> tuple[str, Secret] | None:
+        """:meth:`token_for` for the event loop: remembered, or read in a worker thread."""
+        hit, stored = self._owners.get(owner)
+        return stored if hit else await asyncio.to_thread(self.token_for, owner)
 
     def token_for(self, owner: str) -> tuple[str, Secret] | None:
         """(credential_id, token) of ``owner``, or None when they stored none."""
+        stored = self._read(owner)
+        self._owners.put(owner, stored)
+        return stored
+
+    def _read(self, owner: str) -> tuple[str, Secret] | None:
         row = self._db.credential(owner)
         if row is None:
             return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
+
+from ._ttl import TTLCache
 
 __all__ = [
     "ApiKeyRow",
@@ -206,17 +208,23 @@ class Claim:
 
 
 class Database:
-    """Every query the service makes, one short transaction each."""
+    """Every query the service makes, one short transaction each.
 
-    def __init__(self, engine: Engine) -> None:
+    Live API keys are cached for ``key_ttl`` seconds (0: not at all), so an authenticated request costs no query;
+    a revocation through this object takes effect at once, one through another process (the CLI) within
+    ``key_ttl``.
+    """
+
+    def __init__(self, engine: Engine, *, key_ttl: float = 0.0) -> None:
         self.engine = engine
+        self._live_keys: TTLCache[str, ApiKeyRow] = TTLCache(key_ttl)
 
     @classmethod
-    def open(cls, url: str | Path, *, run_migrations: bool = True) -> Database:
+    def open(cls, url: str | Path, *, run_migrations: bool = True, key_ttl: float = 0.0) -> Database:
         engine = create_engine(url)
         if run_migrations:
             migrate(engine)
-        return cls(engine)
+        return cls(engine, key_ttl=key_ttl)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -240,7 +248,16 @@ class Database:
     def api_key(self, key_id: str) -> ApiKeyRow | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(api_keys).where(api_keys.c.key_id == key_id)).first()
-        return ApiKeyRow(**row._mapping) if row is not None else None
+        if row is None:
+            return None
+        key = ApiKeyRow(**row._mapping)
+        if key.revoked_at is None:
+            self._live_keys.put(key_id, key)
+        return key
+
+    def cached_api_key(self, key_id: str) -> ApiKeyRow | None:
+        """The live key ``key_id`` if :meth:`api_key` read it within the cache's time, else None (ask the database)."""
+        return self._live_keys.get(key_id)[1]
 
     def api_keys(self, owner: str | None = None) -> list[ApiKeyRow]:
         query = sa.select(api_keys).order_by(api_keys.c.created_at, api_keys.c.key_id)
@@ -251,6 +268,7 @@ class Database:
 
     def revoke_api_key(self, key_id: str, actor: str) -> bool:
         """Revoke a live key; False when there is no such key or it was already revoked."""
+        self._live_keys.discard(key_id)
         with self._begin() as conn:
             done = conn.execute(
                 api_keys.update()
@@ -260,7 +278,9 @@ class Database:
             if done.rowcount != 1:
                 return False
             self._audit(conn, key_id, "api_key.revoke", actor, None)
-            return True
+        # Again once committed: a read that raced the update may have cached the key as live.
+        self._live_keys.discard(key_id)
+        return True
 
     # --- token credentials -----------------------------------------------------------------------------------
 
@@ -314,9 +334,15 @@ class Database:
     # --- execution logs ----------------------------------------------------------------------------------------
 
     def log_execution(self, record: ExecutionRecord) -> None:
-        values = {name: getattr(record, name) for name in record.__slots__}
+        self.log_executions([record])
+
+    def log_executions(self, records: Sequence[ExecutionRecord]) -> None:
+        """Insert several execution_logs rows in one transaction (the service commits concurrent ones together)."""
+        rows = [
+            {**{name: getattr(record, name) for name in record.__slots__}, "created_at": _now()} for record in records
+        ]
         with self._begin() as conn:
-            conn.execute(execution_logs.insert().values(**values, created_at=_now()))
+            conn.execute(execution_logs.insert(), rows)
 
     def executions(self, command_id: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(execution_logs).order_by(execution_logs.c.created_at)

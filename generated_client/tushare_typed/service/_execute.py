@@ -65,7 +65,6 @@ def reply_of(execution: Execution, request_id: str) -> tuple[int, dict[str, Any]
 
 async def record_execution(service: Service, execution: Execution, request_id: str, owner: str) -> None:
     """The execution_logs row, the request's log context and the metrics of one execution."""
-    db, _, _ = service.parts()
     context = current_context()
     status = _status(execution)
     context.command_id, context.status = execution.api_name, status
@@ -87,7 +86,7 @@ async def record_execution(service: Service, execution: Execution, request_id: s
         response_size=len(rows.rows) if rows is not None else None,
         error_payload=error_payload(error, request_id) if error is not None else None,
     )
-    await asyncio.to_thread(db.log_execution, record)
+    await service.log_writer().write(record)
 
 
 async def _run(
@@ -103,7 +102,7 @@ async def _run(
             f"pagination.limit {max_rows} is above the service's cap of {MAX_ROWS_CAP} rows",
             remediation=f"ask for at most {MAX_ROWS_CAP} rows and page on with pagination.offset = nextOffset",
         )
-    stored = await asyncio.to_thread(credentials.token_for, owner)
+    stored = await credentials.token_for_async(owner)
     execution = await executor.execute(
         spec,
         body.params,

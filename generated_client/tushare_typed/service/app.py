@@ -30,7 +30,7 @@ from ._db import ApiKeyRow
 from ._errors import error_payload, http_status
 from ._execute import execute_command
 from ._gateway import Gateway
-from ._keys import HEADER, authenticate, check_owner
+from ._keys import HEADER, authenticate_async, check_owner
 from ._observability import Metrics, RequestLogMiddleware, current_context
 from ._schemas import (
     CommandDetailResponse,
@@ -67,7 +67,7 @@ async def _caller(
     request: Request, key: Annotated[str | None, Security(_api_key)], service: Annotated[Service, Depends(_service)]
 ) -> ApiKeyRow:
     db, _, _ = service.parts()
-    row = await asyncio.to_thread(authenticate, db, key)
+    row = await authenticate_async(db, key)
     current_context().owner = row.owner
     return row
 

@@ -39,7 +39,8 @@ _EXTRAS = {
     "pyarrow": ("pyarrow>=15",),
     "mcp": ("mcp>=2,<3", "jsonschema>=4.20", "uvicorn>=0.30"),
     "keyring": ("keyring>=24",),
-    # The REST service (tushare_typed.service); psycopg is the PostgreSQL driver for --db postgresql://...
+    # The REST service (tushare_typed.service); psycopg is the PostgreSQL driver for --db postgresql://...; sniffio
+    # because httpcore imports it on every async request and, when it is missing, each failed import walks sys.path.
     "service": (
         "fastapi>=0.115",
         "uvicorn>=0.30",
@@ -47,6 +48,7 @@ _EXTRAS = {
         "alembic>=1.13",
         "prometheus-client>=0.20",
         "psycopg[binary]>=3.1",
+        "sniffio>=1.3",
     ),
     # The local store (tushare_typed.store) and the Redis limiter backend / response cache.
     "store": ("duckdb>=1.1", "pyarrow>=15"),

@@ -101,7 +101,7 @@ def _handler(spec: InterfaceSpec, body_model: type[BaseModel], caller: Any) -> A
         context.command_id = spec.api_name
         values = body.model_dump(exclude_none=True)
         controls = {name: values.pop(name) for name in list(values) if name in _CONTROLS}
-        stored = await asyncio.to_thread(credentials.token_for, caller.owner)
+        stored = await credentials.token_for_async(caller.owner)
         execution = await executor.execute(
             spec,
             values,

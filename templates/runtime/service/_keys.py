@@ -7,6 +7,7 @@ in constant time.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import re
@@ -17,7 +18,7 @@ from typing import Final
 from ..errors import AuthError, ParameterError
 from ._db import ApiKeyRow, Database, new_id
 
-__all__ = ["HEADER", "IssuedKey", "authenticate", "create_key", "revoke_key"]
+__all__ = ["HEADER", "IssuedKey", "authenticate", "authenticate_async", "create_key", "revoke_key"]
 
 HEADER: Final = "X-MCP-Token"
 _PREFIX: Final = "ttk"
@@ -62,14 +63,35 @@ def revoke_key(db: Database, key_id: str, actor: str) -> bool:
     return db.revoke_api_key(key_id.strip(), actor)
 
 
-def authenticate(db: Database, presented: str | None) -> ApiKeyRow:
-    """The live key row for the header's value; ``AuthError`` (AUTH-001) otherwise, never echoing the value."""
+def _parse(presented: str | None) -> tuple[str, str]:
+    """(key id, secret) of the header's value; ``AuthError`` (AUTH-001) otherwise, never echoing the value."""
     if not presented:
         raise AuthError(f"missing {HEADER} header", remediation=_REMEDIATION)
     match = _KEY.match(presented.strip())
-    row = db.api_key(match.group(1)) if match else None
-    if match is None or row is None or not hmac.compare_digest(row.key_hash, _hash(match.group(2))):
+    if match is None:
+        raise AuthError(f"the {HEADER} API key is not valid", remediation=_REMEDIATION)
+    return match.group(1), match.group(2)
+
+
+def _check(row: ApiKeyRow | None, secret: str) -> ApiKeyRow:
+    if row is None or not hmac.compare_digest(row.key_hash, _hash(secret)):
         raise AuthError(f"the {HEADER} API key is not valid", remediation=_REMEDIATION)
     if row.revoked_at is not None:
         raise AuthError(f"the {HEADER} API key was revoked", remediation=_REMEDIATION)
     return row
+
+
+def authenticate(db: Database, presented: str | None) -> ApiKeyRow:
+    """The live key row for the header's value; ``AuthError`` (AUTH-001) otherwise, never echoing the value."""
+    key_id, secret = _parse(presented)
+    return _check(db.api_key(key_id), secret)
+
+
+async def authenticate_async(db: Database, presented: str | None) -> ApiKeyRow:
+    """:func:`authenticate` for the event loop: a recently read live key is checked without a query or a thread;
+    otherwise the query runs in a worker thread."""
+    key_id, secret = _parse(presented)
+    row = db.cached_api_key(key_id)
+    if row is None:
+        row = await asyncio.to_thread(db.api_key, key_id)
+    return _check(row, secret)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ._credentials import Credentials
     from ._db import Database
     from ._executor import Executor
+    from ._log_writer import ExecutionLogWriter
     from ._observability import Metrics
 
 
@@ -26,6 +27,7 @@ class Service:
     db: Database | None = None
     credentials: Credentials | None = None
     executor: Executor | None = None
+    _logs: ExecutionLogWriter | None = None
 
     def __post_init__(self) -> None:
         self.catalog = self.config.catalog if self.config.catalog is not None else load_catalog()
@@ -34,15 +36,23 @@ class Service:
         from ._credentials import Credentials
         from ._db import Database
         from ._executor import Executor
+        from ._log_writer import ExecutionLogWriter
 
         config = self.config
         self.db = await asyncio.to_thread(
-            Database.open, config.resolved_database_url(), run_migrations=config.run_migrations
+            Database.open,
+            config.resolved_database_url(),
+            run_migrations=config.run_migrations,
+            key_ttl=config.key_cache_ttl,
         )
-        self.credentials = Credentials(self.db, config.token_key)
+        self.credentials = Credentials(self.db, config.token_key, ttl=config.key_cache_ttl)
         self.executor = Executor(config.make_limiter_factory(), base_url=config.upstream_url)
+        self._logs = ExecutionLogWriter(self.db)
 
     async def stop(self) -> None:
+        if self._logs is not None:
+            await self._logs.aclose()
+            self._logs = None
         if self.executor is not None:
             await self.executor.aclose()
         if self.db is not None:
@@ -57,3 +67,8 @@ class Service:
         if self.db is None or self.credentials is None or self.executor is None:
             raise RuntimeError("the service is not started (its lifespan has not run)")
         return self.db, self.credentials, self.executor
+
+    def log_writer(self) -> ExecutionLogWriter:
+        if self._logs is None:
+            raise RuntimeError("the service is not started (its lifespan has not run)")
+        return self._logs

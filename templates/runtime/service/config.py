@@ -93,6 +93,9 @@ class ServiceConfig:
     run_migrations: bool = True
     default_max_rows: int = DEFAULT_MAX_ROWS
     idempotency_wait: float = 30.0
+    #: Seconds a worker trusts a live API key and an owner's stored token without reading them again: a key
+    #: revoked (or a token stored) through another process takes effect within this time; 0 reads every time.
+    key_cache_ttl: float = 2.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> ServiceConfig:
