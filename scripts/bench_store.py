@@ -9,7 +9,8 @@ rows each. Printed:
   write time (summed per slice) as a share of the fetch wall time;
 - peak memory: the process's peak RSS growth during the sync (DuckDB's own memory included);
 - read back: `Store.read("daily").to_pandas()` of every row, best of 3;
-- re-run with nothing new: the calls it made (the look-back is one slice).
+- re-run with nothing new: the calls it made (the look-back is one slice);
+- the load average before and after: on a shared machine, compare runs made under the same load only.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -95,12 +97,17 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def load_average() -> str:
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--days", type=int, default=200)
     parser.add_argument("--rows-per-day", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
+    print(f"load average (1, 5, 15 min): {load_average()}")
     raw = bench_catalog()
     catalog = Catalog.from_dict(raw)
     days = weekdays(dt.date(2023, 1, 2), args.days)
@@ -155,6 +162,7 @@ def main() -> None:
                     f"({again.interfaces['daily'].slices_skipped} slices skipped, look-back 1)"
                 )
             client.close()
+    print(f"load average (1, 5, 15 min): {load_average()}")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from ..errors import ParameterError
 from ._errors import StoreSchemaError, SyncError
 from ._plan import Slice, check_range, parse_date, pending, plan_slices
 from ._report import InterfaceReport, SyncReport
-from ._schema import POSITION_COLUMN, TableSchema
+from ._schema import TableSchema
 
 if TYPE_CHECKING:
     import pyarrow
@@ -255,7 +255,7 @@ _ARROW_TYPES: Final = {"VARCHAR": "string", "BIGINT": "int64", "DOUBLE": "float6
 
 
 def to_batch(schema: TableSchema, fields: Sequence[str], items: Sequence[Sequence[Any]]) -> pyarrow.Table:
-    """The fetched rows as an Arrow table of the table's known columns, plus each row's position."""
+    """The fetched rows as an Arrow table of the table's known columns."""
     import pyarrow as pa
 
     known = set(schema.names)
@@ -275,7 +275,6 @@ def to_batch(schema: TableSchema, fields: Sequence[str], items: Sequence[Sequenc
                 remediation="report it: the metadata's type for this column is wrong",
                 api_name=schema.api_name,
             ) from None
-    arrays[POSITION_COLUMN] = pa.array(range(len(items)), type=pa.int64())
     return pa.table(arrays)
 
 

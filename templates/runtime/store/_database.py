@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import duckdb
 
@@ -59,6 +59,41 @@ class SliceWrite:
     rows: int
     added: int
     updated: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """The batch's stored columns: their quoted names and the expressions converting each wire value."""
+
+    targets: list[str]
+    exprs: list[str]
+
+    @property
+    def targets_sql(self) -> str:
+        return ", ".join(self.targets)
+
+    @property
+    def exprs_sql(self) -> str:
+        return ", ".join(self.exprs)
+
+
+class _Write(Protocol):
+    def __call__(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        schema: TableSchema,
+        slice_id: str,
+        batch: pyarrow.Table,
+        columns: _Columns,
+        /,
+    ) -> SliceWrite: ...
+
+
+def _with_positions(batch: pyarrow.Table) -> pyarrow.Table:
+    """``batch`` with each row's position, so the last of two equal keys wins."""
+    import pyarrow as pa
+
+    return batch.append_column(POSITION_COLUMN, pa.array(range(batch.num_rows), type=pa.int64()))
 
 
 def _access_error(path: Path, error: BaseException) -> StoreError:
@@ -159,24 +194,21 @@ class Database:
     def write_slice(
         self, schema: TableSchema, slice_id: str, batch: pyarrow.Table, *, through: str | None = None
     ) -> SliceWrite:
-        """Upsert one slice's rows and record the slice, in one transaction: all of it is committed, or none."""
-        names = [n for n in batch.column_names if n != POSITION_COLUMN]
-        targets = [quote(n) for n in names]
-        exprs = [f"{schema.column(n).insert_expr(n)}" for n in names]
+        """Upsert one slice's rows and record the slice, in one transaction: all of it is committed, or none.
+
+        A slice new to the table (every slice of a first sync) is a plain insert, which checks the primary key
+        without replacing anything and costs about half an upsert; the first conflict (a re-fetched slice, or one
+        record twice in the batch) rolls that attempt back and upserts instead.
+        """
         with self.cursor() as conn:
-            conn.register(_BATCH, batch)
             try:
-                conn.execute("BEGIN TRANSACTION")
-                try:
-                    result = self._upsert(conn, schema, slice_id, targets, exprs)
-                    conn.execute(
-                        f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?)",
-                        [schema.api_name, slice_id, result.rows, through, dt.datetime.now()],
-                    )
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
+                if not schema.append_only:
+                    try:
+                        return self._transaction(conn, schema, slice_id, batch, through, self._insert)
+                    except duckdb.ConstraintException:
+                        pass  # rolled back: some key is stored already or repeated; replace instead
+                # A slice may carry one record twice (pages that overlap): the upsert keeps the last, by position.
+                return self._transaction(conn, schema, slice_id, _with_positions(batch), through, self._upsert)
             except (duckdb.ConversionException, duckdb.ConstraintException) as error:
                 raise StoreSchemaError(
                     f"slice {slice_id} of {schema.api_name} does not fit its table: {error}",
@@ -186,30 +218,65 @@ class Database:
                 ) from None
             except duckdb.Error as error:
                 raise _access_error(self.path, error) from None
-            finally:
-                conn.unregister(_BATCH)
+
+    @staticmethod
+    def _transaction(
+        conn: duckdb.DuckDBPyConnection,
+        schema: TableSchema,
+        slice_id: str,
+        batch: pyarrow.Table,
+        through: str | None,
+        write: _Write,
+    ) -> SliceWrite:
+        """``write`` the batch and record the slice in one transaction, rolled back on any failure."""
+        names = [n for n in batch.column_names if n != POSITION_COLUMN]
+        columns = _Columns([quote(n) for n in names], [schema.column(n).insert_expr(n) for n in names])
+        conn.register(_BATCH, batch)
+        try:
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                result = write(conn, schema, slice_id, batch, columns)
+                conn.execute(
+                    f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?)",
+                    [schema.api_name, slice_id, result.rows, through, dt.datetime.now()],
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.unregister(_BATCH)
         return result
 
     @staticmethod
-    def _upsert(
-        conn: duckdb.DuckDBPyConnection, schema: TableSchema, slice_id: str, targets: list[str], exprs: list[str]
+    def _insert(
+        conn: duckdb.DuckDBPyConnection, schema: TableSchema, slice_id: str, batch: pyarrow.Table, columns: _Columns
     ) -> SliceWrite:
+        conn.execute(
+            f"INSERT INTO {schema.table} ({columns.targets_sql}) SELECT {columns.exprs_sql} FROM {_BATCH}"
+        ).fetchall()
+        return SliceWrite(batch.num_rows, batch.num_rows, 0)
+
+    @staticmethod
+    def _upsert(
+        conn: duckdb.DuckDBPyConnection, schema: TableSchema, slice_id: str, batch: pyarrow.Table, columns: _Columns
+    ) -> SliceWrite:
+        targets, exprs = columns.targets_sql, columns.exprs_sql
         (before,) = conn.execute(f"SELECT count(*) FROM {schema.table}").fetchone() or (0,)
         if schema.append_only:
             conn.execute(f"DELETE FROM {schema.table} WHERE {quote(SLICE_COLUMN)} = ?", [slice_id])
             (kept,) = conn.execute(f"SELECT count(*) FROM {schema.table}").fetchone() or (0,)
             conn.execute(
-                f"INSERT INTO {schema.table} ({', '.join(targets)}, {quote(SLICE_COLUMN)}) "
-                f"SELECT {', '.join(exprs)}, ? FROM {_BATCH}",
+                f"INSERT INTO {schema.table} ({targets}, {quote(SLICE_COLUMN)}) SELECT {exprs}, ? FROM {_BATCH}",
                 [slice_id],
             )
             (after,) = conn.execute(f"SELECT count(*) FROM {schema.table}").fetchone() or (0,)
             rows = after - kept
             return SliceWrite(rows, after - before, rows - (after - before))
-        # A slice may carry one record twice (pages that overlap): keep the last, as an upsert would.
+        # Of one record twice, keep the last (rows in a parallel Arrow scan come in no set order, hence positions).
         keys = ", ".join(quote(k) for k in schema.keys)
         conn.execute(
-            f"INSERT OR REPLACE INTO {schema.table} ({', '.join(targets)}) SELECT {', '.join(exprs)} FROM {_BATCH} "
+            f"INSERT OR REPLACE INTO {schema.table} ({targets}) SELECT {exprs} FROM {_BATCH} "
             f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {POSITION_COLUMN} DESC) = 1"
         )
         (after,) = conn.execute(f"SELECT count(*) FROM {schema.table}").fetchone() or (0,)
