@@ -275,6 +275,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> AdjFactorResponse:
         """复权因子: 本接口由Tushare自行生产，获取股票复权因子，可提取单只股票全部历史复权因子，也可以提取单日全部股票的复权因子。
 
@@ -290,7 +291,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/10_复权因子.md
         """
@@ -311,6 +313,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("adj_factor"),
         )
 
     def anns_d(
@@ -325,6 +329,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> AnnsDResponse:
         """上市公司全量公告: 获取全量公告数据，提供pdf下载URL
 
@@ -340,7 +345,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 14_大模型语料专题数据/04_上市公司公告.md
         """
@@ -361,6 +367,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("anns_d"),
         )
 
     def bak_basic(
@@ -373,6 +381,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BakBasicResponse:
         """股票历史列表（历史每天股票列表）: 获取备用基础列表，数据从2016年开始
 
@@ -386,7 +395,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/12_股票历史列表.md
         """
@@ -405,6 +415,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bak_basic"),
         )
 
     def bak_daily(
@@ -419,6 +431,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BakDailyResponse:
         """备用行情: 获取备用行情，包括特定的行情指标(数据从2017年中左右开始，早期有几天数据缺失，近期正常)
 
@@ -434,7 +447,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/22_备用行情.md
         """
@@ -455,6 +469,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bak_daily"),
         )
 
     def balancesheet(
@@ -472,6 +488,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BalancesheetResponse:
         """资产负债表: 获取上市公司资产负债表
 
@@ -490,7 +507,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
         """
@@ -514,6 +532,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("balancesheet"),
         )
 
     def balancesheet_vip(
@@ -531,6 +551,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BalancesheetVipResponse:
         """资产负债表: 获取上市公司资产负债表 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用balancesheet_vip接口（参数一致），需积攒5000积分。
 
@@ -549,7 +570,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
         """
@@ -573,6 +595,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("balancesheet_vip"),
         )
 
     def bc_bestotcqt(
@@ -587,6 +611,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BcBestotcqtResponse:
         """柜台流通式债券最优报价: 柜台流通式债券最优报价
 
@@ -602,7 +627,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/11_柜台流通式债券最优报价.md
         """
@@ -623,6 +649,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bc_bestotcqt"),
         )
 
     def bc_otcqt(
@@ -638,6 +666,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BcOtcqtResponse:
         """柜台流通式债券报价: 柜台流通式债券报价
 
@@ -654,7 +683,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/10_柜台流通式债券报价.md
         """
@@ -676,6 +706,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bc_otcqt"),
         )
 
     def block_trade(
@@ -690,6 +722,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BlockTradeResponse:
         """大宗交易: 大宗交易
 
@@ -705,7 +738,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/07_大宗交易.md
         """
@@ -726,6 +760,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("block_trade"),
         )
 
     def bo_cinema(
@@ -737,6 +773,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BoCinemaResponse:
         """影院每日票房: 获取每日各影院的票房数据
 
@@ -749,7 +786,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/06_影院日度票房.md
         """
@@ -767,6 +805,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bo_cinema"),
         )
 
     def bo_daily(
@@ -778,6 +818,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BoDailyResponse:
         """电影日度票房: 获取电影日度票房
 
@@ -790,7 +831,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/05_电影日度票房.md
         """
@@ -808,6 +850,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bo_daily"),
         )
 
     def bo_monthly(
@@ -819,6 +863,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BoMonthlyResponse:
         """电影月度票房: 获取电影月度票房数据
 
@@ -831,7 +876,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/03_电影月度票房.md
         """
@@ -849,6 +895,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bo_monthly"),
         )
 
     def bo_weekly(
@@ -860,6 +908,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BoWeeklyResponse:
         """电影周度票房: 获取周度票房数据
 
@@ -872,7 +921,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/04_电影周度票房.md
         """
@@ -890,6 +940,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bo_weekly"),
         )
 
     def bond_blk(
@@ -904,6 +956,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BondBlkResponse:
         """债券大宗交易: 获取沪深交易所债券大宗交易数据，可以通过数据工具调试和查看数据。
 
@@ -919,7 +972,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/12_大宗交易.md
         """
@@ -940,6 +994,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bond_blk"),
         )
 
     def bond_blk_detail(
@@ -954,6 +1010,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BondBlkDetailResponse:
         """大宗交易明细: 获取沪深交易所债券大宗交易数据，可以通过数据工具调试和查看数据。
 
@@ -969,7 +1026,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/13_大宗交易明细.md
         """
@@ -990,6 +1048,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bond_blk_detail"),
         )
 
     def broker_recommend(
@@ -1001,6 +1061,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BrokerRecommendResponse:
         """券商每月荐股: 获取券商月度金股，一般1日~3日内更新当月数据
 
@@ -1013,7 +1074,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/14_券商月度金股.md
         """
@@ -1031,6 +1093,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("broker_recommend"),
         )
 
     def bse_mapping(
@@ -1043,6 +1107,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BseMappingResponse:
         """北交所新旧代码对照表: 获取北交所股票代码变更后新旧代码映射表数据
 
@@ -1056,7 +1121,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/10_北交所新旧代码对照.md
         """
@@ -1075,6 +1141,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bse_mapping"),
         )
 
     def cashflow(
@@ -1094,6 +1162,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CashflowResponse:
         """现金流量表: 获取上市公司现金流量表
 
@@ -1114,7 +1183,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
         """
@@ -1140,6 +1210,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cashflow"),
         )
 
     def cashflow_vip(
@@ -1159,6 +1231,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CashflowVipResponse:
         """现金流量表: 获取上市公司现金流量表 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用cashflow_vip接口（参数一致），需积攒5000积分。
 
@@ -1179,7 +1252,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
         """
@@ -1205,6 +1279,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cashflow_vip"),
         )
 
     def cb_basic(
@@ -1218,6 +1294,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbBasicResponse:
         """可转债基本信息: 获取可转债基本信息
 
@@ -1232,7 +1309,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/01_可转债基础信息.md
         """
@@ -1252,6 +1330,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_basic"),
         )
 
     def cb_call(
@@ -1266,6 +1346,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbCallResponse:
         """可转债赎回信息: 获取可转债到期赎回、强制赎回等信息。数据来源于公开披露渠道，供个人和机构研究使用，请不要用于数据商业目的。
 
@@ -1281,7 +1362,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/03_可转债赎回信息.md
         """
@@ -1302,6 +1384,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_call"),
         )
 
     def cb_daily(
@@ -1316,6 +1400,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbDailyResponse:
         """可转债行情: 获取可转债行情
 
@@ -1331,7 +1416,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/05_可转债行情.md
         """
@@ -1352,6 +1438,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_daily"),
         )
 
     def cb_factor_pro(
@@ -1366,6 +1454,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbFactorProResponse:
         """可转债技术因子(专业版): 获取可转债每日技术面因子数据，用于跟踪可转债当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，_qfq表示前复权 _hfq表示后复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
 
@@ -1383,7 +1472,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/06_可转债技术面因子_专业版）.md
         """
@@ -1404,6 +1494,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_factor_pro"),
         )
 
     def cb_issue(
@@ -1418,6 +1510,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbIssueResponse:
         """可转债发行: 获取可转债发行数据
 
@@ -1433,7 +1526,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/02_可转债发行.md
         """
@@ -1454,6 +1548,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_issue"),
         )
 
     def cb_price_chg(
@@ -1465,6 +1561,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbPriceChgResponse:
         """可转债转股价变动: 获取可转债转股价变动
 
@@ -1477,7 +1574,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/07_可转债转股价变动.md
         """
@@ -1495,6 +1593,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_price_chg"),
         )
 
     def cb_rate(
@@ -1506,6 +1606,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbRateResponse:
         """可转债票面利率: 获取可转债票面利率
 
@@ -1518,7 +1619,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/04_可转债票面利率.md
         """
@@ -1536,6 +1638,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_rate"),
         )
 
     def cb_share(
@@ -1550,6 +1654,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbShareResponse:
         """可转债转股结果: 获取可转债转股结果
 
@@ -1565,7 +1670,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/08_可转债转股结果.md
         """
@@ -1586,6 +1692,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_share"),
         )
 
     def ccass_hold(
@@ -1601,6 +1709,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CcassHoldResponse:
         """中央结算系统持股汇总: 获取中央结算系统持股汇总数据，覆盖全部历史数据，根据交易所披露时间，当日数据在下一交易日早上9点前完成入库
 
@@ -1619,7 +1728,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/06_中央结算系统持股统计.md
         """
@@ -1641,6 +1751,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ccass_hold"),
         )
 
     def ccass_hold_detail(
@@ -1656,6 +1768,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CcassHoldDetailResponse:
         """中央结算系统持股明细: 获取中央结算系统机构席位持股明细，数据覆盖全历史，根据交易所披露时间，当日数据在下一交易日早上9点前完成
 
@@ -1673,7 +1786,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/07_中央结算系统持股明细.md
         """
@@ -1695,6 +1809,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ccass_hold_detail"),
         )
 
     def cctv_news(
@@ -1706,6 +1822,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CctvNewsResponse:
         """新闻联播: 获取新闻联播文字稿数据，数据开始于2006年6月，超过12年历史
 
@@ -1718,7 +1835,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 14_大模型语料专题数据/03_新闻联播文字稿.md
         """
@@ -1736,6 +1854,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cctv_news"),
         )
 
     def ci_daily(
@@ -1750,6 +1870,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CiDailyResponse:
         """中信行业指数行情: 获取中信行业指数日线行情
 
@@ -1765,7 +1886,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/11_中信行业指数日行情.md
         """
@@ -1786,6 +1908,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ci_daily"),
         )
 
     def ci_index_member(
@@ -1801,6 +1925,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CiIndexMemberResponse:
         """中信行业成分: 按三级分类提取中信行业成分，可提供某个分类的所有成分，也可按股票代码提取所属分类，参数灵活
 
@@ -1817,7 +1942,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/10_中信行业成分.md
         """
@@ -1839,6 +1965,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ci_index_member"),
         )
 
     def cn_cpi(
@@ -1852,6 +1980,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CnCpiResponse:
         """居民消费价格指数: 获取CPI居民消费价格数据，包括全国、城市和农村的数据
 
@@ -1866,7 +1995,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/01_居民消费价格指数（CPI）.md
         """
@@ -1886,6 +2016,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cn_cpi"),
         )
 
     def cn_gdp(
@@ -1899,6 +2031,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CnGdpResponse:
         """GDP数据: 获取国民经济之GDP数据
 
@@ -1913,7 +2046,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/02_国民经济/01_国内生产总值（GDP）.md
         """
@@ -1933,6 +2067,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cn_gdp"),
         )
 
     def cn_m(
@@ -1946,6 +2082,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CnMResponse:
         """货币供应量: 获取货币供应量之月度数据
 
@@ -1960,7 +2097,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/04_金融/01_货币供应量/01_货币供应量（月）.md
         """
@@ -1980,6 +2118,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cn_m"),
         )
 
     def cn_pmi(
@@ -1993,6 +2133,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CnPmiResponse:
         """采购经理人指数: 采购经理人指数
 
@@ -2007,7 +2148,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/05_景气度/01_采购经理指数（PMI）.md
         """
@@ -2027,6 +2169,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cn_pmi"),
         )
 
     def cn_ppi(
@@ -2040,6 +2184,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CnPpiResponse:
         """工业生产者出厂价格指数: 获取PPI工业生产者出厂价格指数数据
 
@@ -2054,7 +2199,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/02_工业生产者出厂价格指数（PPI）.md
         """
@@ -2074,6 +2220,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cn_ppi"),
         )
 
     def cyq_chips(
@@ -2088,6 +2236,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CyqChipsResponse:
         """每日筹码分布: 获取A股每日的筹码分布情况，提供各价位占比，数据从2018年开始，每天17~18点之间更新当日数据
 
@@ -2106,7 +2255,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/03_每日筹码分布.md
         """
@@ -2127,6 +2277,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cyq_chips"),
         )
 
     def cyq_perf(
@@ -2141,6 +2293,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CyqPerfResponse:
         """每日筹码及胜率: 获取A股每日筹码平均成本和胜率情况，每天17~18点左右更新，数据从2018年开始
 
@@ -2159,7 +2312,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/02_每日筹码及胜率.md
         """
@@ -2180,6 +2334,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cyq_perf"),
         )
 
     def daily(
@@ -2194,6 +2350,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
 
@@ -2210,7 +2367,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
         """
@@ -2231,6 +2389,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("daily"),
         )
 
     def daily_basic(
@@ -2245,6 +2405,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DailyBasicResponse:
         """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
 
@@ -2261,7 +2422,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/14_每日指标.md
         """
@@ -2282,6 +2444,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("daily_basic"),
         )
 
     def daily_info(
@@ -2330,6 +2494,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DailyInfoResponse:
         """市场交易统计: 获取交易所股票交易统计，包括各板块明细
 
@@ -2346,7 +2511,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/14_沪深市场每日交易统计.md
         """
@@ -2368,6 +2534,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("daily_info"),
         )
 
     def dc_daily(
@@ -2383,6 +2551,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DcDailyResponse:
         """东财概念板块行情: 获取东财概念板块、行业指数板块、地域板块行情数据，历史数据开始于2020年
 
@@ -2399,7 +2568,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/15_东财概念和行业指数行情.md
         """
@@ -2421,6 +2591,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("dc_daily"),
         )
 
     def dc_hot(
@@ -2436,6 +2608,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DcHotResponse:
         """东方财富热板: 获取东方财富App热榜数据，包括A股市场、ETF基金、港股市场、美股市场等等，每日盘中提取4次，收盘后4次，最晚22点提取一次。
 
@@ -2452,7 +2625,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/20_东方财富App热榜.md
         """
@@ -2474,6 +2648,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("dc_hot"),
         )
 
     def dc_index(
@@ -2489,6 +2665,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DcIndexResponse:
         """东方财富概念板块: 获取东方财富每个交易日的概念板块数据，支持按日期查询
 
@@ -2505,7 +2682,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/13_东方财富概念板块.md
         """
@@ -2527,6 +2705,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("dc_index"),
         )
 
     def dc_member(
@@ -2540,6 +2720,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DcMemberResponse:
         """东方财富板块成分: 获取东方财富板块每日成分数据，可以根据概念板块代码和交易日期，获取历史成分
 
@@ -2554,7 +2735,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/14_东方财富概念成分.md
         """
@@ -2574,6 +2756,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("dc_member"),
         )
 
     def disclosure_date(
@@ -2589,6 +2773,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DisclosureDateResponse:
         """财报披露计划: 获取财报披露计划日期
 
@@ -2605,7 +2790,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/10_财报披露日期表.md
         """
@@ -2627,6 +2813,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("disclosure_date"),
         )
 
     def dividend(
@@ -2642,6 +2830,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DividendResponse:
         """分红送股: 分红送股数据
 
@@ -2658,7 +2847,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/06_分红送股数据.md
         """
@@ -2680,6 +2870,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("dividend"),
         )
 
     def eco_cal(
@@ -2696,6 +2888,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> EcoCalResponse:
         """财经日历: 获取全球财经日历、包括经济事件数据更新
 
@@ -2713,7 +2906,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/15_全球财经事件.md
         """
@@ -2736,6 +2930,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("eco_cal"),
         )
 
     def etf_basic(
@@ -2752,6 +2948,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> EtfBasicResponse:
         """ETF基础信息: 获取国内ETF基础信息，包括了QDII。数据来源与沪深交易所公开披露信息。
 
@@ -2769,7 +2966,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 02_ETF专题/01_ETF基本信息.md
         """
@@ -2792,6 +2990,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("etf_basic"),
         )
 
     def etf_index(
@@ -2805,6 +3005,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> EtfIndexResponse:
         """ETF基准指数列表: 获取ETF基准指数列表信息
 
@@ -2819,7 +3020,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 02_ETF专题/02_ETF基准指数.md
         """
@@ -2839,6 +3041,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("etf_index"),
         )
 
     def express(
@@ -2854,6 +3058,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ExpressResponse:
         """业绩快报: 获取上市公司业绩快报
 
@@ -2870,7 +3075,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
         """
@@ -2892,6 +3098,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("express"),
         )
 
     def express_vip(
@@ -2907,6 +3115,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ExpressVipResponse:
         """业绩快报: 获取上市公司业绩快报 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用express_vip接口（参数一致），需积攒5000积分。
 
@@ -2923,7 +3132,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
         """
@@ -2945,6 +3155,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("express_vip"),
         )
 
     def film_record(
@@ -2958,6 +3170,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FilmRecordResponse:
         """全国电影剧本备案数据: 获取全国电影剧本备案的公示数据
 
@@ -2972,7 +3185,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/07_全国电影剧本备案数据.md
         """
@@ -2992,6 +3206,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("film_record"),
         )
 
     def fina_audit(
@@ -3007,6 +3223,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FinaAuditResponse:
         """财务审计意见: 获取上市公司定期财务审计意见数据
 
@@ -3023,7 +3240,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/08_财务审计意见.md
         """
@@ -3045,6 +3263,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fina_audit"),
         )
 
     def fina_indicator(
@@ -3060,6 +3280,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FinaIndicatorResponse:
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。
 
@@ -3076,7 +3297,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
         """
@@ -3098,6 +3320,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fina_indicator"),
         )
 
     def fina_indicator_vip(
@@ -3113,6 +3337,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FinaIndicatorVipResponse:
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用fina_indicator_vip接口（参数一致），需积攒5000积分。
 
@@ -3129,7 +3354,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
         """
@@ -3151,6 +3377,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fina_indicator_vip"),
         )
 
     def fina_mainbz(
@@ -3166,6 +3394,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FinaMainbzResponse:
         """主营业务构成: 获得上市公司主营业务构成，分地区和产品两种方式
 
@@ -3182,7 +3411,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
         """
@@ -3204,6 +3434,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fina_mainbz"),
         )
 
     def fina_mainbz_vip(
@@ -3219,6 +3451,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FinaMainbzVipResponse:
         """主营业务构成: 获得上市公司主营业务构成，分地区和产品两种方式 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用fina_mainbz_vip接口（参数一致），需积攒5000积分。
 
@@ -3235,7 +3468,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
         """
@@ -3257,6 +3491,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fina_mainbz_vip"),
         )
 
     def forecast(
@@ -3273,6 +3509,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ForecastResponse:
         """业绩预告: 获取业绩预告数据
 
@@ -3290,7 +3527,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
         """
@@ -3313,6 +3551,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("forecast"),
         )
 
     def forecast_vip(
@@ -3329,6 +3569,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ForecastVipResponse:
         """业绩预告: 获取业绩预告数据 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用forecast_vip接口（参数一致），需积攒5000积分。
 
@@ -3346,7 +3587,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
         """
@@ -3369,6 +3611,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("forecast_vip"),
         )
 
     def ft_limit(
@@ -3385,6 +3629,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FtLimitResponse:
         """期货合约涨跌停价格（盘前）: 获取所有期货合约每天的涨跌停价格及最低保证金率，数据开始于2005年。
 
@@ -3402,7 +3647,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/14_期货合约涨跌停价格.md
         """
@@ -3425,6 +3671,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ft_limit"),
         )
 
     def ft_mins(
@@ -3439,6 +3687,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
@@ -3454,7 +3703,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/05_历史分钟行情.md
         """
@@ -3475,6 +3725,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ft_mins"),
         )
 
     def fund_adj(
@@ -3489,6 +3741,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundAdjResponse:
         """基金复权因子: 获取基金复权因子，用于计算基金复权行情
 
@@ -3504,7 +3757,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 02_ETF专题/05_ETF复权因子.md
         """
@@ -3525,6 +3779,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_adj"),
         )
 
     def fund_basic(
@@ -3538,6 +3794,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundBasicResponse:
         """公募基金列表: 获取公募基金数据列表，包括场内和场外基金
 
@@ -3552,7 +3809,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/01_基金列表.md
         """
@@ -3572,6 +3830,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_basic"),
         )
 
     def fund_company(
@@ -3582,6 +3842,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundCompanyResponse:
         """公募基金公司: 获取公募基金管理人列表
 
@@ -3591,7 +3852,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/02_基金管理人.md
         """
@@ -3607,6 +3869,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_company"),
         )
 
     def fund_daily(
@@ -3621,6 +3885,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundDailyResponse:
         """ETF日线行情: 获取ETF行情每日收盘后成交数据，历史超过10年
 
@@ -3636,7 +3901,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 02_ETF专题/04_ETF日线行情.md
         """
@@ -3657,6 +3923,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_daily"),
         )
 
     def fund_div(
@@ -3671,6 +3939,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundDivResponse:
         """公募基金分红: 获取公募基金分红数据
 
@@ -3686,7 +3955,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/06_基金分红.md
         """
@@ -3707,6 +3977,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_div"),
         )
 
     def fund_factor_pro(
@@ -3721,6 +3993,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundFactorProResponse:
         """场内基金技术因子(专业版): 获取场内基金每日技术面因子数据，用于跟踪场内基金当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
 
@@ -3738,7 +4011,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/08_基金技术面因子_专业版.md
         """
@@ -3759,6 +4033,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_factor_pro"),
         )
 
     def fund_manager(
@@ -3772,6 +4048,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundManagerResponse:
         """基金经理: 获取公募基金经理数据，包括基金经理简历等数据
 
@@ -3786,7 +4063,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/03_基金经理.md
         """
@@ -3806,6 +4084,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_manager"),
         )
 
     def fund_nav(
@@ -3821,6 +4101,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundNavResponse:
         """公募基金净值: 获取公募基金净值数据
 
@@ -3837,7 +4118,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/05_基金净值.md
         """
@@ -3859,6 +4141,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_nav"),
         )
 
     def fund_portfolio(
@@ -3875,6 +4159,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundPortfolioResponse:
         """公募基金持仓数据: 获取公募基金持仓数据，季度更新
 
@@ -3894,7 +4179,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/07_基金持仓.md
         """
@@ -3917,6 +4203,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_portfolio"),
         )
 
     def fund_sales_ratio(
@@ -3928,6 +4216,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundSalesRatioResponse:
         """各渠道公募基金销售保有规模占比: 获取各渠道公募基金销售保有规模占比数据，年度更新
 
@@ -3940,7 +4229,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 15_财富管理/01_基金销售行业数据/01_各渠道公募基金销售保有规模占比.md
         """
@@ -3958,6 +4248,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_sales_ratio"),
         )
 
     def fund_sales_vol(
@@ -3971,6 +4263,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundSalesVolResponse:
         """销售机构公募基金销售保有规模: 获取销售机构公募基金销售保有规模数据，本数据从2021年Q1开始公布，季度更新
 
@@ -3985,7 +4278,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 15_财富管理/01_基金销售行业数据/02_销售机构公募基金销售保有规模.md
         """
@@ -4005,6 +4299,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_sales_vol"),
         )
 
     def fund_share(
@@ -4020,6 +4316,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundShareResponse:
         """基金规模数据: 获取基金规模数据，包含上海和深圳ETF基金
 
@@ -4036,7 +4333,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/04_基金规模.md
         """
@@ -4058,6 +4356,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_share"),
         )
 
     def fut_basic(
@@ -4072,6 +4372,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutBasicResponse:
         """期货合约信息表: 获取期货合约列表数据
 
@@ -4087,7 +4388,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/01_合约信息.md
         """
@@ -4108,6 +4410,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_basic"),
         )
 
     def fut_daily(
@@ -4123,6 +4427,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutDailyResponse:
         """期货日线行情: 期货日线行情数据
 
@@ -4139,7 +4444,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/03_日线行情.md
         """
@@ -4161,6 +4467,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_daily"),
         )
 
     def fut_holding(
@@ -4176,6 +4484,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutHoldingResponse:
         """每日成交持仓排名: 获取每日成交持仓排名数据
 
@@ -4192,7 +4501,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/10_每日持仓排名.md
         """
@@ -4214,6 +4524,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_holding"),
         )
 
     def fut_mapping(
@@ -4228,6 +4540,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutMappingResponse:
         """期货主力与连续合约: 获取期货主力（或连续）合约与月合约映射数据
 
@@ -4243,7 +4556,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/12_期货主力与连续合约.md
         """
@@ -4264,6 +4578,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_mapping"),
         )
 
     def fut_settle(
@@ -4279,6 +4595,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutSettleResponse:
         """结算参数: 获取每日结算参数数据，包括交易和交割费率等
 
@@ -4295,7 +4612,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/08_每日结算参数.md
         """
@@ -4317,6 +4635,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_settle"),
         )
 
     def fut_weekly_detail(
@@ -4332,6 +4652,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutWeeklyDetailResponse:
         """期货主要品种交易周报: 获取期货交易所主要品种每周交易统计信息，数据从2010年3月开始
 
@@ -4348,7 +4669,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/13_期货主要品种交易周报.md
         """
@@ -4370,6 +4692,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_weekly_detail"),
         )
 
     def fut_weekly_monthly(
@@ -4386,6 +4710,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutWeeklyMonthlyResponse:
         """期货周/月线行情(每日更新): 期货周/月线行情(每日更新)
 
@@ -4403,7 +4728,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/04_期货周_月线行情_每日更新.md
         """
@@ -4426,6 +4752,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_weekly_monthly"),
         )
 
     def fut_wsr(
@@ -4441,6 +4769,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutWsrResponse:
         """仓单日报: 获取仓单日报数据，了解各仓库/厂库的仓单变化
 
@@ -4457,7 +4786,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/07_仓单日报.md
         """
@@ -4479,6 +4809,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_wsr"),
         )
 
     def fx_daily(
@@ -4494,6 +4826,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FxDailyResponse:
         """外汇日线行情: 获取外汇日线行情
 
@@ -4510,7 +4843,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 09_外汇数据/02_外汇日线行情.md
         """
@@ -4532,6 +4866,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fx_daily"),
         )
 
     def fx_obasic(
@@ -4545,6 +4881,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FxObasicResponse:
         """外汇基础信息（海外）: 获取海外外汇基础信息，目前只有FXCM交易商的数据
 
@@ -4559,7 +4896,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 09_外汇数据/01_外汇基础信息（海外）.md
         """
@@ -4579,6 +4917,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fx_obasic"),
         )
 
     def ggt_daily(
@@ -4592,6 +4932,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> GgtDailyResponse:
         """港股通每日成交统计: 获取港股通每日成交信息，数据从2014年开始
 
@@ -4606,7 +4947,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/20_港股通每日成交统计.md
         """
@@ -4626,6 +4968,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ggt_daily"),
         )
 
     def ggt_monthly(
@@ -4639,6 +4983,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> GgtMonthlyResponse:
         """港股通每月成交统计: 港股通每月成交信息，数据从2014年开始
 
@@ -4653,7 +4998,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/21_港股通每月成交统计.md
         """
@@ -4673,6 +5019,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ggt_monthly"),
         )
 
     def ggt_top10(
@@ -4688,6 +5036,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> GgtTop10Response:
         """港股通十大成交股: 获取港股通每日成交数据，其中包括沪市、深市详细数据，每天18~20点之间完成当日更新
 
@@ -4704,7 +5053,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/19_港股通十大成交股.md
         """
@@ -4726,6 +5076,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ggt_top10"),
         )
 
     def gz_index(
@@ -4739,6 +5091,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> GzIndexResponse:
         """广州民间借贷利率: 广州民间借贷利率
 
@@ -4753,7 +5106,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/07_广州民间借贷利率.md
         """
@@ -4773,6 +5127,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("gz_index"),
         )
 
     def hibor(
@@ -4786,6 +5142,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HiborResponse:
         """Hibor利率: Hibor利率
 
@@ -4800,7 +5157,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/05_Hibor利率.md
         """
@@ -4820,6 +5178,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hibor"),
         )
 
     def hk_balancesheet(
@@ -4835,6 +5195,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkBalancesheetResponse:
         """港股资产负债表: 获取港股上市公司资产负债表
 
@@ -4851,7 +5212,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/08_港股资产负债表.md
         """
@@ -4873,6 +5235,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_balancesheet"),
         )
 
     def hk_basic(
@@ -4885,6 +5249,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkBasicResponse:
         """港股列表: 获取港股列表信息
 
@@ -4898,7 +5263,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/01_港股基础信息.md
         """
@@ -4917,6 +5283,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_basic"),
         )
 
     def hk_cashflow(
@@ -4932,6 +5300,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkCashflowResponse:
         """港股现金流量表: 获取港股上市公司现金流量表数据
 
@@ -4948,7 +5317,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/09_港股现金流量表.md
         """
@@ -4970,6 +5340,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_cashflow"),
         )
 
     def hk_daily(
@@ -4984,6 +5356,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkDailyResponse:
         """港股行情: 获取港股每日增量和历史行情，每日18点左右更新当日数据
 
@@ -4999,7 +5372,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/03_港股日线行情.md
         """
@@ -5020,6 +5394,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_daily"),
         )
 
     def hk_daily_adj(
@@ -5034,6 +5410,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkDailyAdjResponse:
         """港股复权行情: 获取港股复权行情，提供股票股本、市值和成交及换手多个数据指标
 
@@ -5049,7 +5426,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/04_港股复权行情.md
         """
@@ -5070,6 +5448,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_daily_adj"),
         )
 
     def hk_fina_indicator(
@@ -5085,6 +5465,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkFinaIndicatorResponse:
         """港股财务指标数据: 获取港股上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
 
@@ -5101,7 +5482,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/10_港股财务指标数据.md
         """
@@ -5123,6 +5505,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_fina_indicator"),
         )
 
     def hk_hold(
@@ -5139,6 +5523,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkHoldResponse:
         """沪深港股通持股明细: 获取沪深港股通持股明细，数据来源港交所。
 
@@ -5156,7 +5541,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/08_沪深股通持股明细.md
         """
@@ -5179,6 +5565,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_hold"),
         )
 
     def hk_income(
@@ -5194,6 +5582,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkIncomeResponse:
         """港股利润表: 获取港股上市公司财务利润表数据
 
@@ -5210,7 +5599,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/07_港股利润表.md
         """
@@ -5232,6 +5622,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_income"),
         )
 
     def hk_mins(
@@ -5246,6 +5638,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkMinsResponse:
         """港股分钟行情: 港股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
 
@@ -5261,7 +5654,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/05_港股分钟行情.md
         """
@@ -5282,6 +5676,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_mins"),
         )
 
     def hk_tradecal(
@@ -5295,6 +5691,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkTradecalResponse:
         """港股交易日历: 获取交易日历
 
@@ -5309,7 +5706,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/02_港股交易日历.md
         """
@@ -5329,6 +5727,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_tradecal"),
         )
 
     def hm_detail(
@@ -5344,6 +5744,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HmDetailResponse:
         """游资每日明细: 获取每日游资交易明细，数据开始于2022年8。游资分类名录，请点击游资名录
 
@@ -5360,7 +5761,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/18_游资交易每日明细.md
         """
@@ -5382,6 +5784,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hm_detail"),
         )
 
     def hm_list(
@@ -5393,6 +5797,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HmListResponse:
         """游资名录: 获取游资分类名录信息
 
@@ -5405,7 +5810,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/17_市场游资最全名录.md
         """
@@ -5423,6 +5829,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hm_list"),
         )
 
     def hsgt_top10(
@@ -5438,6 +5846,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HsgtTop10Response:
         """沪深股通十大成交股: 获取沪股通、深股通每日前十大成交详细数据，每天18~20点之间完成当日更新
 
@@ -5454,7 +5863,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/18_沪深股通十大成交股.md
         """
@@ -5476,6 +5886,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hsgt_top10"),
         )
 
     def idx_factor_pro(
@@ -5490,6 +5902,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IdxFactorProResponse:
         """指数技术因子(专业版): 获取指数每日技术面因子数据，用于跟踪指数当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估，指数包括大盘指数 申万行业指数 中信指数
 
@@ -5507,7 +5920,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/13_指数技术面因子_专业版.md
         """
@@ -5528,6 +5942,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("idx_factor_pro"),
         )
 
     def income(
@@ -5546,6 +5962,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IncomeResponse:
         """利润表: 获取上市公司财务利润表数据
 
@@ -5565,7 +5982,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
@@ -5590,6 +6008,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("income"),
         )
 
     def income_vip(
@@ -5608,6 +6028,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IncomeVipResponse:
         """利润表: 获取上市公司财务利润表数据 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用income_vip接口（参数一致），需积攒5000积分。
 
@@ -5627,7 +6048,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
@@ -5652,6 +6074,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("income_vip"),
         )
 
     def index_basic(
@@ -5667,6 +6091,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexBasicResponse:
         """指数基本信息: 获取指数基础信息。
 
@@ -5683,7 +6108,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/01_指数基本信息.md
         """
@@ -5705,6 +6131,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_basic"),
         )
 
     def index_classify(
@@ -5719,6 +6147,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexClassifyResponse:
         """申万行业分类: 获取申万行业分类，可以获取申万2014年版本（28个一级分类，104个二级分类，227个三级分类）和2021年本版（31个一级分类，134个二级分类，346个三级分类）列表信息
 
@@ -5734,7 +6163,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/07_申万行业分类.md
         """
@@ -5755,6 +6185,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_classify"),
         )
 
     def index_daily(
@@ -5769,6 +6201,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexDailyResponse:
         """指数日线行情: 获取指数每日行情，还可以通过bar接口获取。由于服务器压力，目前规则是单次调取最多取8000行记录，可以设置start和end日期补全。指数行情也可以通过通用行情接口获取数据．
 
@@ -5784,7 +6217,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/02_指数日线行情.md
         """
@@ -5805,6 +6239,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_daily"),
         )
 
     def index_dailybasic(
@@ -5819,6 +6255,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexDailybasicResponse:
         """大盘指数每日指标: 目前只提供上证综指，深证成指，上证50，中证500，中小板指，创业板指的每日指标数据
 
@@ -5834,7 +6271,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/06_大盘指数每日指标.md
         """
@@ -5855,6 +6293,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_dailybasic"),
         )
 
     def index_global(
@@ -5892,6 +6332,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexGlobalResponse:
         """国际指数: 获取国际主要指数日线行情
 
@@ -5907,7 +6348,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/12_国际主要指数.md
         """
@@ -5928,6 +6370,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_global"),
         )
 
     def index_member_all(
@@ -5943,6 +6387,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexMemberAllResponse:
         """申万行业成分构成(分级): 按三级分类提取申万行业成分，可提供某个分类的所有成分，也可按股票代码提取所属分类，参数灵活
 
@@ -5959,7 +6404,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/08_申万行业成分（分级）.md
         """
@@ -5981,6 +6427,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_member_all"),
         )
 
     def index_monthly(
@@ -5995,6 +6443,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexMonthlyResponse:
         """指数月线行情: 获取指数月线行情,每月更新一次
 
@@ -6010,7 +6459,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/04_指数月线行情.md
         """
@@ -6031,6 +6481,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_monthly"),
         )
 
     def index_weekly(
@@ -6045,6 +6497,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexWeeklyResponse:
         """指数周线行情: 获取指数周线行情
 
@@ -6060,7 +6513,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/03_指数周线行情.md
         """
@@ -6081,6 +6535,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_weekly"),
         )
 
     def index_weight(
@@ -6095,6 +6551,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexWeightResponse:
         """指数成分和权重: 获取各类指数成分和权重，月度数据 ，建议输入参数里开始日期和结束日分别输入当月第一天和最后一天的日期。
 
@@ -6110,7 +6567,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/05_指数成分和权重.md
         """
@@ -6131,6 +6589,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_weight"),
         )
 
     def irm_qa_sh(
@@ -6146,6 +6606,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IrmQaShResponse:
         """上证E互动: 获取上交所e互动董秘问答文本数据。上证e互动是由上海证券交易所建立、上海证券市场所有参与主体无偿使用的沟通平台,旨在引导和促进上市公司、投资者等各市场参与主体之间的信息沟通,构建集中、便捷的互动渠道。本接口数据记录了以上沟通问答的文本数据。
 
@@ -6162,7 +6623,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 14_大模型语料专题数据/05_上证e互动问答.md
         """
@@ -6184,6 +6646,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("irm_qa_sh"),
         )
 
     def irm_qa_sz(
@@ -6199,6 +6663,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IrmQaSzResponse:
         """深证互动易: 互动易是由深交所官方推出,供投资者与上市公司直接沟通的平台,一站式公司资讯汇集,提供第一手的互动问答、投资者关系信息、公司声音等内容。
 
@@ -6215,7 +6680,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 14_大模型语料专题数据/06_深证易互动问答.md
         """
@@ -6237,6 +6703,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("irm_qa_sz"),
         )
 
     def kpl_concept(
@@ -6250,6 +6718,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> KplConceptResponse:
         """开盘啦题材库: 获取开盘啦概念题材列表，每天盘后更新
 
@@ -6264,7 +6733,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/01_题材数据（开盘啦）.md
         """
@@ -6284,6 +6754,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("kpl_concept"),
         )
 
     def kpl_concept_cons(
@@ -6297,6 +6769,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> KplConceptConsResponse:
         """开盘啦题材成分: 获取开盘啦概念题材的成分股
 
@@ -6311,7 +6784,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/02_题材成分（开盘啦）.md
         """
@@ -6331,6 +6805,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("kpl_concept_cons"),
         )
 
     def kpl_list(
@@ -6346,6 +6822,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> KplListResponse:
         """开盘啦榜单数据: 获取开盘啦涨停、跌停、炸板等榜单数据
 
@@ -6366,7 +6843,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/03_榜单数据（开盘啦）.md
         """
@@ -6388,6 +6866,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("kpl_list"),
         )
 
     def libor(
@@ -6402,6 +6882,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> LiborResponse:
         """Libor拆借利率: Libor拆借利率
 
@@ -6417,7 +6898,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/04_Libor利率.md
         """
@@ -6438,6 +6920,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("libor"),
         )
 
     def limit_cpt_list(
@@ -6452,6 +6936,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> LimitCptListResponse:
         """最强板块统计: 获取每天涨停股票最多最强的概念板块，可以分析强势板块的轮动，判断资金动向
 
@@ -6468,7 +6953,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/09_涨停最强板块统计.md
         """
@@ -6489,6 +6975,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("limit_cpt_list"),
         )
 
     def limit_list_d(
@@ -6505,6 +6993,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> LimitListDResponse:
         """涨跌停列表（新）: 获取A股每日涨跌停、炸板数据情况，数据从2020年开始（不提供ST股票的统计）
 
@@ -6526,7 +7015,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/07_涨跌停和炸板数据.md
         """
@@ -6549,6 +7039,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("limit_list_d"),
         )
 
     def limit_list_ths(
@@ -6565,6 +7057,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> LimitListThsResponse:
         """涨跌停榜单（同花顺）: 获取同花顺每日涨跌停榜单数据，历史数据从20231101开始提供，增量每天16点左右更新
 
@@ -6583,7 +7076,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/06_同花顺涨跌停榜单.md
         """
@@ -6606,6 +7100,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("limit_list_ths"),
         )
 
     def limit_step(
@@ -6621,6 +7117,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> LimitStepResponse:
         """连板天梯: 获取每天连板个数晋级的股票，可以分析出每天连续涨停进阶个数，判断强势热度
 
@@ -6638,7 +7135,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/08_涨停股票连板天梯.md
         """
@@ -6660,6 +7158,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("limit_step"),
         )
 
     def major_news(
@@ -6673,6 +7173,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MajorNewsResponse:
         """新闻通讯: 获取长篇通讯信息，覆盖主要新闻资讯网站，提供超过8年历史新闻。
 
@@ -6687,7 +7188,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 14_大模型语料专题数据/02_新闻通讯（长篇）.md
         """
@@ -6707,6 +7209,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("major_news"),
         )
 
     def margin(
@@ -6721,6 +7225,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MarginResponse:
         """融资融券交易汇总: 获取融资融券每日交易汇总数据
 
@@ -6736,7 +7241,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/01_融资融券交易汇总.md
         """
@@ -6757,6 +7263,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("margin"),
         )
 
     def margin_detail(
@@ -6771,6 +7279,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MarginDetailResponse:
         """融资融券交易明细: 获取沪深两市每日融资融券明细
 
@@ -6786,7 +7295,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/02_融资融券交易明细.md
         """
@@ -6807,6 +7317,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("margin_detail"),
         )
 
     def margin_secs(
@@ -6822,6 +7334,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MarginSecsResponse:
         """融资融券标的（盘前更新）: 获取沪深京三大交易所融资融券标的（包括ETF），每天盘前更新
 
@@ -6839,7 +7352,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/03_融资融券标的（盘前）.md
         """
@@ -6861,6 +7375,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("margin_secs"),
         )
 
     def moneyflow(
@@ -6875,6 +7391,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowResponse:
         """个股资金流向: 获取沪深A股票资金流向数据，分析大单小单成交情况，用于判别资金动向，数据开始于2010年。
 
@@ -6890,7 +7407,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/01_个股资金流向.md
         """
@@ -6911,6 +7429,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow"),
         )
 
     def moneyflow_cnt_ths(
@@ -6925,6 +7445,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowCntThsResponse:
         """同花顺概念板块资金流向（THS）: 获取同花顺概念板块每日资金流向
 
@@ -6940,7 +7461,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/04_板块资金流向（THS.md
         """
@@ -6961,6 +7483,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_cnt_ths"),
         )
 
     def moneyflow_dc(
@@ -6975,6 +7499,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowDcResponse:
         """个股资金流向（DC）: 获取东方财富个股资金流向数据，每日盘后更新，数据开始于20230911
 
@@ -6990,7 +7515,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/03_个股资金流向（DC）.md
         """
@@ -7011,6 +7537,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_dc"),
         )
 
     def moneyflow_hsgt(
@@ -7024,6 +7552,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowHsgtResponse:
         """沪深港通资金流向: 获取沪股通、深股通、港股通每日资金流向数据，每次最多返回300条记录，总量不限制。每天18~20点之间完成当日更新
 
@@ -7039,7 +7568,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/08_沪深港通资金流向.md
         """
@@ -7059,6 +7589,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_hsgt"),
         )
 
     def moneyflow_ind_dc(
@@ -7074,6 +7606,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowIndDcResponse:
         """东财概念及行业板块资金流向（DC）: 获取东方财富板块资金流向，每天盘后更新
 
@@ -7090,7 +7623,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/06_板块资金流向（DC）.md
         """
@@ -7112,6 +7646,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_ind_dc"),
         )
 
     def moneyflow_ind_ths(
@@ -7126,6 +7662,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowIndThsResponse:
         """同花顺行业资金流向（THS）: 获取同花顺行业资金流向，每日盘后更新
 
@@ -7141,7 +7678,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/05_行业资金流向（THS）.md
         """
@@ -7162,6 +7700,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_ind_ths"),
         )
 
     def moneyflow_mkt_dc(
@@ -7175,6 +7715,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowMktDcResponse:
         """大盘资金流向（DC）: 获取东方财富大盘资金流向数据，每日盘后更新
 
@@ -7189,7 +7730,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/07_大盘资金流向（DC）.md
         """
@@ -7209,6 +7751,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_mkt_dc"),
         )
 
     def moneyflow_ths(
@@ -7223,6 +7767,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowThsResponse:
         """个股资金流向（THS）: 获取同花顺个股资金流向数据，每日盘后更新
 
@@ -7238,7 +7783,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/02_个股资金流向（THS）.md
         """
@@ -7259,6 +7805,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_ths"),
         )
 
     def monthly(
@@ -7273,6 +7821,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MonthlyResponse:
         """月线行情: 获取A股月线数据
 
@@ -7288,7 +7837,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/06_月线行情.md
         """
@@ -7309,6 +7859,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("monthly"),
         )
 
     def namechange(
@@ -7322,6 +7874,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> NamechangeResponse:
         """股票曾用名: 历史名称变更记录
 
@@ -7336,7 +7889,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/06_股票曾用名.md
         """
@@ -7356,6 +7910,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("namechange"),
         )
 
     def new_share(
@@ -7368,6 +7924,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> NewShareResponse:
         """IPO新股列表: 获取新股上市列表数据
 
@@ -7381,7 +7938,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/11_IPO新股上市.md
         """
@@ -7400,6 +7958,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("new_share"),
         )
 
     def news(
@@ -7415,6 +7975,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> NewsResponse:
         """新闻快讯: 获取主流新闻网站的快讯新闻数据,提供超过6年以上历史新闻。
 
@@ -7429,7 +7990,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 14_大模型语料专题数据/01_新闻快讯（短讯）.md
         """
@@ -7449,6 +8011,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("news"),
         )
 
     def opt_basic(
@@ -7463,6 +8027,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> OptBasicResponse:
         """期权合约信息: 获取期权合约信息
 
@@ -7478,7 +8043,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 07_期权数据/01_期权合约信息.md
         """
@@ -7499,6 +8065,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("opt_basic"),
         )
 
     def opt_daily(
@@ -7514,6 +8082,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> OptDailyResponse:
         """期权日线行情: 获取期权日线行情
 
@@ -7530,7 +8099,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 07_期权数据/02_期权日线行情.md
         """
@@ -7552,6 +8122,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("opt_daily"),
         )
 
     def opt_mins(
@@ -7566,6 +8138,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> OptMinsResponse:
         """期权历史分钟行情: 获取全市场期权合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式。
 
@@ -7581,7 +8154,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 07_期权数据/03_期权分钟行情.md
         """
@@ -7602,6 +8176,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("opt_mins"),
         )
 
     def pledge_detail(
@@ -7613,6 +8189,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> PledgeDetailResponse:
         """股权质押明细: 获取股票质押明细数据
 
@@ -7625,7 +8202,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/04_股权质押明细数据.md
         """
@@ -7643,6 +8221,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("pledge_detail"),
         )
 
     def pledge_stat(
@@ -7655,6 +8235,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> PledgeStatResponse:
         """股权质押统计数据: 获取股票质押统计数据
 
@@ -7668,7 +8249,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/03_股权质押统计数据.md
         """
@@ -7687,6 +8269,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("pledge_stat"),
         )
 
     def repo_daily(
@@ -7701,6 +8285,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RepoDailyResponse:
         """债券回购日行情: 债券回购日行情
 
@@ -7716,7 +8301,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/09_债券回购日行情.md
         """
@@ -7737,6 +8323,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("repo_daily"),
         )
 
     def report_rc(
@@ -7751,6 +8339,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ReportRcResponse:
         """卖方盈利预测数据: 获取券商（卖方）每天研报的盈利预测数据，数据从2010年开始，每晚19~22点更新当日数据
 
@@ -7769,7 +8358,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/01_券商盈利预测数据.md
         """
@@ -7790,6 +8380,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("report_rc"),
         )
 
     def repurchase(
@@ -7803,6 +8395,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RepurchaseResponse:
         """股票回购: 获取上市公司回购股票数据
 
@@ -7817,7 +8410,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/05_股票回购.md
         """
@@ -7837,6 +8431,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("repurchase"),
         )
 
     def rt_fut_min(
@@ -7849,6 +8445,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RtFutMinResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
@@ -7863,7 +8460,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/06_实时分钟行情.md
         """
@@ -7882,6 +8480,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("rt_fut_min"),
         )
 
     def rt_fut_min_daily(
@@ -7895,6 +8495,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RtFutMinDailyResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。 同时提供当日开市以来所有历史分钟（即：分钟快照回放），接口名：rt_fut_min_daily，只支持一个个合约提取。
 
@@ -7910,7 +8511,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/06_实时分钟行情.md
         """
@@ -7930,6 +8532,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("rt_fut_min_daily"),
         )
 
     def rt_hk_k(
@@ -7941,6 +8545,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RtHkKResponse:
         """港股实时日线: 获取港股实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
 
@@ -7953,7 +8558,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/06_港股实时日线.md
         """
@@ -7971,6 +8577,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("rt_hk_k"),
         )
 
     def rt_k(
@@ -7982,6 +8590,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RtKResponse:
         """沪深京实时日线: 获取实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
 
@@ -7994,7 +8603,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/02_实时K线.md
         """
@@ -8012,6 +8622,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("rt_k"),
         )
 
     def rt_min(
@@ -8024,6 +8636,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RtMinResponse:
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min
 
@@ -8037,7 +8650,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
         """
@@ -8056,6 +8670,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("rt_min"),
         )
 
     def rt_min_daily(
@@ -8068,6 +8684,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RtMinDailyResponse:
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min 注：同时支持当日开盘以来的所有分钟数据，接口名：rt_min_daily（只支持一个个股票提取）
 
@@ -8081,7 +8698,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
         """
@@ -8100,6 +8718,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("rt_min_daily"),
         )
 
     def sf_month(
@@ -8113,6 +8733,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SfMonthResponse:
         """社融数据（月度）: 获取月度社会融资数据
 
@@ -8127,7 +8748,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/04_金融/02_社会融资/01_社融增量（月度）.md
         """
@@ -8147,6 +8769,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("sf_month"),
         )
 
     def sge_basic(
@@ -8158,6 +8782,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SgeBasicResponse:
         """黄金现货基础信息: 获取上海黄金交易所现货合约基础信息
 
@@ -8170,7 +8795,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 06_现货数据/01_上海黄金基础信息.md
         """
@@ -8188,6 +8814,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("sge_basic"),
         )
 
     def sge_daily(
@@ -8202,6 +8830,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SgeDailyResponse:
         """现货黄金日行情: 获取上海黄金交易所现货合约日线行情
 
@@ -8217,7 +8846,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 06_现货数据/02_上海黄金现货日行情.md
         """
@@ -8238,6 +8868,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("sge_daily"),
         )
 
     def share_float(
@@ -8253,6 +8885,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ShareFloatResponse:
         """限售股解禁: 获取限售股解禁
 
@@ -8269,7 +8902,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/06_限售股解禁.md
         """
@@ -8291,6 +8925,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("share_float"),
         )
 
     def shibor(
@@ -8304,6 +8940,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ShiborResponse:
         """Shibor利率数据: shibor利率
 
@@ -8318,7 +8955,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
         """
@@ -8338,6 +8976,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("shibor"),
         )
 
     def shibor_lpr(
@@ -8351,6 +8991,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ShiborLprResponse:
         """LPR贷款基础利率: LPR贷款基础利率
 
@@ -8365,7 +9006,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/03_LPR贷款基础利率.md
         """
@@ -8385,6 +9027,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("shibor_lpr"),
         )
 
     def shibor_quote(
@@ -8399,6 +9043,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ShiborQuoteResponse:
         """Shibor报价数据: Shibor报价数据
 
@@ -8414,7 +9059,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/02_Shibor报价数据.md
         """
@@ -8435,6 +9081,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("shibor_quote"),
         )
 
     def slb_len(
@@ -8448,6 +9096,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SlbLenResponse:
         """转融资交易汇总: 转融通融资汇总
 
@@ -8464,7 +9113,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/05_转融资交易汇总.md
         """
@@ -8484,6 +9134,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("slb_len"),
         )
 
     def slb_len_mm(
@@ -8498,6 +9150,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SlbLenMmResponse:
         """做市借券交易汇总: 做市借券交易汇总
 
@@ -8515,7 +9168,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/07_做市借券交易汇总_停）.md
         """
@@ -8536,6 +9190,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("slb_len_mm"),
         )
 
     def slb_sec(
@@ -8550,6 +9206,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SlbSecResponse:
         """转融券交易汇总: 转融通转融券交易汇总
 
@@ -8567,7 +9224,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/04_转融券交易汇总_停）.md
         """
@@ -8588,6 +9246,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("slb_sec"),
         )
 
     def slb_sec_detail(
@@ -8602,6 +9262,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SlbSecDetailResponse:
         """转融券交易明细: 转融券交易明细
 
@@ -8619,7 +9280,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/06_转融券交易明细_停）.md
         """
@@ -8640,6 +9302,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("slb_sec_detail"),
         )
 
     def stk_account(
@@ -8653,6 +9317,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkAccountResponse:
         """股票账户开户数据: 获取股票账户开户数据，统计周期为一周
 
@@ -8667,7 +9332,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/08_股票开户数据（停）.md
         """
@@ -8687,6 +9353,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_account"),
         )
 
     def stk_account_old(
@@ -8699,6 +9367,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkAccountOldResponse:
         """股票账户开户数据（旧）: 获取股票账户开户数据旧版格式数据，数据从2008年1月开始，到2015年5月29，新数据请通过股票开户数据获取。
 
@@ -8712,7 +9381,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/09_股票开户数据（旧）.md
         """
@@ -8731,6 +9401,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_account_old"),
         )
 
     def stk_ah_comparison(
@@ -8746,6 +9418,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkAhComparisonResponse:
         """AH股比价: AH股比价数据，可根据交易日期获取历史
 
@@ -8762,7 +9435,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/12_AH股比价.md
         """
@@ -8784,6 +9458,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_ah_comparison"),
         )
 
     def stk_auction(
@@ -8798,6 +9474,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkAuctionResponse:
         """当日集合竞价: 获取当日个股和ETF的集合竞价成交情况，每天9点25~29分之间可以获取当日的集合竞价成交数据
 
@@ -8813,7 +9490,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/16_开盘竞价成交（当日）.md
         """
@@ -8834,6 +9512,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_auction"),
         )
 
     def stk_auction_c(
@@ -8848,6 +9528,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkAuctionCResponse:
         """股票收盘集合竞价数据: 股票收盘15:00集合竞价数据，每天盘后更新
 
@@ -8863,7 +9544,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/10_股票收盘集合竞价数据.md
         """
@@ -8884,6 +9566,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_auction_c"),
         )
 
     def stk_auction_o(
@@ -8898,6 +9582,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkAuctionOResponse:
         """股票开盘集合竞价数据: 股票开盘9:30集合竞价数据，每天盘后更新
 
@@ -8913,7 +9598,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/09_股票开盘集合竞价数据.md
         """
@@ -8934,6 +9620,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_auction_o"),
         )
 
     def stk_factor(
@@ -8948,6 +9636,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkFactorResponse:
         """股票技术因子（量化因子）: 获取股票每日技术面因子数据，用于跟踪股票当前走势情况，数据由Tushare社区自产，覆盖全历史
 
@@ -8965,7 +9654,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/04_股票技术面因子.md
         """
@@ -8986,6 +9676,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_factor"),
         )
 
     def stk_factor_pro(
@@ -9000,6 +9692,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkFactorProResponse:
         """股票技术面因子(专业版): 获取股票每日技术面因子数据，用于跟踪股票当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，_qfq表示前复权 _hfq表示后复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
 
@@ -9017,7 +9710,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/05_股票技术面因子_专业版）.md
         """
@@ -9038,6 +9732,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_factor_pro"),
         )
 
     def stk_holdernumber(
@@ -9053,6 +9749,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkHoldernumberResponse:
         """股东人数: 获取上市公司股东户数数据，数据不定期公布
 
@@ -9070,7 +9767,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/10_股东人数.md
         """
@@ -9092,6 +9790,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_holdernumber"),
         )
 
     def stk_holdertrade(
@@ -9108,6 +9808,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkHoldertradeResponse:
         """股东增减持: 获取上市公司增减持数据，了解重要股东近期及历史上的股份增减变化
 
@@ -9125,7 +9826,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/11_股东增减持.md
         """
@@ -9148,6 +9850,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_holdertrade"),
         )
 
     def stk_limit(
@@ -9162,6 +9866,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkLimitResponse:
         """每日涨跌停价格: 获取全市场（包含A/B股和基金）每日涨跌停价格，包括涨停价格，跌停价格等，每个交易日8点40左右更新当日股票涨跌停价格。
 
@@ -9177,7 +9882,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/16_每日涨跌停价格.md
         """
@@ -9198,6 +9904,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_limit"),
         )
 
     def stk_managers(
@@ -9212,6 +9920,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkManagersResponse:
         """上市公司管理层: 获取上市公司管理层
 
@@ -9227,7 +9936,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/08_上市公司管理层.md
         """
@@ -9248,6 +9958,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_managers"),
         )
 
     def stk_mins(
@@ -9262,6 +9974,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkMinsResponse:
         """股票历史分钟行情: 获取A股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
 
@@ -9277,7 +9990,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/03_历史分钟.md
         """
@@ -9298,6 +10012,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_mins"),
         )
 
     def stk_nineturn(
@@ -9313,6 +10029,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkNineturnResponse:
         """神奇九转指标: 神奇九转（又称“九转序列”）是一种基于技术分析的股票趋势反转指标，其思想来源于技术分析大师汤姆·迪马克（Tom DeMark）的TD序列。该指标的核心功能是通过识别股价在上涨或下跌过程中连续9天的特定走势，来判断股价的潜在反转点，从而帮助投资者提高抄底和逃顶的成功率，日线级别配合60min的九转效果更好，数据从20230101开始。
 
@@ -9329,7 +10046,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/11_神奇九转指标.md
         """
@@ -9351,6 +10069,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_nineturn"),
         )
 
     def stk_premarket(
@@ -9365,6 +10085,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkPremarketResponse:
         """股本情况（盘前）: 每日开盘前获取当日股票的股本情况，包括总股本和流通股本，涨跌停价格等。
 
@@ -9380,7 +10101,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/02_每日股本（盘前）.md
         """
@@ -9401,6 +10123,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_premarket"),
         )
 
     def stk_rewards(
@@ -9413,6 +10137,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkRewardsResponse:
         """管理层薪酬和持股: 获取上市公司管理层薪酬和持股
 
@@ -9426,7 +10151,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/09_管理层薪酬和持股.md
         """
@@ -9445,6 +10171,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_rewards"),
         )
 
     def stk_surv(
@@ -9459,6 +10187,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkSurvResponse:
         """机构调研表: 获取上市公司机构调研记录数据
 
@@ -9474,7 +10203,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/13_机构调研数据.md
         """
@@ -9495,6 +10225,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_surv"),
         )
 
     def stk_week_month_adj(
@@ -9510,6 +10242,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkWeekMonthAdjResponse:
         """股票周/月线行情(复权--每日更新): 股票周/月线行情(复权--每日更新)
 
@@ -9526,7 +10259,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/09_周_月线复权行情_每日更新.md
         """
@@ -9548,6 +10282,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_week_month_adj"),
         )
 
     def stk_weekly_monthly(
@@ -9563,6 +10299,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkWeeklyMonthlyResponse:
         """股票周/月线行情(每日更新): 股票周/月线行情(每日更新)
 
@@ -9579,7 +10316,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/08_周_月线行情_每日更新.md
         """
@@ -9601,6 +10339,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_weekly_monthly"),
         )
 
     def stock_basic(
@@ -9617,6 +10357,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StockBasicResponse:
         """基础信息: 获取基础信息数据，包括股票代码、名称、上市日期、退市日期等
 
@@ -9634,7 +10375,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/01_股票列表.md
         """
@@ -9657,6 +10399,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stock_basic"),
         )
 
     def stock_company(
@@ -9669,6 +10413,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StockCompanyResponse:
         """上市公司基本信息: 获取上市公司基础信息，单次提取4500条，可以根据交易所分批提取
 
@@ -9682,7 +10427,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/07_上市公司基本信息.md
         """
@@ -9701,6 +10447,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stock_company"),
         )
 
     def stock_hsgt(
@@ -9716,6 +10464,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StockHsgtResponse:
         """沪深港通股票列表: 获取沪深港通股票列表
 
@@ -9732,7 +10481,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/05_沪深港通股票列表.md
         """
@@ -9754,6 +10504,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stock_hsgt"),
         )
 
     def stock_st(
@@ -9768,6 +10520,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StockStResponse:
         """ST股票列表: 获取ST股票列表，可根据交易日期获取历史上每天的ST列表
 
@@ -9783,7 +10536,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/04_ST股票列表.md
         """
@@ -9804,6 +10558,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stock_st"),
         )
 
     def suspend_d(
@@ -9819,6 +10575,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SuspendDResponse:
         """每日停复牌信息: 按日期方式获取股票每日停复牌信息
 
@@ -9835,7 +10592,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/17_每日停复牌信息.md
         """
@@ -9857,6 +10615,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("suspend_d"),
         )
 
     def sw_daily(
@@ -9871,6 +10631,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SwDailyResponse:
         """申万行业日线行情: 获取申万行业日线行情（默认是申万2021版行情）
 
@@ -9886,7 +10647,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/09_申万行业指数日行情.md
         """
@@ -9907,6 +10669,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("sw_daily"),
         )
 
     def sz_daily_info(
@@ -9937,6 +10701,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SzDailyInfoResponse:
         """深圳市场每日交易概况: 获取深圳市场每日交易概况
 
@@ -9952,7 +10717,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
         """
@@ -9973,6 +10739,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("sz_daily_info"),
         )
 
     def tdx_daily(
@@ -9987,6 +10755,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TdxDailyResponse:
         """通达信板块行情: 获取通达信各板块行情，包括成交和估值等数据
 
@@ -10002,7 +10771,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/23_通达信板块行情.md
         """
@@ -10023,6 +10793,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("tdx_daily"),
         )
 
     def tdx_index(
@@ -10036,6 +10808,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TdxIndexResponse:
         """通达信板块信息: 获取通达信板块基础信息，包括概念板块、行业、风格、地域等
 
@@ -10050,7 +10823,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/21_通达信板块信息.md
         """
@@ -10070,6 +10844,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("tdx_index"),
         )
 
     def tdx_member(
@@ -10082,6 +10858,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TdxMemberResponse:
         """通达信板块成分: 获取通达信各板块成分股信息
 
@@ -10095,7 +10872,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/22_通达信板块成分.md
         """
@@ -10114,6 +10892,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("tdx_member"),
         )
 
     def teleplay_record(
@@ -10129,6 +10909,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TeleplayRecordResponse:
         """全国拍摄制作电视剧备案公示数据: 获取2009年以来全国拍摄制作电视剧备案公示数据
 
@@ -10145,7 +10926,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/08_全国电视剧备案公示数据.md
         """
@@ -10167,6 +10949,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("teleplay_record"),
         )
 
     def ths_daily(
@@ -10181,6 +10965,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ThsDailyResponse:
         """同花顺板块指数行情: 获取同花顺板块指数行情。注：数据版权归属同花顺，如做商业用途，请主动联系同花顺，如需帮助请联系微信：waditu_a
 
@@ -10196,7 +10981,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/11_同花顺概念和行业指数行情.md
         """
@@ -10217,6 +11003,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ths_daily"),
         )
 
     def ths_hot(
@@ -10231,6 +11019,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ThsHotResponse:
         """同花顺热榜: 获取同花顺App热榜数据，包括热股、概念板块、ETF、可转债、港美股等等，每日盘中提取4次，收盘后4次，最晚22点提取一次。
 
@@ -10246,7 +11035,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/19_同花顺App热榜数.md
         """
@@ -10267,6 +11057,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ths_hot"),
         )
 
     def ths_index(
@@ -10280,6 +11072,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ThsIndexResponse:
         """同花顺概念和行业指数: 获取同花顺板块指数。注：数据版权归属同花顺，如做商业用途，请主动联系同花顺，如需帮助请联系微信：waditu_a
 
@@ -10294,7 +11087,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/10_同花顺行业概念板块.md
         """
@@ -10314,6 +11108,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ths_index"),
         )
 
     def ths_member(
@@ -10326,6 +11122,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ThsMemberResponse:
         """同花顺概念板块成分: 获取同花顺概念板块成分列表注：数据版权归属同花顺，如做商业用途，请主动联系同花顺。
 
@@ -10340,7 +11137,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/12_同花顺行业概念成分.md
         """
@@ -10359,6 +11157,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ths_member"),
         )
 
     def tmt_twincome(
@@ -10373,6 +11173,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TmtTwincomeResponse:
         """台湾电子产业月营收: 获取台湾TMT电子产业领域各类产品月度营收数据。
 
@@ -10388,7 +11189,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/01_台湾电子产业月营收.md
         """
@@ -10409,6 +11211,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("tmt_twincome"),
         )
 
     def tmt_twincomedetail(
@@ -11403,6 +12207,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TmtTwincomedetailResponse:
         """台湾电子产业月营收明细: 获取台湾TMT行业上市公司各类产品月度营收情况。
 
@@ -11420,7 +12225,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/02_台湾电子产业月营收明细.md
         """
@@ -11443,6 +12249,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("tmt_twincomedetail"),
         )
 
     def top10_floatholders(
@@ -11458,6 +12266,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Top10FloatholdersResponse:
         """前十大流通股东: 获取上市公司前十大流通股东数据
 
@@ -11474,7 +12283,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/02_前十大流通股东.md
         """
@@ -11496,6 +12306,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("top10_floatholders"),
         )
 
     def top10_holders(
@@ -11511,6 +12323,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Top10HoldersResponse:
         """前十大股东: 获取上市公司前十大股东数据，包括持有数量和比例等信息
 
@@ -11527,7 +12340,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/01_前十大股东.md
         """
@@ -11549,6 +12363,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("top10_holders"),
         )
 
     def top_inst(
@@ -11561,6 +12377,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TopInstResponse:
         """龙虎榜机构明细: 龙虎榜机构成交明细
 
@@ -11574,7 +12391,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/05_龙虎榜机构交易单.md
         """
@@ -11593,6 +12411,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("top_inst"),
         )
 
     def top_list(
@@ -11605,6 +12425,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TopListResponse:
         """龙虎榜每日明细: 龙虎榜每日交易明细
 
@@ -11618,7 +12439,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/04_龙虎榜每日统计单.md
         """
@@ -11637,6 +12459,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("top_list"),
         )
 
     def trade_cal(
@@ -11651,6 +12475,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TradeCalResponse:
         """交易日历: 获取各大交易所交易日历数据,默认提取的是上交所
 
@@ -11666,7 +12491,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/03_交易日历.md
         """
@@ -11687,6 +12513,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("trade_cal"),
         )
 
     def us_balancesheet(
@@ -11703,6 +12531,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsBalancesheetResponse:
         """美股资产负债表: 获取美股上市公司资产负债表（目前只覆盖主要美股和中概股）
 
@@ -11720,7 +12549,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/06_美股资产负债表.md
         """
@@ -11743,6 +12573,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_balancesheet"),
         )
 
     def us_basic(
@@ -11755,6 +12587,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsBasicResponse:
         """美股列表: 获取美股列表信息
 
@@ -11768,7 +12601,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/01_美股基础信息.md
         """
@@ -11787,6 +12621,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_basic"),
         )
 
     def us_cashflow(
@@ -11803,6 +12639,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsCashflowResponse:
         """美股现金流量表: 获取美股上市公司现金流量表数据（目前只覆盖主要美股和中概股）
 
@@ -11820,7 +12657,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/07_美股现金流量表.md
         """
@@ -11843,6 +12681,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_cashflow"),
         )
 
     def us_daily(
@@ -11857,6 +12697,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsDailyResponse:
         """美股行情: 获取美股行情（未复权），包括全部股票全历史行情，以及重要的市场和估值指标
 
@@ -11872,7 +12713,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/03_美股日线行情.md
         """
@@ -11893,6 +12735,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_daily"),
         )
 
     def us_daily_adj(
@@ -11908,6 +12752,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsDailyAdjResponse:
         """美股复权行情: 获取美股复权行情，支持美股全市场股票，提供股本、市值、复权因子和成交信息等多个数据指标
 
@@ -11924,7 +12769,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/04_美股复权行情.md
         """
@@ -11946,6 +12792,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_daily_adj"),
         )
 
     def us_fina_indicator(
@@ -11961,6 +12809,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsFinaIndicatorResponse:
         """美股财务指标数据: 获取美股上市公司财务指标数据，目前只覆盖主要美股和中概股。为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
 
@@ -11977,7 +12826,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/08_美股财务指标数据.md
         """
@@ -11999,6 +12849,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_fina_indicator"),
         )
 
     def us_income(
@@ -12015,6 +12867,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsIncomeResponse:
         """美股利润表: 获取美股上市公司财务利润表数据（目前只覆盖主要美股和中概股）
 
@@ -12032,7 +12885,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/05_美股利润表.md
         """
@@ -12055,6 +12909,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_income"),
         )
 
     def us_tbr(
@@ -12068,6 +12924,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsTbrResponse:
         """短期国债利率: 获取美国短期国债利率数据
 
@@ -12082,7 +12939,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/03_短期国债利率.md
         """
@@ -12102,6 +12960,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_tbr"),
         )
 
     def us_tltr(
@@ -12115,6 +12975,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsTltrResponse:
         """国债长期利率: 国债长期利率
 
@@ -12129,7 +12990,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/04_国债长期利率.md
         """
@@ -12149,6 +13011,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_tltr"),
         )
 
     def us_tradecal(
@@ -12162,6 +13026,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsTradecalResponse:
         """美股交易日历: 获取美股交易日历信息
 
@@ -12176,7 +13041,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/02_美股交易日历.md
         """
@@ -12196,6 +13062,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_tradecal"),
         )
 
     def us_trltr(
@@ -12209,6 +13077,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsTrltrResponse:
         """国债实际长期利率平均值: 国债实际长期利率平均值
 
@@ -12223,7 +13092,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/05_国债长期利率平均值.md
         """
@@ -12243,6 +13113,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_trltr"),
         )
 
     def us_trycr(
@@ -12256,6 +13128,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsTrycrResponse:
         """国债实际收益率曲线利率: 国债实际收益率曲线利率
 
@@ -12270,7 +13143,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/02_国债实际收益率曲线利率.md
         """
@@ -12290,6 +13164,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_trycr"),
         )
 
     def us_tycr(
@@ -12303,6 +13179,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsTycrResponse:
         """国债收益率曲线利率（日频）: 获取美国每日国债收益率曲线利率
 
@@ -12317,7 +13194,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/01_国债收益率曲线利率.md
         """
@@ -12337,6 +13215,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_tycr"),
         )
 
     def weekly(
@@ -12351,6 +13231,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> WeeklyResponse:
         """周线行情: 获取A股周线行情
 
@@ -12366,7 +13247,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/05_周线行情.md
         """
@@ -12387,6 +13269,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("weekly"),
         )
 
     def wz_index(
@@ -12400,6 +13284,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> WzIndexResponse:
         """温州民间借贷利率: 温州民间借贷利率，即温州指数
 
@@ -12414,7 +13299,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/06_温州民间借贷利率.md
         """
@@ -12434,6 +13320,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("wz_index"),
         )
 
     def yc_cb(
@@ -12450,6 +13338,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> YcCbResponse:
         """国债收益率曲线: 获取中债收益率曲线，目前可获取中债国债收益率曲线即期和到期收益率曲线数据
 
@@ -12467,7 +13356,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/14_国债收益率曲线.md
         """
@@ -12490,6 +13380,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("yc_cb"),
         )
 
     def pro_bar(
@@ -12579,6 +13471,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> AdjFactorResponse:
         """复权因子: 本接口由Tushare自行生产，获取股票复权因子，可提取单只股票全部历史复权因子，也可以提取单日全部股票的复权因子。
 
@@ -12594,7 +13487,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/10_复权因子.md
         """
@@ -12615,6 +13509,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("adj_factor"),
         )
 
     async def anns_d(
@@ -12629,6 +13525,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> AnnsDResponse:
         """上市公司全量公告: 获取全量公告数据，提供pdf下载URL
 
@@ -12644,7 +13541,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 14_大模型语料专题数据/04_上市公司公告.md
         """
@@ -12665,6 +13563,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("anns_d"),
         )
 
     async def bak_basic(
@@ -12677,6 +13577,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BakBasicResponse:
         """股票历史列表（历史每天股票列表）: 获取备用基础列表，数据从2016年开始
 
@@ -12690,7 +13591,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/12_股票历史列表.md
         """
@@ -12709,6 +13611,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bak_basic"),
         )
 
     async def bak_daily(
@@ -12723,6 +13627,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BakDailyResponse:
         """备用行情: 获取备用行情，包括特定的行情指标(数据从2017年中左右开始，早期有几天数据缺失，近期正常)
 
@@ -12738,7 +13643,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/22_备用行情.md
         """
@@ -12759,6 +13665,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bak_daily"),
         )
 
     async def balancesheet(
@@ -12776,6 +13684,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BalancesheetResponse:
         """资产负债表: 获取上市公司资产负债表
 
@@ -12794,7 +13703,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
         """
@@ -12818,6 +13728,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("balancesheet"),
         )
 
     async def balancesheet_vip(
@@ -12835,6 +13747,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BalancesheetVipResponse:
         """资产负债表: 获取上市公司资产负债表 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用balancesheet_vip接口（参数一致），需积攒5000积分。
 
@@ -12853,7 +13766,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
         """
@@ -12877,6 +13791,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("balancesheet_vip"),
         )
 
     async def bc_bestotcqt(
@@ -12891,6 +13807,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BcBestotcqtResponse:
         """柜台流通式债券最优报价: 柜台流通式债券最优报价
 
@@ -12906,7 +13823,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/11_柜台流通式债券最优报价.md
         """
@@ -12927,6 +13845,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bc_bestotcqt"),
         )
 
     async def bc_otcqt(
@@ -12942,6 +13862,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BcOtcqtResponse:
         """柜台流通式债券报价: 柜台流通式债券报价
 
@@ -12958,7 +13879,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/10_柜台流通式债券报价.md
         """
@@ -12980,6 +13902,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bc_otcqt"),
         )
 
     async def block_trade(
@@ -12994,6 +13918,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BlockTradeResponse:
         """大宗交易: 大宗交易
 
@@ -13009,7 +13934,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/07_大宗交易.md
         """
@@ -13030,6 +13956,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("block_trade"),
         )
 
     async def bo_cinema(
@@ -13041,6 +13969,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BoCinemaResponse:
         """影院每日票房: 获取每日各影院的票房数据
 
@@ -13053,7 +13982,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/06_影院日度票房.md
         """
@@ -13071,6 +14001,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bo_cinema"),
         )
 
     async def bo_daily(
@@ -13082,6 +14014,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BoDailyResponse:
         """电影日度票房: 获取电影日度票房
 
@@ -13094,7 +14027,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/05_电影日度票房.md
         """
@@ -13112,6 +14046,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bo_daily"),
         )
 
     async def bo_monthly(
@@ -13123,6 +14059,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BoMonthlyResponse:
         """电影月度票房: 获取电影月度票房数据
 
@@ -13135,7 +14072,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/03_电影月度票房.md
         """
@@ -13153,6 +14091,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bo_monthly"),
         )
 
     async def bo_weekly(
@@ -13164,6 +14104,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BoWeeklyResponse:
         """电影周度票房: 获取周度票房数据
 
@@ -13176,7 +14117,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/04_电影周度票房.md
         """
@@ -13194,6 +14136,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bo_weekly"),
         )
 
     async def bond_blk(
@@ -13208,6 +14152,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BondBlkResponse:
         """债券大宗交易: 获取沪深交易所债券大宗交易数据，可以通过数据工具调试和查看数据。
 
@@ -13223,7 +14168,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/12_大宗交易.md
         """
@@ -13244,6 +14190,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bond_blk"),
         )
 
     async def bond_blk_detail(
@@ -13258,6 +14206,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BondBlkDetailResponse:
         """大宗交易明细: 获取沪深交易所债券大宗交易数据，可以通过数据工具调试和查看数据。
 
@@ -13273,7 +14222,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/13_大宗交易明细.md
         """
@@ -13294,6 +14244,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bond_blk_detail"),
         )
 
     async def broker_recommend(
@@ -13305,6 +14257,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BrokerRecommendResponse:
         """券商每月荐股: 获取券商月度金股，一般1日~3日内更新当月数据
 
@@ -13317,7 +14270,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/14_券商月度金股.md
         """
@@ -13335,6 +14289,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("broker_recommend"),
         )
 
     async def bse_mapping(
@@ -13347,6 +14303,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> BseMappingResponse:
         """北交所新旧代码对照表: 获取北交所股票代码变更后新旧代码映射表数据
 
@@ -13360,7 +14317,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/10_北交所新旧代码对照.md
         """
@@ -13379,6 +14337,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("bse_mapping"),
         )
 
     async def cashflow(
@@ -13398,6 +14358,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CashflowResponse:
         """现金流量表: 获取上市公司现金流量表
 
@@ -13418,7 +14379,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
         """
@@ -13444,6 +14406,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cashflow"),
         )
 
     async def cashflow_vip(
@@ -13463,6 +14427,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CashflowVipResponse:
         """现金流量表: 获取上市公司现金流量表 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用cashflow_vip接口（参数一致），需积攒5000积分。
 
@@ -13483,7 +14448,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
         """
@@ -13509,6 +14475,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cashflow_vip"),
         )
 
     async def cb_basic(
@@ -13522,6 +14490,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbBasicResponse:
         """可转债基本信息: 获取可转债基本信息
 
@@ -13536,7 +14505,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/01_可转债基础信息.md
         """
@@ -13556,6 +14526,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_basic"),
         )
 
     async def cb_call(
@@ -13570,6 +14542,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbCallResponse:
         """可转债赎回信息: 获取可转债到期赎回、强制赎回等信息。数据来源于公开披露渠道，供个人和机构研究使用，请不要用于数据商业目的。
 
@@ -13585,7 +14558,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/03_可转债赎回信息.md
         """
@@ -13606,6 +14580,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_call"),
         )
 
     async def cb_daily(
@@ -13620,6 +14596,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbDailyResponse:
         """可转债行情: 获取可转债行情
 
@@ -13635,7 +14612,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/05_可转债行情.md
         """
@@ -13656,6 +14634,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_daily"),
         )
 
     async def cb_factor_pro(
@@ -13670,6 +14650,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbFactorProResponse:
         """可转债技术因子(专业版): 获取可转债每日技术面因子数据，用于跟踪可转债当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，_qfq表示前复权 _hfq表示后复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
 
@@ -13687,7 +14668,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/06_可转债技术面因子_专业版）.md
         """
@@ -13708,6 +14690,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_factor_pro"),
         )
 
     async def cb_issue(
@@ -13722,6 +14706,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbIssueResponse:
         """可转债发行: 获取可转债发行数据
 
@@ -13737,7 +14722,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/02_可转债发行.md
         """
@@ -13758,6 +14744,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_issue"),
         )
 
     async def cb_price_chg(
@@ -13769,6 +14757,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbPriceChgResponse:
         """可转债转股价变动: 获取可转债转股价变动
 
@@ -13781,7 +14770,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/07_可转债转股价变动.md
         """
@@ -13799,6 +14789,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_price_chg"),
         )
 
     async def cb_rate(
@@ -13810,6 +14802,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbRateResponse:
         """可转债票面利率: 获取可转债票面利率
 
@@ -13822,7 +14815,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/04_可转债票面利率.md
         """
@@ -13840,6 +14834,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_rate"),
         )
 
     async def cb_share(
@@ -13854,6 +14850,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CbShareResponse:
         """可转债转股结果: 获取可转债转股结果
 
@@ -13869,7 +14866,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/08_可转债转股结果.md
         """
@@ -13890,6 +14888,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cb_share"),
         )
 
     async def ccass_hold(
@@ -13905,6 +14905,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CcassHoldResponse:
         """中央结算系统持股汇总: 获取中央结算系统持股汇总数据，覆盖全部历史数据，根据交易所披露时间，当日数据在下一交易日早上9点前完成入库
 
@@ -13923,7 +14924,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/06_中央结算系统持股统计.md
         """
@@ -13945,6 +14947,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ccass_hold"),
         )
 
     async def ccass_hold_detail(
@@ -13960,6 +14964,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CcassHoldDetailResponse:
         """中央结算系统持股明细: 获取中央结算系统机构席位持股明细，数据覆盖全历史，根据交易所披露时间，当日数据在下一交易日早上9点前完成
 
@@ -13977,7 +14982,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/07_中央结算系统持股明细.md
         """
@@ -13999,6 +15005,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ccass_hold_detail"),
         )
 
     async def cctv_news(
@@ -14010,6 +15018,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CctvNewsResponse:
         """新闻联播: 获取新闻联播文字稿数据，数据开始于2006年6月，超过12年历史
 
@@ -14022,7 +15031,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 14_大模型语料专题数据/03_新闻联播文字稿.md
         """
@@ -14040,6 +15050,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cctv_news"),
         )
 
     async def ci_daily(
@@ -14054,6 +15066,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CiDailyResponse:
         """中信行业指数行情: 获取中信行业指数日线行情
 
@@ -14069,7 +15082,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/11_中信行业指数日行情.md
         """
@@ -14090,6 +15104,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ci_daily"),
         )
 
     async def ci_index_member(
@@ -14105,6 +15121,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CiIndexMemberResponse:
         """中信行业成分: 按三级分类提取中信行业成分，可提供某个分类的所有成分，也可按股票代码提取所属分类，参数灵活
 
@@ -14121,7 +15138,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/10_中信行业成分.md
         """
@@ -14143,6 +15161,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ci_index_member"),
         )
 
     async def cn_cpi(
@@ -14156,6 +15176,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CnCpiResponse:
         """居民消费价格指数: 获取CPI居民消费价格数据，包括全国、城市和农村的数据
 
@@ -14170,7 +15191,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/01_居民消费价格指数（CPI）.md
         """
@@ -14190,6 +15212,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cn_cpi"),
         )
 
     async def cn_gdp(
@@ -14203,6 +15227,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CnGdpResponse:
         """GDP数据: 获取国民经济之GDP数据
 
@@ -14217,7 +15242,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/02_国民经济/01_国内生产总值（GDP）.md
         """
@@ -14237,6 +15263,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cn_gdp"),
         )
 
     async def cn_m(
@@ -14250,6 +15278,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CnMResponse:
         """货币供应量: 获取货币供应量之月度数据
 
@@ -14264,7 +15293,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/04_金融/01_货币供应量/01_货币供应量（月）.md
         """
@@ -14284,6 +15314,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cn_m"),
         )
 
     async def cn_pmi(
@@ -14297,6 +15329,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CnPmiResponse:
         """采购经理人指数: 采购经理人指数
 
@@ -14311,7 +15344,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/05_景气度/01_采购经理指数（PMI）.md
         """
@@ -14331,6 +15365,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cn_pmi"),
         )
 
     async def cn_ppi(
@@ -14344,6 +15380,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CnPpiResponse:
         """工业生产者出厂价格指数: 获取PPI工业生产者出厂价格指数数据
 
@@ -14358,7 +15395,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/02_工业生产者出厂价格指数（PPI）.md
         """
@@ -14378,6 +15416,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cn_ppi"),
         )
 
     async def cyq_chips(
@@ -14392,6 +15432,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CyqChipsResponse:
         """每日筹码分布: 获取A股每日的筹码分布情况，提供各价位占比，数据从2018年开始，每天17~18点之间更新当日数据
 
@@ -14410,7 +15451,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/03_每日筹码分布.md
         """
@@ -14431,6 +15473,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cyq_chips"),
         )
 
     async def cyq_perf(
@@ -14445,6 +15489,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> CyqPerfResponse:
         """每日筹码及胜率: 获取A股每日筹码平均成本和胜率情况，每天17~18点左右更新，数据从2018年开始
 
@@ -14463,7 +15508,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/02_每日筹码及胜率.md
         """
@@ -14484,6 +15530,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("cyq_perf"),
         )
 
     async def daily(
@@ -14498,6 +15546,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
 
@@ -14514,7 +15563,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
         """
@@ -14535,6 +15585,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("daily"),
         )
 
     async def daily_basic(
@@ -14549,6 +15601,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DailyBasicResponse:
         """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
 
@@ -14565,7 +15618,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/14_每日指标.md
         """
@@ -14586,6 +15640,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("daily_basic"),
         )
 
     async def daily_info(
@@ -14634,6 +15690,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DailyInfoResponse:
         """市场交易统计: 获取交易所股票交易统计，包括各板块明细
 
@@ -14650,7 +15707,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/14_沪深市场每日交易统计.md
         """
@@ -14672,6 +15730,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("daily_info"),
         )
 
     async def dc_daily(
@@ -14687,6 +15747,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DcDailyResponse:
         """东财概念板块行情: 获取东财概念板块、行业指数板块、地域板块行情数据，历史数据开始于2020年
 
@@ -14703,7 +15764,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/15_东财概念和行业指数行情.md
         """
@@ -14725,6 +15787,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("dc_daily"),
         )
 
     async def dc_hot(
@@ -14740,6 +15804,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DcHotResponse:
         """东方财富热板: 获取东方财富App热榜数据，包括A股市场、ETF基金、港股市场、美股市场等等，每日盘中提取4次，收盘后4次，最晚22点提取一次。
 
@@ -14756,7 +15821,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/20_东方财富App热榜.md
         """
@@ -14778,6 +15844,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("dc_hot"),
         )
 
     async def dc_index(
@@ -14793,6 +15861,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DcIndexResponse:
         """东方财富概念板块: 获取东方财富每个交易日的概念板块数据，支持按日期查询
 
@@ -14809,7 +15878,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/13_东方财富概念板块.md
         """
@@ -14831,6 +15901,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("dc_index"),
         )
 
     async def dc_member(
@@ -14844,6 +15916,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DcMemberResponse:
         """东方财富板块成分: 获取东方财富板块每日成分数据，可以根据概念板块代码和交易日期，获取历史成分
 
@@ -14858,7 +15931,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/14_东方财富概念成分.md
         """
@@ -14878,6 +15952,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("dc_member"),
         )
 
     async def disclosure_date(
@@ -14893,6 +15969,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DisclosureDateResponse:
         """财报披露计划: 获取财报披露计划日期
 
@@ -14909,7 +15986,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/10_财报披露日期表.md
         """
@@ -14931,6 +16009,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("disclosure_date"),
         )
 
     async def dividend(
@@ -14946,6 +16026,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DividendResponse:
         """分红送股: 分红送股数据
 
@@ -14962,7 +16043,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/06_分红送股数据.md
         """
@@ -14984,6 +16066,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("dividend"),
         )
 
     async def eco_cal(
@@ -15000,6 +16084,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> EcoCalResponse:
         """财经日历: 获取全球财经日历、包括经济事件数据更新
 
@@ -15017,7 +16102,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/15_全球财经事件.md
         """
@@ -15040,6 +16126,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("eco_cal"),
         )
 
     async def etf_basic(
@@ -15056,6 +16144,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> EtfBasicResponse:
         """ETF基础信息: 获取国内ETF基础信息，包括了QDII。数据来源与沪深交易所公开披露信息。
 
@@ -15073,7 +16162,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 02_ETF专题/01_ETF基本信息.md
         """
@@ -15096,6 +16186,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("etf_basic"),
         )
 
     async def etf_index(
@@ -15109,6 +16201,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> EtfIndexResponse:
         """ETF基准指数列表: 获取ETF基准指数列表信息
 
@@ -15123,7 +16216,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 02_ETF专题/02_ETF基准指数.md
         """
@@ -15143,6 +16237,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("etf_index"),
         )
 
     async def express(
@@ -15158,6 +16254,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ExpressResponse:
         """业绩快报: 获取上市公司业绩快报
 
@@ -15174,7 +16271,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
         """
@@ -15196,6 +16294,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("express"),
         )
 
     async def express_vip(
@@ -15211,6 +16311,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ExpressVipResponse:
         """业绩快报: 获取上市公司业绩快报 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用express_vip接口（参数一致），需积攒5000积分。
 
@@ -15227,7 +16328,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
         """
@@ -15249,6 +16351,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("express_vip"),
         )
 
     async def film_record(
@@ -15262,6 +16366,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FilmRecordResponse:
         """全国电影剧本备案数据: 获取全国电影剧本备案的公示数据
 
@@ -15276,7 +16381,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/07_全国电影剧本备案数据.md
         """
@@ -15296,6 +16402,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("film_record"),
         )
 
     async def fina_audit(
@@ -15311,6 +16419,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FinaAuditResponse:
         """财务审计意见: 获取上市公司定期财务审计意见数据
 
@@ -15327,7 +16436,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/08_财务审计意见.md
         """
@@ -15349,6 +16459,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fina_audit"),
         )
 
     async def fina_indicator(
@@ -15364,6 +16476,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FinaIndicatorResponse:
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。
 
@@ -15380,7 +16493,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
         """
@@ -15402,6 +16516,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fina_indicator"),
         )
 
     async def fina_indicator_vip(
@@ -15417,6 +16533,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FinaIndicatorVipResponse:
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用fina_indicator_vip接口（参数一致），需积攒5000积分。
 
@@ -15433,7 +16550,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
         """
@@ -15455,6 +16573,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fina_indicator_vip"),
         )
 
     async def fina_mainbz(
@@ -15470,6 +16590,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FinaMainbzResponse:
         """主营业务构成: 获得上市公司主营业务构成，分地区和产品两种方式
 
@@ -15486,7 +16607,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
         """
@@ -15508,6 +16630,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fina_mainbz"),
         )
 
     async def fina_mainbz_vip(
@@ -15523,6 +16647,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FinaMainbzVipResponse:
         """主营业务构成: 获得上市公司主营业务构成，分地区和产品两种方式 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用fina_mainbz_vip接口（参数一致），需积攒5000积分。
 
@@ -15539,7 +16664,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
         """
@@ -15561,6 +16687,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fina_mainbz_vip"),
         )
 
     async def forecast(
@@ -15577,6 +16705,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ForecastResponse:
         """业绩预告: 获取业绩预告数据
 
@@ -15594,7 +16723,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
         """
@@ -15617,6 +16747,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("forecast"),
         )
 
     async def forecast_vip(
@@ -15633,6 +16765,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ForecastVipResponse:
         """业绩预告: 获取业绩预告数据 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用forecast_vip接口（参数一致），需积攒5000积分。
 
@@ -15650,7 +16783,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
         """
@@ -15673,6 +16807,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("forecast_vip"),
         )
 
     async def ft_limit(
@@ -15689,6 +16825,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FtLimitResponse:
         """期货合约涨跌停价格（盘前）: 获取所有期货合约每天的涨跌停价格及最低保证金率，数据开始于2005年。
 
@@ -15706,7 +16843,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/14_期货合约涨跌停价格.md
         """
@@ -15729,6 +16867,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ft_limit"),
         )
 
     async def ft_mins(
@@ -15743,6 +16883,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
@@ -15758,7 +16899,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/05_历史分钟行情.md
         """
@@ -15779,6 +16921,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ft_mins"),
         )
 
     async def fund_adj(
@@ -15793,6 +16937,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundAdjResponse:
         """基金复权因子: 获取基金复权因子，用于计算基金复权行情
 
@@ -15808,7 +16953,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 02_ETF专题/05_ETF复权因子.md
         """
@@ -15829,6 +16975,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_adj"),
         )
 
     async def fund_basic(
@@ -15842,6 +16990,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundBasicResponse:
         """公募基金列表: 获取公募基金数据列表，包括场内和场外基金
 
@@ -15856,7 +17005,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/01_基金列表.md
         """
@@ -15876,6 +17026,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_basic"),
         )
 
     async def fund_company(
@@ -15886,6 +17038,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundCompanyResponse:
         """公募基金公司: 获取公募基金管理人列表
 
@@ -15895,7 +17048,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/02_基金管理人.md
         """
@@ -15911,6 +17065,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_company"),
         )
 
     async def fund_daily(
@@ -15925,6 +17081,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundDailyResponse:
         """ETF日线行情: 获取ETF行情每日收盘后成交数据，历史超过10年
 
@@ -15940,7 +17097,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 02_ETF专题/04_ETF日线行情.md
         """
@@ -15961,6 +17119,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_daily"),
         )
 
     async def fund_div(
@@ -15975,6 +17135,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundDivResponse:
         """公募基金分红: 获取公募基金分红数据
 
@@ -15990,7 +17151,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/06_基金分红.md
         """
@@ -16011,6 +17173,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_div"),
         )
 
     async def fund_factor_pro(
@@ -16025,6 +17189,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundFactorProResponse:
         """场内基金技术因子(专业版): 获取场内基金每日技术面因子数据，用于跟踪场内基金当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
 
@@ -16042,7 +17207,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/08_基金技术面因子_专业版.md
         """
@@ -16063,6 +17229,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_factor_pro"),
         )
 
     async def fund_manager(
@@ -16076,6 +17244,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundManagerResponse:
         """基金经理: 获取公募基金经理数据，包括基金经理简历等数据
 
@@ -16090,7 +17259,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/03_基金经理.md
         """
@@ -16110,6 +17280,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_manager"),
         )
 
     async def fund_nav(
@@ -16125,6 +17297,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundNavResponse:
         """公募基金净值: 获取公募基金净值数据
 
@@ -16141,7 +17314,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/05_基金净值.md
         """
@@ -16163,6 +17337,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_nav"),
         )
 
     async def fund_portfolio(
@@ -16179,6 +17355,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundPortfolioResponse:
         """公募基金持仓数据: 获取公募基金持仓数据，季度更新
 
@@ -16198,7 +17375,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/07_基金持仓.md
         """
@@ -16221,6 +17399,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_portfolio"),
         )
 
     async def fund_sales_ratio(
@@ -16232,6 +17412,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundSalesRatioResponse:
         """各渠道公募基金销售保有规模占比: 获取各渠道公募基金销售保有规模占比数据，年度更新
 
@@ -16244,7 +17425,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 15_财富管理/01_基金销售行业数据/01_各渠道公募基金销售保有规模占比.md
         """
@@ -16262,6 +17444,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_sales_ratio"),
         )
 
     async def fund_sales_vol(
@@ -16275,6 +17459,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundSalesVolResponse:
         """销售机构公募基金销售保有规模: 获取销售机构公募基金销售保有规模数据，本数据从2021年Q1开始公布，季度更新
 
@@ -16289,7 +17474,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 15_财富管理/01_基金销售行业数据/02_销售机构公募基金销售保有规模.md
         """
@@ -16309,6 +17495,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_sales_vol"),
         )
 
     async def fund_share(
@@ -16324,6 +17512,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FundShareResponse:
         """基金规模数据: 获取基金规模数据，包含上海和深圳ETF基金
 
@@ -16340,7 +17529,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 04_公募基金/04_基金规模.md
         """
@@ -16362,6 +17552,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fund_share"),
         )
 
     async def fut_basic(
@@ -16376,6 +17568,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutBasicResponse:
         """期货合约信息表: 获取期货合约列表数据
 
@@ -16391,7 +17584,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/01_合约信息.md
         """
@@ -16412,6 +17606,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_basic"),
         )
 
     async def fut_daily(
@@ -16427,6 +17623,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutDailyResponse:
         """期货日线行情: 期货日线行情数据
 
@@ -16443,7 +17640,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/03_日线行情.md
         """
@@ -16465,6 +17663,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_daily"),
         )
 
     async def fut_holding(
@@ -16480,6 +17680,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutHoldingResponse:
         """每日成交持仓排名: 获取每日成交持仓排名数据
 
@@ -16496,7 +17697,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/10_每日持仓排名.md
         """
@@ -16518,6 +17720,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_holding"),
         )
 
     async def fut_mapping(
@@ -16532,6 +17736,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutMappingResponse:
         """期货主力与连续合约: 获取期货主力（或连续）合约与月合约映射数据
 
@@ -16547,7 +17752,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/12_期货主力与连续合约.md
         """
@@ -16568,6 +17774,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_mapping"),
         )
 
     async def fut_settle(
@@ -16583,6 +17791,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutSettleResponse:
         """结算参数: 获取每日结算参数数据，包括交易和交割费率等
 
@@ -16599,7 +17808,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/08_每日结算参数.md
         """
@@ -16621,6 +17831,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_settle"),
         )
 
     async def fut_weekly_detail(
@@ -16636,6 +17848,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutWeeklyDetailResponse:
         """期货主要品种交易周报: 获取期货交易所主要品种每周交易统计信息，数据从2010年3月开始
 
@@ -16652,7 +17865,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/13_期货主要品种交易周报.md
         """
@@ -16674,6 +17888,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_weekly_detail"),
         )
 
     async def fut_weekly_monthly(
@@ -16690,6 +17906,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutWeeklyMonthlyResponse:
         """期货周/月线行情(每日更新): 期货周/月线行情(每日更新)
 
@@ -16707,7 +17924,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/04_期货周_月线行情_每日更新.md
         """
@@ -16730,6 +17948,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_weekly_monthly"),
         )
 
     async def fut_wsr(
@@ -16745,6 +17965,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FutWsrResponse:
         """仓单日报: 获取仓单日报数据，了解各仓库/厂库的仓单变化
 
@@ -16761,7 +17982,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/07_仓单日报.md
         """
@@ -16783,6 +18005,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fut_wsr"),
         )
 
     async def fx_daily(
@@ -16798,6 +18022,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FxDailyResponse:
         """外汇日线行情: 获取外汇日线行情
 
@@ -16814,7 +18039,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 09_外汇数据/02_外汇日线行情.md
         """
@@ -16836,6 +18062,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fx_daily"),
         )
 
     async def fx_obasic(
@@ -16849,6 +18077,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FxObasicResponse:
         """外汇基础信息（海外）: 获取海外外汇基础信息，目前只有FXCM交易商的数据
 
@@ -16863,7 +18092,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 09_外汇数据/01_外汇基础信息（海外）.md
         """
@@ -16883,6 +18113,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("fx_obasic"),
         )
 
     async def ggt_daily(
@@ -16896,6 +18128,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> GgtDailyResponse:
         """港股通每日成交统计: 获取港股通每日成交信息，数据从2014年开始
 
@@ -16910,7 +18143,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/20_港股通每日成交统计.md
         """
@@ -16930,6 +18164,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ggt_daily"),
         )
 
     async def ggt_monthly(
@@ -16943,6 +18179,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> GgtMonthlyResponse:
         """港股通每月成交统计: 港股通每月成交信息，数据从2014年开始
 
@@ -16957,7 +18194,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/21_港股通每月成交统计.md
         """
@@ -16977,6 +18215,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ggt_monthly"),
         )
 
     async def ggt_top10(
@@ -16992,6 +18232,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> GgtTop10Response:
         """港股通十大成交股: 获取港股通每日成交数据，其中包括沪市、深市详细数据，每天18~20点之间完成当日更新
 
@@ -17008,7 +18249,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/19_港股通十大成交股.md
         """
@@ -17030,6 +18272,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ggt_top10"),
         )
 
     async def gz_index(
@@ -17043,6 +18287,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> GzIndexResponse:
         """广州民间借贷利率: 广州民间借贷利率
 
@@ -17057,7 +18302,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/07_广州民间借贷利率.md
         """
@@ -17077,6 +18323,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("gz_index"),
         )
 
     async def hibor(
@@ -17090,6 +18338,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HiborResponse:
         """Hibor利率: Hibor利率
 
@@ -17104,7 +18353,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/05_Hibor利率.md
         """
@@ -17124,6 +18374,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hibor"),
         )
 
     async def hk_balancesheet(
@@ -17139,6 +18391,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkBalancesheetResponse:
         """港股资产负债表: 获取港股上市公司资产负债表
 
@@ -17155,7 +18408,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/08_港股资产负债表.md
         """
@@ -17177,6 +18431,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_balancesheet"),
         )
 
     async def hk_basic(
@@ -17189,6 +18445,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkBasicResponse:
         """港股列表: 获取港股列表信息
 
@@ -17202,7 +18459,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/01_港股基础信息.md
         """
@@ -17221,6 +18479,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_basic"),
         )
 
     async def hk_cashflow(
@@ -17236,6 +18496,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkCashflowResponse:
         """港股现金流量表: 获取港股上市公司现金流量表数据
 
@@ -17252,7 +18513,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/09_港股现金流量表.md
         """
@@ -17274,6 +18536,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_cashflow"),
         )
 
     async def hk_daily(
@@ -17288,6 +18552,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkDailyResponse:
         """港股行情: 获取港股每日增量和历史行情，每日18点左右更新当日数据
 
@@ -17303,7 +18568,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/03_港股日线行情.md
         """
@@ -17324,6 +18590,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_daily"),
         )
 
     async def hk_daily_adj(
@@ -17338,6 +18606,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkDailyAdjResponse:
         """港股复权行情: 获取港股复权行情，提供股票股本、市值和成交及换手多个数据指标
 
@@ -17353,7 +18622,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/04_港股复权行情.md
         """
@@ -17374,6 +18644,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_daily_adj"),
         )
 
     async def hk_fina_indicator(
@@ -17389,6 +18661,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkFinaIndicatorResponse:
         """港股财务指标数据: 获取港股上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
 
@@ -17405,7 +18678,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/10_港股财务指标数据.md
         """
@@ -17427,6 +18701,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_fina_indicator"),
         )
 
     async def hk_hold(
@@ -17443,6 +18719,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkHoldResponse:
         """沪深港股通持股明细: 获取沪深港股通持股明细，数据来源港交所。
 
@@ -17460,7 +18737,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/08_沪深股通持股明细.md
         """
@@ -17483,6 +18761,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_hold"),
         )
 
     async def hk_income(
@@ -17498,6 +18778,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkIncomeResponse:
         """港股利润表: 获取港股上市公司财务利润表数据
 
@@ -17514,7 +18795,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/07_港股利润表.md
         """
@@ -17536,6 +18818,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_income"),
         )
 
     async def hk_mins(
@@ -17550,6 +18834,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkMinsResponse:
         """港股分钟行情: 港股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
 
@@ -17565,7 +18850,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/05_港股分钟行情.md
         """
@@ -17586,6 +18872,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_mins"),
         )
 
     async def hk_tradecal(
@@ -17599,6 +18887,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HkTradecalResponse:
         """港股交易日历: 获取交易日历
 
@@ -17613,7 +18902,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/02_港股交易日历.md
         """
@@ -17633,6 +18923,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hk_tradecal"),
         )
 
     async def hm_detail(
@@ -17648,6 +18940,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HmDetailResponse:
         """游资每日明细: 获取每日游资交易明细，数据开始于2022年8。游资分类名录，请点击游资名录
 
@@ -17664,7 +18957,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/18_游资交易每日明细.md
         """
@@ -17686,6 +18980,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hm_detail"),
         )
 
     async def hm_list(
@@ -17697,6 +18993,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HmListResponse:
         """游资名录: 获取游资分类名录信息
 
@@ -17709,7 +19006,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/17_市场游资最全名录.md
         """
@@ -17727,6 +19025,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hm_list"),
         )
 
     async def hsgt_top10(
@@ -17742,6 +19042,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> HsgtTop10Response:
         """沪深股通十大成交股: 获取沪股通、深股通每日前十大成交详细数据，每天18~20点之间完成当日更新
 
@@ -17758,7 +19059,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/18_沪深股通十大成交股.md
         """
@@ -17780,6 +19082,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("hsgt_top10"),
         )
 
     async def idx_factor_pro(
@@ -17794,6 +19098,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IdxFactorProResponse:
         """指数技术因子(专业版): 获取指数每日技术面因子数据，用于跟踪指数当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估，指数包括大盘指数 申万行业指数 中信指数
 
@@ -17811,7 +19116,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/13_指数技术面因子_专业版.md
         """
@@ -17832,6 +19138,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("idx_factor_pro"),
         )
 
     async def income(
@@ -17850,6 +19158,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IncomeResponse:
         """利润表: 获取上市公司财务利润表数据
 
@@ -17869,7 +19178,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
@@ -17894,6 +19204,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("income"),
         )
 
     async def income_vip(
@@ -17912,6 +19224,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IncomeVipResponse:
         """利润表: 获取上市公司财务利润表数据 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用income_vip接口（参数一致），需积攒5000积分。
 
@@ -17931,7 +19244,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
@@ -17956,6 +19270,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("income_vip"),
         )
 
     async def index_basic(
@@ -17971,6 +19287,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexBasicResponse:
         """指数基本信息: 获取指数基础信息。
 
@@ -17987,7 +19304,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/01_指数基本信息.md
         """
@@ -18009,6 +19327,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_basic"),
         )
 
     async def index_classify(
@@ -18023,6 +19343,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexClassifyResponse:
         """申万行业分类: 获取申万行业分类，可以获取申万2014年版本（28个一级分类，104个二级分类，227个三级分类）和2021年本版（31个一级分类，134个二级分类，346个三级分类）列表信息
 
@@ -18038,7 +19359,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/07_申万行业分类.md
         """
@@ -18059,6 +19381,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_classify"),
         )
 
     async def index_daily(
@@ -18073,6 +19397,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexDailyResponse:
         """指数日线行情: 获取指数每日行情，还可以通过bar接口获取。由于服务器压力，目前规则是单次调取最多取8000行记录，可以设置start和end日期补全。指数行情也可以通过通用行情接口获取数据．
 
@@ -18088,7 +19413,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/02_指数日线行情.md
         """
@@ -18109,6 +19435,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_daily"),
         )
 
     async def index_dailybasic(
@@ -18123,6 +19451,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexDailybasicResponse:
         """大盘指数每日指标: 目前只提供上证综指，深证成指，上证50，中证500，中小板指，创业板指的每日指标数据
 
@@ -18138,7 +19467,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/06_大盘指数每日指标.md
         """
@@ -18159,6 +19489,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_dailybasic"),
         )
 
     async def index_global(
@@ -18196,6 +19528,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexGlobalResponse:
         """国际指数: 获取国际主要指数日线行情
 
@@ -18211,7 +19544,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/12_国际主要指数.md
         """
@@ -18232,6 +19566,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_global"),
         )
 
     async def index_member_all(
@@ -18247,6 +19583,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexMemberAllResponse:
         """申万行业成分构成(分级): 按三级分类提取申万行业成分，可提供某个分类的所有成分，也可按股票代码提取所属分类，参数灵活
 
@@ -18263,7 +19600,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/08_申万行业成分（分级）.md
         """
@@ -18285,6 +19623,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_member_all"),
         )
 
     async def index_monthly(
@@ -18299,6 +19639,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexMonthlyResponse:
         """指数月线行情: 获取指数月线行情,每月更新一次
 
@@ -18314,7 +19655,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/04_指数月线行情.md
         """
@@ -18335,6 +19677,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_monthly"),
         )
 
     async def index_weekly(
@@ -18349,6 +19693,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexWeeklyResponse:
         """指数周线行情: 获取指数周线行情
 
@@ -18364,7 +19709,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/03_指数周线行情.md
         """
@@ -18385,6 +19731,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_weekly"),
         )
 
     async def index_weight(
@@ -18399,6 +19747,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IndexWeightResponse:
         """指数成分和权重: 获取各类指数成分和权重，月度数据 ，建议输入参数里开始日期和结束日分别输入当月第一天和最后一天的日期。
 
@@ -18414,7 +19763,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/05_指数成分和权重.md
         """
@@ -18435,6 +19785,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("index_weight"),
         )
 
     async def irm_qa_sh(
@@ -18450,6 +19802,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IrmQaShResponse:
         """上证E互动: 获取上交所e互动董秘问答文本数据。上证e互动是由上海证券交易所建立、上海证券市场所有参与主体无偿使用的沟通平台,旨在引导和促进上市公司、投资者等各市场参与主体之间的信息沟通,构建集中、便捷的互动渠道。本接口数据记录了以上沟通问答的文本数据。
 
@@ -18466,7 +19819,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 14_大模型语料专题数据/05_上证e互动问答.md
         """
@@ -18488,6 +19842,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("irm_qa_sh"),
         )
 
     async def irm_qa_sz(
@@ -18503,6 +19859,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IrmQaSzResponse:
         """深证互动易: 互动易是由深交所官方推出,供投资者与上市公司直接沟通的平台,一站式公司资讯汇集,提供第一手的互动问答、投资者关系信息、公司声音等内容。
 
@@ -18519,7 +19876,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 14_大模型语料专题数据/06_深证易互动问答.md
         """
@@ -18541,6 +19899,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("irm_qa_sz"),
         )
 
     async def kpl_concept(
@@ -18554,6 +19914,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> KplConceptResponse:
         """开盘啦题材库: 获取开盘啦概念题材列表，每天盘后更新
 
@@ -18568,7 +19929,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/01_题材数据（开盘啦）.md
         """
@@ -18588,6 +19950,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("kpl_concept"),
         )
 
     async def kpl_concept_cons(
@@ -18601,6 +19965,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> KplConceptConsResponse:
         """开盘啦题材成分: 获取开盘啦概念题材的成分股
 
@@ -18615,7 +19980,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/02_题材成分（开盘啦）.md
         """
@@ -18635,6 +20001,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("kpl_concept_cons"),
         )
 
     async def kpl_list(
@@ -18650,6 +20018,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> KplListResponse:
         """开盘啦榜单数据: 获取开盘啦涨停、跌停、炸板等榜单数据
 
@@ -18670,7 +20039,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/03_榜单数据（开盘啦）.md
         """
@@ -18692,6 +20062,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("kpl_list"),
         )
 
     async def libor(
@@ -18706,6 +20078,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> LiborResponse:
         """Libor拆借利率: Libor拆借利率
 
@@ -18721,7 +20094,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/04_Libor利率.md
         """
@@ -18742,6 +20116,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("libor"),
         )
 
     async def limit_cpt_list(
@@ -18756,6 +20132,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> LimitCptListResponse:
         """最强板块统计: 获取每天涨停股票最多最强的概念板块，可以分析强势板块的轮动，判断资金动向
 
@@ -18772,7 +20149,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/09_涨停最强板块统计.md
         """
@@ -18793,6 +20171,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("limit_cpt_list"),
         )
 
     async def limit_list_d(
@@ -18809,6 +20189,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> LimitListDResponse:
         """涨跌停列表（新）: 获取A股每日涨跌停、炸板数据情况，数据从2020年开始（不提供ST股票的统计）
 
@@ -18830,7 +20211,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/07_涨跌停和炸板数据.md
         """
@@ -18853,6 +20235,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("limit_list_d"),
         )
 
     async def limit_list_ths(
@@ -18869,6 +20253,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> LimitListThsResponse:
         """涨跌停榜单（同花顺）: 获取同花顺每日涨跌停榜单数据，历史数据从20231101开始提供，增量每天16点左右更新
 
@@ -18887,7 +20272,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/06_同花顺涨跌停榜单.md
         """
@@ -18910,6 +20296,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("limit_list_ths"),
         )
 
     async def limit_step(
@@ -18925,6 +20313,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> LimitStepResponse:
         """连板天梯: 获取每天连板个数晋级的股票，可以分析出每天连续涨停进阶个数，判断强势热度
 
@@ -18942,7 +20331,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/08_涨停股票连板天梯.md
         """
@@ -18964,6 +20354,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("limit_step"),
         )
 
     async def major_news(
@@ -18977,6 +20369,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MajorNewsResponse:
         """新闻通讯: 获取长篇通讯信息，覆盖主要新闻资讯网站，提供超过8年历史新闻。
 
@@ -18991,7 +20384,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 14_大模型语料专题数据/02_新闻通讯（长篇）.md
         """
@@ -19011,6 +20405,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("major_news"),
         )
 
     async def margin(
@@ -19025,6 +20421,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MarginResponse:
         """融资融券交易汇总: 获取融资融券每日交易汇总数据
 
@@ -19040,7 +20437,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/01_融资融券交易汇总.md
         """
@@ -19061,6 +20459,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("margin"),
         )
 
     async def margin_detail(
@@ -19075,6 +20475,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MarginDetailResponse:
         """融资融券交易明细: 获取沪深两市每日融资融券明细
 
@@ -19090,7 +20491,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/02_融资融券交易明细.md
         """
@@ -19111,6 +20513,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("margin_detail"),
         )
 
     async def margin_secs(
@@ -19126,6 +20530,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MarginSecsResponse:
         """融资融券标的（盘前更新）: 获取沪深京三大交易所融资融券标的（包括ETF），每天盘前更新
 
@@ -19143,7 +20548,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/03_融资融券标的（盘前）.md
         """
@@ -19165,6 +20571,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("margin_secs"),
         )
 
     async def moneyflow(
@@ -19179,6 +20587,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowResponse:
         """个股资金流向: 获取沪深A股票资金流向数据，分析大单小单成交情况，用于判别资金动向，数据开始于2010年。
 
@@ -19194,7 +20603,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/01_个股资金流向.md
         """
@@ -19215,6 +20625,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow"),
         )
 
     async def moneyflow_cnt_ths(
@@ -19229,6 +20641,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowCntThsResponse:
         """同花顺概念板块资金流向（THS）: 获取同花顺概念板块每日资金流向
 
@@ -19244,7 +20657,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/04_板块资金流向（THS.md
         """
@@ -19265,6 +20679,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_cnt_ths"),
         )
 
     async def moneyflow_dc(
@@ -19279,6 +20695,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowDcResponse:
         """个股资金流向（DC）: 获取东方财富个股资金流向数据，每日盘后更新，数据开始于20230911
 
@@ -19294,7 +20711,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/03_个股资金流向（DC）.md
         """
@@ -19315,6 +20733,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_dc"),
         )
 
     async def moneyflow_hsgt(
@@ -19328,6 +20748,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowHsgtResponse:
         """沪深港通资金流向: 获取沪股通、深股通、港股通每日资金流向数据，每次最多返回300条记录，总量不限制。每天18~20点之间完成当日更新
 
@@ -19343,7 +20764,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/08_沪深港通资金流向.md
         """
@@ -19363,6 +20785,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_hsgt"),
         )
 
     async def moneyflow_ind_dc(
@@ -19378,6 +20802,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowIndDcResponse:
         """东财概念及行业板块资金流向（DC）: 获取东方财富板块资金流向，每天盘后更新
 
@@ -19394,7 +20819,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/06_板块资金流向（DC）.md
         """
@@ -19416,6 +20842,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_ind_dc"),
         )
 
     async def moneyflow_ind_ths(
@@ -19430,6 +20858,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowIndThsResponse:
         """同花顺行业资金流向（THS）: 获取同花顺行业资金流向，每日盘后更新
 
@@ -19445,7 +20874,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/05_行业资金流向（THS）.md
         """
@@ -19466,6 +20896,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_ind_ths"),
         )
 
     async def moneyflow_mkt_dc(
@@ -19479,6 +20911,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowMktDcResponse:
         """大盘资金流向（DC）: 获取东方财富大盘资金流向数据，每日盘后更新
 
@@ -19493,7 +20926,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/07_大盘资金流向（DC）.md
         """
@@ -19513,6 +20947,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_mkt_dc"),
         )
 
     async def moneyflow_ths(
@@ -19527,6 +20963,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MoneyflowThsResponse:
         """个股资金流向（THS）: 获取同花顺个股资金流向数据，每日盘后更新
 
@@ -19542,7 +20979,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/07_资金流向数据/02_个股资金流向（THS）.md
         """
@@ -19563,6 +21001,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("moneyflow_ths"),
         )
 
     async def monthly(
@@ -19577,6 +21017,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> MonthlyResponse:
         """月线行情: 获取A股月线数据
 
@@ -19592,7 +21033,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/06_月线行情.md
         """
@@ -19613,6 +21055,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("monthly"),
         )
 
     async def namechange(
@@ -19626,6 +21070,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> NamechangeResponse:
         """股票曾用名: 历史名称变更记录
 
@@ -19640,7 +21085,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/06_股票曾用名.md
         """
@@ -19660,6 +21106,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("namechange"),
         )
 
     async def new_share(
@@ -19672,6 +21120,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> NewShareResponse:
         """IPO新股列表: 获取新股上市列表数据
 
@@ -19685,7 +21134,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/11_IPO新股上市.md
         """
@@ -19704,6 +21154,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("new_share"),
         )
 
     async def news(
@@ -19719,6 +21171,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> NewsResponse:
         """新闻快讯: 获取主流新闻网站的快讯新闻数据,提供超过6年以上历史新闻。
 
@@ -19733,7 +21186,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 14_大模型语料专题数据/01_新闻快讯（短讯）.md
         """
@@ -19753,6 +21207,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("news"),
         )
 
     async def opt_basic(
@@ -19767,6 +21223,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> OptBasicResponse:
         """期权合约信息: 获取期权合约信息
 
@@ -19782,7 +21239,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 07_期权数据/01_期权合约信息.md
         """
@@ -19803,6 +21261,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("opt_basic"),
         )
 
     async def opt_daily(
@@ -19818,6 +21278,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> OptDailyResponse:
         """期权日线行情: 获取期权日线行情
 
@@ -19834,7 +21295,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 07_期权数据/02_期权日线行情.md
         """
@@ -19856,6 +21318,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("opt_daily"),
         )
 
     async def opt_mins(
@@ -19870,6 +21334,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> OptMinsResponse:
         """期权历史分钟行情: 获取全市场期权合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式。
 
@@ -19885,7 +21350,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 07_期权数据/03_期权分钟行情.md
         """
@@ -19906,6 +21372,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("opt_mins"),
         )
 
     async def pledge_detail(
@@ -19917,6 +21385,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> PledgeDetailResponse:
         """股权质押明细: 获取股票质押明细数据
 
@@ -19929,7 +21398,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/04_股权质押明细数据.md
         """
@@ -19947,6 +21417,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("pledge_detail"),
         )
 
     async def pledge_stat(
@@ -19959,6 +21431,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> PledgeStatResponse:
         """股权质押统计数据: 获取股票质押统计数据
 
@@ -19972,7 +21445,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/03_股权质押统计数据.md
         """
@@ -19991,6 +21465,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("pledge_stat"),
         )
 
     async def repo_daily(
@@ -20005,6 +21481,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RepoDailyResponse:
         """债券回购日行情: 债券回购日行情
 
@@ -20020,7 +21497,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/09_债券回购日行情.md
         """
@@ -20041,6 +21519,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("repo_daily"),
         )
 
     async def report_rc(
@@ -20055,6 +21535,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ReportRcResponse:
         """卖方盈利预测数据: 获取券商（卖方）每天研报的盈利预测数据，数据从2010年开始，每晚19~22点更新当日数据
 
@@ -20073,7 +21554,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/01_券商盈利预测数据.md
         """
@@ -20094,6 +21576,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("report_rc"),
         )
 
     async def repurchase(
@@ -20107,6 +21591,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RepurchaseResponse:
         """股票回购: 获取上市公司回购股票数据
 
@@ -20121,7 +21606,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/05_股票回购.md
         """
@@ -20141,6 +21627,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("repurchase"),
         )
 
     async def rt_fut_min(
@@ -20153,6 +21641,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RtFutMinResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
@@ -20167,7 +21656,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/06_实时分钟行情.md
         """
@@ -20186,6 +21676,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("rt_fut_min"),
         )
 
     async def rt_fut_min_daily(
@@ -20199,6 +21691,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RtFutMinDailyResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。 同时提供当日开市以来所有历史分钟（即：分钟快照回放），接口名：rt_fut_min_daily，只支持一个个合约提取。
 
@@ -20214,7 +21707,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/06_实时分钟行情.md
         """
@@ -20234,6 +21728,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("rt_fut_min_daily"),
         )
 
     async def rt_hk_k(
@@ -20245,6 +21741,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RtHkKResponse:
         """港股实时日线: 获取港股实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
 
@@ -20257,7 +21754,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 10_港股数据/06_港股实时日线.md
         """
@@ -20275,6 +21773,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("rt_hk_k"),
         )
 
     async def rt_k(
@@ -20286,6 +21786,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RtKResponse:
         """沪深京实时日线: 获取实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
 
@@ -20298,7 +21799,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/02_实时K线.md
         """
@@ -20316,6 +21818,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("rt_k"),
         )
 
     async def rt_min(
@@ -20328,6 +21832,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RtMinResponse:
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min
 
@@ -20341,7 +21846,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
         """
@@ -20360,6 +21866,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("rt_min"),
         )
 
     async def rt_min_daily(
@@ -20372,6 +21880,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> RtMinDailyResponse:
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min 注：同时支持当日开盘以来的所有分钟数据，接口名：rt_min_daily（只支持一个个股票提取）
 
@@ -20385,7 +21894,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
         """
@@ -20404,6 +21914,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("rt_min_daily"),
         )
 
     async def sf_month(
@@ -20417,6 +21929,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SfMonthResponse:
         """社融数据（月度）: 获取月度社会融资数据
 
@@ -20431,7 +21944,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/04_金融/02_社会融资/01_社融增量（月度）.md
         """
@@ -20451,6 +21965,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("sf_month"),
         )
 
     async def sge_basic(
@@ -20462,6 +21978,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SgeBasicResponse:
         """黄金现货基础信息: 获取上海黄金交易所现货合约基础信息
 
@@ -20474,7 +21991,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 06_现货数据/01_上海黄金基础信息.md
         """
@@ -20492,6 +22010,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("sge_basic"),
         )
 
     async def sge_daily(
@@ -20506,6 +22026,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SgeDailyResponse:
         """现货黄金日行情: 获取上海黄金交易所现货合约日线行情
 
@@ -20521,7 +22042,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 06_现货数据/02_上海黄金现货日行情.md
         """
@@ -20542,6 +22064,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("sge_daily"),
         )
 
     async def share_float(
@@ -20557,6 +22081,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ShareFloatResponse:
         """限售股解禁: 获取限售股解禁
 
@@ -20573,7 +22098,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/06_限售股解禁.md
         """
@@ -20595,6 +22121,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("share_float"),
         )
 
     async def shibor(
@@ -20608,6 +22136,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ShiborResponse:
         """Shibor利率数据: shibor利率
 
@@ -20622,7 +22151,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
         """
@@ -20642,6 +22172,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("shibor"),
         )
 
     async def shibor_lpr(
@@ -20655,6 +22187,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ShiborLprResponse:
         """LPR贷款基础利率: LPR贷款基础利率
 
@@ -20669,7 +22202,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/03_LPR贷款基础利率.md
         """
@@ -20689,6 +22223,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("shibor_lpr"),
         )
 
     async def shibor_quote(
@@ -20703,6 +22239,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ShiborQuoteResponse:
         """Shibor报价数据: Shibor报价数据
 
@@ -20718,7 +22255,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/02_Shibor报价数据.md
         """
@@ -20739,6 +22277,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("shibor_quote"),
         )
 
     async def slb_len(
@@ -20752,6 +22292,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SlbLenResponse:
         """转融资交易汇总: 转融通融资汇总
 
@@ -20768,7 +22309,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/05_转融资交易汇总.md
         """
@@ -20788,6 +22330,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("slb_len"),
         )
 
     async def slb_len_mm(
@@ -20802,6 +22346,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SlbLenMmResponse:
         """做市借券交易汇总: 做市借券交易汇总
 
@@ -20819,7 +22364,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/07_做市借券交易汇总_停）.md
         """
@@ -20840,6 +22386,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("slb_len_mm"),
         )
 
     async def slb_sec(
@@ -20854,6 +22402,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SlbSecResponse:
         """转融券交易汇总: 转融通转融券交易汇总
 
@@ -20871,7 +22420,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/04_转融券交易汇总_停）.md
         """
@@ -20892,6 +22442,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("slb_sec"),
         )
 
     async def slb_sec_detail(
@@ -20906,6 +22458,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SlbSecDetailResponse:
         """转融券交易明细: 转融券交易明细
 
@@ -20923,7 +22476,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/06_两融及转融通/06_转融券交易明细_停）.md
         """
@@ -20944,6 +22498,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("slb_sec_detail"),
         )
 
     async def stk_account(
@@ -20957,6 +22513,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkAccountResponse:
         """股票账户开户数据: 获取股票账户开户数据，统计周期为一周
 
@@ -20971,7 +22528,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/08_股票开户数据（停）.md
         """
@@ -20991,6 +22549,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_account"),
         )
 
     async def stk_account_old(
@@ -21003,6 +22563,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkAccountOldResponse:
         """股票账户开户数据（旧）: 获取股票账户开户数据旧版格式数据，数据从2008年1月开始，到2015年5月29，新数据请通过股票开户数据获取。
 
@@ -21016,7 +22577,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/09_股票开户数据（旧）.md
         """
@@ -21035,6 +22597,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_account_old"),
         )
 
     async def stk_ah_comparison(
@@ -21050,6 +22614,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkAhComparisonResponse:
         """AH股比价: AH股比价数据，可根据交易日期获取历史
 
@@ -21066,7 +22631,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/12_AH股比价.md
         """
@@ -21088,6 +22654,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_ah_comparison"),
         )
 
     async def stk_auction(
@@ -21102,6 +22670,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkAuctionResponse:
         """当日集合竞价: 获取当日个股和ETF的集合竞价成交情况，每天9点25~29分之间可以获取当日的集合竞价成交数据
 
@@ -21117,7 +22686,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/16_开盘竞价成交（当日）.md
         """
@@ -21138,6 +22708,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_auction"),
         )
 
     async def stk_auction_c(
@@ -21152,6 +22724,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkAuctionCResponse:
         """股票收盘集合竞价数据: 股票收盘15:00集合竞价数据，每天盘后更新
 
@@ -21167,7 +22740,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/10_股票收盘集合竞价数据.md
         """
@@ -21188,6 +22762,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_auction_c"),
         )
 
     async def stk_auction_o(
@@ -21202,6 +22778,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkAuctionOResponse:
         """股票开盘集合竞价数据: 股票开盘9:30集合竞价数据，每天盘后更新
 
@@ -21217,7 +22794,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/09_股票开盘集合竞价数据.md
         """
@@ -21238,6 +22816,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_auction_o"),
         )
 
     async def stk_factor(
@@ -21252,6 +22832,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkFactorResponse:
         """股票技术因子（量化因子）: 获取股票每日技术面因子数据，用于跟踪股票当前走势情况，数据由Tushare社区自产，覆盖全历史
 
@@ -21269,7 +22850,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/04_股票技术面因子.md
         """
@@ -21290,6 +22872,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_factor"),
         )
 
     async def stk_factor_pro(
@@ -21304,6 +22888,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkFactorProResponse:
         """股票技术面因子(专业版): 获取股票每日技术面因子数据，用于跟踪股票当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，_qfq表示前复权 _hfq表示后复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
 
@@ -21321,7 +22906,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/05_股票技术面因子_专业版）.md
         """
@@ -21342,6 +22928,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_factor_pro"),
         )
 
     async def stk_holdernumber(
@@ -21357,6 +22945,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkHoldernumberResponse:
         """股东人数: 获取上市公司股东户数数据，数据不定期公布
 
@@ -21374,7 +22963,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/10_股东人数.md
         """
@@ -21396,6 +22986,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_holdernumber"),
         )
 
     async def stk_holdertrade(
@@ -21412,6 +23004,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkHoldertradeResponse:
         """股东增减持: 获取上市公司增减持数据，了解重要股东近期及历史上的股份增减变化
 
@@ -21429,7 +23022,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/11_股东增减持.md
         """
@@ -21452,6 +23046,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_holdertrade"),
         )
 
     async def stk_limit(
@@ -21466,6 +23062,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkLimitResponse:
         """每日涨跌停价格: 获取全市场（包含A/B股和基金）每日涨跌停价格，包括涨停价格，跌停价格等，每个交易日8点40左右更新当日股票涨跌停价格。
 
@@ -21481,7 +23078,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/16_每日涨跌停价格.md
         """
@@ -21502,6 +23100,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_limit"),
         )
 
     async def stk_managers(
@@ -21516,6 +23116,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkManagersResponse:
         """上市公司管理层: 获取上市公司管理层
 
@@ -21531,7 +23132,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/08_上市公司管理层.md
         """
@@ -21552,6 +23154,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_managers"),
         )
 
     async def stk_mins(
@@ -21566,6 +23170,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkMinsResponse:
         """股票历史分钟行情: 获取A股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
 
@@ -21581,7 +23186,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/03_历史分钟.md
         """
@@ -21602,6 +23208,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_mins"),
         )
 
     async def stk_nineturn(
@@ -21617,6 +23225,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkNineturnResponse:
         """神奇九转指标: 神奇九转（又称“九转序列”）是一种基于技术分析的股票趋势反转指标，其思想来源于技术分析大师汤姆·迪马克（Tom DeMark）的TD序列。该指标的核心功能是通过识别股价在上涨或下跌过程中连续9天的特定走势，来判断股价的潜在反转点，从而帮助投资者提高抄底和逃顶的成功率，日线级别配合60min的九转效果更好，数据从20230101开始。
 
@@ -21633,7 +23242,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/11_神奇九转指标.md
         """
@@ -21655,6 +23265,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_nineturn"),
         )
 
     async def stk_premarket(
@@ -21669,6 +23281,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkPremarketResponse:
         """股本情况（盘前）: 每日开盘前获取当日股票的股本情况，包括总股本和流通股本，涨跌停价格等。
 
@@ -21684,7 +23297,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/02_每日股本（盘前）.md
         """
@@ -21705,6 +23319,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_premarket"),
         )
 
     async def stk_rewards(
@@ -21717,6 +23333,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkRewardsResponse:
         """管理层薪酬和持股: 获取上市公司管理层薪酬和持股
 
@@ -21730,7 +23347,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/09_管理层薪酬和持股.md
         """
@@ -21749,6 +23367,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_rewards"),
         )
 
     async def stk_surv(
@@ -21763,6 +23383,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkSurvResponse:
         """机构调研表: 获取上市公司机构调研记录数据
 
@@ -21778,7 +23399,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/05_特色数据/13_机构调研数据.md
         """
@@ -21799,6 +23421,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_surv"),
         )
 
     async def stk_week_month_adj(
@@ -21814,6 +23438,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkWeekMonthAdjResponse:
         """股票周/月线行情(复权--每日更新): 股票周/月线行情(复权--每日更新)
 
@@ -21830,7 +23455,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/09_周_月线复权行情_每日更新.md
         """
@@ -21852,6 +23478,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_week_month_adj"),
         )
 
     async def stk_weekly_monthly(
@@ -21867,6 +23495,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StkWeeklyMonthlyResponse:
         """股票周/月线行情(每日更新): 股票周/月线行情(每日更新)
 
@@ -21883,7 +23512,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/08_周_月线行情_每日更新.md
         """
@@ -21905,6 +23535,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stk_weekly_monthly"),
         )
 
     async def stock_basic(
@@ -21921,6 +23553,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StockBasicResponse:
         """基础信息: 获取基础信息数据，包括股票代码、名称、上市日期、退市日期等
 
@@ -21938,7 +23571,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/01_股票列表.md
         """
@@ -21961,6 +23595,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stock_basic"),
         )
 
     async def stock_company(
@@ -21973,6 +23609,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StockCompanyResponse:
         """上市公司基本信息: 获取上市公司基础信息，单次提取4500条，可以根据交易所分批提取
 
@@ -21986,7 +23623,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/07_上市公司基本信息.md
         """
@@ -22005,6 +23643,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stock_company"),
         )
 
     async def stock_hsgt(
@@ -22020,6 +23660,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StockHsgtResponse:
         """沪深港通股票列表: 获取沪深港通股票列表
 
@@ -22036,7 +23677,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/05_沪深港通股票列表.md
         """
@@ -22058,6 +23700,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stock_hsgt"),
         )
 
     async def stock_st(
@@ -22072,6 +23716,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> StockStResponse:
         """ST股票列表: 获取ST股票列表，可根据交易日期获取历史上每天的ST列表
 
@@ -22087,7 +23732,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/04_ST股票列表.md
         """
@@ -22108,6 +23754,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("stock_st"),
         )
 
     async def suspend_d(
@@ -22123,6 +23771,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SuspendDResponse:
         """每日停复牌信息: 按日期方式获取股票每日停复牌信息
 
@@ -22139,7 +23788,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/17_每日停复牌信息.md
         """
@@ -22161,6 +23811,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("suspend_d"),
         )
 
     async def sw_daily(
@@ -22175,6 +23827,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SwDailyResponse:
         """申万行业日线行情: 获取申万行业日线行情（默认是申万2021版行情）
 
@@ -22190,7 +23843,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/09_申万行业指数日行情.md
         """
@@ -22211,6 +23865,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("sw_daily"),
         )
 
     async def sz_daily_info(
@@ -22241,6 +23897,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SzDailyInfoResponse:
         """深圳市场每日交易概况: 获取深圳市场每日交易概况
 
@@ -22256,7 +23913,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
         """
@@ -22277,6 +23935,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("sz_daily_info"),
         )
 
     async def tdx_daily(
@@ -22291,6 +23951,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TdxDailyResponse:
         """通达信板块行情: 获取通达信各板块行情，包括成交和估值等数据
 
@@ -22306,7 +23967,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/23_通达信板块行情.md
         """
@@ -22327,6 +23989,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("tdx_daily"),
         )
 
     async def tdx_index(
@@ -22340,6 +24004,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TdxIndexResponse:
         """通达信板块信息: 获取通达信板块基础信息，包括概念板块、行业、风格、地域等
 
@@ -22354,7 +24019,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/21_通达信板块信息.md
         """
@@ -22374,6 +24040,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("tdx_index"),
         )
 
     async def tdx_member(
@@ -22386,6 +24054,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TdxMemberResponse:
         """通达信板块成分: 获取通达信各板块成分股信息
 
@@ -22399,7 +24068,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/22_通达信板块成分.md
         """
@@ -22418,6 +24088,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("tdx_member"),
         )
 
     async def teleplay_record(
@@ -22433,6 +24105,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TeleplayRecordResponse:
         """全国拍摄制作电视剧备案公示数据: 获取2009年以来全国拍摄制作电视剧备案公示数据
 
@@ -22449,7 +24122,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/08_全国电视剧备案公示数据.md
         """
@@ -22471,6 +24145,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("teleplay_record"),
         )
 
     async def ths_daily(
@@ -22485,6 +24161,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ThsDailyResponse:
         """同花顺板块指数行情: 获取同花顺板块指数行情。注：数据版权归属同花顺，如做商业用途，请主动联系同花顺，如需帮助请联系微信：waditu_a
 
@@ -22500,7 +24177,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/11_同花顺概念和行业指数行情.md
         """
@@ -22521,6 +24199,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ths_daily"),
         )
 
     async def ths_hot(
@@ -22535,6 +24215,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ThsHotResponse:
         """同花顺热榜: 获取同花顺App热榜数据，包括热股、概念板块、ETF、可转债、港美股等等，每日盘中提取4次，收盘后4次，最晚22点提取一次。
 
@@ -22550,7 +24231,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/19_同花顺App热榜数.md
         """
@@ -22571,6 +24253,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ths_hot"),
         )
 
     async def ths_index(
@@ -22584,6 +24268,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ThsIndexResponse:
         """同花顺概念和行业指数: 获取同花顺板块指数。注：数据版权归属同花顺，如做商业用途，请主动联系同花顺，如需帮助请联系微信：waditu_a
 
@@ -22598,7 +24283,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/10_同花顺行业概念板块.md
         """
@@ -22618,6 +24304,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ths_index"),
         )
 
     async def ths_member(
@@ -22630,6 +24318,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ThsMemberResponse:
         """同花顺概念板块成分: 获取同花顺概念板块成分列表注：数据版权归属同花顺，如做商业用途，请主动联系同花顺。
 
@@ -22644,7 +24333,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/12_同花顺行业概念成分.md
         """
@@ -22663,6 +24353,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ths_member"),
         )
 
     async def tmt_twincome(
@@ -22677,6 +24369,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TmtTwincomeResponse:
         """台湾电子产业月营收: 获取台湾TMT电子产业领域各类产品月度营收数据。
 
@@ -22692,7 +24385,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/01_台湾电子产业月营收.md
         """
@@ -22713,6 +24407,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("tmt_twincome"),
         )
 
     async def tmt_twincomedetail(
@@ -23707,6 +25403,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TmtTwincomedetailResponse:
         """台湾电子产业月营收明细: 获取台湾TMT行业上市公司各类产品月度营收情况。
 
@@ -23724,7 +25421,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 12_行业经济/01_TMT行业/02_台湾电子产业月营收明细.md
         """
@@ -23747,6 +25445,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("tmt_twincomedetail"),
         )
 
     async def top10_floatholders(
@@ -23762,6 +25462,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Top10FloatholdersResponse:
         """前十大流通股东: 获取上市公司前十大流通股东数据
 
@@ -23778,7 +25479,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/02_前十大流通股东.md
         """
@@ -23800,6 +25502,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("top10_floatholders"),
         )
 
     async def top10_holders(
@@ -23815,6 +25519,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Top10HoldersResponse:
         """前十大股东: 获取上市公司前十大股东数据，包括持有数量和比例等信息
 
@@ -23831,7 +25536,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/04_参考数据/01_前十大股东.md
         """
@@ -23853,6 +25559,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("top10_holders"),
         )
 
     async def top_inst(
@@ -23865,6 +25573,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TopInstResponse:
         """龙虎榜机构明细: 龙虎榜机构成交明细
 
@@ -23878,7 +25587,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/05_龙虎榜机构交易单.md
         """
@@ -23897,6 +25607,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("top_inst"),
         )
 
     async def top_list(
@@ -23909,6 +25621,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TopListResponse:
         """龙虎榜每日明细: 龙虎榜每日交易明细
 
@@ -23922,7 +25635,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/08_打板专题数据/04_龙虎榜每日统计单.md
         """
@@ -23941,6 +25655,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("top_list"),
         )
 
     async def trade_cal(
@@ -23955,6 +25671,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> TradeCalResponse:
         """交易日历: 获取各大交易所交易日历数据,默认提取的是上交所
 
@@ -23970,7 +25687,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/01_基础数据/03_交易日历.md
         """
@@ -23991,6 +25709,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("trade_cal"),
         )
 
     async def us_balancesheet(
@@ -24007,6 +25727,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsBalancesheetResponse:
         """美股资产负债表: 获取美股上市公司资产负债表（目前只覆盖主要美股和中概股）
 
@@ -24024,7 +25745,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/06_美股资产负债表.md
         """
@@ -24047,6 +25769,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_balancesheet"),
         )
 
     async def us_basic(
@@ -24059,6 +25783,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsBasicResponse:
         """美股列表: 获取美股列表信息
 
@@ -24072,7 +25797,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/01_美股基础信息.md
         """
@@ -24091,6 +25817,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_basic"),
         )
 
     async def us_cashflow(
@@ -24107,6 +25835,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsCashflowResponse:
         """美股现金流量表: 获取美股上市公司现金流量表数据（目前只覆盖主要美股和中概股）
 
@@ -24124,7 +25853,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/07_美股现金流量表.md
         """
@@ -24147,6 +25877,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_cashflow"),
         )
 
     async def us_daily(
@@ -24161,6 +25893,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsDailyResponse:
         """美股行情: 获取美股行情（未复权），包括全部股票全历史行情，以及重要的市场和估值指标
 
@@ -24176,7 +25909,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/03_美股日线行情.md
         """
@@ -24197,6 +25931,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_daily"),
         )
 
     async def us_daily_adj(
@@ -24212,6 +25948,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsDailyAdjResponse:
         """美股复权行情: 获取美股复权行情，支持美股全市场股票，提供股本、市值、复权因子和成交信息等多个数据指标
 
@@ -24228,7 +25965,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/04_美股复权行情.md
         """
@@ -24250,6 +25988,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_daily_adj"),
         )
 
     async def us_fina_indicator(
@@ -24265,6 +26005,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsFinaIndicatorResponse:
         """美股财务指标数据: 获取美股上市公司财务指标数据，目前只覆盖主要美股和中概股。为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
 
@@ -24281,7 +26022,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/08_美股财务指标数据.md
         """
@@ -24303,6 +26045,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_fina_indicator"),
         )
 
     async def us_income(
@@ -24319,6 +26063,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsIncomeResponse:
         """美股利润表: 获取美股上市公司财务利润表数据（目前只覆盖主要美股和中概股）
 
@@ -24336,7 +26081,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/05_美股利润表.md
         """
@@ -24359,6 +26105,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_income"),
         )
 
     async def us_tbr(
@@ -24372,6 +26120,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsTbrResponse:
         """短期国债利率: 获取美国短期国债利率数据
 
@@ -24386,7 +26135,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/03_短期国债利率.md
         """
@@ -24406,6 +26156,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_tbr"),
         )
 
     async def us_tltr(
@@ -24419,6 +26171,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsTltrResponse:
         """国债长期利率: 国债长期利率
 
@@ -24433,7 +26186,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/04_国债长期利率.md
         """
@@ -24453,6 +26207,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_tltr"),
         )
 
     async def us_tradecal(
@@ -24466,6 +26222,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsTradecalResponse:
         """美股交易日历: 获取美股交易日历信息
 
@@ -24480,7 +26237,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 11_美股数据/02_美股交易日历.md
         """
@@ -24500,6 +26258,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_tradecal"),
         )
 
     async def us_trltr(
@@ -24513,6 +26273,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsTrltrResponse:
         """国债实际长期利率平均值: 国债实际长期利率平均值
 
@@ -24527,7 +26288,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/05_国债长期利率平均值.md
         """
@@ -24547,6 +26309,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_trltr"),
         )
 
     async def us_trycr(
@@ -24560,6 +26324,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsTrycrResponse:
         """国债实际收益率曲线利率: 国债实际收益率曲线利率
 
@@ -24574,7 +26339,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/02_国债实际收益率曲线利率.md
         """
@@ -24594,6 +26360,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_trycr"),
         )
 
     async def us_tycr(
@@ -24607,6 +26375,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> UsTycrResponse:
         """国债收益率曲线利率（日频）: 获取美国每日国债收益率曲线利率
 
@@ -24621,7 +26390,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/01_国债收益率曲线利率.md
         """
@@ -24641,6 +26411,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("us_tycr"),
         )
 
     async def weekly(
@@ -24655,6 +26427,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> WeeklyResponse:
         """周线行情: 获取A股周线行情
 
@@ -24670,7 +26443,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/05_周线行情.md
         """
@@ -24691,6 +26465,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("weekly"),
         )
 
     async def wz_index(
@@ -24704,6 +26480,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> WzIndexResponse:
         """温州民间借贷利率: 温州民间借贷利率，即温州指数
 
@@ -24718,7 +26495,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/06_温州民间借贷利率.md
         """
@@ -24738,6 +26516,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("wz_index"),
         )
 
     async def yc_cb(
@@ -24754,6 +26534,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> YcCbResponse:
         """国债收益率曲线: 获取中债收益率曲线，目前可获取中债国债收益率曲线即期和到期收益率曲线数据
 
@@ -24771,7 +26552,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 08_债券专题/14_国债收益率曲线.md
         """
@@ -24794,6 +26576,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("yc_cb"),
         )
 
     async def pro_bar(

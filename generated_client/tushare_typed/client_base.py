@@ -16,18 +16,22 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import os
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar, overload
 
 import httpx
 
-from .errors import ParameterError
+from .catalog import Catalog
+from .errors import ParameterError, TushareError
 from .paginator import DEFAULT_PAGE_SIZE, PageResult, apaginate, paginate
 from .token import Secret, TokenStore, resolve_token
 from .transport import (
+    DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_RATE_LIMIT_WAIT,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -36,6 +40,7 @@ from .transport import (
     RequestOptions,
     SyncTransport,
     decode_generic_page,
+    encode_fields,
     resolve_base_url,
 )
 
@@ -54,9 +59,21 @@ def _paging_arguments(params: Mapping[str, object]) -> tuple[int | None, int | N
     paging = [params.get("offset"), params.get("limit")]
     for name, value in zip(("offset", "limit"), paging, strict=True):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            raise ParameterError(f"{name} must be a non-negative integer, got {value!r}")
+            raise ParameterError(
+                f"{name} must be a non-negative integer, got {value!r}",
+                remediation=f"pass {name} as a whole number such as {name}=100, or leave it out",
+            )
     offset, limit = (value if isinstance(value, int) else None for value in paging)
     return offset, limit or None, rest
+
+
+def _check_api_name(api_name: object) -> str:
+    if not isinstance(api_name, str) or not api_name.strip():
+        raise ParameterError(
+            f"api_name must be an interface name such as 'daily', got {api_name!r}",
+            remediation="pass the interface's name as the first argument: client.query('daily', ts_code=...)",
+        )
+    return api_name
 
 
 def _points_from_environment() -> int:
@@ -70,6 +87,51 @@ def _points_from_environment() -> int:
 
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _QueryPlan:
+    """``query()``'s paging, with the interface's key columns added to named ``fields`` and hidden again."""
+
+    params: dict[str, object]
+    wire_fields: Sequence[str] | str | None
+    offset: int | None
+    limit: int | None
+    keys: tuple[str, ...]
+    hidden: tuple[str, ...]
+
+    @property
+    def page_size(self) -> int:
+        return self.limit or DEFAULT_PAGE_SIZE
+
+    @classmethod
+    def make(
+        cls, client: _ClientCommon, api_name: object, fields: Sequence[str] | str | None, params: Mapping[str, object]
+    ) -> _QueryPlan:
+        name = _check_api_name(api_name)
+        offset, limit, rest = _paging_arguments(params)
+        keys = client._record_keys(name)
+        if fields is None or not keys:
+            return cls(rest, fields, offset, limit, keys, ())
+        wanted = tuple(encode_fields(fields).split(",")) if encode_fields(fields) else None
+        if wanted is None:
+            return cls(rest, fields, offset, limit, keys, ())
+        hidden = tuple(key for key in keys if key not in wanted)
+        return cls(rest, wanted + hidden, offset, limit, keys, hidden)
+
+    def strip(self, result: PageResult) -> PageResult:
+        if not self.hidden or not result.fields:
+            return result
+        keep = [i for i, name in enumerate(result.fields) if name not in self.hidden]
+        return dataclasses.replace(
+            result,
+            fields=tuple(result.fields[i] for i in keep),
+            items=[[row[i] for i in keep] for row in result.items],
+        )
+
+    def strip_partial(self, error: TushareError) -> None:
+        if isinstance(error.partial, PageResult):
+            error.partial = self.strip(error.partial)
 
 
 class _ClientCommon:
@@ -86,7 +148,14 @@ class _ClientCommon:
         max_rate_limit_wait: float,
         rate_limit: object | None,
         token_store: TokenStore | None,
+        catalog: Catalog | None = None,
     ) -> None:
+        if catalog is not None and not isinstance(catalog, Catalog):
+            raise ParameterError(
+                f"catalog must be a tushare_typed.catalog.Catalog, got {type(catalog).__name__}",
+                remediation="pass Catalog.from_dict(...) or load_catalog(path), or leave it out",
+            )
+        self._catalog = catalog
         self._options = RequestOptions(
             timeout=timeout, max_retries=max_retries, max_rate_limit_wait=max_rate_limit_wait
         )
@@ -120,8 +189,25 @@ class _ClientCommon:
         if rate_limit is None and os.environ.get(POINTS_VARIABLE, "").strip():
             rate_limit = _points_from_environment()
         key = token_key(self._token.reveal()) if self._token is not None else "default"
-        catalog = load_catalog if rate_limit is not None else None
-        return RateLimiter(rate_limit, catalog=catalog, key=key)
+        catalog = (self._catalog or load_catalog) if rate_limit is not None else None
+        try:
+            return RateLimiter(rate_limit, catalog=catalog, key=key)
+        except (TypeError, ValueError) as error:
+            raise ParameterError(
+                f"rate_limit={rate_limit!r} is not a valid quota: {error}",
+                remediation="pass RateLimit(calls=200, period=60) with calls >= 1 and period > 0, or a points number",
+            ) from None
+
+    def _record_keys(self, api_name: str) -> tuple[str, ...]:
+        """The columns identifying one record of ``api_name`` (empty when unknown: then no row is ever dropped)."""
+        from .catalog import CatalogError, load_catalog
+
+        try:
+            catalog = self._catalog if self._catalog is not None else load_catalog()
+        except CatalogError:
+            return ()
+        spec = catalog.interfaces.get(api_name)
+        return spec.keys if spec is not None else ()
 
     def _resolve_token(self) -> Secret:
         with self._token_lock:
@@ -165,9 +251,13 @@ class BaseClient(_ClientCommon):
         max_rate_limit_wait: float = DEFAULT_MAX_RATE_LIMIT_WAIT,
         token_store: TokenStore | None = None,
         transport: SyncTransport | None = None,
+        catalog: Catalog | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         """``transport`` (advanced, e.g. tests) replaces the transport built from
-        ``base_url``/``http_client``/``limiter``; the client then does not close it."""
+        ``base_url``/``http_client``/``limiter``; the client then does not close it. ``catalog`` replaces the
+        package's catalog as the source of interface facts (key columns, quotas). ``max_body_bytes`` bounds a
+        reply's decompressed size."""
         self._init_common(
             token,
             timeout=timeout,
@@ -175,6 +265,7 @@ class BaseClient(_ClientCommon):
             max_rate_limit_wait=max_rate_limit_wait,
             rate_limit=rate_limit,
             token_store=token_store,
+            catalog=catalog,
         )
         self._owns_transport = transport is None
         self._transport = transport or SyncTransport(
@@ -184,6 +275,7 @@ class BaseClient(_ClientCommon):
             max_rate_limit_wait=max_rate_limit_wait,
             limiter=limiter if limiter is not None else self._make_limiter(rate_limit),
             http_client=http_client,
+            max_body_bytes=max_body_bytes,
         )
 
     @property
@@ -250,14 +342,20 @@ class BaseClient(_ClientCommon):
     def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
         """The untyped escape hatch, for any interface (also ones newer than the metadata): every row as plain
         lists, paged like the typed methods. ``offset=`` starts later; ``limit=`` returns at most that many rows."""
-        offset, limit, rest = _paging_arguments(params)
-        return paginate(
-            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, fields),
-            limit or DEFAULT_PAGE_SIZE,
-            start_offset=offset,
-            max_rows=limit,
-            api_name=api_name,
-        )
+        plan = _QueryPlan.make(self, api_name, fields, params)
+        try:
+            result = paginate(
+                lambda o, n: self._call(api_name, {**plan.params, "offset": o, "limit": n}, plan.wire_fields),
+                plan.page_size,
+                start_offset=plan.offset,
+                max_rows=plan.limit,
+                api_name=api_name,
+                keys=plan.keys,
+            )
+        except TushareError as error:
+            plan.strip_partial(error)
+            raise
+        return plan.strip(result)
 
     def close(self) -> None:
         if self._owns_transport:
@@ -291,6 +389,8 @@ class AsyncBaseClient(_ClientCommon):
         max_rate_limit_wait: float = DEFAULT_MAX_RATE_LIMIT_WAIT,
         token_store: TokenStore | None = None,
         transport: AsyncTransport | None = None,
+        catalog: Catalog | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         """See :class:`BaseClient`."""
         self._init_common(
@@ -300,6 +400,7 @@ class AsyncBaseClient(_ClientCommon):
             max_rate_limit_wait=max_rate_limit_wait,
             rate_limit=rate_limit,
             token_store=token_store,
+            catalog=catalog,
         )
         self._owns_transport = transport is None
         self._transport = transport or AsyncTransport(
@@ -309,6 +410,7 @@ class AsyncBaseClient(_ClientCommon):
             max_rate_limit_wait=max_rate_limit_wait,
             limiter=limiter if limiter is not None else self._make_limiter(rate_limit),
             http_client=http_client,
+            max_body_bytes=max_body_bytes,
         )
 
     @property
@@ -380,14 +482,20 @@ class AsyncBaseClient(_ClientCommon):
 
     async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
         """Async :meth:`BaseClient.query`."""
-        offset, limit, rest = _paging_arguments(params)
-        return await apaginate(
-            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, fields),
-            limit or DEFAULT_PAGE_SIZE,
-            start_offset=offset,
-            max_rows=limit,
-            api_name=api_name,
-        )
+        plan = _QueryPlan.make(self, api_name, fields, params)
+        try:
+            result = await apaginate(
+                lambda o, n: self._call(api_name, {**plan.params, "offset": o, "limit": n}, plan.wire_fields),
+                plan.page_size,
+                start_offset=plan.offset,
+                max_rows=plan.limit,
+                api_name=api_name,
+                keys=plan.keys,
+            )
+        except TushareError as error:
+            plan.strip_partial(error)
+            raise
+        return plan.strip(result)
 
     async def aclose(self) -> None:
         if self._owns_transport:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 import os
 import random as _random
@@ -38,10 +39,22 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload, run
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, Retrying, stop_never
 
+from ._body import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_BODY_BYTES,
+    BodyTooLarge,
+    DeadlinePassed,
+    Inflater,
+    UnsupportedEncoding,
+    aread_body,
+    read_body,
+    socket_watchdog,
+)
 from .errors import (
     CircuitOpenError,
     ParameterError,
     RateLimitError,
+    ReplyTooLargeError,
     ServiceConnectionError,
     ServiceError,
     ServiceTimeoutError,
@@ -58,6 +71,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_BODY_BYTES",
     "ENV_BASE_URL",
     "REQUEST_ID_HEADER",
     "AsyncTransport",
@@ -73,6 +87,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_log = logging.getLogger("tushare_typed")
 
 DEFAULT_BASE_URL = "http://api.tushare.pro"
 ENV_BASE_URL = "TUSHARE_API_URL"
@@ -87,6 +102,11 @@ BACKOFF_INITIAL = 0.5
 BACKOFF_MAX = 8.0
 # A limiter answering "wait 0 s" after a 40203 would only burn another request on the same window.
 MIN_RATE_LIMIT_WAIT = 1.0
+
+# Waits longer than this are logged at WARNING through the standard `logging` module (visible without setup).
+LOUD_WAIT = 1.0
+# Windows this long (hourly and daily caps) are never waited out: the call fails with retry_after instead.
+LONG_WINDOW = 3600.0
 
 BREAKER_FAILURE_THRESHOLD = 5
 BREAKER_RESET_TIMEOUT = 60.0
@@ -137,14 +157,29 @@ class RequestOptions:
     timeout: float | None = None
     max_retries: int | None = None
     max_rate_limit_wait: float | None = None
+    #: ``time.monotonic()`` reading by which the whole call (every attempt and wait) must be over.
+    deadline_at: float | None = None
+    max_body_bytes: int | None = None
 
     def __post_init__(self) -> None:
-        if self.timeout is not None and not self.timeout > 0:
-            raise ParameterError(f"timeout must be positive, got {self.timeout!r}")
-        if self.max_retries is not None and self.max_retries < 0:
-            raise ParameterError(f"max_retries must be >= 0, got {self.max_retries!r}")
-        if self.max_rate_limit_wait is not None and not self.max_rate_limit_wait >= 0:
-            raise ParameterError(f"max_rate_limit_wait must be >= 0, got {self.max_rate_limit_wait!r}")
+        for name, minimum, integer in (
+            ("timeout", 0.0, False),
+            ("max_retries", 0, True),
+            ("max_rate_limit_wait", 0.0, False),
+            ("max_body_bytes", 1, True),
+            ("deadline_at", -math.inf, False),
+        ):
+            value: Any = getattr(self, name)
+            if value is None:
+                continue
+            number = isinstance(value, int) if integer else isinstance(value, int | float)
+            bad = isinstance(value, bool) or not number or math.isnan(value)
+            if bad or value < minimum or (name == "timeout" and value == 0) or value == math.inf:
+                kind = "an integer" if integer else "a number of seconds"
+                raise ParameterError(
+                    f"{name} must be {kind} {'> 0' if name == 'timeout' else f'>= {minimum}'}, got {value!r}",
+                    remediation=f"pass {name} as {kind}, e.g. {name}={30 if not integer else 2}, or leave it out",
+                )
 
     def merged(self, overrides: RequestOptions | None) -> RequestOptions:
         """These options with every non-None field of ``overrides`` taking precedence."""
@@ -177,6 +212,12 @@ def resolve_base_url(base_url: str | None = None, environ: Mapping[str, str] | N
 def _encode_value(name: str, value: object) -> str | int | float | bool:
     if isinstance(value, Enum):
         value = value.value
+    if isinstance(value, str) and not _encodable(value):
+        # Say which argument, never the value: a stray surrogate must not put the request (and token) in a message.
+        raise ParameterError(
+            f"parameter {name!r} contains characters that cannot be sent (e.g. a lone surrogate)",
+            remediation=f"pass {name} as ordinary text; decode bytes with errors='replace' first",
+        )
     if isinstance(value, float) and not math.isfinite(value):
         # json.dumps would write NaN/Infinity, which is not JSON.
         raise ParameterError(f"parameter {name!r} must be a finite number, got {value!r}")
@@ -196,6 +237,14 @@ def _encode_value(name: str, value: object) -> str | int | float | bool:
     raise ParameterError(f"parameter {name!r} cannot be sent as a {type(value).__name__}")
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def encode_params(params: Mapping[str, object]) -> dict[str, str | int | float | bool]:
     """Wire form of ``params``: None dropped, dates ``YYYYMMDD``, sequences comma-joined."""
     return {name: _encode_value(name, value) for name, value in params.items() if value is not None}
@@ -207,7 +256,15 @@ def encode_fields(fields: Sequence[str] | str | None) -> str:
     unique: dict[str, None] = {}
     for name in names:
         if not isinstance(name, str):
-            raise ParameterError(f"field names are strings, got {type(name).__name__}")
+            raise ParameterError(
+                f"field names are strings, got {type(name).__name__}",
+                remediation="pass fields as a list of column names, e.g. fields=['ts_code', 'close']",
+            )
+        if not _encodable(name):
+            raise ParameterError(
+                "argument 'fields' contains characters that cannot be sent",
+                remediation="pass column names as ordinary text",
+            )
         if name.strip():
             unique[name.strip()] = None
     return ",".join(unique)
@@ -350,10 +407,13 @@ class _Call:
         self.max_rate_limit_wait = (
             options.max_rate_limit_wait if options.max_rate_limit_wait is not None else DEFAULT_MAX_RATE_LIMIT_WAIT
         )
+        self.deadline_at = options.deadline_at
+        self.max_body_bytes = options.max_body_bytes or DEFAULT_MAX_BODY_BYTES
         self.limiter = limiter
         self.rng = rng
         self.attempts = 0
         self.retries = 0
+        self.rate_rejections = 0
         self.waited_for_limiter = 0.0
         self.waited_for_server = 0.0
         self.next_wait = 0.0
@@ -362,6 +422,26 @@ class _Call:
     @property
     def rate_limit_wait(self) -> float:
         return self.waited_for_limiter + self.waited_for_server
+
+    def remaining(self) -> float:
+        """Seconds left before the call's deadline (infinite without one)."""
+        return math.inf if self.deadline_at is None else self.deadline_at - time.monotonic()
+
+    def attempt_budget(self) -> float:
+        """Seconds one attempt may take: ``timeout``, cut short by the deadline; past it, a timeout error."""
+        budget = min(self.timeout, self.remaining())
+        if budget <= 0:
+            raise ServiceTimeoutError(
+                "the call's deadline passed before it could finish",
+                remediation="raise deadline=..., or fetch fewer rows per call (max_rows=...)",
+                api_name=self.api_name,
+                request_id=self.request_id,
+            )
+        return budget
+
+    def limiter_budget(self) -> float:
+        """The most the limiter may make this call wait: what is left of max_rate_limit_wait and the deadline."""
+        return max(0.0, min(self.max_rate_limit_wait - self.rate_limit_wait, self.remaining()))
 
     @contextmanager
     def limiter_turn(self) -> Iterator[None]:
@@ -384,16 +464,33 @@ class _Call:
         return False
 
     def wait(self, state: RetryCallState) -> float:
+        if self.next_wait > LOUD_WAIT:
+            _log.warning(
+                "tushare_typed: waiting %.1f s before retrying %s (request_id %s)",
+                self.next_wait,
+                self.api_name,
+                self.request_id,
+            )
         return self.next_wait
 
     def _plan_rate_limit_wait(self, error: RateLimitError) -> bool:
+        self.rate_rejections += 1
         if self.limiter is not None:
             wait = self.limiter.on_rate_limited(self.api_name, error.limit_calls, error.limit_period)
         else:
-            wait = error.limit_period
-        wait = max(wait, MIN_RATE_LIMIT_WAIT)
-        if self.waited_for_server + wait > self.max_rate_limit_wait:
+            wait = error.limit_period if error.limit_calls is not None else 0.0
+        if error.limit_period >= LONG_WINDOW:
+            # An hourly or daily cap: no wait of that length is ever made for the caller.
+            error.retry_after = max(wait, MIN_RATE_LIMIT_WAIT)
             return False
+        # Back off 1, 2, 4... s on consecutive rejections, or as long as the limiter (or Retry-After) says.
+        wait = max(wait, error.retry_after or 0.0, MIN_RATE_LIMIT_WAIT * 2.0 ** (self.rate_rejections - 1))
+        budget = min(self.max_rate_limit_wait - self.waited_for_server, self.remaining())
+        if wait > budget:
+            if budget < MIN_RATE_LIMIT_WAIT:
+                error.retry_after = wait
+                return False
+            wait = budget
         self.waited_for_server += wait
         self.next_wait = wait
         return True
@@ -401,8 +498,11 @@ class _Call:
     def _plan_backoff(self) -> bool:
         if self.retries >= self.max_retries:
             return False
+        delay = backoff_delay(self.retries + 1, self.rng)
+        if delay >= self.remaining():
+            return False
         self.retries += 1
-        self.next_wait = backoff_delay(self.retries, self.rng)
+        self.next_wait = delay
         return True
 
 
@@ -429,9 +529,15 @@ class _TransportBase:
         breaker: CircuitBreaker | None,
         clock: Callable[[], float],
         random: Callable[[], float],
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.base_url = resolve_base_url(base_url)
-        self.options = RequestOptions(timeout=timeout, max_retries=max_retries, max_rate_limit_wait=max_rate_limit_wait)
+        self.options = RequestOptions(
+            timeout=timeout,
+            max_retries=max_retries,
+            max_rate_limit_wait=max_rate_limit_wait,
+            max_body_bytes=max_body_bytes,
+        )
         self.limiter = limiter
         self.breaker = breaker if breaker is not None else CircuitBreaker(clock=clock)
         self._clock = clock
@@ -448,9 +554,16 @@ class _TransportBase:
         token: str | Secret,
         options: RequestOptions | None,
     ) -> _Call:
+        secret = token.reveal() if isinstance(token, Secret) else token
+        if not _encodable(secret):
+            raise ParameterError(
+                "the token contains characters that cannot be sent (e.g. a lone surrogate)",
+                remediation="check the token= argument, TUSHARE_TOKEN or the token store: a token is plain text",
+                api_name=api_name,
+            )
         payload = {
             "api_name": api_name,
-            "token": token.reveal() if isinstance(token, Secret) else token,
+            "token": secret,
             "params": encode_params(params),
             "fields": encode_fields(fields),
         }
@@ -465,7 +578,33 @@ class _TransportBase:
 
     @staticmethod
     def _headers(call: _Call) -> dict[str, str]:
-        return {"Content-Type": "application/json", REQUEST_ID_HEADER: call.request_id}
+        return {
+            "Content-Type": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+            REQUEST_ID_HEADER: call.request_id,
+        }
+
+    def _limiter_wait(self, call: _Call) -> float | None:
+        """What to pass as the limiter's ``max_wait`` (limiters that take one), or None."""
+        if getattr(self.limiter, "takes_max_wait", False):
+            return call.limiter_budget()
+        return None
+
+    def _mark_sent(self, call: _Call) -> None:
+        sent = getattr(self.limiter, "mark_sent", None)
+        if sent is not None:
+            sent(call.api_name)
+
+    @staticmethod
+    def _body_error(exc: Exception, call: _Call, budget: float) -> TushareError:
+        where: dict[str, Any] = {"api_name": call.api_name, "request_id": call.request_id}
+        if isinstance(exc, DeadlinePassed):
+            return ServiceTimeoutError(f"the reply did not arrive whole within {budget:g} s", **where)
+        if isinstance(exc, BodyTooLarge):
+            return ReplyTooLargeError(
+                f"the reply is larger than max_body_bytes={call.max_body_bytes} once decompressed", **where
+            )
+        return _malformed(b"", call.api_name, call.request_id, f"unsupported Content-Encoding {exc}")
 
     @staticmethod
     def _network_error(exc: httpx.RequestError, call: _Call) -> TushareError:
@@ -478,16 +617,17 @@ class _TransportBase:
         return ServiceConnectionError(f"cannot reach tushare ({type(exc).__name__}: {detail})", **where)
 
     @staticmethod
-    def _interpret(response: httpx.Response, call: _Call, decode: Decoder[T]) -> T:
+    def _interpret(response: httpx.Response, body: bytes, call: _Call, decode: Decoder[T]) -> T:
         where: dict[str, Any] = {"api_name": call.api_name, "request_id": call.request_id}
         status = response.status_code
         if status >= 500:
             raise ServiceError(f"tushare answered HTTP {status}", **where)
         if status == 429:
-            raise RateLimitError("HTTP 429 Too Many Requests", limit_period=_retry_after(response), **where)
+            error = RateLimitError("HTTP 429 Too Many Requests", limit_period=_retry_after(response), **where)
+            error.retry_after = error.limit_period  # the server said how long (or a minute when it did not)
+            raise error
         if status != 200:
             raise UnexpectedStatusError(f"tushare answered HTTP {status} instead of 200", **where)
-        body = response.content
         try:
             return decode(body, call.api_name, call.request_id)
         except TushareError:
@@ -538,6 +678,13 @@ class _TransportBase:
             error.api_name = call.api_name
 
 
+def _scrubbed(error: TushareError) -> TushareError:
+    """The error without the transport's frames: their locals hold the request body (and so the token) and the
+    raw reply, which tracebacks printed with locals would show."""
+    error.__context__ = None
+    return error.with_traceback(None)
+
+
 def _retry_after(response: httpx.Response) -> float:
     """Seconds from a numeric ``Retry-After``; a minute (the usual window) when absent or odd."""
     try:
@@ -570,6 +717,7 @@ class SyncTransport(_TransportBase):
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         random: Callable[[], float] = _random.random,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -580,6 +728,7 @@ class SyncTransport(_TransportBase):
             breaker=breaker,
             clock=clock,
             random=random,
+            max_body_bytes=max_body_bytes,
         )
         self._owns_http = http_client is None
         self.http = http_client or httpx.Client(
@@ -601,6 +750,7 @@ class SyncTransport(_TransportBase):
             sleep=self._sleep,
             clock=self._clock,
             random=self._random,
+            max_body_bytes=self.options.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
         )
 
     @overload
@@ -645,7 +795,7 @@ class SyncTransport(_TransportBase):
         except TushareError as error:
             self._fill_ids(error, call)
             self._log(call, started, None, error)
-            raise
+            raise _scrubbed(error) from None
         except BaseException as error:
             self._log(call, started, None, error)
             raise
@@ -656,25 +806,51 @@ class SyncTransport(_TransportBase):
         self.breaker.before_attempt(call.api_name, call.request_id)
         with self.breaker.untracked(), call.limiter_turn():
             if self.limiter is not None:
-                call.waited_for_limiter += self.limiter.acquire(call.api_name)
+                max_wait = self._limiter_wait(call)
+                if max_wait is None:
+                    call.waited_for_limiter += self.limiter.acquire(call.api_name)
+                else:
+                    call.waited_for_limiter += self.limiter.acquire(call.api_name, max_wait=max_wait)  # type: ignore[call-arg]
         with self.breaker.track():
             call.attempts += 1
-            response = self._post(call)
-            return self._interpret(response, call, decode)
+            response, body = self._post(call)
+            return self._interpret(response, body, call, decode)
 
-    def _post(self, call: _Call) -> httpx.Response:
+    def _post(self, call: _Call) -> tuple[httpx.Response, bytes]:
+        budget = call.attempt_budget()
+        deadline = time.monotonic() + budget
         try:
-            return self.http.post(
-                self.base_url,
-                content=call.body,
-                headers=self._headers(call),
-                timeout=httpx.Timeout(call.timeout),
+            request = self.http.build_request(
+                "POST", self.base_url, content=call.body, headers=self._headers(call), timeout=httpx.Timeout(budget)
             )
+            response = self.http.send(request, stream=True)
+            self._mark_sent(call)
+            try:
+                body = b"" if response.status_code != 200 else self._read(response, call, deadline)
+            finally:
+                response.close()
+            return response, body
         except httpx.RequestError as exc:
             error = self._network_error(exc, call)
+        except (DeadlinePassed, BodyTooLarge, UnsupportedEncoding) as exc:
+            error = self._body_error(exc, call, budget)
         # Raised outside the handler so the httpx exception (whose request holds the token in
         # its body) is not chained to the error as __context__.
         raise error
+
+    @staticmethod
+    def _read(response: httpx.Response, call: _Call, deadline: float) -> bytes:
+        inflater = Inflater(response.headers.get("Content-Encoding", ""), call.max_body_bytes)
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        # A read blocked past the deadline is ended by shutting the socket down from a timer.
+        with socket_watchdog(sock, deadline - time.monotonic()) as fired:
+            try:
+                return read_body(response.iter_raw(), inflater, deadline, time.monotonic)
+            except httpx.RequestError:
+                if fired.is_set():
+                    raise DeadlinePassed from None
+                raise
 
     def close(self) -> None:
         """Close the connection pool if this transport created it."""
@@ -701,6 +877,7 @@ class AsyncTransport(_TransportBase):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         random: Callable[[], float] = _random.random,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -711,6 +888,7 @@ class AsyncTransport(_TransportBase):
             breaker=breaker,
             clock=clock,
             random=random,
+            max_body_bytes=max_body_bytes,
         )
         self._owns_http = http_client is None
         self.http = http_client or httpx.AsyncClient(
@@ -732,6 +910,7 @@ class AsyncTransport(_TransportBase):
             sleep=self._sleep,
             clock=self._clock,
             random=self._random,
+            max_body_bytes=self.options.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
         )
 
     @overload
@@ -776,7 +955,7 @@ class AsyncTransport(_TransportBase):
         except TushareError as error:
             self._fill_ids(error, call)
             self._log(call, started, None, error)
-            raise
+            raise _scrubbed(error) from None
         except BaseException as error:
             self._log(call, started, None, error)
             raise
@@ -787,22 +966,45 @@ class AsyncTransport(_TransportBase):
         self.breaker.before_attempt(call.api_name, call.request_id)
         with self.breaker.untracked(), call.limiter_turn():
             if self.limiter is not None:
-                call.waited_for_limiter += await self.limiter.aacquire(call.api_name)
+                max_wait = self._limiter_wait(call)
+                if max_wait is None:
+                    call.waited_for_limiter += await self.limiter.aacquire(call.api_name)
+                else:
+                    call.waited_for_limiter += await self.limiter.aacquire(call.api_name, max_wait=max_wait)  # type: ignore[call-arg]
         with self.breaker.track():
             call.attempts += 1
-            response = await self._post(call)
-            return self._interpret(response, call, decode)
+            response, body = await self._post(call)
+            return self._interpret(response, body, call, decode)
 
-    async def _post(self, call: _Call) -> httpx.Response:
+    async def _post(self, call: _Call) -> tuple[httpx.Response, bytes]:
+        budget = call.attempt_budget()
+        deadline = time.monotonic() + budget
         try:
-            return await self.http.post(
-                self.base_url,
-                content=call.body,
-                headers=self._headers(call),
-                timeout=httpx.Timeout(call.timeout),
-            )
+            # The whole request (connect, headers, every body chunk) lives inside one timeout.
+            async with asyncio.timeout(budget):
+                request = self.http.build_request(
+                    "POST",
+                    self.base_url,
+                    content=call.body,
+                    headers=self._headers(call),
+                    timeout=httpx.Timeout(budget),
+                )
+                response = await self.http.send(request, stream=True)
+                self._mark_sent(call)
+                try:
+                    body = b""
+                    if response.status_code == 200:
+                        inflater = Inflater(response.headers.get("Content-Encoding", ""), call.max_body_bytes)
+                        body = await aread_body(response.aiter_raw(), inflater, deadline, time.monotonic)
+                finally:
+                    await response.aclose()
+            return response, body
         except httpx.RequestError as exc:
             error = self._network_error(exc, call)
+        except TimeoutError:
+            error = self._body_error(DeadlinePassed(), call, budget)
+        except (DeadlinePassed, BodyTooLarge, UnsupportedEncoding) as exc:
+            error = self._body_error(exc, call, budget)
         # Raised outside the handler: see SyncTransport._post.
         raise error
 

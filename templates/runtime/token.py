@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeVar, cast
 
+from ._redact import remember_secret
 from .errors import (
     MissingTokenError,
     ParameterError,
@@ -81,6 +82,8 @@ class Secret:
 
     def __init__(self, value: str | Secret) -> None:
         self._value = value.reveal() if isinstance(value, Secret) else value
+        # From now on every error, log line and output masks this exact string, should a server echo it.
+        remember_secret(self._value)
 
     def reveal(self) -> str:
         """The secret value; call it only where the value is sent or encrypted."""
