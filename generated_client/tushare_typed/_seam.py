@@ -47,16 +47,19 @@ class SeamGuard:
         #: Whether ``previous`` holds key tuples (True) or whole rows (False).
         self.keyed = bool(self.keys)
 
-    def positions(self, fields: Sequence[str]) -> tuple[int, ...] | None:
-        """Where the key columns sit in a page with ``fields``; None when keys are unknown or absent."""
-        if not self.keys or any(key not in fields for key in self.keys):
+    def positions(self, fields: Sequence[str], layout: Sequence[str]) -> tuple[int, ...] | None:
+        """Where the key columns sit in an item laid out as ``layout``; None when keys are unknown or the page
+        (whose columns are ``fields``) does not carry them all."""
+        if not self.keys or any(key not in fields or key not in layout for key in self.keys):
             return None
-        return tuple(list(fields).index(key) for key in self.keys)
+        return tuple(list(layout).index(key) for key in self.keys)
 
-    def identities(self, fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> tuple[list[Hashable], bool]:
+    def identities(
+        self, fields: Sequence[str], rows: Sequence[Sequence[Any]], layout: Sequence[str] | None = None
+    ) -> tuple[list[Hashable], bool]:
         """Each row's identity (its key tuple when the page carries the keys, else the whole row) and whether
-        they are keys."""
-        positions = self.positions(fields)
+        they are keys. ``layout`` names the column at each item position when it differs from ``fields``."""
+        positions = self.positions(fields, layout or fields)
         if positions is None:
             return [freeze_row(row) for row in rows], False
         return [tuple(_freeze(row[p]) for p in positions) for row in rows], True

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .errors import MalformedReplyError, error_from_reply, redact_text
 
 __all__ = [
+    "Count",
     "Decoded",
     "Decoder",
     "Envelope",
@@ -38,9 +39,11 @@ DataT = TypeVar("DataT")
 Decoder: TypeAlias = Callable[[bytes, str, str], T]
 
 # Reply codes are small; a code outside 32 bits means the body is not a tushare reply.
-_Code = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+_Code = Annotated[int, Field(ge=-(2**31), le=2**31 - 1, strict=True)]
 # has_more/count drive paging; a count beyond exact float range is not a real row count.
-_Count = Annotated[int, Field(ge=0, le=2**53)]
+_Count = Annotated[int, Field(ge=0, le=2**53, strict=True)]
+#: The ``count`` of a reply, for typed decoders: an exact row count.
+Count: TypeAlias = _Count
 _SNIPPET_BYTES = 120
 
 
@@ -50,8 +53,8 @@ class Envelope(BaseModel, Generic[DataT]):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     code: _Code
-    msg: str | None = None
-    request_id: str | None = None
+    msg: Annotated[str | None, Field(strict=True)] = None
+    request_id: Annotated[str | None, Field(strict=True)] = None
     data: DataT | None = None
 
 

@@ -188,7 +188,10 @@ class WindowBackend(Protocol):
 
 def token_key(token: str) -> str:
     """A stable key for a token's quota that does not reveal the token."""
-    return "tk-" + hashlib.sha256(("tushare_typed.ratelimit:" + token).encode()).hexdigest()[:32]
+    # surrogatepass: a token that cannot be sent still gets a key; the transport refuses it with a clear error.
+    return (
+        "tk-" + hashlib.sha256(("tushare_typed.ratelimit:" + token).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    )
 
 
 def _hashed(key: str) -> str:

@@ -45,7 +45,8 @@ class DeadlinePassed(Exception):
 
 
 class UnsupportedEncoding(Exception):
-    """A Content-Encoding this reader cannot bound (the server ignored Accept-Encoding)."""
+    """A Content-Encoding this reader cannot bound (the server ignored Accept-Encoding), or data that is not what
+    its Content-Encoding says."""
 
 
 class Inflater:
@@ -76,14 +77,20 @@ class Inflater:
             self._zlib = zlib.decompressobj(wbits)
         self._first = False
         pending = data
-        while pending:
-            room = self.max_bytes - len(self.buffer) + 1
-            self._append(self._zlib.decompress(pending, room))
-            pending = self._zlib.unconsumed_tail
+        try:
+            while pending:
+                room = self.max_bytes - len(self.buffer) + 1
+                self._append(self._zlib.decompress(pending, room))
+                pending = self._zlib.unconsumed_tail
+        except zlib.error as error:
+            raise UnsupportedEncoding(f"{self.encoding} data that does not inflate ({error})") from None
 
     def finish(self) -> bytes:
         if self._zlib is not None:
-            self._append(self._zlib.flush())
+            try:
+                self._append(self._zlib.flush())
+            except zlib.error as error:
+                raise UnsupportedEncoding(f"{self.encoding} data that does not inflate ({error})") from None
         return bytes(self.buffer)
 
     def _append(self, chunk: bytes) -> None:
@@ -98,6 +105,8 @@ def read_body(chunks: Iterator[bytes], inflater: Inflater, deadline: float, cloc
         inflater.feed(chunk)
         if clock() > deadline:
             raise DeadlinePassed
+    if clock() > deadline:
+        raise DeadlinePassed  # the end may be a socket shut down at the deadline, not the server's end
     return inflater.finish()
 
 

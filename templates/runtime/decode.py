@@ -13,12 +13,12 @@ and unknown columns are kept, typed `Any`, after the known ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, NamedTuple, TypeVar
+from typing import Annotated, Any, Generic, NamedTuple, Optional, TypeVar, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, create_model
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, create_model
 from pydantic_core import core_schema
 
-from .envelope import Envelope, decode_envelope, malformed
+from .envelope import Count, Envelope, decode_envelope, malformed
 from .errors import MalformedReplyError
 
 __all__ = ["RowDecoder", "TypedPage"]
@@ -37,6 +37,8 @@ class TypedPage(Generic[RowT]):
     count: int | None
     request_id: str
     extra_fields: tuple[str, ...] = ()
+    #: The column at each position of an item (the row type's columns, then the extra ones): not `fields`' order.
+    item_fields: tuple[str, ...] = ()
 
 
 def _whole_number(value: float) -> int:
@@ -93,10 +95,10 @@ class _Layout:
         data = create_model(
             "Data",
             __config__=ConfigDict(extra="ignore"),
-            fields=(list[str], ...),
+            fields=(list[Annotated[str, Field(strict=True)]], ...),
             items=(list[item_type], ...),
-            has_more=(bool | None, None),
-            count=(int | None, None),
+            has_more=(Annotated[bool | None, Field(strict=True)], None),
+            count=(Optional[Count], None),  # noqa: UP045 (a runtime type expression)
         )
         self.envelope: type[Envelope[Any]] = Envelope[data]
 
@@ -111,7 +113,7 @@ class RowDecoder(Generic[RowT]):
     """Decodes replies of one interface; layouts are built once per column tuple and cached."""
 
     def __init__(self, row_type: type[RowT], wire_names: tuple[str, ...]) -> None:
-        hints = row_type.__annotations__
+        hints = get_type_hints(row_type)
         self.row_type = row_type
         # Row attributes may differ from wire names (shibor's `1w` is `f_1w`); layouts speak wire names.
         self.types = {wire: hints[attr] for wire, attr in zip(wire_names, row_type._fields, strict=True)}
@@ -155,6 +157,7 @@ class RowDecoder(Generic[RowT]):
             count=data.count,
             request_id=decoded.request_id,
             extra_fields=layout.extra_fields,
+            item_fields=tuple(self.types) + layout.extra_fields,
         )
 
 

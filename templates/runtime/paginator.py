@@ -286,7 +286,8 @@ class _Pager:
     def feed(self, page: Page, offset: int, limit: int) -> PageChunk:
         raw = page.items
         self._check_page(page, offset)
-        identities, keyed = self.seam.identities(self.fields or tuple(page.fields), raw)
+        layout = getattr(page, "item_fields", None) or None  # typed pages lay items out by the row type
+        identities, keyed = self.seam.identities(self.fields or tuple(page.fields), raw, layout)
         only_repeats = bool(self.pages) and self.seam.repeated_page(identities, keyed)
         # Pages of nothing but seam repeats can be a shift of up to a page; more repeats in a row than a page holds
         # (or, without keys, one identical page) mean the server sends the same rows whatever the offset.

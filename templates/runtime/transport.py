@@ -554,6 +554,8 @@ class _TransportBase:
         token: str | Secret,
         options: RequestOptions | None,
     ) -> _Call:
+        # Arguments first: an error about them must not be raised where the revealed token is a local.
+        wire_params, wire_fields = encode_params(params), encode_fields(fields)
         secret = token.reveal() if isinstance(token, Secret) else token
         if not _encodable(secret):
             raise ParameterError(
@@ -561,12 +563,7 @@ class _TransportBase:
                 remediation="check the token= argument, TUSHARE_TOKEN or the token store: a token is plain text",
                 api_name=api_name,
             )
-        payload = {
-            "api_name": api_name,
-            "token": secret,
-            "params": encode_params(params),
-            "fields": encode_fields(fields),
-        }
+        payload = {"api_name": api_name, "token": secret, "params": wire_params, "fields": wire_fields}
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         return _Call(
             api_name=api_name,
@@ -604,7 +601,7 @@ class _TransportBase:
             return ReplyTooLargeError(
                 f"the reply is larger than max_body_bytes={call.max_body_bytes} once decompressed", **where
             )
-        return _malformed(b"", call.api_name, call.request_id, f"unsupported Content-Encoding {exc}")
+        return _malformed(b"", call.api_name, call.request_id, f"Content-Encoding: {exc}")
 
     @staticmethod
     def _network_error(exc: httpx.RequestError, call: _Call) -> TushareError:
@@ -676,6 +673,12 @@ class _TransportBase:
             error.request_id = call.request_id
         if error.api_name is None:
             error.api_name = call.api_name
+
+
+def _in_memory_body(response: httpx.Response, call: _Call) -> bytes:
+    if len(response.content) > call.max_body_bytes:
+        raise BodyTooLarge(call.max_body_bytes)
+    return response.content
 
 
 def _scrubbed(error: TushareError) -> TushareError:
@@ -787,7 +790,10 @@ class SyncTransport(_TransportBase):
         options: RequestOptions | None = None,
     ) -> Any:
         """One call (one page): POST, retry as configured, decode with ``decode``."""
-        call = self._new_call(api_name, params, fields, token, options)
+        try:
+            call = self._new_call(api_name, params, fields, token, options)
+        except TushareError as error:
+            raise _scrubbed(error) from None
         retrying = Retrying(sleep=self._sleep, **self._retry_policy(call))
         started = time.perf_counter()
         try:
@@ -841,16 +847,22 @@ class SyncTransport(_TransportBase):
     @staticmethod
     def _read(response: httpx.Response, call: _Call, deadline: float) -> bytes:
         inflater = Inflater(response.headers.get("Content-Encoding", ""), call.max_body_bytes)
+        if response.is_stream_consumed:
+            # A transport that built the reply in memory (httpx.MockTransport) has already decoded it.
+            return _in_memory_body(response, call)
         stream = response.extensions.get("network_stream")
         sock = stream.get_extra_info("socket") if stream is not None else None
         # A read blocked past the deadline is ended by shutting the socket down from a timer.
         with socket_watchdog(sock, deadline - time.monotonic()) as fired:
             try:
-                return read_body(response.iter_raw(), inflater, deadline, time.monotonic)
+                body = read_body(response.iter_raw(), inflater, deadline, time.monotonic)
             except httpx.RequestError:
                 if fired.is_set():
                     raise DeadlinePassed from None
                 raise
+            if fired.is_set():
+                raise DeadlinePassed  # the shut-down socket read as the end of a close-delimited body
+            return body
 
     def close(self) -> None:
         """Close the connection pool if this transport created it."""
@@ -947,7 +959,10 @@ class AsyncTransport(_TransportBase):
         options: RequestOptions | None = None,
     ) -> Any:
         """One call (one page): POST, retry as configured, decode with ``decode``."""
-        call = self._new_call(api_name, params, fields, token, options)
+        try:
+            call = self._new_call(api_name, params, fields, token, options)
+        except TushareError as error:
+            raise _scrubbed(error) from None
         retrying = AsyncRetrying(sleep=self._sleep, **self._retry_policy(call))
         started = time.perf_counter()
         try:
@@ -993,7 +1008,9 @@ class AsyncTransport(_TransportBase):
                 self._mark_sent(call)
                 try:
                     body = b""
-                    if response.status_code == 200:
+                    if response.status_code == 200 and response.is_stream_consumed:
+                        body = _in_memory_body(response, call)
+                    elif response.status_code == 200:
                         inflater = Inflater(response.headers.get("Content-Encoding", ""), call.max_body_bytes)
                         body = await aread_body(response.aiter_raw(), inflater, deadline, time.monotonic)
                 finally:
