@@ -40,6 +40,8 @@ FORMATS: Final = ("table", "csv", "json", "parquet")
 TRANSPORTS: Final = ("stdio", "streamable-http")
 #: Same as ``tushare_typed.mcp.service.DEFAULT_MAX_ROWS``; not imported from there, as that loads the MCP SDK.
 MCP_DEFAULT_MAX_ROWS: Final = 200
+#: Same as ``tushare_typed.mcp.service.MAX_RESULT_ROWS``.
+MCP_MAX_RESULT_ROWS: Final = 5000
 DEBUG_ENV: Final = "TUSHARE_TYPED_DEBUG"
 # describe shows parameter and field descriptions whole, as far as a wide terminal allows.
 DESCRIBE_CELL_WIDTH: Final = 100
@@ -370,10 +372,10 @@ def write_output(response: Response[Any], output_format: str, out: Path | None) 
         click.echo(f"wrote {len(response)} rows to {out}", err=True)
 
 
-def _make_client() -> Any:
+def _make_client(timeout: float | None = None) -> Any:
     from ._client import TushareClient
 
-    return TushareClient()
+    return TushareClient() if timeout is None else TushareClient(timeout=timeout)
 
 
 @cli.command("exec")
@@ -385,6 +387,11 @@ def _make_client() -> Any:
 @click.option("--max-rows", type=click.IntRange(min=1), help="Stop after N rows (default: all).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Row to start from.")
 @click.option("--quiet", "-q", is_flag=True, help="No per-page progress on stderr.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds for each HTTP request, body included (default 30).",
+)
 def exec_command(
     api: str,
     params: tuple[str, ...],
@@ -394,6 +401,7 @@ def exec_command(
     max_rows: int | None,
     offset: int,
     quiet: bool,
+    timeout: float | None,
 ) -> None:
     """Call interface API and print or save its rows."""
     spec = _interface(api)
@@ -402,7 +410,7 @@ def exec_command(
     if output_format == "parquet":
         _require_parquet(out)
     progress = PageProgress(spec.api_name, quiet)
-    with _make_client() as client:
+    with _make_client(timeout) as client:
         progress.watch(client)
         try:
             response: Response[Any] = getattr(client, spec.api_name)(
@@ -542,13 +550,18 @@ def _load_serve() -> Callable[..., None]:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="streamable-http port.")
 @click.option(
     "--max-rows",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MCP_MAX_RESULT_ROWS),
     default=MCP_DEFAULT_MAX_ROWS,
     show_default=True,
     help="Rows per result when a call does not pass max_rows.",
 )
-def mcp_serve(transport: str, host: str, port: int, max_rows: int) -> None:
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds for each HTTP request to tushare, body included (default 30).",
+)
+def mcp_serve(transport: str, host: str, port: int, max_rows: int, timeout: float | None) -> None:
     """Serve every interface as an MCP tool (stdio: as MCP clients launch it)."""
     serve = _load_serve()
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a streamable-HTTP server is meant to stop
-        serve(transport, host=host, port=port, max_rows=max_rows)
+        serve(transport, host=host, port=port, max_rows=max_rows, timeout=timeout)

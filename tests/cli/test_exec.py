@@ -186,7 +186,7 @@ def test_a_permission_denial_is_reported_with_its_remediation(tushare_emulator: 
 def test_a_failure_midway_says_where_to_continue(
     tushare_emulator: TushareEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tushare_typed.cli._make_client", lambda: TushareClient(max_retries=0))
+    monkeypatch.setattr("tushare_typed.cli._make_client", lambda timeout=None: TushareClient(max_retries=0))
     result = run("exec", "daily", "--format", "csv")
     assert_clean_failure(result, 1)
     assert "error: [SERVICE-301]" in result.stderr.splitlines()[0]
@@ -203,7 +203,7 @@ def test_an_unwritable_output_file_is_reported(tushare_emulator: TushareEmulator
 
 
 def test_an_unexpected_error_has_no_traceback_unless_debugging(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken() -> TushareClient:
+    def broken(timeout: float | None = None) -> TushareClient:
         raise RuntimeError("boom")
 
     monkeypatch.setattr("tushare_typed.cli._make_client", broken)

@@ -31,14 +31,16 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 def test_serve_defaults_to_stdio_with_the_manifests_row_cap(served: list[dict[str, Any]]) -> None:
     assert run("mcp", "serve").exit_code == 0
-    assert served == [{"transport": "stdio", "host": "127.0.0.1", "port": 8000, "max_rows": DEFAULT_MAX_ROWS}]
+    expected = {"transport": "stdio", "host": "127.0.0.1", "port": 8000, "max_rows": DEFAULT_MAX_ROWS, "timeout": None}
+    assert served == [expected]
     assert MCP_DEFAULT_MAX_ROWS == DEFAULT_MAX_ROWS
 
 
 def test_serve_passes_the_http_options(served: list[dict[str, Any]]) -> None:
     args = ("--transport", "streamable-http", "--host", "0.0.0.0", "--port", "9123", "--max-rows", "50")  # noqa: S104
-    assert run("mcp", "serve", *args).exit_code == 0
-    assert served == [{"transport": "streamable-http", "host": "0.0.0.0", "port": 9123, "max_rows": 50}]  # noqa: S104
+    assert run("mcp", "serve", *args, "--timeout", "7.5").exit_code == 0
+    expected = {"transport": "streamable-http", "host": "0.0.0.0", "port": 9123, "max_rows": 50, "timeout": 7.5}  # noqa: S104
+    assert served == [expected]
 
 
 def test_serve_rejects_an_unknown_transport(served: list[dict[str, Any]]) -> None:

@@ -221,3 +221,38 @@ def test_a_gzip_bomb_is_refused_without_inflating_it(hostile: HostileServer) -> 
     with client(hostile, "gzip_bomb", max_body_bytes=1_000_000) as c, pytest.raises(ReplyTooLargeError) as caught:
         c.daily()
     assert "max_body_bytes=1000000" in caught.value.message
+
+
+@pytest.mark.timeout(10)
+def test_the_cli_timeout_bounds_a_dripping_reply(hostile: HostileServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from tushare_typed.cli import cli
+
+    monkeypatch.setenv("TUSHARE_TOKEN", TOKEN)
+    monkeypatch.setenv("TUSHARE_API_URL", hostile.url("drip"))
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["exec", "daily", "--timeout", "1"])
+    assert result.exit_code == 1
+    assert "SERVICE-302" in result.stderr
+    assert time.monotonic() - started < 8  # three attempts of 1 s plus backoff, not minutes
+
+
+@pytest.mark.timeout(10)
+def test_mcp_results_are_bounded_by_rows_and_timeout(hostile: HostileServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tushare_typed.mcp.service import MAX_RESULT_ROWS, ToolService
+
+    monkeypatch.setenv("TUSHARE_TOKEN", TOKEN)
+
+    async def call(behaviour: str, arguments: dict[str, Any]) -> Any:
+        monkeypatch.setenv("TUSHARE_API_URL", hostile.url(behaviour))
+        async with ToolService(timeout=1.0) as service:
+            return await service.call("daily", arguments)
+
+    too_many = asyncio.run(call("ok", {"max_rows": MAX_RESULT_ROWS + 1}))
+    assert too_many.is_error
+    assert too_many.structured["error"]["problems"][0]["argument"] == "max_rows"
+    started = time.monotonic()
+    dripping = asyncio.run(call("drip", {}))
+    assert dripping.structured["error"]["code"] == "SERVICE-302"
+    assert time.monotonic() - started < 8

@@ -92,8 +92,8 @@ async def _serve_streamable_http(server: Server[Any], host: str, port: int) -> N
     await uvicorn.Server(config).serve()
 
 
-async def _serve(transport: Transport, host: str, port: int, max_rows: int) -> None:
-    async with ToolService(max_rows=max_rows) as service:
+async def _serve(transport: Transport, host: str, port: int, max_rows: int, timeout: float | None) -> None:
+    async with ToolService(max_rows=max_rows, timeout=timeout) as service:
         server = build_server(service)
         if transport == "stdio":
             await _serve_stdio(server)
@@ -107,13 +107,18 @@ def serve(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     max_rows: int = DEFAULT_MAX_ROWS,
+    timeout: float | None = None,
 ) -> None:
-    """Serve until the client disconnects (stdio) or the process is interrupted (streamable HTTP)."""
+    """Serve until the client disconnects (stdio) or the process is interrupted (streamable HTTP).
+
+    ``timeout`` bounds each HTTP request a tool call makes (connect, headers and the whole body)."""
     if transport not in TRANSPORTS:
         raise ValueError(f"unknown transport {transport!r}: use one of {', '.join(TRANSPORTS)}")
     if max_rows < 1:
         raise ValueError(f"max_rows must be at least 1, got {max_rows}")
-    anyio.run(_serve, transport, host, port, max_rows)
+    if timeout is not None and not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout}")
+    anyio.run(_serve, transport, host, port, max_rows, timeout)
 
 
 def _positive_int(text: str) -> int:
@@ -141,11 +146,27 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_ROWS,
         help="rows per result when a call does not pass max_rows (default: %(default)s)",
     )
+    parser.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=None,
+        help="seconds for each HTTP request to tushare, body included (default: the client's 30)",
+    )
     return parser
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a streamable-HTTP server is meant to stop
-        serve(args.transport, host=args.host, port=args.port, max_rows=args.max_rows)
+        serve(args.transport, host=args.host, port=args.port, max_rows=args.max_rows, timeout=args.timeout)
     return 0

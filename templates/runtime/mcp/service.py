@@ -7,6 +7,7 @@ apply exactly as they do for a Python caller.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -21,10 +22,14 @@ if TYPE_CHECKING:
     from .._client import AsyncTushareClient
     from ..response import Response
 
-__all__ = ["DEFAULT_MAX_ROWS", "ToolCall", "ToolResult", "ToolService"]
+__all__ = ["DEFAULT_MAX_ROWS", "MAX_RESULT_BYTES", "MAX_RESULT_ROWS", "ToolCall", "ToolResult", "ToolService"]
 
 #: Rows a result carries unless the call or the server's --max-rows says otherwise (as the manifest states).
 DEFAULT_MAX_ROWS: Final = 200
+#: The most rows one result may carry (a call asking for more gets an invalid-arguments result), and the most
+#: bytes its rows may take as JSON: past either bound the result is cut with completed=false and next_offset.
+MAX_RESULT_ROWS: Final = 5000
+MAX_RESULT_BYTES: Final = 2 * 1024 * 1024
 # How the client pages an interface whose docs state no row cap (kept equal to endpoint.DEFAULT_PAGE_SIZE).
 _UNCAPPED_PAGE_SIZE: Final = 5000
 _CONTROL_ARGUMENTS: Final = frozenset({"fields", "offset", "max_rows"})
@@ -74,11 +79,15 @@ class ToolService:
     max_rows: int = DEFAULT_MAX_ROWS
     tools: ToolSet = field(default_factory=load_toolset)
     client_factory: Callable[[], AsyncTushareClient] | None = None
+    #: Seconds for each HTTP request of a call (the client's default when None).
+    timeout: float | None = None
     _client: AsyncTushareClient | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.max_rows < 1:
-            raise ValueError(f"max_rows must be at least 1, got {self.max_rows}")
+        if not 1 <= self.max_rows <= MAX_RESULT_ROWS:
+            raise ValueError(f"max_rows must be between 1 and {MAX_RESULT_ROWS}, got {self.max_rows}")
+        if self.timeout is not None and not self.timeout > 0:
+            raise ValueError(f"timeout must be a positive number of seconds, got {self.timeout}")
 
     async def __aenter__(self) -> Self:
         return self
@@ -100,6 +109,13 @@ class ToolService:
         if problems:
             return invalid_arguments_result(name, problems)
         call = ToolCall.from_arguments(name, arguments, self.max_rows)
+        if isinstance(call.max_rows, int) and call.max_rows > MAX_RESULT_ROWS:
+            problem = ArgumentProblem(
+                "max_rows",
+                f"is {call.max_rows}, above the {MAX_RESULT_ROWS} rows one result may carry",
+                f"pass max_rows <= {MAX_RESULT_ROWS} and page on with offset=next_offset",
+            )
+            return invalid_arguments_result(name, [problem])
         try:
             response = await self._fetch(call)
         except TushareError as error:
@@ -121,7 +137,9 @@ class ToolService:
             else:
                 from .._client import AsyncTushareClient
 
-                self._client = AsyncTushareClient()
+                self._client = (
+                    AsyncTushareClient() if self.timeout is None else AsyncTushareClient(timeout=self.timeout)
+                )
         return self._client
 
 
@@ -140,7 +158,7 @@ def rows_result(call: ToolCall, response: Response[Any]) -> ToolResult:
     """The structuredContent (per the tool's outputSchema) and text of a successful call."""
     columns = response.columns()
     fetched = len(response)
-    shown = min(fetched, call.max_rows)
+    shown = _rows_within_bytes(columns, min(fetched, call.max_rows), MAX_RESULT_BYTES)
     beyond = fetched - shown
     completed = response.completed and beyond == 0
     if beyond:
@@ -163,6 +181,17 @@ def rows_result(call: ToolCall, response: Response[Any]) -> ToolResult:
     }
     header = f"{call.name}: {shown} rows from offset {call.offset}"
     return ToolResult(structured, f"{header}\n{to_table(names, table_rows)}{note}")
+
+
+def _rows_within_bytes(columns: Mapping[str, list[Any]], rows: int, budget: int) -> int:
+    """How many of the first ``rows`` rows fit in ``budget`` bytes of JSON (at least one, so paging progresses)."""
+    names = list(columns)
+    used = 0
+    for i in range(rows):
+        used += len(json.dumps([columns[name][i] for name in names], ensure_ascii=False, default=str)) + 2
+        if used > budget:
+            return max(i, 1)
+    return rows
 
 
 def _note(call: ToolCall, shown: int, beyond: int, fetched_all: bool, next_offset: int | None) -> str:
