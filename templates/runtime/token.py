@@ -29,6 +29,7 @@ import hashlib
 import hmac
 import importlib
 import json
+import logging
 import os
 import secrets
 from collections.abc import Callable, Iterator, Mapping
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Protocol, TypeVar, cast
 
 from ._redact import remember_secret
+from ._safe_files import NotRegularFile, UnsafeDirectory, ensure_private_dir, open_audit_log, read_regular
 from .errors import (
     MissingTokenError,
     ParameterError,
@@ -50,6 +52,8 @@ from .errors import (
     TokenStoreError,
     TushareError,
 )
+
+_log = logging.getLogger("tushare_typed")
 
 __all__ = [
     "ENV_KEY",
@@ -225,11 +229,14 @@ class _Sealing:
 
 
 def _ensure_private_dir(directory: Path) -> None:
-    if directory.is_dir():
-        return
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # mkdir's mode is filtered by the umask; the store's directory must be private regardless.
-    directory.chmod(0o700)
+    try:
+        ensure_private_dir(directory)
+    except UnsafeDirectory as error:
+        raise TokenStoreError(
+            str(error),
+            remediation="move the store elsewhere (TokenStore(path=...) or XDG_CONFIG_HOME) or have the owner run "
+            f"chmod 700 {directory}",
+        ) from None
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -379,12 +386,12 @@ class TokenStore:
         line = json.dumps({"time": _utc_now(), "pid": os.getpid(), **record}, sort_keys=True)
         try:
             _ensure_private_dir(self.audit_path.parent)
-            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
-            descriptor = os.open(self.audit_path, flags, 0o600)
+            descriptor = open_audit_log(self.audit_path)
             with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
-        except OSError:
-            # The audit log is a record, not a gate: an unwritable log must not lock users out.
+        except (OSError, TokenStoreError) as error:
+            # The audit log is a record, not a gate: an unwritable log must not lock users out; but say so.
+            _log.warning("tushare_typed: not writing the token store audit log %s: %s", self.audit_path, error)
             return
 
     # sealing
@@ -481,10 +488,14 @@ class TokenStore:
 
     def _read(self) -> dict[str, Any]:
         try:
-            with self._path.open("rb") as handle:
-                data = handle.read(_MAX_STORE_BYTES + 1)
+            data = read_regular(self._path, _MAX_STORE_BYTES)
         except FileNotFoundError:
             raise TokenNotStoredError(f"no token store at {self._path}") from None
+        except NotRegularFile:
+            raise TokenStoreError(
+                f"{self._path} is not a regular file (a FIFO, device or directory), so it is not read",
+                remediation=f"remove {self._path} and save the token again, or point the store elsewhere",
+            ) from None
         except OSError as exc:
             raise TokenStoreError(f"cannot read {self._path}: {exc.strerror}") from None
         if len(data) > _MAX_STORE_BYTES:
