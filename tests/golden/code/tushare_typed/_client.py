@@ -44,6 +44,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
 
@@ -60,7 +61,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
         """
@@ -81,6 +83,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("daily"),
         )
 
     def ft_mins(
@@ -95,6 +99,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
@@ -110,7 +115,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/05_历史分钟行情.md
         """
@@ -131,6 +137,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ft_mins"),
         )
 
     def income_vip(
@@ -149,6 +157,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IncomeVipResponse:
         """利润表: 获取上市公司财务利润表数据 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用income_vip接口（参数一致），需积攒5000积分。
 
@@ -168,7 +177,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
@@ -193,6 +203,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("income_vip"),
         )
 
     def shibor(
@@ -206,6 +218,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ShiborResponse:
         """Shibor利率数据: shibor利率
 
@@ -220,7 +233,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
         """
@@ -240,6 +254,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("shibor"),
         )
 
     def sz_daily_info(
@@ -270,6 +286,7 @@ class TushareClient(BaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SzDailyInfoResponse:
         """深圳市场每日交易概况: 获取深圳市场每日交易概况
 
@@ -285,7 +302,8 @@ class TushareClient(BaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
         """
@@ -306,6 +324,8 @@ class TushareClient(BaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("sz_daily_info"),
         )
 
     def pro_bar(
@@ -395,6 +415,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
 
@@ -411,7 +432,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
         """
@@ -432,6 +454,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("daily"),
         )
 
     async def ft_mins(
@@ -446,6 +470,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
 
@@ -461,7 +486,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 05_期货数据/05_历史分钟行情.md
         """
@@ -482,6 +508,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("ft_mins"),
         )
 
     async def income_vip(
@@ -500,6 +528,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> IncomeVipResponse:
         """利润表: 获取上市公司财务利润表数据 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用income_vip接口（参数一致），需积攒5000积分。
 
@@ -519,7 +548,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
@@ -544,6 +574,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("income_vip"),
         )
 
     async def shibor(
@@ -557,6 +589,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> ShiborResponse:
         """Shibor利率数据: shibor利率
 
@@ -571,7 +604,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
         """
@@ -591,6 +625,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("shibor"),
         )
 
     async def sz_daily_info(
@@ -621,6 +657,7 @@ class AsyncTushareClient(AsyncBaseClient):
         max_rows: int | None = None,
         max_pages: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> SzDailyInfoResponse:
         """深圳市场每日交易概况: 获取深圳市场每日交易概况
 
@@ -636,7 +673,8 @@ class AsyncTushareClient(AsyncBaseClient):
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
-            timeout: seconds for each HTTP request of this call.
+            timeout: seconds for each HTTP request of this call (connect, headers and the whole body).
+            deadline: seconds for the whole call: every page, retry and rate-limit wait.
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
         """
@@ -657,6 +695,8 @@ class AsyncTushareClient(AsyncBaseClient):
             max_rows=max_rows,
             max_pages=max_pages,
             timeout=timeout,
+            deadline=deadline,
+            keys=self._record_keys("sz_daily_info"),
         )
 
     async def pro_bar(
