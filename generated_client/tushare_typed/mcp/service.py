@@ -116,6 +116,8 @@ class ToolService:
     selection: Selection = field(default_factory=Selection)
     tools: ToolSet = field(default_factory=load_toolset)
     client_factory: Callable[[], AsyncTushareClient] | None = None
+    #: Seconds for each HTTP request of a call, body included (the client's default when None).
+    timeout: float | None = None
     interfaces: dict[str, InterfaceSpec] = field(init=False, repr=False)
     _client: AsyncTushareClient | None = field(default=None, init=False, repr=False)
 
@@ -124,6 +126,8 @@ class ToolService:
             raise ValueError(f"max_rows must be between 1 and {MAX_ROWS_LIMIT}, got {self.max_rows}")
         if self.max_bytes < 4096:
             raise ValueError(f"max_bytes must be at least 4096, got {self.max_bytes}")
+        if self.timeout is not None and not 0 < self.timeout < float("inf"):
+            raise ValueError(f"timeout must be a positive number of seconds, got {self.timeout}")
         if self.mode not in MODES:
             raise ValueError(f"unknown mode {self.mode!r}: use one of {', '.join(MODES)}")
         self.interfaces = {spec.api_name: spec for spec in self.selection.interfaces(load_catalog())}
@@ -285,7 +289,9 @@ class ToolService:
             else:
                 from .._client import AsyncTushareClient
 
-                self._client = AsyncTushareClient()
+                self._client = (
+                    AsyncTushareClient() if self.timeout is None else AsyncTushareClient(timeout=self.timeout)
+                )
         return self._client
 
 
