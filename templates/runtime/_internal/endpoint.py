@@ -156,6 +156,9 @@ def with_key_columns(
 
     Seam de-duplication needs every page to carry the keys; they are removed again from what the caller gets.
     """
+    if wanted is None and not default_fields:
+        # The server picks the columns (the metadata names no defaults): its default answer is left alone.
+        return (), None
     shown = wanted if wanted is not None else tuple(default_fields)
     hidden = tuple(key for key in keys if key not in shown)
     return hidden, (shown + hidden if hidden else wanted)
