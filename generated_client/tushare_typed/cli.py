@@ -370,10 +370,10 @@ def write_output(response: Response[Any], output_format: str, out: Path | None) 
         click.echo(f"wrote {len(response)} rows to {out}", err=True)
 
 
-def _make_client() -> Any:
+def _make_client(timeout: float | None = None) -> Any:
     from ._client import TushareClient
 
-    return TushareClient()
+    return TushareClient() if timeout is None else TushareClient(timeout=timeout)
 
 
 @cli.command("exec")
@@ -385,6 +385,11 @@ def _make_client() -> Any:
 @click.option("--max-rows", type=click.IntRange(min=1), help="Stop after N rows (default: all).")
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Row to start from.")
 @click.option("--quiet", "-q", is_flag=True, help="No per-page progress on stderr.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds for each HTTP request, body included (default 30).",
+)
 def exec_command(
     api: str,
     params: tuple[str, ...],
@@ -394,6 +399,7 @@ def exec_command(
     max_rows: int | None,
     offset: int,
     quiet: bool,
+    timeout: float | None,
 ) -> None:
     """Call interface API and print or save its rows."""
     spec = _interface(api)
@@ -402,7 +408,7 @@ def exec_command(
     if output_format == "parquet":
         _require_parquet(out)
     progress = PageProgress(spec.api_name, quiet)
-    with _make_client() as client:
+    with _make_client(timeout) as client:
         progress.watch(client)
         try:
             response: Response[Any] = getattr(client, spec.api_name)(

@@ -20,13 +20,15 @@ __all__ = ["CallOptions"]
 
 
 class CallOptions(TypedDict, total=False):
-    """Paging bounds and the timeout of one call; every key is optional.
+    """Paging bounds, the timeout and the deadline of one call; every key is optional.
 
     - ``offset`` (int, default 0): the row to start from, e.g. an error's ``next_offset`` to resume.
     - ``max_rows`` (int | None, default all): stop after this many rows; the response is then not ``completed``
       and its ``next_offset`` says where to continue.
     - ``max_pages`` (int | None, default all): stop after this many pages (HTTP calls), likewise.
-    - ``timeout`` (float | None, default the client's): seconds for each HTTP request of this call.
+    - ``timeout`` (float | None, default the client's): seconds for each HTTP request of this call (connect,
+      headers and the whole body).
+    - ``deadline`` (float | None, default none): seconds for the whole call: every page, retry and rate-limit wait.
 
     A collected call (``client.daily(...)``) and a streamed one (``client.pages.daily(...)``) read them the same
     way.
@@ -36,6 +38,7 @@ class CallOptions(TypedDict, total=False):
     max_rows: int | None
     max_pages: int | None
     timeout: float | None
+    deadline: float | None
 
 
 _NAMES = frozenset(CallOptions.__annotations__)

@@ -36,8 +36,9 @@ def _missing_extra(extra: str, error: ImportError) -> ImportError:
 
 class Response(BaseModel, Generic[RowT]):
     """Rows of one call. `completed` is False when paging stopped early (bounds); `next_offset` then says where
-    to resume. `fields` lists the columns the server returned; columns our metadata does not know yet are kept in
-    `extra_columns`, aligned with `rows`."""
+    to resume; `duplicates_dropped` counts rows dropped as provable repeats at page seams. `fields` lists the
+    columns the server returned; columns our metadata does not know yet are kept in `extra_columns`, aligned
+    with `rows`."""
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
@@ -50,6 +51,8 @@ class Response(BaseModel, Generic[RowT]):
     next_offset: int | None = None
     request_id: str | None = None
     pages: int = 1
+    #: Rows dropped because their key columns showed them to repeat the previous page (see the paginator).
+    duplicates_dropped: int = 0
     extra_columns: dict[str, list[Any]] = Field(default_factory=dict)
 
     def __len__(self) -> int:

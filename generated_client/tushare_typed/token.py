@@ -26,6 +26,7 @@ import contextlib
 import copy
 import hmac
 import json
+import logging
 import os
 import secrets
 from collections.abc import Callable, Iterator, Mapping
@@ -33,6 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
 
+from ._internal.safe_files import NotRegularFile, open_audit_log, read_regular
 from ._internal.secret import ENV_TOKEN, Secret, default_store_path, environ_or_default, resolve_token, reveal
 from ._internal.token_sealing import (
     SCRYPT_P,
@@ -56,6 +58,8 @@ from .errors import (
     TokenStoreError,
     TushareError,
 )
+
+_log = logging.getLogger("tushare_typed")
 
 __all__ = [
     "DEFAULT_SCRYPT_N",
@@ -206,12 +210,12 @@ class TokenStore:
         line = json.dumps({"time": utc_now(), "pid": os.getpid(), **record}, sort_keys=True)
         try:
             ensure_private_dir(self.audit_path.parent)
-            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
-            descriptor = os.open(self.audit_path, flags, 0o600)
+            descriptor = open_audit_log(self.audit_path)
             with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
-        except OSError:
-            # The audit log is a record, not a gate: an unwritable log must not lock users out.
+        except (OSError, TokenStoreError) as error:
+            # The audit log is a record, not a gate: an unwritable log must not lock users out; but say so.
+            _log.warning("tushare_typed: not writing the token store audit log %s: %s", self.audit_path, error)
             return
 
     # sealing
@@ -308,10 +312,14 @@ class TokenStore:
 
     def _read(self) -> dict[str, Any]:
         try:
-            with self._path.open("rb") as handle:
-                data = handle.read(_MAX_STORE_BYTES + 1)
+            data = read_regular(self._path, _MAX_STORE_BYTES)
         except FileNotFoundError:
             raise TokenNotStoredError(f"no token store at {self._path}") from None
+        except NotRegularFile:
+            raise TokenStoreError(
+                f"{self._path} is not a regular file (a FIFO, device or directory), so it is not read",
+                remediation=f"remove {self._path} and save the token again, or point the store elsewhere",
+            ) from None
         except OSError as exc:
             raise TokenStoreError(f"cannot read {self._path}: {exc.strerror}") from None
         if len(data) > _MAX_STORE_BYTES:

@@ -7,8 +7,8 @@ match on ``err.code``, which never changes meaning between releases.
 Every error carries ``code``, ``category``, ``message``, ``remediation`` (what to do about it),
 ``api_name``, ``request_id`` (the server's when it sent one, else the local one) and
 ``tushare_code`` (the reply's ``code`` field, when the error came from a reply). It never carries
-the token: messages are built without it, and any 56-hex-digit run (the shape of a tushare token)
-is masked on the way in.
+the token: messages are built without it, and every attribute is masked on the way in: any 56-hex-digit
+run (the shape of a tushare token) and the exact string of every token this process handled.
 
 The paginator fills ``partial`` (the rows fetched so far) and ``next_offset`` (pass it as ``offset``
 to resume) when paging fails midway.
@@ -40,6 +40,7 @@ SERVICE-303        SERVICE     the connection failed (``ServiceConnectionError``
 SERVICE-304        SERVICE     the reply could not be decoded (``MalformedReplyError``)
 SERVICE-305        SERVICE     the circuit breaker is open: calls fail fast (``CircuitOpenError``)
 SERVICE-306        SERVICE     an unexpected HTTP status such as 404 (``UnexpectedStatusError``)
+SERVICE-307        SERVICE     the reply exceeds ``max_body_bytes`` decompressed (``ReplyTooLargeError``)
 UNK-999            UNKNOWN     a reply code the client does not know (``UnknownError``)
 =================  ==========  =================================================================
 """
@@ -50,7 +51,10 @@ import enum
 import re
 from typing import Any, ClassVar
 
+from ._internal.redact import MASK, redact_text
+
 __all__ = [
+    "MASK",
     "AuthError",
     "CircuitOpenError",
     "ErrorCategory",
@@ -60,6 +64,7 @@ __all__ = [
     "PermissionDenied",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReplyTooLargeError",
     "ServerParameterError",
     "ServiceConnectionError",
     "ServiceError",
@@ -78,15 +83,13 @@ __all__ = [
     "redact_text",
 ]
 
-# A tushare token is 56 hex digits. Longer hex runs (hashes) are masked too: losing a hash from a
-# message costs little, leaking a token costs a lot.
-_TOKEN_LIKE = re.compile(r"[0-9a-fA-F]{56,}")
-MASK = "***"
 
-
-def redact_text(text: str) -> str:
-    """Mask anything in ``text`` shaped like a tushare token."""
-    return _TOKEN_LIKE.sub(MASK, text)
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, bytes | bytearray):
+        return redact_text(bytes(value).decode("utf-8", errors="replace"))
+    return value
 
 
 class ErrorCategory(enum.StrEnum):
@@ -125,7 +128,7 @@ class TushareError(Exception):
         tushare_code: int | None = None,
     ) -> None:
         self.message = redact_text(message)
-        super().__init__(self.message)
+        Exception.__init__(self, self.message)
         self.code = code or self.default_code
         self.remediation = redact_text(remediation or self.default_remediation)
         self.api_name = api_name
@@ -133,6 +136,11 @@ class TushareError(Exception):
         self.tushare_code = tushare_code
         self.partial: object | None = None
         self.next_offset: int | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Every attribute is redacted on the way in (a server may echo the token as request_id), so str, repr,
+        # vars() and pickles of an error can never carry it.
+        super().__setattr__(name, _redacted(value))
 
     def __str__(self) -> str:
         context = ", ".join(
@@ -155,7 +163,8 @@ class TushareError(Exception):
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_error, (type(self), dict(self.__dict__)))
+        state = {name: _redacted(value) for name, value in self.__dict__.items()}
+        return (_rebuild_error, (type(self), state))
 
 
 # --- AUTH -------------------------------------------------------------------------------------
@@ -293,6 +302,8 @@ class RateLimitError(TushareError):
         )
         self.limit_calls = limit_calls
         self.limit_period = limit_period
+        #: Seconds until a call may succeed, when known (hourly and daily caps fail at once with it set).
+        self.retry_after: float | None = None
 
 
 # --- SERVICE ----------------------------------------------------------------------------------
@@ -327,6 +338,16 @@ class MalformedReplyError(ServiceError):
         "The reply was not a valid tushare envelope; the client already retried. If it persists "
         "the API may have changed: report it with the request_id."
     )
+
+
+class ReplyTooLargeError(MalformedReplyError):
+    """The reply is bigger than ``max_body_bytes`` once decompressed; retrying would fetch it again."""
+
+    default_code = "SERVICE-307"
+    default_remediation = (
+        "Ask for fewer rows per call (narrower dates, fewer fields), or raise max_body_bytes on the client."
+    )
+    retryable = False
 
 
 class CircuitOpenError(ServiceError):

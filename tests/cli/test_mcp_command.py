@@ -44,6 +44,12 @@ def test_serve_passes_every_option_to_the_server(served: list[Any]) -> None:
     assert (options.tools, options.max_points) == ("daily,pro_bar", 2000)
 
 
+def test_serve_passes_the_timeout(served: list[Any]) -> None:
+    assert run("mcp", "serve", "--timeout", "7.5").exit_code == 0
+    (options,) = served
+    assert options.timeout == 7.5
+
+
 def test_serve_help_is_the_servers(served: list[Any]) -> None:
     result = run("mcp", "serve", "--help")
     assert result.exit_code == 0

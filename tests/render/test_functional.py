@@ -61,7 +61,7 @@ def test_typed_rows_and_wire_request(client: Any) -> None:
 
 
 @respx.mock
-def test_pages_until_has_more_is_false(client: Any) -> None:
+def test_pages_until_has_more_is_false(client: Any, tt: ModuleType) -> None:
     pages = [
         _reply(DAILY_FIELDS, [_daily_row(d) for d in range(1, 4)], has_more=True),
         _reply(DAILY_FIELDS, [_daily_row(d) for d in range(3, 6)], has_more=False),
@@ -69,7 +69,10 @@ def test_pages_until_has_more_is_false(client: Any) -> None:
     route = respx.post(URL).mock(side_effect=pages)
     response = client.daily(ts_code="000001.SZ")
     assert route.call_count == 2
-    assert len(response) == 5, "the row repeated across the page boundary is dropped"
+    # daily's keys (ts_code, trade_date) prove the row repeated across the page boundary is one record.
+    assert tt.catalog.load_catalog().get("daily").keys == ("ts_code", "trade_date")
+    assert len(response) == 5
+    assert response.duplicates_dropped == 1
     assert response.pages == 2
 
 
@@ -82,9 +85,13 @@ def test_float_cells_in_int_columns_are_read_as_int(client: Any) -> None:
 
 @respx.mock
 def test_columns_in_another_order_and_unknown_columns_are_kept(client: Any) -> None:
-    fields = ["close", "ts_code", "new_col"]
-    respx.post(URL).mock(return_value=_reply(fields, [[1.5, "000001.SZ", "x"], [2.5, "000002.SZ", "y"]]))
+    # daily's key trade_date is requested too (seam de-duplication needs it) and hidden from the response.
+    fields = ["close", "trade_date", "ts_code", "new_col"]
+    rows = [[1.5, "20240102", "000001.SZ", "x"], [2.5, "20240103", "000002.SZ", "y"]]
+    route = respx.post(URL).mock(return_value=_reply(fields, rows))
     response = client.daily(fields=["close", "ts_code"])
+    assert json.loads(route.calls[0].request.content)["fields"] == "close,ts_code,trade_date"
+    assert response.rows[0].trade_date is None
     assert response.rows[0].ts_code == "000001.SZ"
     assert response.rows[0].close == 1.5
     assert response.rows[0].open is None

@@ -120,7 +120,7 @@ def test_bad_arguments_raise_at_the_call_before_any_request(tt: ModuleType, test
             client.pages.daily(trade_date="2024-02-30")
         with pytest.raises(tt.errors.ParameterError, match="no column 'closing'"):
             client.pages.daily(fields=["closing"])
-        with pytest.raises(tt.errors.ParameterError, match="offset must be >= 0"):
+        with pytest.raises(tt.errors.ParameterError, match="offset must be an integer >= 0"):
             client.pages.daily(offset=-1)
         with pytest.raises(tt.errors.ParameterError, match="max_row: Extra inputs are not permitted"):
             client.pages.daily(max_row=10)
@@ -134,7 +134,7 @@ async def test_fields_options_and_params_reach_the_wire(tt: ModuleType, testing:
         stream = client.pages.daily(ts_code=["000001.SZ", "600000.SH"], fields=["close", "ts_code"], max_rows=10)
         pages = await _drain(stream)
         (record,) = emulator.records
-    assert record.fields == "close,ts_code"
+    assert record.fields == "close,ts_code,trade_date"  # daily's key trade_date is sent, then hidden
     assert record.params == {"ts_code": "000001.SZ,600000.SH", "offset": 0, "limit": 10}
     assert [(len(page), page.fields, page.completed) for page in pages] == [(10, ["close", "ts_code"], False)]
     assert pages[0].rows[0].open is None and isinstance(pages[0].rows[0].close, float)

@@ -13,6 +13,8 @@ from tushare_typed.errors import ServiceError
 from tushare_typed.ratelimit import RateLimit, RateLimiter
 from tushare_typed.testing import Faults, TushareEmulator
 
+from ..hostile.catalogs import keyed_catalog
+
 QUERY = {"ts_code": "000001.SZ", "end_date": "20241231"}
 
 
@@ -32,11 +34,27 @@ def test_every_row_of_a_50000_row_query_exactly_once() -> None:
     assert len(set(response.rows)) == 50_000
 
 
-def test_overlapping_pages_are_deduplicated() -> None:
-    with TushareEmulator(total_rows={"daily": 15_000}, overlap={"daily": 100}) as emulator, _client(emulator) as c:
+def test_overlapping_pages_are_deduplicated_by_key() -> None:
+    with (
+        TushareEmulator(total_rows={"daily": 15_000}, overlap={"daily": 100}) as emulator,
+        _client(emulator) as c,
+    ):
+        # The packaged metadata keys daily by (ts_code, trade_date).
         response = c.daily(ts_code="000001.SZ", end_date="20241231")
         expected = emulator.rows("daily", QUERY)[1]
     assert [list(row) for row in response.rows] == expected
+    assert response.duplicates_dropped == 200
+
+
+def test_without_keys_overlapping_pages_are_kept_whole() -> None:
+    unkeyed = keyed_catalog({"daily": ()})
+    with (
+        TushareEmulator(total_rows={"daily": 15_000}, overlap={"daily": 100}) as emulator,
+        _client(emulator, catalog=unkeyed) as c,
+    ):
+        response = c.daily(ts_code="000001.SZ", end_date="20241231")
+    assert len(response) == 15_200
+    assert response.duplicates_dropped == 0
 
 
 def test_a_fault_midway_gives_partial_rows_and_a_working_resume() -> None:

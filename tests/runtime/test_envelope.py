@@ -65,9 +65,10 @@ def test_count_and_extra_keys() -> None:
     assert page.items == []
 
 
-def test_a_success_without_data_is_an_empty_page() -> None:
-    page = _decode(reply_bytes(data=False))
-    assert page == Page(fields=(), items=[], has_more=False, count=0, request_id="server-rid")
+def test_a_success_without_data_is_an_error_not_an_empty_page() -> None:
+    # "No rows" would be a plausible, silently wrong answer: data null with code 0 is malformed.
+    with pytest.raises(MalformedReplyError, match="data is null"):
+        _decode(reply_bytes(data=False))
 
 
 def test_pages_are_frozen() -> None:

@@ -9,8 +9,8 @@ from tushare_typed.errors import ParameterError
 from tushare_typed.options import CallOptions, checked
 
 
-def test_call_options_are_the_four_documented_keys_all_optional() -> None:
-    assert set(CallOptions.__optional_keys__) == {"offset", "max_rows", "max_pages", "timeout"}
+def test_call_options_are_the_five_documented_keys_all_optional() -> None:
+    assert set(CallOptions.__optional_keys__) == {"offset", "max_rows", "max_pages", "timeout", "deadline"}
     assert not CallOptions.__required_keys__
     assert all(f"``{name}``" in (CallOptions.__doc__ or "") for name in CallOptions.__optional_keys__)
 

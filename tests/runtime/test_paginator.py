@@ -9,26 +9,44 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tushare_typed._internal.paginator import (
-    PageChunk,
-    PageResult,
-    SimplePage,
-    aiter_pages,
-    apaginate,
-    iter_pages,
-    paginate,
-)
-from tushare_typed.errors import MalformedReplyError, ServiceError, TushareError
+from tushare_typed._internal import paginator
+from tushare_typed._internal.paginator import PageChunk, PageFetcher, PageResult, SimplePage
+from tushare_typed.errors import MalformedReplyError, ParameterError, ServiceError, TushareError
 
 from .halves import HALVES, Pager
 
 FIELDS = ("id", "value")
+#: `id` identifies a row: repeats at page seams are recognised by it (without keys no row is ever dropped).
+KEYS = ("id",)
+
+
+def paginate(*args: Any, **options: Any) -> PageResult:
+    return paginator.paginate(*args, **{"keys": KEYS, **options})
+
+
+async def apaginate(*args: Any, **options: Any) -> PageResult:
+    return await paginator.apaginate(*args, **{"keys": KEYS, **options})
+
+
+def iter_pages(*args: Any, **options: Any) -> Any:
+    return paginator.iter_pages(*args, **{"keys": KEYS, **options})
+
+
+def aiter_pages(*args: Any, **options: Any) -> Any:
+    return paginator.aiter_pages(*args, **{"keys": KEYS, **options})
+
+
+class KeyedPager(Pager):
+    """A :class:`Pager` whose rows are identified by ``KEYS`` unless a test passes other ``keys``."""
+
+    def paginate(self, fetch: PageFetcher, limit: int, **kwargs: Any) -> PageResult:
+        return super().paginate(fetch, limit, **{"keys": KEYS, **kwargs})
 
 
 @pytest.fixture(params=HALVES)
 def pager(request: pytest.FixtureRequest) -> Pager:
     """``paginate`` of one half: every test taking it runs on ``paginate`` and on ``apaginate``."""
-    return Pager(request.param)
+    return KeyedPager(request.param)
 
 
 class Source:
@@ -196,20 +214,30 @@ def test_bounded_calls_say_they_are_incomplete_and_resume_exactly(
     assert full.items == rows
 
 
-def reference_dedupe(pages: list[list[tuple[int, int]]], limit: int) -> list[tuple[int, int]]:
-    """The documented rule, written plainly: drop a row found among the `limit` rows fetched before its page."""
-    out: list[tuple[int, int]] = []
-    fetched: list[tuple[int, int]] = []
-    for page in pages:
-        recent = set(fetched[-limit:])
-        out.extend(row for row in page if row not in recent)
+def reference_dedupe(pages: list[list[tuple[int, int]]], limit: int) -> list[tuple[int, int]] | None:
+    """The documented rule, written plainly: drop the leading rows whose key (the first value) appears among the
+    `limit` rows fetched before; None where more than `limit` rows in a row are such repeats (offset ignored)."""
+    out: list[tuple[int, int]] = list(pages[0]) if pages else []
+    fetched: list[tuple[int, int]] = list(pages[0]) if pages else []
+    streak = 0
+    for number, page in enumerate(pages[1:], start=2):
+        seen = {row[0] for row in fetched[-limit:]}
         fetched.extend(page)
+        streak = streak + len(page) if page and all(row[0] in seen for row in page) else 0
+        if streak > limit:
+            return None
+        if streak and number == len(pages) and len(page) < limit:
+            return out  # the shifted end: a short last page of repeats only
+        lead = 0
+        while lead < len(page) and page[lead][0] in seen:
+            lead += 1
+        out.extend(page[lead:])
     return out
 
 
 @settings(max_examples=200, deadline=None)
 @given(limit=st.integers(1, 6), data=st.data())
-def test_dedupe_drops_only_repeats_of_recent_rows(limit: int, data: st.DataObject) -> None:
+def test_dedupe_drops_only_leading_repeats_of_the_previous_pages_keys(limit: int, data: st.DataObject) -> None:
     row = st.tuples(st.integers(0, 3), st.integers(0, 2))  # a tiny alphabet, so repeats are common
     n_pages = data.draw(st.integers(1, 6))
     # Pages may be short (a server capping below the limit says has_more=True); the last one ends the call.
@@ -225,8 +253,13 @@ def test_dedupe_drops_only_repeats_of_recent_rows(limit: int, data: st.DataObjec
         expected_offset += len(page)
         return SimplePage(FIELDS, page, number < n_pages)
 
+    expected = reference_dedupe(pages, limit)
+    if expected is None:
+        with pytest.raises(MalformedReplyError, match="ignored offset"):
+            paginate(fetch, limit)
+        return
     result = paginate(fetch, limit)
-    assert result.items == reference_dedupe(pages, limit)
+    assert result.items == expected
     assert result.completed
 
 
@@ -252,7 +285,7 @@ def test_a_short_page_with_has_more_true_does_not_stop_paging(pager: Pager) -> N
     assert source.requests == [(0, 10), (7, 10), (14, 10), (21, 10)]
 
 
-def test_without_has_more_a_full_page_continues_and_a_short_one_stops(pager: Pager) -> None:
+def test_without_has_more_a_full_page_continues_and_an_empty_one_stops(pager: Pager) -> None:
     source = Source(distinct_rows(20), flag=False)
     result = pager.paginate(source, 10)
     assert result.completed
@@ -260,9 +293,52 @@ def test_without_has_more_a_full_page_continues_and_a_short_one_stops(pager: Pag
     assert source.requests == [(0, 10), (10, 10), (20, 10)]
 
 
-def test_identical_rows_within_a_page_are_kept(pager: Pager) -> None:
+def test_identical_rows_are_kept_without_keys_even_across_a_seam(pager: Pager) -> None:
     rows = [[1, "a"], [1, "a"], [2, "b"], [3, "c"], [3, "c"], [4, "d"]]
-    assert pager.paginate(Source(rows), 3).items == rows
+    assert pager.paginate(Source(rows), 3, keys=()).items == rows
+    assert pager.paginate(Source(rows), 2, keys=()).items == rows
+
+
+def test_a_short_page_without_has_more_is_confirmed_by_one_more_request() -> None:
+    source = Source(distinct_rows(25), cap=7, flag=False)
+    result = paginate(source, 10)
+    assert result.items == distinct_rows(25)
+    assert source.requests == [(0, 10), (7, 10), (14, 10), (21, 10), (25, 10)]
+
+
+def test_a_server_ignoring_offset_is_an_error_with_the_rows_so_far() -> None:
+    def fetch(offset: int, limit: int) -> SimplePage:
+        return SimplePage(FIELDS, distinct_rows(limit), True)
+
+    for keys, requests in ((KEYS, 3), ((), 2)):
+        with pytest.raises(MalformedReplyError, match="ignored offset") as info:
+            paginate(fetch, 5, keys=keys)
+        assert isinstance(info.value.partial, PageResult)
+        assert info.value.partial.items == distinct_rows(5)
+        assert info.value.next_offset == 5 * (requests - 1)
+
+
+def test_count_that_says_more_than_has_more_is_fetched() -> None:
+    rows = distinct_rows(12)
+
+    def fetch(offset: int, limit: int) -> Any:
+        return paginator_page(rows[offset : offset + limit], has_more=False, count=12)
+
+    assert paginate(fetch, 5).items == rows
+
+
+def test_an_empty_page_before_the_stated_count_is_an_error() -> None:
+    def fetch(offset: int, limit: int) -> Any:
+        return paginator_page(distinct_rows(5) if offset == 0 else [], has_more=False, count=12)
+
+    with pytest.raises(MalformedReplyError, match="reported 12 rows"):
+        paginate(fetch, 5)
+
+
+def paginator_page(items: list[list[Any]], *, has_more: bool | None, count: int | None) -> Any:
+    from tushare_typed._internal.envelope import Page
+
+    return Page(fields=FIELDS, items=items, has_more=has_more, count=count, request_id="rid")
 
 
 def test_overlap_is_dropped_and_counted(pager: Pager) -> None:
@@ -373,14 +449,14 @@ def test_result_helpers(pager: Pager) -> None:
 )
 def test_bad_arguments_are_rejected_at_once(kwargs: dict[str, Any]) -> None:
     source = Source([])
-    with pytest.raises(ValueError, match="must be"):
+    with pytest.raises(ParameterError, match="must be"):
         iter_pages(source, **kwargs)
     assert source.calls == 0
 
 
 def test_resuming_a_complete_result_is_an_error(pager: Pager) -> None:
     done = pager.paginate(Source(distinct_rows(2)), 5)
-    with pytest.raises(ValueError, match="incomplete"):
+    with pytest.raises(ParameterError, match="incomplete"):
         pager.paginate(Source([]), 5, resume=done)
 
 

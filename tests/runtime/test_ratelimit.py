@@ -230,21 +230,45 @@ def test_a_rate_reply_lowers_the_interface_limit_and_holds_it_for_a_window() -> 
     assert limiter.acquire("daily") == pytest.approx(60 + MARGIN)
 
 
-def test_a_rate_reply_without_a_number_falls_below_what_was_logged() -> None:
-    fake = FakeTime()
-    limiter = fake_limiter(fake, RateLimit(100, 60))
+def test_a_rate_reply_without_a_number_learns_nothing_and_leaves_the_backoff_to_the_caller() -> None:
+    limiter = fake_limiter(FakeTime(), RateLimit(100, 60))
     for _ in range(10):
         limiter.acquire("daily")
-    limiter.on_rate_limited("daily", None, 60)
-    assert RateLimit(9, 60) in limiter.limits_for("daily")
-    limiter.on_rate_limited("daily", 20, 60)  # a later, looser statement never loosens a learned limit
-    assert RateLimit(9, 60) in limiter.limits_for("daily")
-    quiet = fake_limiter(FakeTime(), RateLimit(100, 60))
-    quiet.on_rate_limited("weekly", None, 60)
-    assert RateLimit(50, 60) in quiet.limits_for("weekly")
-    unknown = fake_limiter(FakeTime())
-    unknown.on_rate_limited("weekly", None, 3600)
-    assert unknown.limits_for("weekly") == (RateLimit(1, 3600),)
+    assert limiter.on_rate_limited("daily", None, 60) == 0.0
+    assert limiter.limits_for("daily") == (RateLimit(100, 60),)
+
+
+def test_a_stated_cap_is_learned_only_below_the_configured_one_of_its_period() -> None:
+    fake = FakeTime()
+    configured = fake_limiter(fake, RateLimit(50, 10))
+    configured.on_rate_limited("daily", 50, 60)  # a minute cap, while a 10 s window is configured: not adopted
+    assert configured.limits_for("daily") == (RateLimit(50, 10),)
+    configured.on_rate_limited("daily", 20, 10)  # below the configured 10 s window: adopted
+    assert RateLimit(20, 10) in configured.limits_for("daily")
+    unconfigured = fake_limiter(fake)
+    unconfigured.on_rate_limited("daily", 50, 60)
+    assert unconfigured.limits_for("daily") == (RateLimit(50, 60),)
+
+
+def test_a_learned_limit_lapses_when_the_rejection_was_transient() -> None:
+    fake = FakeTime()
+    limiter = fake_limiter(fake)
+    limiter.on_rate_limited("daily", 50, 60)
+    assert limiter.limits_for("daily") == (RateLimit(50, 60),)
+    fake.now += 5 * 60 + 1
+    assert limiter.limits_for("daily") == ()
+    for _ in range(60):  # and the plan forgot it too: 60 calls go at once
+        assert limiter.acquire("daily") == 0.0
+
+
+def test_hourly_and_daily_caps_hold_the_interface_and_fail_at_once() -> None:
+    fake = FakeTime()
+    limiter = fake_limiter(fake, RateLimit(100, 60))
+    assert limiter.on_rate_limited("daily", 1000, 86400) == 86400
+    with pytest.raises(RateLimitError) as caught:
+        limiter.acquire("daily", max_wait=65)
+    assert caught.value.retry_after == pytest.approx(86400)
+    assert fake.sleeps == []
 
 
 def test_max_wait_turns_a_long_wait_into_a_rate_limit_error() -> None:

@@ -433,8 +433,9 @@ def test_a_second_rate_reply_beyond_the_budget_is_raised(
     route = mock.post(URL).mock(return_value=server_error(40203, RATE_MINUTE))
     with pytest.raises(RateLimitError) as caught:
         _transport(sleeper).request("daily", {}, token=token)
-    assert route.call_count == 2
-    assert sleeper.calls == [60.0]
+    # A window's wait, then what is left of the 65 s budget; never a wait beyond it.
+    assert route.call_count == 3
+    assert sleeper.calls == [60.0, 5.0]
     assert (caught.value.limit_calls, caught.value.limit_period) == (50, 60.0)
 
 
@@ -443,7 +444,8 @@ def test_a_larger_budget_allows_more_waits(mock: respx.MockRouter, sleeper: AnyS
     transport = _transport(sleeper, max_rate_limit_wait=200.0)
     transport.request("daily", {}, token=token)
     assert route.call_count == 3
-    assert sleeper.calls == [60.0, 60.0]
+    # No number in the message: back off 1, 2, 4... s within the budget.
+    assert sleeper.calls == [1.0, 2.0]
 
 
 def test_a_zero_budget_raises_at_once_but_still_tells_the_limiter(

@@ -65,7 +65,7 @@ class BondMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/11_柜台流通式债券最优报价.md
         """
@@ -82,6 +82,7 @@ class BondMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("bc_bestotcqt"),
             **checked("bc_bestotcqt", options),
         )
 
@@ -109,7 +110,7 @@ class BondMethods(BaseClient):
             ts_code: TS代码
             bank: 报价机构
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/10_柜台流通式债券报价.md
         """
@@ -127,6 +128,7 @@ class BondMethods(BaseClient):
                 "bank": bank,
             },
             fields,
+            keys=self._record_keys("bc_otcqt"),
             **checked("bc_otcqt", options),
         )
 
@@ -151,7 +153,7 @@ class BondMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/12_大宗交易.md
         """
@@ -168,6 +170,7 @@ class BondMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("bond_blk"),
             **checked("bond_blk", options),
         )
 
@@ -192,7 +195,7 @@ class BondMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/13_大宗交易明细.md
         """
@@ -209,6 +212,7 @@ class BondMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("bond_blk_detail"),
             **checked("bond_blk_detail", options),
         )
 
@@ -231,7 +235,7 @@ class BondMethods(BaseClient):
             list_date: 上市日期 [YYYYMMDD]
             exchange: 上市地点
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/01_可转债基础信息.md
         """
@@ -247,6 +251,7 @@ class BondMethods(BaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("cb_basic"),
             **checked("cb_basic", options),
         )
 
@@ -271,7 +276,7 @@ class BondMethods(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/03_可转债赎回信息.md
         """
@@ -288,6 +293,7 @@ class BondMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("cb_call"),
             **checked("cb_call", options),
         )
 
@@ -312,7 +318,7 @@ class BondMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/05_可转债行情.md
         """
@@ -329,6 +335,7 @@ class BondMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("cb_daily"),
             **checked("cb_daily", options),
         )
 
@@ -355,7 +362,7 @@ class BondMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/06_可转债技术面因子_专业版）.md
         """
@@ -372,6 +379,7 @@ class BondMethods(BaseClient):
                 "trade_date": trade_date,
             },
             fields,
+            keys=self._record_keys("cb_factor_pro"),
             **checked("cb_factor_pro", options),
         )
 
@@ -396,7 +404,7 @@ class BondMethods(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/02_可转债发行.md
         """
@@ -413,6 +421,7 @@ class BondMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("cb_issue"),
             **checked("cb_issue", options),
         )
 
@@ -432,7 +441,7 @@ class BondMethods(BaseClient):
         Args:
             ts_code: 转债代码，支持多值输入 (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/07_可转债转股价变动.md
         """
@@ -446,6 +455,7 @@ class BondMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("cb_price_chg"),
             **checked("cb_price_chg", options),
         )
 
@@ -464,7 +474,7 @@ class BondMethods(BaseClient):
         Args:
             ts_code: 转债代码，支持多值输入 (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/04_可转债票面利率.md
         """
@@ -478,6 +488,7 @@ class BondMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("cb_rate"),
             **checked("cb_rate", options),
         )
 
@@ -503,7 +514,7 @@ class BondMethods(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/08_可转债转股结果.md
         """
@@ -520,6 +531,7 @@ class BondMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("cb_share"),
             **checked("cb_share", options),
         )
 
@@ -548,7 +560,7 @@ class BondMethods(BaseClient):
             country: 国家（比如：中国、美国）
             event: 事件 （支持模糊匹配： *非农*）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/15_全球财经事件.md
         """
@@ -567,6 +579,7 @@ class BondMethods(BaseClient):
                 "event": event,
             },
             fields,
+            keys=self._record_keys("eco_cal"),
             **checked("eco_cal", options),
         )
 
@@ -591,7 +604,7 @@ class BondMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/09_债券回购日行情.md
         """
@@ -608,6 +621,7 @@ class BondMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("repo_daily"),
             **checked("repo_daily", options),
         )
 
@@ -637,7 +651,7 @@ class BondMethods(BaseClient):
             end_date: 查询结束日期 [YYYYMMDD]
             curve_term: 期限
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/14_国债收益率曲线.md
         """
@@ -656,6 +670,7 @@ class BondMethods(BaseClient):
                 "curve_term": curve_term,
             },
             fields,
+            keys=self._record_keys("yc_cb"),
             **checked("yc_cb", options),
         )
 
@@ -685,7 +700,7 @@ class AsyncBondMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/11_柜台流通式债券最优报价.md
         """
@@ -702,6 +717,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("bc_bestotcqt"),
             **checked("bc_bestotcqt", options),
         )
 
@@ -729,7 +745,7 @@ class AsyncBondMethods(AsyncBaseClient):
             ts_code: TS代码
             bank: 报价机构
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/10_柜台流通式债券报价.md
         """
@@ -747,6 +763,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "bank": bank,
             },
             fields,
+            keys=self._record_keys("bc_otcqt"),
             **checked("bc_otcqt", options),
         )
 
@@ -771,7 +788,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/12_大宗交易.md
         """
@@ -788,6 +805,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("bond_blk"),
             **checked("bond_blk", options),
         )
 
@@ -812,7 +830,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/13_大宗交易明细.md
         """
@@ -829,6 +847,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("bond_blk_detail"),
             **checked("bond_blk_detail", options),
         )
 
@@ -851,7 +870,7 @@ class AsyncBondMethods(AsyncBaseClient):
             list_date: 上市日期 [YYYYMMDD]
             exchange: 上市地点
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/01_可转债基础信息.md
         """
@@ -867,6 +886,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("cb_basic"),
             **checked("cb_basic", options),
         )
 
@@ -891,7 +911,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/03_可转债赎回信息.md
         """
@@ -908,6 +928,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("cb_call"),
             **checked("cb_call", options),
         )
 
@@ -932,7 +953,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/05_可转债行情.md
         """
@@ -949,6 +970,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("cb_daily"),
             **checked("cb_daily", options),
         )
 
@@ -975,7 +997,7 @@ class AsyncBondMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/06_可转债技术面因子_专业版）.md
         """
@@ -992,6 +1014,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "trade_date": trade_date,
             },
             fields,
+            keys=self._record_keys("cb_factor_pro"),
             **checked("cb_factor_pro", options),
         )
 
@@ -1016,7 +1039,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/02_可转债发行.md
         """
@@ -1033,6 +1056,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("cb_issue"),
             **checked("cb_issue", options),
         )
 
@@ -1052,7 +1076,7 @@ class AsyncBondMethods(AsyncBaseClient):
         Args:
             ts_code: 转债代码，支持多值输入 (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/07_可转债转股价变动.md
         """
@@ -1066,6 +1090,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("cb_price_chg"),
             **checked("cb_price_chg", options),
         )
 
@@ -1084,7 +1109,7 @@ class AsyncBondMethods(AsyncBaseClient):
         Args:
             ts_code: 转债代码，支持多值输入 (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/04_可转债票面利率.md
         """
@@ -1098,6 +1123,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("cb_rate"),
             **checked("cb_rate", options),
         )
 
@@ -1123,7 +1149,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/08_可转债转股结果.md
         """
@@ -1140,6 +1166,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("cb_share"),
             **checked("cb_share", options),
         )
 
@@ -1168,7 +1195,7 @@ class AsyncBondMethods(AsyncBaseClient):
             country: 国家（比如：中国、美国）
             event: 事件 （支持模糊匹配： *非农*）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/15_全球财经事件.md
         """
@@ -1187,6 +1214,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "event": event,
             },
             fields,
+            keys=self._record_keys("eco_cal"),
             **checked("eco_cal", options),
         )
 
@@ -1211,7 +1239,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/09_债券回购日行情.md
         """
@@ -1228,6 +1256,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("repo_daily"),
             **checked("repo_daily", options),
         )
 
@@ -1257,7 +1286,7 @@ class AsyncBondMethods(AsyncBaseClient):
             end_date: 查询结束日期 [YYYYMMDD]
             curve_term: 期限
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/14_国债收益率曲线.md
         """
@@ -1276,6 +1305,7 @@ class AsyncBondMethods(AsyncBaseClient):
                 "curve_term": curve_term,
             },
             fields,
+            keys=self._record_keys("yc_cb"),
             **checked("yc_cb", options),
         )
 

@@ -57,7 +57,7 @@ class EtfMethods(BaseClient):
             exchange: 交易所（SH上交所 SZ深交所）
             mgr: 管理人（简称，e.g.华夏基金)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/01_ETF基本信息.md
         """
@@ -76,6 +76,7 @@ class EtfMethods(BaseClient):
                 "mgr": mgr,
             },
             fields,
+            keys=self._record_keys("etf_basic"),
             **checked("etf_basic", options),
         )
 
@@ -98,7 +99,7 @@ class EtfMethods(BaseClient):
             pub_date: 发布日期（格式：YYYYMMDD） [YYYYMMDD]
             base_date: 指数基期（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/02_ETF基准指数.md
         """
@@ -114,6 +115,7 @@ class EtfMethods(BaseClient):
                 "base_date": base_date,
             },
             fields,
+            keys=self._record_keys("etf_index"),
             **checked("etf_index", options),
         )
 
@@ -138,7 +140,7 @@ class EtfMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/05_ETF复权因子.md
         """
@@ -155,6 +157,7 @@ class EtfMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fund_adj"),
             **checked("fund_adj", options),
         )
 
@@ -179,7 +182,7 @@ class EtfMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/04_ETF日线行情.md
         """
@@ -196,6 +199,7 @@ class EtfMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fund_daily"),
             **checked("fund_daily", options),
         )
 
@@ -228,7 +232,7 @@ class AsyncEtfMethods(AsyncBaseClient):
             exchange: 交易所（SH上交所 SZ深交所）
             mgr: 管理人（简称，e.g.华夏基金)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/01_ETF基本信息.md
         """
@@ -247,6 +251,7 @@ class AsyncEtfMethods(AsyncBaseClient):
                 "mgr": mgr,
             },
             fields,
+            keys=self._record_keys("etf_basic"),
             **checked("etf_basic", options),
         )
 
@@ -269,7 +274,7 @@ class AsyncEtfMethods(AsyncBaseClient):
             pub_date: 发布日期（格式：YYYYMMDD） [YYYYMMDD]
             base_date: 指数基期（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/02_ETF基准指数.md
         """
@@ -285,6 +290,7 @@ class AsyncEtfMethods(AsyncBaseClient):
                 "base_date": base_date,
             },
             fields,
+            keys=self._record_keys("etf_index"),
             **checked("etf_index", options),
         )
 
@@ -309,7 +315,7 @@ class AsyncEtfMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/05_ETF复权因子.md
         """
@@ -326,6 +332,7 @@ class AsyncEtfMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fund_adj"),
             **checked("fund_adj", options),
         )
 
@@ -350,7 +357,7 @@ class AsyncEtfMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/04_ETF日线行情.md
         """
@@ -367,6 +374,7 @@ class AsyncEtfMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fund_daily"),
             **checked("fund_daily", options),
         )
 

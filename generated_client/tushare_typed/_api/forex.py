@@ -56,7 +56,7 @@ class ForexMethods(BaseClient):
             end_date: 结束日期（GMT） [YYYYMMDD]
             exchange: 交易商，目前只有FXCM
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 09_外汇数据/02_外汇日线行情.md
         """
@@ -74,6 +74,7 @@ class ForexMethods(BaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("fx_daily"),
             **checked("fx_daily", options),
         )
 
@@ -96,7 +97,7 @@ class ForexMethods(BaseClient):
             classify: 分类
             ts_code: TS代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 09_外汇数据/01_外汇基础信息（海外）.md
         """
@@ -112,6 +113,7 @@ class ForexMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("fx_obasic"),
             **checked("fx_obasic", options),
         )
 
@@ -142,7 +144,7 @@ class AsyncForexMethods(AsyncBaseClient):
             end_date: 结束日期（GMT） [YYYYMMDD]
             exchange: 交易商，目前只有FXCM
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 09_外汇数据/02_外汇日线行情.md
         """
@@ -160,6 +162,7 @@ class AsyncForexMethods(AsyncBaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("fx_daily"),
             **checked("fx_daily", options),
         )
 
@@ -182,7 +185,7 @@ class AsyncForexMethods(AsyncBaseClient):
             classify: 分类
             ts_code: TS代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 09_外汇数据/01_外汇基础信息（海外）.md
         """
@@ -198,6 +201,7 @@ class AsyncForexMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("fx_obasic"),
             **checked("fx_obasic", options),
         )
 

@@ -55,7 +55,7 @@ class FundMethods(BaseClient):
             market: 交易市场: E场内 O场外（默认E）
             status: 存续状态 D摘牌 I发行 L上市中
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/01_基金列表.md
         """
@@ -71,6 +71,7 @@ class FundMethods(BaseClient):
                 "status": status,
             },
             fields,
+            keys=self._record_keys("fund_basic"),
             **checked("fund_basic", options),
         )
 
@@ -87,7 +88,7 @@ class FundMethods(BaseClient):
 
         Args:
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/02_基金管理人.md
         """
@@ -99,6 +100,7 @@ class FundMethods(BaseClient):
             ENDPOINT,
             {},
             fields,
+            keys=self._record_keys("fund_company"),
             **checked("fund_company", options),
         )
 
@@ -123,7 +125,7 @@ class FundMethods(BaseClient):
             pay_date: 派息日 [YYYYMMDD]
             ts_code: 基金代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/06_基金分红.md
         """
@@ -140,6 +142,7 @@ class FundMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("fund_div"),
             **checked("fund_div", options),
         )
 
@@ -166,7 +169,7 @@ class FundMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/08_基金技术面因子_专业版.md
         """
@@ -183,6 +186,7 @@ class FundMethods(BaseClient):
                 "trade_date": trade_date,
             },
             fields,
+            keys=self._record_keys("fund_factor_pro"),
             **checked("fund_factor_pro", options),
         )
 
@@ -205,7 +209,7 @@ class FundMethods(BaseClient):
             ann_date: 公告日期，格式：YYYYMMDD [YYYYMMDD]
             name: 基金经理姓名
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/03_基金经理.md
         """
@@ -221,6 +225,7 @@ class FundMethods(BaseClient):
                 "name": name,
             },
             fields,
+            keys=self._record_keys("fund_manager"),
             **checked("fund_manager", options),
         )
 
@@ -248,7 +253,7 @@ class FundMethods(BaseClient):
             start_date: 净值开始日期 [YYYYMMDD]
             end_date: 净值结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/05_基金净值.md
         """
@@ -266,6 +271,7 @@ class FundMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fund_nav"),
             **checked("fund_nav", options),
         )
 
@@ -296,7 +302,7 @@ class FundMethods(BaseClient):
             start_date: 报告期开始日期（YYYYMMDD格式） [YYYYMMDD]
             end_date: 报告期结束日期（YYYYMMDD格式） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/07_基金持仓.md
         """
@@ -315,6 +321,7 @@ class FundMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fund_portfolio"),
             **checked("fund_portfolio", options),
         )
 
@@ -341,7 +348,7 @@ class FundMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             market: 市场代码（SH上交所 ，SZ深交所）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/04_基金规模.md
         """
@@ -359,6 +366,7 @@ class FundMethods(BaseClient):
                 "market": market,
             },
             fields,
+            keys=self._record_keys("fund_share"),
             **checked("fund_share", options),
         )
 
@@ -385,7 +393,7 @@ class AsyncFundMethods(AsyncBaseClient):
             market: 交易市场: E场内 O场外（默认E）
             status: 存续状态 D摘牌 I发行 L上市中
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/01_基金列表.md
         """
@@ -401,6 +409,7 @@ class AsyncFundMethods(AsyncBaseClient):
                 "status": status,
             },
             fields,
+            keys=self._record_keys("fund_basic"),
             **checked("fund_basic", options),
         )
 
@@ -417,7 +426,7 @@ class AsyncFundMethods(AsyncBaseClient):
 
         Args:
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/02_基金管理人.md
         """
@@ -429,6 +438,7 @@ class AsyncFundMethods(AsyncBaseClient):
             ENDPOINT,
             {},
             fields,
+            keys=self._record_keys("fund_company"),
             **checked("fund_company", options),
         )
 
@@ -453,7 +463,7 @@ class AsyncFundMethods(AsyncBaseClient):
             pay_date: 派息日 [YYYYMMDD]
             ts_code: 基金代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/06_基金分红.md
         """
@@ -470,6 +480,7 @@ class AsyncFundMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("fund_div"),
             **checked("fund_div", options),
         )
 
@@ -496,7 +507,7 @@ class AsyncFundMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/08_基金技术面因子_专业版.md
         """
@@ -513,6 +524,7 @@ class AsyncFundMethods(AsyncBaseClient):
                 "trade_date": trade_date,
             },
             fields,
+            keys=self._record_keys("fund_factor_pro"),
             **checked("fund_factor_pro", options),
         )
 
@@ -535,7 +547,7 @@ class AsyncFundMethods(AsyncBaseClient):
             ann_date: 公告日期，格式：YYYYMMDD [YYYYMMDD]
             name: 基金经理姓名
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/03_基金经理.md
         """
@@ -551,6 +563,7 @@ class AsyncFundMethods(AsyncBaseClient):
                 "name": name,
             },
             fields,
+            keys=self._record_keys("fund_manager"),
             **checked("fund_manager", options),
         )
 
@@ -578,7 +591,7 @@ class AsyncFundMethods(AsyncBaseClient):
             start_date: 净值开始日期 [YYYYMMDD]
             end_date: 净值结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/05_基金净值.md
         """
@@ -596,6 +609,7 @@ class AsyncFundMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fund_nav"),
             **checked("fund_nav", options),
         )
 
@@ -626,7 +640,7 @@ class AsyncFundMethods(AsyncBaseClient):
             start_date: 报告期开始日期（YYYYMMDD格式） [YYYYMMDD]
             end_date: 报告期结束日期（YYYYMMDD格式） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/07_基金持仓.md
         """
@@ -645,6 +659,7 @@ class AsyncFundMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fund_portfolio"),
             **checked("fund_portfolio", options),
         )
 
@@ -671,7 +686,7 @@ class AsyncFundMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             market: 市场代码（SH上交所 ，SZ深交所）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/04_基金规模.md
         """
@@ -689,6 +704,7 @@ class AsyncFundMethods(AsyncBaseClient):
                 "market": market,
             },
             fields,
+            keys=self._record_keys("fund_share"),
             **checked("fund_share", options),
         )
 

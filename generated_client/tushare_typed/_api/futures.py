@@ -70,7 +70,7 @@ class FuturesMethods(BaseClient):
             cont: 合约代码（例如：cont='CU')
             exchange: 交易所代码 （例如：exchange='DCE')
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/14_期货合约涨跌停价格.md
         """
@@ -89,6 +89,7 @@ class FuturesMethods(BaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("ft_limit"),
             **checked("ft_limit", options),
         )
 
@@ -114,7 +115,7 @@ class FuturesMethods(BaseClient):
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/05_历史分钟行情.md
         """
@@ -131,6 +132,7 @@ class FuturesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ft_mins"),
             **checked("ft_mins", options),
         )
 
@@ -155,7 +157,7 @@ class FuturesMethods(BaseClient):
             fut_code: 标准合约代码，如白银AG、AP鲜苹果等
             list_date: 上市开始日期(格式YYYYMMDD，从某日开始以来所有合约） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/01_合约信息.md
         """
@@ -172,6 +174,7 @@ class FuturesMethods(BaseClient):
                 "list_date": list_date,
             },
             fields,
+            keys=self._record_keys("fut_basic"),
             **checked("fut_basic", options),
         )
 
@@ -198,7 +201,7 @@ class FuturesMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/03_日线行情.md
         """
@@ -216,6 +219,7 @@ class FuturesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fut_daily"),
             **checked("fut_daily", options),
         )
 
@@ -243,7 +247,7 @@ class FuturesMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/10_每日持仓排名.md
         """
@@ -261,6 +265,7 @@ class FuturesMethods(BaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("fut_holding"),
             **checked("fut_holding", options),
         )
 
@@ -285,7 +290,7 @@ class FuturesMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/12_期货主力与连续合约.md
         """
@@ -302,6 +307,7 @@ class FuturesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fut_mapping"),
             **checked("fut_mapping", options),
         )
 
@@ -329,7 +335,7 @@ class FuturesMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/08_每日结算参数.md
         """
@@ -347,6 +353,7 @@ class FuturesMethods(BaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("fut_settle"),
             **checked("fut_settle", options),
         )
 
@@ -373,7 +380,7 @@ class FuturesMethods(BaseClient):
             end_week: 结束周期
             exchange: 交易所（请参考交易所说明）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/13_期货主要品种交易周报.md
         """
@@ -391,6 +398,7 @@ class FuturesMethods(BaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("fut_weekly_detail"),
             **checked("fut_weekly_detail", options),
         )
 
@@ -419,7 +427,7 @@ class FuturesMethods(BaseClient):
             freq: 频率week周，month月 (required)
             exchange: 交易所
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/04_期货周_月线行情_每日更新.md
         """
@@ -438,6 +446,7 @@ class FuturesMethods(BaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("fut_weekly_monthly"),
             **checked("fut_weekly_monthly", options),
         )
 
@@ -464,7 +473,7 @@ class FuturesMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/07_仓单日报.md
         """
@@ -482,6 +491,7 @@ class FuturesMethods(BaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("fut_wsr"),
             **checked("fut_wsr", options),
         )
 
@@ -504,7 +514,7 @@ class FuturesMethods(BaseClient):
             ts_code: 股票代码，e.g.CU2310.SHF，支持多个合约（逗号分隔） (required)
             freq: 分钟频度（1MIN/5MIN/15MIN/30MIN/60MIN） (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/06_实时分钟行情.md
         """
@@ -519,6 +529,7 @@ class FuturesMethods(BaseClient):
                 "freq": freq,
             },
             fields,
+            keys=self._record_keys("rt_fut_min"),
             **checked("rt_fut_min", options),
         )
 
@@ -543,7 +554,7 @@ class FuturesMethods(BaseClient):
             freq: 分钟频度（1MIN/5MIN/15MIN/30MIN/60MIN） (required)
             date_str: 回放日期（格式：YYYY-MM-DD，默认为交易当日，支持回溯一天）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/06_实时分钟行情.md
         """
@@ -559,6 +570,7 @@ class FuturesMethods(BaseClient):
                 "date_str": date_str,
             },
             fields,
+            keys=self._record_keys("rt_fut_min_daily"),
             **checked("rt_fut_min_daily", options),
         )
 
@@ -591,7 +603,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             cont: 合约代码（例如：cont='CU')
             exchange: 交易所代码 （例如：exchange='DCE')
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/14_期货合约涨跌停价格.md
         """
@@ -610,6 +622,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("ft_limit"),
             **checked("ft_limit", options),
         )
 
@@ -635,7 +648,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/05_历史分钟行情.md
         """
@@ -652,6 +665,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ft_mins"),
             **checked("ft_mins", options),
         )
 
@@ -676,7 +690,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             fut_code: 标准合约代码，如白银AG、AP鲜苹果等
             list_date: 上市开始日期(格式YYYYMMDD，从某日开始以来所有合约） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/01_合约信息.md
         """
@@ -693,6 +707,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "list_date": list_date,
             },
             fields,
+            keys=self._record_keys("fut_basic"),
             **checked("fut_basic", options),
         )
 
@@ -719,7 +734,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/03_日线行情.md
         """
@@ -737,6 +752,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fut_daily"),
             **checked("fut_daily", options),
         )
 
@@ -764,7 +780,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/10_每日持仓排名.md
         """
@@ -782,6 +798,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("fut_holding"),
             **checked("fut_holding", options),
         )
 
@@ -806,7 +823,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/12_期货主力与连续合约.md
         """
@@ -823,6 +840,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fut_mapping"),
             **checked("fut_mapping", options),
         )
 
@@ -850,7 +868,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/08_每日结算参数.md
         """
@@ -868,6 +886,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("fut_settle"),
             **checked("fut_settle", options),
         )
 
@@ -894,7 +913,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             end_week: 结束周期
             exchange: 交易所（请参考交易所说明）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/13_期货主要品种交易周报.md
         """
@@ -912,6 +931,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("fut_weekly_detail"),
             **checked("fut_weekly_detail", options),
         )
 
@@ -940,7 +960,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             freq: 频率week周，month月 (required)
             exchange: 交易所
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/04_期货周_月线行情_每日更新.md
         """
@@ -959,6 +979,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("fut_weekly_monthly"),
             **checked("fut_weekly_monthly", options),
         )
 
@@ -985,7 +1006,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/07_仓单日报.md
         """
@@ -1003,6 +1024,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("fut_wsr"),
             **checked("fut_wsr", options),
         )
 
@@ -1025,7 +1047,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             ts_code: 股票代码，e.g.CU2310.SHF，支持多个合约（逗号分隔） (required)
             freq: 分钟频度（1MIN/5MIN/15MIN/30MIN/60MIN） (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/06_实时分钟行情.md
         """
@@ -1040,6 +1062,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "freq": freq,
             },
             fields,
+            keys=self._record_keys("rt_fut_min"),
             **checked("rt_fut_min", options),
         )
 
@@ -1064,7 +1087,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             freq: 分钟频度（1MIN/5MIN/15MIN/30MIN/60MIN） (required)
             date_str: 回放日期（格式：YYYY-MM-DD，默认为交易当日，支持回溯一天）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/06_实时分钟行情.md
         """
@@ -1080,6 +1103,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "date_str": date_str,
             },
             fields,
+            keys=self._record_keys("rt_fut_min_daily"),
             **checked("rt_fut_min_daily", options),
         )
 

@@ -65,7 +65,7 @@ class HkStockMethods(BaseClient):
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/08_港股资产负债表.md
         """
@@ -83,6 +83,7 @@ class HkStockMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_balancesheet"),
             **checked("hk_balancesheet", options),
         )
 
@@ -103,7 +104,7 @@ class HkStockMethods(BaseClient):
             ts_code: TS代码
             list_status: 上市状态 L上市 D退市 P暂停上市 ，默认L
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/01_港股基础信息.md
         """
@@ -118,6 +119,7 @@ class HkStockMethods(BaseClient):
                 "list_status": list_status,
             },
             fields,
+            keys=self._record_keys("hk_basic"),
             **checked("hk_basic", options),
         )
 
@@ -145,7 +147,7 @@ class HkStockMethods(BaseClient):
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/09_港股现金流量表.md
         """
@@ -163,6 +165,7 @@ class HkStockMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_cashflow"),
             **checked("hk_cashflow", options),
         )
 
@@ -188,7 +191,7 @@ class HkStockMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/03_港股日线行情.md
         """
@@ -205,6 +208,7 @@ class HkStockMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_daily"),
             **checked("hk_daily", options),
         )
 
@@ -230,7 +234,7 @@ class HkStockMethods(BaseClient):
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/04_港股复权行情.md
         """
@@ -247,6 +251,7 @@ class HkStockMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_daily_adj"),
             **checked("hk_daily_adj", options),
         )
 
@@ -274,7 +279,7 @@ class HkStockMethods(BaseClient):
             start_date: 报告期开始日期(格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束日期(格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/10_港股财务指标数据.md
         """
@@ -292,6 +297,7 @@ class HkStockMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_fina_indicator"),
             **checked("hk_fina_indicator", options),
         )
 
@@ -319,7 +325,7 @@ class HkStockMethods(BaseClient):
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/07_港股利润表.md
         """
@@ -337,6 +343,7 @@ class HkStockMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_income"),
             **checked("hk_income", options),
         )
 
@@ -362,7 +369,7 @@ class HkStockMethods(BaseClient):
             start_date: 开始日期 格式：2023-03-13 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-03-13 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/05_港股分钟行情.md
         """
@@ -379,6 +386,7 @@ class HkStockMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_mins"),
             **checked("hk_mins", options),
         )
 
@@ -401,7 +409,7 @@ class HkStockMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             is_open: 是否交易 '0'休市 '1'交易
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/02_港股交易日历.md
         """
@@ -417,6 +425,7 @@ class HkStockMethods(BaseClient):
                 "is_open": is_open,
             },
             fields,
+            keys=self._record_keys("hk_tradecal"),
             **checked("hk_tradecal", options),
         )
 
@@ -436,7 +445,7 @@ class HkStockMethods(BaseClient):
         Args:
             ts_code: 支持通配符方式，e.g. 00001.HK、02*.HK (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/06_港股实时日线.md
         """
@@ -450,6 +459,7 @@ class HkStockMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("rt_hk_k"),
             **checked("rt_hk_k", options),
         )
 
@@ -481,7 +491,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/08_港股资产负债表.md
         """
@@ -499,6 +509,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_balancesheet"),
             **checked("hk_balancesheet", options),
         )
 
@@ -519,7 +530,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             ts_code: TS代码
             list_status: 上市状态 L上市 D退市 P暂停上市 ，默认L
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/01_港股基础信息.md
         """
@@ -534,6 +545,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
                 "list_status": list_status,
             },
             fields,
+            keys=self._record_keys("hk_basic"),
             **checked("hk_basic", options),
         )
 
@@ -561,7 +573,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/09_港股现金流量表.md
         """
@@ -579,6 +591,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_cashflow"),
             **checked("hk_cashflow", options),
         )
 
@@ -604,7 +617,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/03_港股日线行情.md
         """
@@ -621,6 +634,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_daily"),
             **checked("hk_daily", options),
         )
 
@@ -646,7 +660,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/04_港股复权行情.md
         """
@@ -663,6 +677,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_daily_adj"),
             **checked("hk_daily_adj", options),
         )
 
@@ -690,7 +705,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             start_date: 报告期开始日期(格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束日期(格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/10_港股财务指标数据.md
         """
@@ -708,6 +723,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_fina_indicator"),
             **checked("hk_fina_indicator", options),
         )
 
@@ -735,7 +751,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/07_港股利润表.md
         """
@@ -753,6 +769,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_income"),
             **checked("hk_income", options),
         )
 
@@ -778,7 +795,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             start_date: 开始日期 格式：2023-03-13 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-03-13 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/05_港股分钟行情.md
         """
@@ -795,6 +812,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hk_mins"),
             **checked("hk_mins", options),
         )
 
@@ -817,7 +835,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             is_open: 是否交易 '0'休市 '1'交易
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/02_港股交易日历.md
         """
@@ -833,6 +851,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
                 "is_open": is_open,
             },
             fields,
+            keys=self._record_keys("hk_tradecal"),
             **checked("hk_tradecal", options),
         )
 
@@ -852,7 +871,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
         Args:
             ts_code: 支持通配符方式，e.g. 00001.HK、02*.HK (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/06_港股实时日线.md
         """
@@ -866,6 +885,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("rt_hk_k"),
             **checked("rt_hk_k", options),
         )
 

@@ -139,7 +139,7 @@ class IndexMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/11_中信行业指数日行情.md
         """
@@ -156,6 +156,7 @@ class IndexMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ci_daily"),
             **checked("ci_daily", options),
         )
 
@@ -182,7 +183,7 @@ class IndexMethods(BaseClient):
             ts_code: 股票代码
             is_new: 是否最新（默认为“Y是”）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/10_中信行业成分.md
         """
@@ -200,6 +201,7 @@ class IndexMethods(BaseClient):
                 "is_new": is_new,
             },
             fields,
+            keys=self._record_keys("ci_index_member"),
             **checked("ci_index_member", options),
         )
 
@@ -226,7 +228,7 @@ class IndexMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/14_沪深市场每日交易统计.md
         """
@@ -244,6 +246,7 @@ class IndexMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("daily_info"),
             **checked("daily_info", options),
         )
 
@@ -270,7 +273,7 @@ class IndexMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/13_指数技术面因子_专业版.md
         """
@@ -287,6 +290,7 @@ class IndexMethods(BaseClient):
                 "trade_date": trade_date,
             },
             fields,
+            keys=self._record_keys("idx_factor_pro"),
             **checked("idx_factor_pro", options),
         )
 
@@ -313,7 +317,7 @@ class IndexMethods(BaseClient):
             publisher: 发布商
             category: 指数类别
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/01_指数基本信息.md
         """
@@ -331,6 +335,7 @@ class IndexMethods(BaseClient):
                 "category": category,
             },
             fields,
+            keys=self._record_keys("index_basic"),
             **checked("index_basic", options),
         )
 
@@ -355,7 +360,7 @@ class IndexMethods(BaseClient):
             parent_code: 父级代码（一级为0）
             src: 指数来源（SW2014：申万2014年版本，SW2021：申万2021年版本）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/07_申万行业分类.md
         """
@@ -372,6 +377,7 @@ class IndexMethods(BaseClient):
                 "src": src,
             },
             fields,
+            keys=self._record_keys("index_classify"),
             **checked("index_classify", options),
         )
 
@@ -396,7 +402,7 @@ class IndexMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/02_指数日线行情.md
         """
@@ -413,6 +419,7 @@ class IndexMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("index_daily"),
             **checked("index_daily", options),
         )
 
@@ -438,7 +445,7 @@ class IndexMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/06_大盘指数每日指标.md
         """
@@ -455,6 +462,7 @@ class IndexMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("index_dailybasic"),
             **checked("index_dailybasic", options),
         )
 
@@ -479,7 +487,7 @@ class IndexMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/12_国际主要指数.md
         """
@@ -496,6 +504,7 @@ class IndexMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("index_global"),
             **checked("index_global", options),
         )
 
@@ -522,7 +531,7 @@ class IndexMethods(BaseClient):
             ts_code: 股票代码
             is_new: 是否最新（默认为“Y是”）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/08_申万行业成分（分级）.md
         """
@@ -540,6 +549,7 @@ class IndexMethods(BaseClient):
                 "is_new": is_new,
             },
             fields,
+            keys=self._record_keys("index_member_all"),
             **checked("index_member_all", options),
         )
 
@@ -564,7 +574,7 @@ class IndexMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/04_指数月线行情.md
         """
@@ -581,6 +591,7 @@ class IndexMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("index_monthly"),
             **checked("index_monthly", options),
         )
 
@@ -605,7 +616,7 @@ class IndexMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/03_指数周线行情.md
         """
@@ -622,6 +633,7 @@ class IndexMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("index_weekly"),
             **checked("index_weekly", options),
         )
 
@@ -646,7 +658,7 @@ class IndexMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/05_指数成分和权重.md
         """
@@ -663,6 +675,7 @@ class IndexMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("index_weight"),
             **checked("index_weight", options),
         )
 
@@ -687,7 +700,7 @@ class IndexMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/09_申万行业指数日行情.md
         """
@@ -704,6 +717,7 @@ class IndexMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("sw_daily"),
             **checked("sw_daily", options),
         )
 
@@ -728,7 +742,7 @@ class IndexMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
         """
@@ -745,6 +759,7 @@ class IndexMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("sz_daily_info"),
             **checked("sz_daily_info", options),
         )
 
@@ -773,7 +788,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/11_中信行业指数日行情.md
         """
@@ -790,6 +805,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ci_daily"),
             **checked("ci_daily", options),
         )
 
@@ -816,7 +832,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             ts_code: 股票代码
             is_new: 是否最新（默认为“Y是”）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/10_中信行业成分.md
         """
@@ -834,6 +850,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "is_new": is_new,
             },
             fields,
+            keys=self._record_keys("ci_index_member"),
             **checked("ci_index_member", options),
         )
 
@@ -860,7 +877,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/14_沪深市场每日交易统计.md
         """
@@ -878,6 +895,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("daily_info"),
             **checked("daily_info", options),
         )
 
@@ -904,7 +922,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/13_指数技术面因子_专业版.md
         """
@@ -921,6 +939,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "trade_date": trade_date,
             },
             fields,
+            keys=self._record_keys("idx_factor_pro"),
             **checked("idx_factor_pro", options),
         )
 
@@ -947,7 +966,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             publisher: 发布商
             category: 指数类别
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/01_指数基本信息.md
         """
@@ -965,6 +984,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "category": category,
             },
             fields,
+            keys=self._record_keys("index_basic"),
             **checked("index_basic", options),
         )
 
@@ -989,7 +1009,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             parent_code: 父级代码（一级为0）
             src: 指数来源（SW2014：申万2014年版本，SW2021：申万2021年版本）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/07_申万行业分类.md
         """
@@ -1006,6 +1026,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "src": src,
             },
             fields,
+            keys=self._record_keys("index_classify"),
             **checked("index_classify", options),
         )
 
@@ -1030,7 +1051,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/02_指数日线行情.md
         """
@@ -1047,6 +1068,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("index_daily"),
             **checked("index_daily", options),
         )
 
@@ -1072,7 +1094,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/06_大盘指数每日指标.md
         """
@@ -1089,6 +1111,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("index_dailybasic"),
             **checked("index_dailybasic", options),
         )
 
@@ -1113,7 +1136,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/12_国际主要指数.md
         """
@@ -1130,6 +1153,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("index_global"),
             **checked("index_global", options),
         )
 
@@ -1156,7 +1180,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             ts_code: 股票代码
             is_new: 是否最新（默认为“Y是”）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/08_申万行业成分（分级）.md
         """
@@ -1174,6 +1198,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "is_new": is_new,
             },
             fields,
+            keys=self._record_keys("index_member_all"),
             **checked("index_member_all", options),
         )
 
@@ -1198,7 +1223,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/04_指数月线行情.md
         """
@@ -1215,6 +1240,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("index_monthly"),
             **checked("index_monthly", options),
         )
 
@@ -1239,7 +1265,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/03_指数周线行情.md
         """
@@ -1256,6 +1282,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("index_weekly"),
             **checked("index_weekly", options),
         )
 
@@ -1280,7 +1307,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/05_指数成分和权重.md
         """
@@ -1297,6 +1324,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("index_weight"),
             **checked("index_weight", options),
         )
 
@@ -1321,7 +1349,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/09_申万行业指数日行情.md
         """
@@ -1338,6 +1366,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("sw_daily"),
             **checked("sw_daily", options),
         )
 
@@ -1362,7 +1391,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
         """
@@ -1379,6 +1408,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("sz_daily_info"),
             **checked("sz_daily_info", options),
         )
 

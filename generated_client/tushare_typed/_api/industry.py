@@ -1098,7 +1098,7 @@ class IndustryMethods(BaseClient):
         Args:
             date: 日期(格式:YYYYMMDD) (required) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/06_影院日度票房.md
         """
@@ -1112,6 +1112,7 @@ class IndustryMethods(BaseClient):
                 "date": date,
             },
             fields,
+            keys=self._record_keys("bo_cinema"),
             **checked("bo_cinema", options),
         )
 
@@ -1130,7 +1131,7 @@ class IndustryMethods(BaseClient):
         Args:
             date: 日期 （格式YYYYMMDD） (required) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/05_电影日度票房.md
         """
@@ -1144,6 +1145,7 @@ class IndustryMethods(BaseClient):
                 "date": date,
             },
             fields,
+            keys=self._record_keys("bo_daily"),
             **checked("bo_daily", options),
         )
 
@@ -1162,7 +1164,7 @@ class IndustryMethods(BaseClient):
         Args:
             date: 日期（每月1号，格式YYYYMMDD） (required) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/03_电影月度票房.md
         """
@@ -1176,6 +1178,7 @@ class IndustryMethods(BaseClient):
                 "date": date,
             },
             fields,
+            keys=self._record_keys("bo_monthly"),
             **checked("bo_monthly", options),
         )
 
@@ -1194,7 +1197,7 @@ class IndustryMethods(BaseClient):
         Args:
             date: 日期（每周一日期，格式YYYYMMDD） (required) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/04_电影周度票房.md
         """
@@ -1208,6 +1211,7 @@ class IndustryMethods(BaseClient):
                 "date": date,
             },
             fields,
+            keys=self._record_keys("bo_weekly"),
             **checked("bo_weekly", options),
         )
 
@@ -1231,7 +1235,7 @@ class IndustryMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/07_全国电影剧本备案数据.md
         """
@@ -1247,6 +1251,7 @@ class IndustryMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("film_record"),
             **checked("film_record", options),
         )
 
@@ -1273,7 +1278,7 @@ class IndustryMethods(BaseClient):
             org: 备案机构
             name: 电视剧名称
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/08_全国电视剧备案公示数据.md
         """
@@ -1291,6 +1296,7 @@ class IndustryMethods(BaseClient):
                 "name": name,
             },
             fields,
+            keys=self._record_keys("teleplay_record"),
             **checked("teleplay_record", options),
         )
 
@@ -1315,7 +1321,7 @@ class IndustryMethods(BaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/01_台湾电子产业月营收.md
         """
@@ -1332,6 +1338,7 @@ class IndustryMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("tmt_twincome"),
             **checked("tmt_twincome", options),
         )
 
@@ -1360,7 +1367,7 @@ class IndustryMethods(BaseClient):
             end_date: 报告期结束日期 [YYYYMMDD]
             source: None
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/02_台湾电子产业月营收明细.md
         """
@@ -1379,6 +1386,7 @@ class IndustryMethods(BaseClient):
                 "source": source,
             },
             fields,
+            keys=self._record_keys("tmt_twincomedetail"),
             **checked("tmt_twincomedetail", options),
         )
 
@@ -1401,7 +1409,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         Args:
             date: 日期(格式:YYYYMMDD) (required) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/06_影院日度票房.md
         """
@@ -1415,6 +1423,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
                 "date": date,
             },
             fields,
+            keys=self._record_keys("bo_cinema"),
             **checked("bo_cinema", options),
         )
 
@@ -1433,7 +1442,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         Args:
             date: 日期 （格式YYYYMMDD） (required) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/05_电影日度票房.md
         """
@@ -1447,6 +1456,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
                 "date": date,
             },
             fields,
+            keys=self._record_keys("bo_daily"),
             **checked("bo_daily", options),
         )
 
@@ -1465,7 +1475,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         Args:
             date: 日期（每月1号，格式YYYYMMDD） (required) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/03_电影月度票房.md
         """
@@ -1479,6 +1489,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
                 "date": date,
             },
             fields,
+            keys=self._record_keys("bo_monthly"),
             **checked("bo_monthly", options),
         )
 
@@ -1497,7 +1508,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         Args:
             date: 日期（每周一日期，格式YYYYMMDD） (required) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/04_电影周度票房.md
         """
@@ -1511,6 +1522,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
                 "date": date,
             },
             fields,
+            keys=self._record_keys("bo_weekly"),
             **checked("bo_weekly", options),
         )
 
@@ -1534,7 +1546,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/07_全国电影剧本备案数据.md
         """
@@ -1550,6 +1562,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("film_record"),
             **checked("film_record", options),
         )
 
@@ -1576,7 +1589,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
             org: 备案机构
             name: 电视剧名称
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/08_全国电视剧备案公示数据.md
         """
@@ -1594,6 +1607,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
                 "name": name,
             },
             fields,
+            keys=self._record_keys("teleplay_record"),
             **checked("teleplay_record", options),
         )
 
@@ -1618,7 +1632,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/01_台湾电子产业月营收.md
         """
@@ -1635,6 +1649,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("tmt_twincome"),
             **checked("tmt_twincome", options),
         )
 
@@ -1663,7 +1678,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
             end_date: 报告期结束日期 [YYYYMMDD]
             source: None
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/02_台湾电子产业月营收明细.md
         """
@@ -1682,6 +1697,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
                 "source": source,
             },
             fields,
+            keys=self._record_keys("tmt_twincomedetail"),
             **checked("tmt_twincomedetail", options),
         )
 

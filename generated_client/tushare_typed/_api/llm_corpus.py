@@ -61,7 +61,7 @@ class LlmCorpusMethods(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/04_上市公司公告.md
         """
@@ -78,6 +78,7 @@ class LlmCorpusMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("anns_d"),
             **checked("anns_d", options),
         )
 
@@ -97,7 +98,7 @@ class LlmCorpusMethods(BaseClient):
         Args:
             date: 日期（输入格式：YYYYMMDD 比如：20181211） (required) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/03_新闻联播文字稿.md
         """
@@ -111,6 +112,7 @@ class LlmCorpusMethods(BaseClient):
                 "date": date,
             },
             fields,
+            keys=self._record_keys("cctv_news"),
             **checked("cctv_news", options),
         )
 
@@ -138,7 +140,7 @@ class LlmCorpusMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/05_上证e互动问答.md
         """
@@ -156,6 +158,7 @@ class LlmCorpusMethods(BaseClient):
                 "pub_date": pub_date,
             },
             fields,
+            keys=self._record_keys("irm_qa_sh"),
             **checked("irm_qa_sh", options),
         )
 
@@ -183,7 +186,7 @@ class LlmCorpusMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/06_深证易互动问答.md
         """
@@ -201,6 +204,7 @@ class LlmCorpusMethods(BaseClient):
                 "pub_date": pub_date,
             },
             fields,
+            keys=self._record_keys("irm_qa_sz"),
             **checked("irm_qa_sz", options),
         )
 
@@ -224,7 +228,7 @@ class LlmCorpusMethods(BaseClient):
             start_date: 新闻发布开始时间，e.g. 2018-11-21 00:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 新闻发布结束时间，e.g. 2018-11-22 00:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/02_新闻通讯（长篇）.md
         """
@@ -240,6 +244,7 @@ class LlmCorpusMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("major_news"),
             **checked("major_news", options),
         )
 
@@ -263,7 +268,7 @@ class LlmCorpusMethods(BaseClient):
             end_date: 结束日期 (required) [YYYY-MM-DD HH:MM:SS]
             src: 新闻来源 见下表 (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/01_新闻快讯（短讯）.md
         """
@@ -279,6 +284,7 @@ class LlmCorpusMethods(BaseClient):
                 "src": src,
             },
             fields,
+            keys=self._record_keys("news"),
             **checked("news", options),
         )
 
@@ -308,7 +314,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/04_上市公司公告.md
         """
@@ -325,6 +331,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("anns_d"),
             **checked("anns_d", options),
         )
 
@@ -344,7 +351,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
         Args:
             date: 日期（输入格式：YYYYMMDD 比如：20181211） (required) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/03_新闻联播文字稿.md
         """
@@ -358,6 +365,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
                 "date": date,
             },
             fields,
+            keys=self._record_keys("cctv_news"),
             **checked("cctv_news", options),
         )
 
@@ -385,7 +393,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/05_上证e互动问答.md
         """
@@ -403,6 +411,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
                 "pub_date": pub_date,
             },
             fields,
+            keys=self._record_keys("irm_qa_sh"),
             **checked("irm_qa_sh", options),
         )
 
@@ -430,7 +439,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/06_深证易互动问答.md
         """
@@ -448,6 +457,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
                 "pub_date": pub_date,
             },
             fields,
+            keys=self._record_keys("irm_qa_sz"),
             **checked("irm_qa_sz", options),
         )
 
@@ -471,7 +481,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
             start_date: 新闻发布开始时间，e.g. 2018-11-21 00:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 新闻发布结束时间，e.g. 2018-11-22 00:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/02_新闻通讯（长篇）.md
         """
@@ -487,6 +497,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("major_news"),
             **checked("major_news", options),
         )
 
@@ -510,7 +521,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
             end_date: 结束日期 (required) [YYYY-MM-DD HH:MM:SS]
             src: 新闻来源 见下表 (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/01_新闻快讯（短讯）.md
         """
@@ -526,6 +537,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
                 "src": src,
             },
             fields,
+            keys=self._record_keys("news"),
             **checked("news", options),
         )
 

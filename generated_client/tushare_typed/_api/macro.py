@@ -65,7 +65,7 @@ class MacroMethods(BaseClient):
             start_m: 开始月份
             end_m: 结束月份
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/01_居民消费价格指数（CPI）.md
         """
@@ -81,6 +81,7 @@ class MacroMethods(BaseClient):
                 "end_m": end_m,
             },
             fields,
+            keys=self._record_keys("cn_cpi"),
             **checked("cn_cpi", options),
         )
 
@@ -103,7 +104,7 @@ class MacroMethods(BaseClient):
             start_q: 开始季度
             end_q: 结束季度
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/02_国民经济/01_国内生产总值（GDP）.md
         """
@@ -119,6 +120,7 @@ class MacroMethods(BaseClient):
                 "end_q": end_q,
             },
             fields,
+            keys=self._record_keys("cn_gdp"),
             **checked("cn_gdp", options),
         )
 
@@ -141,7 +143,7 @@ class MacroMethods(BaseClient):
             start_m: 开始月度
             end_m: 结束月度
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/04_金融/01_货币供应量/01_货币供应量（月）.md
         """
@@ -157,6 +159,7 @@ class MacroMethods(BaseClient):
                 "end_m": end_m,
             },
             fields,
+            keys=self._record_keys("cn_m"),
             **checked("cn_m", options),
         )
 
@@ -179,7 +182,7 @@ class MacroMethods(BaseClient):
             start_m: 开始月度
             end_m: 结束月度（e.g. fields='month,pmi010000,pmi010400'）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/05_景气度/01_采购经理指数（PMI）.md
         """
@@ -195,6 +198,7 @@ class MacroMethods(BaseClient):
                 "end_m": end_m,
             },
             fields,
+            keys=self._record_keys("cn_pmi"),
             **checked("cn_pmi", options),
         )
 
@@ -217,7 +221,7 @@ class MacroMethods(BaseClient):
             start_m: 开始月份
             end_m: 结束月份
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/02_工业生产者出厂价格指数（PPI）.md
         """
@@ -233,6 +237,7 @@ class MacroMethods(BaseClient):
                 "end_m": end_m,
             },
             fields,
+            keys=self._record_keys("cn_ppi"),
             **checked("cn_ppi", options),
         )
 
@@ -255,7 +260,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/07_广州民间借贷利率.md
         """
@@ -271,6 +276,7 @@ class MacroMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("gz_index"),
             **checked("gz_index", options),
         )
 
@@ -293,7 +299,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/05_Hibor利率.md
         """
@@ -309,6 +315,7 @@ class MacroMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hibor"),
             **checked("hibor", options),
         )
 
@@ -333,7 +340,7 @@ class MacroMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             curr_type: 货币代码  (USD美元  EUR欧元  JPY日元  GBP英镑  CHF瑞郎，默认是USD)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/04_Libor利率.md
         """
@@ -350,6 +357,7 @@ class MacroMethods(BaseClient):
                 "curr_type": curr_type,
             },
             fields,
+            keys=self._record_keys("libor"),
             **checked("libor", options),
         )
 
@@ -372,7 +380,7 @@ class MacroMethods(BaseClient):
             start_m: 开始月份
             end_m: 结束月份
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/04_金融/02_社会融资/01_社融增量（月度）.md
         """
@@ -388,6 +396,7 @@ class MacroMethods(BaseClient):
                 "end_m": end_m,
             },
             fields,
+            keys=self._record_keys("sf_month"),
             **checked("sf_month", options),
         )
 
@@ -410,7 +419,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
         """
@@ -426,6 +435,7 @@ class MacroMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("shibor"),
             **checked("shibor", options),
         )
 
@@ -448,7 +458,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/03_LPR贷款基础利率.md
         """
@@ -464,6 +474,7 @@ class MacroMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("shibor_lpr"),
             **checked("shibor_lpr", options),
         )
 
@@ -488,7 +499,7 @@ class MacroMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             bank: 银行名称 （中文名称，例如 农业银行）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/02_Shibor报价数据.md
         """
@@ -505,6 +516,7 @@ class MacroMethods(BaseClient):
                 "bank": bank,
             },
             fields,
+            keys=self._record_keys("shibor_quote"),
             **checked("shibor_quote", options),
         )
 
@@ -527,7 +539,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期(YYYYMMDD格式) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/03_短期国债利率.md
         """
@@ -543,6 +555,7 @@ class MacroMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_tbr"),
             **checked("us_tbr", options),
         )
 
@@ -565,7 +578,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/04_国债长期利率.md
         """
@@ -581,6 +594,7 @@ class MacroMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_tltr"),
             **checked("us_tltr", options),
         )
 
@@ -603,7 +617,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/05_国债长期利率平均值.md
         """
@@ -619,6 +633,7 @@ class MacroMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_trltr"),
             **checked("us_trltr", options),
         )
 
@@ -641,7 +656,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/02_国债实际收益率曲线利率.md
         """
@@ -657,6 +672,7 @@ class MacroMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_trycr"),
             **checked("us_trycr", options),
         )
 
@@ -679,7 +695,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/01_国债收益率曲线利率.md
         """
@@ -695,6 +711,7 @@ class MacroMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_tycr"),
             **checked("us_tycr", options),
         )
 
@@ -717,7 +734,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/06_温州民间借贷利率.md
         """
@@ -733,6 +750,7 @@ class MacroMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("wz_index"),
             **checked("wz_index", options),
         )
 
@@ -759,7 +777,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_m: 开始月份
             end_m: 结束月份
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/01_居民消费价格指数（CPI）.md
         """
@@ -775,6 +793,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_m": end_m,
             },
             fields,
+            keys=self._record_keys("cn_cpi"),
             **checked("cn_cpi", options),
         )
 
@@ -797,7 +816,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_q: 开始季度
             end_q: 结束季度
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/02_国民经济/01_国内生产总值（GDP）.md
         """
@@ -813,6 +832,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_q": end_q,
             },
             fields,
+            keys=self._record_keys("cn_gdp"),
             **checked("cn_gdp", options),
         )
 
@@ -835,7 +855,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_m: 开始月度
             end_m: 结束月度
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/04_金融/01_货币供应量/01_货币供应量（月）.md
         """
@@ -851,6 +871,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_m": end_m,
             },
             fields,
+            keys=self._record_keys("cn_m"),
             **checked("cn_m", options),
         )
 
@@ -873,7 +894,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_m: 开始月度
             end_m: 结束月度（e.g. fields='month,pmi010000,pmi010400'）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/05_景气度/01_采购经理指数（PMI）.md
         """
@@ -889,6 +910,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_m": end_m,
             },
             fields,
+            keys=self._record_keys("cn_pmi"),
             **checked("cn_pmi", options),
         )
 
@@ -911,7 +933,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_m: 开始月份
             end_m: 结束月份
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/02_工业生产者出厂价格指数（PPI）.md
         """
@@ -927,6 +949,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_m": end_m,
             },
             fields,
+            keys=self._record_keys("cn_ppi"),
             **checked("cn_ppi", options),
         )
 
@@ -949,7 +972,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/07_广州民间借贷利率.md
         """
@@ -965,6 +988,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("gz_index"),
             **checked("gz_index", options),
         )
 
@@ -987,7 +1011,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/05_Hibor利率.md
         """
@@ -1003,6 +1027,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hibor"),
             **checked("hibor", options),
         )
 
@@ -1027,7 +1052,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             curr_type: 货币代码  (USD美元  EUR欧元  JPY日元  GBP英镑  CHF瑞郎，默认是USD)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/04_Libor利率.md
         """
@@ -1044,6 +1069,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "curr_type": curr_type,
             },
             fields,
+            keys=self._record_keys("libor"),
             **checked("libor", options),
         )
 
@@ -1066,7 +1092,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_m: 开始月份
             end_m: 结束月份
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/04_金融/02_社会融资/01_社融增量（月度）.md
         """
@@ -1082,6 +1108,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_m": end_m,
             },
             fields,
+            keys=self._record_keys("sf_month"),
             **checked("sf_month", options),
         )
 
@@ -1104,7 +1131,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
         """
@@ -1120,6 +1147,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("shibor"),
             **checked("shibor", options),
         )
 
@@ -1142,7 +1170,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/03_LPR贷款基础利率.md
         """
@@ -1158,6 +1186,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("shibor_lpr"),
             **checked("shibor_lpr", options),
         )
 
@@ -1182,7 +1211,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             bank: 银行名称 （中文名称，例如 农业银行）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/02_Shibor报价数据.md
         """
@@ -1199,6 +1228,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "bank": bank,
             },
             fields,
+            keys=self._record_keys("shibor_quote"),
             **checked("shibor_quote", options),
         )
 
@@ -1221,7 +1251,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD格式) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/03_短期国债利率.md
         """
@@ -1237,6 +1267,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_tbr"),
             **checked("us_tbr", options),
         )
 
@@ -1259,7 +1290,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/04_国债长期利率.md
         """
@@ -1275,6 +1306,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_tltr"),
             **checked("us_tltr", options),
         )
 
@@ -1297,7 +1329,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/05_国债长期利率平均值.md
         """
@@ -1313,6 +1345,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_trltr"),
             **checked("us_trltr", options),
         )
 
@@ -1335,7 +1368,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/02_国债实际收益率曲线利率.md
         """
@@ -1351,6 +1384,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_trycr"),
             **checked("us_trycr", options),
         )
 
@@ -1373,7 +1407,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/01_国债收益率曲线利率.md
         """
@@ -1389,6 +1423,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_tycr"),
             **checked("us_tycr", options),
         )
 
@@ -1411,7 +1446,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/06_温州民间借贷利率.md
         """
@@ -1427,6 +1462,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("wz_index"),
             **checked("wz_index", options),
         )
 

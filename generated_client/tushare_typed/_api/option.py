@@ -55,7 +55,7 @@ class OptionMethods(BaseClient):
             opt_code: 标准合约代码，OP+期货合约TS_CODE，如棕榈油2207合约，输入OPP2207.DCE
             call_put: 期权类型
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 07_期权数据/01_期权合约信息.md
         """
@@ -72,6 +72,7 @@ class OptionMethods(BaseClient):
                 "call_put": call_put,
             },
             fields,
+            keys=self._record_keys("opt_basic"),
             **checked("opt_basic", options),
         )
 
@@ -99,7 +100,7 @@ class OptionMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所(SSE/SZSE/CFFEX/DCE/SHFE/CZCE）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 07_期权数据/02_期权日线行情.md
         """
@@ -117,6 +118,7 @@ class OptionMethods(BaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("opt_daily"),
             **checked("opt_daily", options),
         )
 
@@ -142,7 +144,7 @@ class OptionMethods(BaseClient):
             start_date: 开始日期 格式：2024-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2024-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 07_期权数据/03_期权分钟行情.md
         """
@@ -159,6 +161,7 @@ class OptionMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("opt_mins"),
             **checked("opt_mins", options),
         )
 
@@ -187,7 +190,7 @@ class AsyncOptionMethods(AsyncBaseClient):
             opt_code: 标准合约代码，OP+期货合约TS_CODE，如棕榈油2207合约，输入OPP2207.DCE
             call_put: 期权类型
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 07_期权数据/01_期权合约信息.md
         """
@@ -204,6 +207,7 @@ class AsyncOptionMethods(AsyncBaseClient):
                 "call_put": call_put,
             },
             fields,
+            keys=self._record_keys("opt_basic"),
             **checked("opt_basic", options),
         )
 
@@ -231,7 +235,7 @@ class AsyncOptionMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所(SSE/SZSE/CFFEX/DCE/SHFE/CZCE）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 07_期权数据/02_期权日线行情.md
         """
@@ -249,6 +253,7 @@ class AsyncOptionMethods(AsyncBaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("opt_daily"),
             **checked("opt_daily", options),
         )
 
@@ -274,7 +279,7 @@ class AsyncOptionMethods(AsyncBaseClient):
             start_date: 开始日期 格式：2024-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2024-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 07_期权数据/03_期权分钟行情.md
         """
@@ -291,6 +296,7 @@ class AsyncOptionMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("opt_mins"),
             **checked("opt_mins", options),
         )
 

@@ -45,7 +45,7 @@ class SpotMethods(BaseClient):
         Args:
             ts_code: 合约代码 （支持多个，逗号分隔，不输入为获取全部）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 06_现货数据/01_上海黄金基础信息.md
         """
@@ -59,6 +59,7 @@ class SpotMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("sge_basic"),
             **checked("sge_basic", options),
         )
 
@@ -83,7 +84,7 @@ class SpotMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 06_现货数据/02_上海黄金现货日行情.md
         """
@@ -100,6 +101,7 @@ class SpotMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("sge_daily"),
             **checked("sge_daily", options),
         )
 
@@ -122,7 +124,7 @@ class AsyncSpotMethods(AsyncBaseClient):
         Args:
             ts_code: 合约代码 （支持多个，逗号分隔，不输入为获取全部）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 06_现货数据/01_上海黄金基础信息.md
         """
@@ -136,6 +138,7 @@ class AsyncSpotMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("sge_basic"),
             **checked("sge_basic", options),
         )
 
@@ -160,7 +163,7 @@ class AsyncSpotMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 06_现货数据/02_上海黄金现货日行情.md
         """
@@ -177,6 +180,7 @@ class AsyncSpotMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("sge_daily"),
             **checked("sge_daily", options),
         )
 

@@ -60,7 +60,7 @@ class StockBasicsMethods(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             ts_code: 股票代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/12_股票历史列表.md
         """
@@ -75,6 +75,7 @@ class StockBasicsMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("bak_basic"),
             **checked("bak_basic", options),
         )
 
@@ -95,7 +96,7 @@ class StockBasicsMethods(BaseClient):
             o_code: 旧代码
             n_code: 新代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/10_北交所新旧代码对照.md
         """
@@ -110,6 +111,7 @@ class StockBasicsMethods(BaseClient):
                 "n_code": n_code,
             },
             fields,
+            keys=self._record_keys("bse_mapping"),
             **checked("bse_mapping", options),
         )
 
@@ -132,7 +134,7 @@ class StockBasicsMethods(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/06_股票曾用名.md
         """
@@ -148,6 +150,7 @@ class StockBasicsMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("namechange"),
             **checked("namechange", options),
         )
 
@@ -168,7 +171,7 @@ class StockBasicsMethods(BaseClient):
             start_date: 上网发行开始日期 [YYYYMMDD]
             end_date: 上网发行结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/11_IPO新股上市.md
         """
@@ -183,6 +186,7 @@ class StockBasicsMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("new_share"),
             **checked("new_share", options),
         )
 
@@ -207,7 +211,7 @@ class StockBasicsMethods(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/08_上市公司管理层.md
         """
@@ -224,6 +228,7 @@ class StockBasicsMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_managers"),
             **checked("stk_managers", options),
         )
 
@@ -249,7 +254,7 @@ class StockBasicsMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/02_每日股本（盘前）.md
         """
@@ -266,6 +271,7 @@ class StockBasicsMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_premarket"),
             **checked("stk_premarket", options),
         )
 
@@ -286,7 +292,7 @@ class StockBasicsMethods(BaseClient):
             ts_code: TS股票代码，支持单个或多个代码输入 (required)
             end_date: 报告期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/09_管理层薪酬和持股.md
         """
@@ -301,6 +307,7 @@ class StockBasicsMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_rewards"),
             **checked("stk_rewards", options),
         )
 
@@ -329,7 +336,7 @@ class StockBasicsMethods(BaseClient):
             exchange: 交易所 SSE上交所 SZSE深交所 BSE北交所
             is_hs: 是否沪深港通标的，N否 H沪股通 S深股通
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/01_股票列表.md
         """
@@ -348,6 +355,7 @@ class StockBasicsMethods(BaseClient):
                 "is_hs": is_hs,
             },
             fields,
+            keys=self._record_keys("stock_basic"),
             **checked("stock_basic", options),
         )
 
@@ -368,7 +376,7 @@ class StockBasicsMethods(BaseClient):
             ts_code: 股票代码
             exchange: 交易所代码 ，SSE上交所 SZSE深交所 BSE北交所
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/07_上市公司基本信息.md
         """
@@ -383,6 +391,7 @@ class StockBasicsMethods(BaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("stock_company"),
             **checked("stock_company", options),
         )
 
@@ -409,7 +418,7 @@ class StockBasicsMethods(BaseClient):
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/05_沪深港通股票列表.md
         """
@@ -427,6 +436,7 @@ class StockBasicsMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stock_hsgt"),
             **checked("stock_hsgt", options),
         )
 
@@ -451,7 +461,7 @@ class StockBasicsMethods(BaseClient):
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/04_ST股票列表.md
         """
@@ -468,6 +478,7 @@ class StockBasicsMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stock_st"),
             **checked("stock_st", options),
         )
 
@@ -492,7 +503,7 @@ class StockBasicsMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             is_open: 是否交易 '0'休市 '1'交易；是否交易 0休市 1交易
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/03_交易日历.md
         """
@@ -509,6 +520,7 @@ class StockBasicsMethods(BaseClient):
                 "is_open": is_open,
             },
             fields,
+            keys=self._record_keys("trade_cal"),
             **checked("trade_cal", options),
         )
 
@@ -533,7 +545,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             ts_code: 股票代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/12_股票历史列表.md
         """
@@ -548,6 +560,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("bak_basic"),
             **checked("bak_basic", options),
         )
 
@@ -568,7 +581,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             o_code: 旧代码
             n_code: 新代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/10_北交所新旧代码对照.md
         """
@@ -583,6 +596,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
                 "n_code": n_code,
             },
             fields,
+            keys=self._record_keys("bse_mapping"),
             **checked("bse_mapping", options),
         )
 
@@ -605,7 +619,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/06_股票曾用名.md
         """
@@ -621,6 +635,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("namechange"),
             **checked("namechange", options),
         )
 
@@ -641,7 +656,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             start_date: 上网发行开始日期 [YYYYMMDD]
             end_date: 上网发行结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/11_IPO新股上市.md
         """
@@ -656,6 +671,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("new_share"),
             **checked("new_share", options),
         )
 
@@ -680,7 +696,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/08_上市公司管理层.md
         """
@@ -697,6 +713,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_managers"),
             **checked("stk_managers", options),
         )
 
@@ -722,7 +739,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/02_每日股本（盘前）.md
         """
@@ -739,6 +756,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_premarket"),
             **checked("stk_premarket", options),
         )
 
@@ -759,7 +777,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             ts_code: TS股票代码，支持单个或多个代码输入 (required)
             end_date: 报告期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/09_管理层薪酬和持股.md
         """
@@ -774,6 +792,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_rewards"),
             **checked("stk_rewards", options),
         )
 
@@ -802,7 +821,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             exchange: 交易所 SSE上交所 SZSE深交所 BSE北交所
             is_hs: 是否沪深港通标的，N否 H沪股通 S深股通
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/01_股票列表.md
         """
@@ -821,6 +840,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
                 "is_hs": is_hs,
             },
             fields,
+            keys=self._record_keys("stock_basic"),
             **checked("stock_basic", options),
         )
 
@@ -841,7 +861,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             ts_code: 股票代码
             exchange: 交易所代码 ，SSE上交所 SZSE深交所 BSE北交所
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/07_上市公司基本信息.md
         """
@@ -856,6 +876,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("stock_company"),
             **checked("stock_company", options),
         )
 
@@ -882,7 +903,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/05_沪深港通股票列表.md
         """
@@ -900,6 +921,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stock_hsgt"),
             **checked("stock_hsgt", options),
         )
 
@@ -924,7 +946,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/04_ST股票列表.md
         """
@@ -941,6 +963,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stock_st"),
             **checked("stock_st", options),
         )
 
@@ -965,7 +988,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             is_open: 是否交易 '0'休市 '1'交易；是否交易 0休市 1交易
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/03_交易日历.md
         """
@@ -982,6 +1005,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
                 "is_open": is_open,
             },
             fields,
+            keys=self._record_keys("trade_cal"),
             **checked("trade_cal", options),
         )
 

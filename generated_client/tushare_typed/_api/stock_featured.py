@@ -57,7 +57,7 @@ class StockFeaturedMethods(BaseClient):
         Args:
             month: 月度（YYYYMM） (required) [YYYYMM]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/14_券商月度金股.md
         """
@@ -71,6 +71,7 @@ class StockFeaturedMethods(BaseClient):
                 "month": month,
             },
             fields,
+            keys=self._record_keys("broker_recommend"),
             **checked("broker_recommend", options),
         )
 
@@ -100,7 +101,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/06_中央结算系统持股统计.md
         """
@@ -118,6 +119,7 @@ class StockFeaturedMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ccass_hold"),
             **checked("ccass_hold", options),
         )
 
@@ -145,7 +147,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/07_中央结算系统持股明细.md
         """
@@ -163,6 +165,7 @@ class StockFeaturedMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ccass_hold_detail"),
             **checked("ccass_hold_detail", options),
         )
 
@@ -191,7 +194,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/03_每日筹码分布.md
         """
@@ -208,6 +211,7 @@ class StockFeaturedMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("cyq_chips"),
             **checked("cyq_chips", options),
         )
 
@@ -236,7 +240,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/02_每日筹码及胜率.md
         """
@@ -253,6 +257,7 @@ class StockFeaturedMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("cyq_perf"),
             **checked("cyq_perf", options),
         )
 
@@ -282,7 +287,7 @@ class StockFeaturedMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             exchange: 类型：SH沪股通（北向）SZ深股通（北向）HK港股通（南向持股）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/08_沪深股通持股明细.md
         """
@@ -301,6 +306,7 @@ class StockFeaturedMethods(BaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("hk_hold"),
             **checked("hk_hold", options),
         )
 
@@ -329,7 +335,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 报告开始日期 [YYYYMMDD]
             end_date: 报告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/01_券商盈利预测数据.md
         """
@@ -346,6 +352,7 @@ class StockFeaturedMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("report_rc"),
             **checked("report_rc", options),
         )
 
@@ -372,7 +379,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/12_AH股比价.md
         """
@@ -390,6 +397,7 @@ class StockFeaturedMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_ah_comparison"),
             **checked("stk_ah_comparison", options),
         )
 
@@ -415,7 +423,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/10_股票收盘集合竞价数据.md
         """
@@ -432,6 +440,7 @@ class StockFeaturedMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_auction_c"),
             **checked("stk_auction_c", options),
         )
 
@@ -457,7 +466,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/09_股票开盘集合竞价数据.md
         """
@@ -474,6 +483,7 @@ class StockFeaturedMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_auction_o"),
             **checked("stk_auction_o", options),
         )
 
@@ -500,7 +510,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/04_股票技术面因子.md
         """
@@ -517,6 +527,7 @@ class StockFeaturedMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_factor"),
             **checked("stk_factor", options),
         )
 
@@ -543,7 +554,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/05_股票技术面因子_专业版）.md
         """
@@ -560,6 +571,7 @@ class StockFeaturedMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_factor_pro"),
             **checked("stk_factor_pro", options),
         )
 
@@ -586,7 +598,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/11_神奇九转指标.md
         """
@@ -604,6 +616,7 @@ class StockFeaturedMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_nineturn"),
             **checked("stk_nineturn", options),
         )
 
@@ -628,7 +641,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 调研开始日期 [YYYYMMDD]
             end_date: 调研结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/13_机构调研数据.md
         """
@@ -645,6 +658,7 @@ class StockFeaturedMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_surv"),
             **checked("stk_surv", options),
         )
 
@@ -667,7 +681,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         Args:
             month: 月度（YYYYMM） (required) [YYYYMM]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/14_券商月度金股.md
         """
@@ -681,6 +695,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "month": month,
             },
             fields,
+            keys=self._record_keys("broker_recommend"),
             **checked("broker_recommend", options),
         )
 
@@ -710,7 +725,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/06_中央结算系统持股统计.md
         """
@@ -728,6 +743,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ccass_hold"),
             **checked("ccass_hold", options),
         )
 
@@ -755,7 +771,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/07_中央结算系统持股明细.md
         """
@@ -773,6 +789,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ccass_hold_detail"),
             **checked("ccass_hold_detail", options),
         )
 
@@ -801,7 +818,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/03_每日筹码分布.md
         """
@@ -818,6 +835,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("cyq_chips"),
             **checked("cyq_chips", options),
         )
 
@@ -846,7 +864,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/02_每日筹码及胜率.md
         """
@@ -863,6 +881,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("cyq_perf"),
             **checked("cyq_perf", options),
         )
 
@@ -892,7 +911,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             exchange: 类型：SH沪股通（北向）SZ深股通（北向）HK港股通（南向持股）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/08_沪深股通持股明细.md
         """
@@ -911,6 +930,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("hk_hold"),
             **checked("hk_hold", options),
         )
 
@@ -939,7 +959,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 报告开始日期 [YYYYMMDD]
             end_date: 报告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/01_券商盈利预测数据.md
         """
@@ -956,6 +976,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("report_rc"),
             **checked("report_rc", options),
         )
 
@@ -982,7 +1003,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/12_AH股比价.md
         """
@@ -1000,6 +1021,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_ah_comparison"),
             **checked("stk_ah_comparison", options),
         )
 
@@ -1025,7 +1047,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/10_股票收盘集合竞价数据.md
         """
@@ -1042,6 +1064,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_auction_c"),
             **checked("stk_auction_c", options),
         )
 
@@ -1067,7 +1090,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/09_股票开盘集合竞价数据.md
         """
@@ -1084,6 +1107,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_auction_o"),
             **checked("stk_auction_o", options),
         )
 
@@ -1110,7 +1134,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/04_股票技术面因子.md
         """
@@ -1127,6 +1151,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_factor"),
             **checked("stk_factor", options),
         )
 
@@ -1153,7 +1178,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/05_股票技术面因子_专业版）.md
         """
@@ -1170,6 +1195,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_factor_pro"),
             **checked("stk_factor_pro", options),
         )
 
@@ -1196,7 +1222,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/11_神奇九转指标.md
         """
@@ -1214,6 +1240,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_nineturn"),
             **checked("stk_nineturn", options),
         )
 
@@ -1238,7 +1265,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 调研开始日期 [YYYYMMDD]
             end_date: 调研结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/13_机构调研数据.md
         """
@@ -1255,6 +1282,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_surv"),
             **checked("stk_surv", options),
         )
 

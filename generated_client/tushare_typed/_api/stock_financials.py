@@ -80,7 +80,7 @@ class StockFinancialsMethods(BaseClient):
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
         """
@@ -100,6 +100,7 @@ class StockFinancialsMethods(BaseClient):
                 "comp_type": comp_type,
             },
             fields,
+            keys=self._record_keys("balancesheet"),
             **checked("balancesheet", options),
         )
 
@@ -130,7 +131,7 @@ class StockFinancialsMethods(BaseClient):
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
         """
@@ -150,6 +151,7 @@ class StockFinancialsMethods(BaseClient):
                 "comp_type": comp_type,
             },
             fields,
+            keys=self._record_keys("balancesheet_vip"),
             **checked("balancesheet_vip", options),
         )
 
@@ -184,7 +186,7 @@ class StockFinancialsMethods(BaseClient):
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             is_calc: 是否计算报表
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
         """
@@ -206,6 +208,7 @@ class StockFinancialsMethods(BaseClient):
                 "is_calc": is_calc,
             },
             fields,
+            keys=self._record_keys("cashflow"),
             **checked("cashflow", options),
         )
 
@@ -240,7 +243,7 @@ class StockFinancialsMethods(BaseClient):
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             is_calc: 是否计算报表
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
         """
@@ -262,6 +265,7 @@ class StockFinancialsMethods(BaseClient):
                 "is_calc": is_calc,
             },
             fields,
+            keys=self._record_keys("cashflow_vip"),
             **checked("cashflow_vip", options),
         )
 
@@ -288,7 +292,7 @@ class StockFinancialsMethods(BaseClient):
             ann_date: 最新披露公告日 [YYYYMMDD]
             actual_date: 实际披露日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/10_财报披露日期表.md
         """
@@ -306,6 +310,7 @@ class StockFinancialsMethods(BaseClient):
                 "actual_date": actual_date,
             },
             fields,
+            keys=self._record_keys("disclosure_date"),
             **checked("disclosure_date", options),
         )
 
@@ -333,7 +338,7 @@ class StockFinancialsMethods(BaseClient):
             ex_date: 除权除息日 [YYYYMMDD]
             imp_ann_date: 实施公告日 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/06_分红送股数据.md
         """
@@ -351,6 +356,7 @@ class StockFinancialsMethods(BaseClient):
                 "imp_ann_date": imp_ann_date,
             },
             fields,
+            keys=self._record_keys("dividend"),
             **checked("dividend", options),
         )
 
@@ -377,7 +383,7 @@ class StockFinancialsMethods(BaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
         """
@@ -395,6 +401,7 @@ class StockFinancialsMethods(BaseClient):
                 "period": period,
             },
             fields,
+            keys=self._record_keys("express"),
             **checked("express", options),
         )
 
@@ -421,7 +428,7 @@ class StockFinancialsMethods(BaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
         """
@@ -439,6 +446,7 @@ class StockFinancialsMethods(BaseClient):
                 "period": period,
             },
             fields,
+            keys=self._record_keys("express_vip"),
             **checked("express_vip", options),
         )
 
@@ -465,7 +473,7 @@ class StockFinancialsMethods(BaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/08_财务审计意见.md
         """
@@ -483,6 +491,7 @@ class StockFinancialsMethods(BaseClient):
                 "period": period,
             },
             fields,
+            keys=self._record_keys("fina_audit"),
             **checked("fina_audit", options),
         )
 
@@ -509,7 +518,7 @@ class StockFinancialsMethods(BaseClient):
             end_date: 报告期结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
         """
@@ -527,6 +536,7 @@ class StockFinancialsMethods(BaseClient):
                 "period": period,
             },
             fields,
+            keys=self._record_keys("fina_indicator"),
             **checked("fina_indicator", options),
         )
 
@@ -553,7 +563,7 @@ class StockFinancialsMethods(BaseClient):
             end_date: 报告期结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
         """
@@ -571,6 +581,7 @@ class StockFinancialsMethods(BaseClient):
                 "period": period,
             },
             fields,
+            keys=self._record_keys("fina_indicator_vip"),
             **checked("fina_indicator_vip", options),
         )
 
@@ -597,7 +608,7 @@ class StockFinancialsMethods(BaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
         """
@@ -615,6 +626,7 @@ class StockFinancialsMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fina_mainbz"),
             **checked("fina_mainbz", options),
         )
 
@@ -641,7 +653,7 @@ class StockFinancialsMethods(BaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
         """
@@ -659,6 +671,7 @@ class StockFinancialsMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fina_mainbz_vip"),
             **checked("fina_mainbz_vip", options),
         )
 
@@ -688,7 +701,7 @@ class StockFinancialsMethods(BaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             type: 预告类型(预增/预减/扭亏/首亏/续亏/续盈/略增/略减)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
         """
@@ -707,6 +720,7 @@ class StockFinancialsMethods(BaseClient):
                 "type": type,
             },
             fields,
+            keys=self._record_keys("forecast"),
             **checked("forecast", options),
         )
 
@@ -735,7 +749,7 @@ class StockFinancialsMethods(BaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             type: 预告类型(预增/预减/扭亏/首亏/续亏/续盈/略增/略减)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
         """
@@ -754,6 +768,7 @@ class StockFinancialsMethods(BaseClient):
                 "type": type,
             },
             fields,
+            keys=self._record_keys("forecast_vip"),
             **checked("forecast_vip", options),
         )
 
@@ -786,7 +801,7 @@ class StockFinancialsMethods(BaseClient):
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
@@ -807,6 +822,7 @@ class StockFinancialsMethods(BaseClient):
                 "comp_type": comp_type,
             },
             fields,
+            keys=self._record_keys("income"),
             **checked("income", options),
         )
 
@@ -839,7 +855,7 @@ class StockFinancialsMethods(BaseClient):
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
@@ -860,6 +876,7 @@ class StockFinancialsMethods(BaseClient):
                 "comp_type": comp_type,
             },
             fields,
+            keys=self._record_keys("income_vip"),
             **checked("income_vip", options),
         )
 
@@ -894,7 +911,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
         """
@@ -914,6 +931,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "comp_type": comp_type,
             },
             fields,
+            keys=self._record_keys("balancesheet"),
             **checked("balancesheet", options),
         )
 
@@ -944,7 +962,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
         """
@@ -964,6 +982,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "comp_type": comp_type,
             },
             fields,
+            keys=self._record_keys("balancesheet_vip"),
             **checked("balancesheet_vip", options),
         )
 
@@ -998,7 +1017,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             is_calc: 是否计算报表
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
         """
@@ -1020,6 +1039,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "is_calc": is_calc,
             },
             fields,
+            keys=self._record_keys("cashflow"),
             **checked("cashflow", options),
         )
 
@@ -1054,7 +1074,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             is_calc: 是否计算报表
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
         """
@@ -1076,6 +1096,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "is_calc": is_calc,
             },
             fields,
+            keys=self._record_keys("cashflow_vip"),
             **checked("cashflow_vip", options),
         )
 
@@ -1102,7 +1123,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             ann_date: 最新披露公告日 [YYYYMMDD]
             actual_date: 实际披露日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/10_财报披露日期表.md
         """
@@ -1120,6 +1141,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "actual_date": actual_date,
             },
             fields,
+            keys=self._record_keys("disclosure_date"),
             **checked("disclosure_date", options),
         )
 
@@ -1147,7 +1169,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             ex_date: 除权除息日 [YYYYMMDD]
             imp_ann_date: 实施公告日 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/06_分红送股数据.md
         """
@@ -1165,6 +1187,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "imp_ann_date": imp_ann_date,
             },
             fields,
+            keys=self._record_keys("dividend"),
             **checked("dividend", options),
         )
 
@@ -1191,7 +1214,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
         """
@@ -1209,6 +1232,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "period": period,
             },
             fields,
+            keys=self._record_keys("express"),
             **checked("express", options),
         )
 
@@ -1235,7 +1259,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
         """
@@ -1253,6 +1277,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "period": period,
             },
             fields,
+            keys=self._record_keys("express_vip"),
             **checked("express_vip", options),
         )
 
@@ -1279,7 +1304,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/08_财务审计意见.md
         """
@@ -1297,6 +1322,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "period": period,
             },
             fields,
+            keys=self._record_keys("fina_audit"),
             **checked("fina_audit", options),
         )
 
@@ -1323,7 +1349,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             end_date: 报告期结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
         """
@@ -1341,6 +1367,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "period": period,
             },
             fields,
+            keys=self._record_keys("fina_indicator"),
             **checked("fina_indicator", options),
         )
 
@@ -1367,7 +1394,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             end_date: 报告期结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
         """
@@ -1385,6 +1412,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "period": period,
             },
             fields,
+            keys=self._record_keys("fina_indicator_vip"),
             **checked("fina_indicator_vip", options),
         )
 
@@ -1411,7 +1439,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
         """
@@ -1429,6 +1457,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fina_mainbz"),
             **checked("fina_mainbz", options),
         )
 
@@ -1455,7 +1484,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
         """
@@ -1473,6 +1502,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("fina_mainbz_vip"),
             **checked("fina_mainbz_vip", options),
         )
 
@@ -1502,7 +1532,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             type: 预告类型(预增/预减/扭亏/首亏/续亏/续盈/略增/略减)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
         """
@@ -1521,6 +1551,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "type": type,
             },
             fields,
+            keys=self._record_keys("forecast"),
             **checked("forecast", options),
         )
 
@@ -1549,7 +1580,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             type: 预告类型(预增/预减/扭亏/首亏/续亏/续盈/略增/略减)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
         """
@@ -1568,6 +1599,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "type": type,
             },
             fields,
+            keys=self._record_keys("forecast_vip"),
             **checked("forecast_vip", options),
         )
 
@@ -1600,7 +1632,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
@@ -1621,6 +1653,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "comp_type": comp_type,
             },
             fields,
+            keys=self._record_keys("income"),
             **checked("income", options),
         )
 
@@ -1653,7 +1686,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
@@ -1674,6 +1707,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "comp_type": comp_type,
             },
             fields,
+            keys=self._record_keys("income_vip"),
             **checked("income_vip", options),
         )
 

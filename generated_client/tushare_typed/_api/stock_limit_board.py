@@ -74,7 +74,7 @@ class StockLimitBoardMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             idx_type: 板块类型： 概念板块、行业板块、地域板块
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/15_东财概念和行业指数行情.md
         """
@@ -92,6 +92,7 @@ class StockLimitBoardMethods(BaseClient):
                 "idx_type": idx_type,
             },
             fields,
+            keys=self._record_keys("dc_daily"),
             **checked("dc_daily", options),
         )
 
@@ -118,7 +119,7 @@ class StockLimitBoardMethods(BaseClient):
             hot_type: 热点类型(人气榜、飙升榜)
             is_new: 是否最新（默认Y，如果为N则为盘中和盘后阶段采集，具体时间可参考rank_time字段，状态N每小时更新一次，状态Y更新时间为22：30）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/20_东方财富App热榜.md
         """
@@ -136,6 +137,7 @@ class StockLimitBoardMethods(BaseClient):
                 "is_new": is_new,
             },
             fields,
+            keys=self._record_keys("dc_hot"),
             **checked("dc_hot", options),
         )
 
@@ -162,7 +164,7 @@ class StockLimitBoardMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/13_东方财富概念板块.md
         """
@@ -180,6 +182,7 @@ class StockLimitBoardMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("dc_index"),
             **checked("dc_index", options),
         )
 
@@ -202,7 +205,7 @@ class StockLimitBoardMethods(BaseClient):
             con_code: 成分股票代码
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/14_东方财富概念成分.md
         """
@@ -218,6 +221,7 @@ class StockLimitBoardMethods(BaseClient):
                 "trade_date": trade_date,
             },
             fields,
+            keys=self._record_keys("dc_member"),
             **checked("dc_member", options),
         )
 
@@ -244,7 +248,7 @@ class StockLimitBoardMethods(BaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/18_游资交易每日明细.md
         """
@@ -262,6 +266,7 @@ class StockLimitBoardMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hm_detail"),
             **checked("hm_detail", options),
         )
 
@@ -280,7 +285,7 @@ class StockLimitBoardMethods(BaseClient):
         Args:
             name: 游资名称
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/17_市场游资最全名录.md
         """
@@ -294,6 +299,7 @@ class StockLimitBoardMethods(BaseClient):
                 "name": name,
             },
             fields,
+            keys=self._record_keys("hm_list"),
             **checked("hm_list", options),
         )
 
@@ -316,7 +322,7 @@ class StockLimitBoardMethods(BaseClient):
             ts_code: 题材代码（xxxxxx.KP格式）
             name: 题材名称
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/01_题材数据（开盘啦）.md
         """
@@ -332,6 +338,7 @@ class StockLimitBoardMethods(BaseClient):
                 "name": name,
             },
             fields,
+            keys=self._record_keys("kpl_concept"),
             **checked("kpl_concept", options),
         )
 
@@ -354,7 +361,7 @@ class StockLimitBoardMethods(BaseClient):
             ts_code: 题材代码（xxxxxx.KP格式）
             con_code: 成分代码（xxxxxx.SH格式）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/02_题材成分（开盘啦）.md
         """
@@ -370,6 +377,7 @@ class StockLimitBoardMethods(BaseClient):
                 "con_code": con_code,
             },
             fields,
+            keys=self._record_keys("kpl_concept_cons"),
             **checked("kpl_concept_cons", options),
         )
 
@@ -400,7 +408,7 @@ class StockLimitBoardMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/03_榜单数据（开盘啦）.md
         """
@@ -418,6 +426,7 @@ class StockLimitBoardMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("kpl_list"),
             **checked("kpl_list", options),
         )
 
@@ -443,7 +452,7 @@ class StockLimitBoardMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/09_涨停最强板块统计.md
         """
@@ -460,6 +469,7 @@ class StockLimitBoardMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("limit_cpt_list"),
             **checked("limit_cpt_list", options),
         )
 
@@ -492,7 +502,7 @@ class StockLimitBoardMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/07_涨跌停和炸板数据.md
         """
@@ -511,6 +521,7 @@ class StockLimitBoardMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("limit_list_d"),
             **checked("limit_list_d", options),
         )
 
@@ -540,7 +551,7 @@ class StockLimitBoardMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/06_同花顺涨跌停榜单.md
         """
@@ -559,6 +570,7 @@ class StockLimitBoardMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("limit_list_ths"),
             **checked("limit_list_ths", options),
         )
 
@@ -586,7 +598,7 @@ class StockLimitBoardMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             nums: 连板次数，支持多个输入，例如nums='2,3'
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/08_涨停股票连板天梯.md
         """
@@ -604,6 +616,7 @@ class StockLimitBoardMethods(BaseClient):
                 "nums": nums,
             },
             fields,
+            keys=self._record_keys("limit_step"),
             **checked("limit_step", options),
         )
 
@@ -629,7 +642,7 @@ class StockLimitBoardMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/16_开盘竞价成交（当日）.md
         """
@@ -646,6 +659,7 @@ class StockLimitBoardMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_auction"),
             **checked("stk_auction", options),
         )
 
@@ -670,7 +684,7 @@ class StockLimitBoardMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/23_通达信板块行情.md
         """
@@ -687,6 +701,7 @@ class StockLimitBoardMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("tdx_daily"),
             **checked("tdx_daily", options),
         )
 
@@ -709,7 +724,7 @@ class StockLimitBoardMethods(BaseClient):
             trade_date: 交易日期(格式：YYYYMMDD） [YYYYMMDD]
             idx_type: 板块类型：概念板块、行业板块、风格板块、地区板块
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/21_通达信板块信息.md
         """
@@ -725,6 +740,7 @@ class StockLimitBoardMethods(BaseClient):
                 "idx_type": idx_type,
             },
             fields,
+            keys=self._record_keys("tdx_index"),
             **checked("tdx_index", options),
         )
 
@@ -745,7 +761,7 @@ class StockLimitBoardMethods(BaseClient):
             ts_code: 板块代码：xxxxxx.TDX
             trade_date: 交易日期：格式YYYYMMDD [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/22_通达信板块成分.md
         """
@@ -760,6 +776,7 @@ class StockLimitBoardMethods(BaseClient):
                 "trade_date": trade_date,
             },
             fields,
+            keys=self._record_keys("tdx_member"),
             **checked("tdx_member", options),
         )
 
@@ -784,7 +801,7 @@ class StockLimitBoardMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/11_同花顺概念和行业指数行情.md
         """
@@ -801,6 +818,7 @@ class StockLimitBoardMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ths_daily"),
             **checked("ths_daily", options),
         )
 
@@ -825,7 +843,7 @@ class StockLimitBoardMethods(BaseClient):
             market: 热榜类型(热股、ETF、可转债、行业板块、概念板块、期货、港股、热基、美股)
             is_new: 是否最新（默认Y，如果为N则为盘中和盘后阶段采集，具体时间可参考rank_time字段，状态N每小时更新一次，状态Y更新时间为22：30）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/19_同花顺App热榜数.md
         """
@@ -842,6 +860,7 @@ class StockLimitBoardMethods(BaseClient):
                 "is_new": is_new,
             },
             fields,
+            keys=self._record_keys("ths_hot"),
             **checked("ths_hot", options),
         )
 
@@ -864,7 +883,7 @@ class StockLimitBoardMethods(BaseClient):
             exchange: 市场类型A-a股 HK-港股 US-美股
             type: 指数类型 N-概念指数 I-行业指数 R-地域指数 S-同花顺特色指数 ST-同花顺风格指数 TH-同花顺主题指数 BB-同花顺宽基指数
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/10_同花顺行业概念板块.md
         """
@@ -880,6 +899,7 @@ class StockLimitBoardMethods(BaseClient):
                 "type": type,
             },
             fields,
+            keys=self._record_keys("ths_index"),
             **checked("ths_index", options),
         )
 
@@ -901,7 +921,7 @@ class StockLimitBoardMethods(BaseClient):
             ts_code: 板块指数代码
             con_code: 股票代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/12_同花顺行业概念成分.md
         """
@@ -916,6 +936,7 @@ class StockLimitBoardMethods(BaseClient):
                 "con_code": con_code,
             },
             fields,
+            keys=self._record_keys("ths_member"),
             **checked("ths_member", options),
         )
 
@@ -936,7 +957,7 @@ class StockLimitBoardMethods(BaseClient):
             trade_date: 交易日期 (required) [YYYYMMDD]
             ts_code: TS代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/05_龙虎榜机构交易单.md
         """
@@ -951,6 +972,7 @@ class StockLimitBoardMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("top_inst"),
             **checked("top_inst", options),
         )
 
@@ -971,7 +993,7 @@ class StockLimitBoardMethods(BaseClient):
             trade_date: 交易日期 (required) [YYYYMMDD]
             ts_code: 股票代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/04_龙虎榜每日统计单.md
         """
@@ -986,6 +1008,7 @@ class StockLimitBoardMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("top_list"),
             **checked("top_list", options),
         )
 
@@ -1016,7 +1039,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             idx_type: 板块类型： 概念板块、行业板块、地域板块
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/15_东财概念和行业指数行情.md
         """
@@ -1034,6 +1057,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "idx_type": idx_type,
             },
             fields,
+            keys=self._record_keys("dc_daily"),
             **checked("dc_daily", options),
         )
 
@@ -1060,7 +1084,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             hot_type: 热点类型(人气榜、飙升榜)
             is_new: 是否最新（默认Y，如果为N则为盘中和盘后阶段采集，具体时间可参考rank_time字段，状态N每小时更新一次，状态Y更新时间为22：30）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/20_东方财富App热榜.md
         """
@@ -1078,6 +1102,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "is_new": is_new,
             },
             fields,
+            keys=self._record_keys("dc_hot"),
             **checked("dc_hot", options),
         )
 
@@ -1104,7 +1129,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/13_东方财富概念板块.md
         """
@@ -1122,6 +1147,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("dc_index"),
             **checked("dc_index", options),
         )
 
@@ -1144,7 +1170,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             con_code: 成分股票代码
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/14_东方财富概念成分.md
         """
@@ -1160,6 +1186,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "trade_date": trade_date,
             },
             fields,
+            keys=self._record_keys("dc_member"),
             **checked("dc_member", options),
         )
 
@@ -1186,7 +1213,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/18_游资交易每日明细.md
         """
@@ -1204,6 +1231,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("hm_detail"),
             **checked("hm_detail", options),
         )
 
@@ -1222,7 +1250,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         Args:
             name: 游资名称
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/17_市场游资最全名录.md
         """
@@ -1236,6 +1264,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "name": name,
             },
             fields,
+            keys=self._record_keys("hm_list"),
             **checked("hm_list", options),
         )
 
@@ -1258,7 +1287,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             ts_code: 题材代码（xxxxxx.KP格式）
             name: 题材名称
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/01_题材数据（开盘啦）.md
         """
@@ -1274,6 +1303,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "name": name,
             },
             fields,
+            keys=self._record_keys("kpl_concept"),
             **checked("kpl_concept", options),
         )
 
@@ -1296,7 +1326,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             ts_code: 题材代码（xxxxxx.KP格式）
             con_code: 成分代码（xxxxxx.SH格式）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/02_题材成分（开盘啦）.md
         """
@@ -1312,6 +1342,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "con_code": con_code,
             },
             fields,
+            keys=self._record_keys("kpl_concept_cons"),
             **checked("kpl_concept_cons", options),
         )
 
@@ -1342,7 +1373,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/03_榜单数据（开盘啦）.md
         """
@@ -1360,6 +1391,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("kpl_list"),
             **checked("kpl_list", options),
         )
 
@@ -1385,7 +1417,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/09_涨停最强板块统计.md
         """
@@ -1402,6 +1434,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("limit_cpt_list"),
             **checked("limit_cpt_list", options),
         )
 
@@ -1434,7 +1467,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/07_涨跌停和炸板数据.md
         """
@@ -1453,6 +1486,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("limit_list_d"),
             **checked("limit_list_d", options),
         )
 
@@ -1482,7 +1516,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/06_同花顺涨跌停榜单.md
         """
@@ -1501,6 +1535,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("limit_list_ths"),
             **checked("limit_list_ths", options),
         )
 
@@ -1528,7 +1563,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             nums: 连板次数，支持多个输入，例如nums='2,3'
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/08_涨停股票连板天梯.md
         """
@@ -1546,6 +1581,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "nums": nums,
             },
             fields,
+            keys=self._record_keys("limit_step"),
             **checked("limit_step", options),
         )
 
@@ -1571,7 +1607,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/16_开盘竞价成交（当日）.md
         """
@@ -1588,6 +1624,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_auction"),
             **checked("stk_auction", options),
         )
 
@@ -1612,7 +1649,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/23_通达信板块行情.md
         """
@@ -1629,6 +1666,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("tdx_daily"),
             **checked("tdx_daily", options),
         )
 
@@ -1651,7 +1689,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             trade_date: 交易日期(格式：YYYYMMDD） [YYYYMMDD]
             idx_type: 板块类型：概念板块、行业板块、风格板块、地区板块
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/21_通达信板块信息.md
         """
@@ -1667,6 +1705,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "idx_type": idx_type,
             },
             fields,
+            keys=self._record_keys("tdx_index"),
             **checked("tdx_index", options),
         )
 
@@ -1687,7 +1726,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             ts_code: 板块代码：xxxxxx.TDX
             trade_date: 交易日期：格式YYYYMMDD [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/22_通达信板块成分.md
         """
@@ -1702,6 +1741,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "trade_date": trade_date,
             },
             fields,
+            keys=self._record_keys("tdx_member"),
             **checked("tdx_member", options),
         )
 
@@ -1726,7 +1766,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/11_同花顺概念和行业指数行情.md
         """
@@ -1743,6 +1783,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ths_daily"),
             **checked("ths_daily", options),
         )
 
@@ -1767,7 +1808,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             market: 热榜类型(热股、ETF、可转债、行业板块、概念板块、期货、港股、热基、美股)
             is_new: 是否最新（默认Y，如果为N则为盘中和盘后阶段采集，具体时间可参考rank_time字段，状态N每小时更新一次，状态Y更新时间为22：30）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/19_同花顺App热榜数.md
         """
@@ -1784,6 +1825,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "is_new": is_new,
             },
             fields,
+            keys=self._record_keys("ths_hot"),
             **checked("ths_hot", options),
         )
 
@@ -1806,7 +1848,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             exchange: 市场类型A-a股 HK-港股 US-美股
             type: 指数类型 N-概念指数 I-行业指数 R-地域指数 S-同花顺特色指数 ST-同花顺风格指数 TH-同花顺主题指数 BB-同花顺宽基指数
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/10_同花顺行业概念板块.md
         """
@@ -1822,6 +1864,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "type": type,
             },
             fields,
+            keys=self._record_keys("ths_index"),
             **checked("ths_index", options),
         )
 
@@ -1843,7 +1886,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             ts_code: 板块指数代码
             con_code: 股票代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/12_同花顺行业概念成分.md
         """
@@ -1858,6 +1901,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "con_code": con_code,
             },
             fields,
+            keys=self._record_keys("ths_member"),
             **checked("ths_member", options),
         )
 
@@ -1878,7 +1922,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             trade_date: 交易日期 (required) [YYYYMMDD]
             ts_code: TS代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/05_龙虎榜机构交易单.md
         """
@@ -1893,6 +1937,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("top_inst"),
             **checked("top_inst", options),
         )
 
@@ -1913,7 +1958,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             trade_date: 交易日期 (required) [YYYYMMDD]
             ts_code: 股票代码
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/04_龙虎榜每日统计单.md
         """
@@ -1928,6 +1973,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("top_list"),
             **checked("top_list", options),
         )
 

@@ -56,7 +56,7 @@ class StockMarginMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             exchange_id: 交易所代码（SSE上交所SZSE深交所BSE北交所）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/01_融资融券交易汇总.md
         """
@@ -73,6 +73,7 @@ class StockMarginMethods(BaseClient):
                 "exchange_id": exchange_id,
             },
             fields,
+            keys=self._record_keys("margin"),
             **checked("margin", options),
         )
 
@@ -97,7 +98,7 @@ class StockMarginMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/02_融资融券交易明细.md
         """
@@ -114,6 +115,7 @@ class StockMarginMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("margin_detail"),
             **checked("margin_detail", options),
         )
 
@@ -141,7 +143,7 @@ class StockMarginMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/03_融资融券标的（盘前）.md
         """
@@ -159,6 +161,7 @@ class StockMarginMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("margin_secs"),
             **checked("margin_secs", options),
         )
 
@@ -183,7 +186,7 @@ class StockMarginMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/05_转融资交易汇总.md
         """
@@ -199,6 +202,7 @@ class StockMarginMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("slb_len"),
             **checked("slb_len", options),
         )
 
@@ -225,7 +229,7 @@ class StockMarginMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/07_做市借券交易汇总_停）.md
         """
@@ -242,6 +246,7 @@ class StockMarginMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("slb_len_mm"),
             **checked("slb_len_mm", options),
         )
 
@@ -268,7 +273,7 @@ class StockMarginMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/04_转融券交易汇总_停）.md
         """
@@ -285,6 +290,7 @@ class StockMarginMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("slb_sec"),
             **checked("slb_sec", options),
         )
 
@@ -311,7 +317,7 @@ class StockMarginMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/06_转融券交易明细_停）.md
         """
@@ -328,6 +334,7 @@ class StockMarginMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("slb_sec_detail"),
             **checked("slb_sec_detail", options),
         )
 
@@ -356,7 +363,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             exchange_id: 交易所代码（SSE上交所SZSE深交所BSE北交所）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/01_融资融券交易汇总.md
         """
@@ -373,6 +380,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
                 "exchange_id": exchange_id,
             },
             fields,
+            keys=self._record_keys("margin"),
             **checked("margin", options),
         )
 
@@ -397,7 +405,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/02_融资融券交易明细.md
         """
@@ -414,6 +422,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("margin_detail"),
             **checked("margin_detail", options),
         )
 
@@ -441,7 +450,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/03_融资融券标的（盘前）.md
         """
@@ -459,6 +468,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("margin_secs"),
             **checked("margin_secs", options),
         )
 
@@ -483,7 +493,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/05_转融资交易汇总.md
         """
@@ -499,6 +509,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("slb_len"),
             **checked("slb_len", options),
         )
 
@@ -525,7 +536,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/07_做市借券交易汇总_停）.md
         """
@@ -542,6 +553,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("slb_len_mm"),
             **checked("slb_len_mm", options),
         )
 
@@ -568,7 +580,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/04_转融券交易汇总_停）.md
         """
@@ -585,6 +597,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("slb_sec"),
             **checked("slb_sec", options),
         )
 
@@ -611,7 +624,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/06_转融券交易明细_停）.md
         """
@@ -628,6 +641,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("slb_sec_detail"),
             **checked("slb_sec_detail", options),
         )
 

@@ -58,7 +58,7 @@ class StockMoneyFlowMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/01_个股资金流向.md
         """
@@ -75,6 +75,7 @@ class StockMoneyFlowMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow"),
             **checked("moneyflow", options),
         )
 
@@ -99,7 +100,7 @@ class StockMoneyFlowMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/04_板块资金流向（THS.md
         """
@@ -116,6 +117,7 @@ class StockMoneyFlowMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow_cnt_ths"),
             **checked("moneyflow_cnt_ths", options),
         )
 
@@ -140,7 +142,7 @@ class StockMoneyFlowMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/03_个股资金流向（DC）.md
         """
@@ -157,6 +159,7 @@ class StockMoneyFlowMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow_dc"),
             **checked("moneyflow_dc", options),
         )
 
@@ -181,7 +184,7 @@ class StockMoneyFlowMethods(BaseClient):
             start_date: 开始日期 (二选一) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/08_沪深港通资金流向.md
         """
@@ -197,6 +200,7 @@ class StockMoneyFlowMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow_hsgt"),
             **checked("moneyflow_hsgt", options),
         )
 
@@ -223,7 +227,7 @@ class StockMoneyFlowMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             content_type: 资金类型(行业、概念、地域)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/06_板块资金流向（DC）.md
         """
@@ -241,6 +245,7 @@ class StockMoneyFlowMethods(BaseClient):
                 "content_type": content_type,
             },
             fields,
+            keys=self._record_keys("moneyflow_ind_dc"),
             **checked("moneyflow_ind_dc", options),
         )
 
@@ -265,7 +270,7 @@ class StockMoneyFlowMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/05_行业资金流向（THS）.md
         """
@@ -282,6 +287,7 @@ class StockMoneyFlowMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow_ind_ths"),
             **checked("moneyflow_ind_ths", options),
         )
 
@@ -305,7 +311,7 @@ class StockMoneyFlowMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/07_大盘资金流向（DC）.md
         """
@@ -321,6 +327,7 @@ class StockMoneyFlowMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow_mkt_dc"),
             **checked("moneyflow_mkt_dc", options),
         )
 
@@ -345,7 +352,7 @@ class StockMoneyFlowMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/02_个股资金流向（THS）.md
         """
@@ -362,6 +369,7 @@ class StockMoneyFlowMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow_ths"),
             **checked("moneyflow_ths", options),
         )
 
@@ -391,7 +399,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/01_个股资金流向.md
         """
@@ -408,6 +416,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow"),
             **checked("moneyflow", options),
         )
 
@@ -432,7 +441,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/04_板块资金流向（THS.md
         """
@@ -449,6 +458,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow_cnt_ths"),
             **checked("moneyflow_cnt_ths", options),
         )
 
@@ -473,7 +483,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/03_个股资金流向（DC）.md
         """
@@ -490,6 +500,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow_dc"),
             **checked("moneyflow_dc", options),
         )
 
@@ -514,7 +525,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             start_date: 开始日期 (二选一) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/08_沪深港通资金流向.md
         """
@@ -530,6 +541,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow_hsgt"),
             **checked("moneyflow_hsgt", options),
         )
 
@@ -556,7 +568,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             content_type: 资金类型(行业、概念、地域)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/06_板块资金流向（DC）.md
         """
@@ -574,6 +586,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
                 "content_type": content_type,
             },
             fields,
+            keys=self._record_keys("moneyflow_ind_dc"),
             **checked("moneyflow_ind_dc", options),
         )
 
@@ -598,7 +611,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/05_行业资金流向（THS）.md
         """
@@ -615,6 +628,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow_ind_ths"),
             **checked("moneyflow_ind_ths", options),
         )
 
@@ -638,7 +652,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/07_大盘资金流向（DC）.md
         """
@@ -654,6 +668,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow_mkt_dc"),
             **checked("moneyflow_mkt_dc", options),
         )
 
@@ -678,7 +693,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/02_个股资金流向（THS）.md
         """
@@ -695,6 +710,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("moneyflow_ths"),
             **checked("moneyflow_ths", options),
         )
 

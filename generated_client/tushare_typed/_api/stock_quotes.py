@@ -72,7 +72,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/10_复权因子.md
         """
@@ -89,6 +89,7 @@ class StockQuotesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("adj_factor"),
             **checked("adj_factor", options),
         )
 
@@ -113,7 +114,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/22_备用行情.md
         """
@@ -130,6 +131,7 @@ class StockQuotesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("bak_daily"),
             **checked("bak_daily", options),
         )
 
@@ -156,7 +158,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
         """
@@ -173,6 +175,7 @@ class StockQuotesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("daily"),
             **checked("daily", options),
         )
 
@@ -199,7 +202,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/14_每日指标.md
         """
@@ -216,6 +219,7 @@ class StockQuotesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("daily_basic"),
             **checked("daily_basic", options),
         )
 
@@ -238,7 +242,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/20_港股通每日成交统计.md
         """
@@ -254,6 +258,7 @@ class StockQuotesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ggt_daily"),
             **checked("ggt_daily", options),
         )
 
@@ -276,7 +281,7 @@ class StockQuotesMethods(BaseClient):
             start_month: 开始月度
             end_month: 结束月度
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/21_港股通每月成交统计.md
         """
@@ -292,6 +297,7 @@ class StockQuotesMethods(BaseClient):
                 "end_month": end_month,
             },
             fields,
+            keys=self._record_keys("ggt_monthly"),
             **checked("ggt_monthly", options),
         )
 
@@ -319,7 +325,7 @@ class StockQuotesMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             market_type: 市场类型 2：港股通（沪） 4：港股通（深）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/19_港股通十大成交股.md
         """
@@ -337,6 +343,7 @@ class StockQuotesMethods(BaseClient):
                 "market_type": market_type,
             },
             fields,
+            keys=self._record_keys("ggt_top10"),
             **checked("ggt_top10", options),
         )
 
@@ -364,7 +371,7 @@ class StockQuotesMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             market_type: 市场类型（1：沪市 3：深市）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/18_沪深股通十大成交股.md
         """
@@ -382,6 +389,7 @@ class StockQuotesMethods(BaseClient):
                 "market_type": market_type,
             },
             fields,
+            keys=self._record_keys("hsgt_top10"),
             **checked("hsgt_top10", options),
         )
 
@@ -407,7 +415,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/06_月线行情.md
         """
@@ -424,6 +432,7 @@ class StockQuotesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("monthly"),
             **checked("monthly", options),
         )
 
@@ -443,7 +452,7 @@ class StockQuotesMethods(BaseClient):
         Args:
             ts_code: 支持通配符方式，e.g. 6*.SH、301*.SZ、600000.SH (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/02_实时K线.md
         """
@@ -457,6 +466,7 @@ class StockQuotesMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("rt_k"),
             **checked("rt_k", options),
         )
 
@@ -478,7 +488,7 @@ class StockQuotesMethods(BaseClient):
             freq: 1MIN,5MIN,15MIN,30MIN,60MIN （大写） (required)
             ts_code: 支持单个和多个：600000.SH 或者 600000.SH,000001.SZ (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
         """
@@ -493,6 +503,7 @@ class StockQuotesMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("rt_min"),
             **checked("rt_min", options),
         )
 
@@ -514,7 +525,7 @@ class StockQuotesMethods(BaseClient):
             freq: 1MIN,5MIN,15MIN,30MIN,60MIN （大写） (required)
             ts_code: 支持单个和多个：600000.SH 或者 600000.SH,000001.SZ (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
         """
@@ -529,6 +540,7 @@ class StockQuotesMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("rt_min_daily"),
             **checked("rt_min_daily", options),
         )
 
@@ -553,7 +565,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/16_每日涨跌停价格.md
         """
@@ -570,6 +582,7 @@ class StockQuotesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_limit"),
             **checked("stk_limit", options),
         )
 
@@ -595,7 +608,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期 格式：2023-08-25 09:00:00；开始日期 格式：2025-06-01 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00；结束时间 格式：2025-06-20 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/03_历史分钟.md
         """
@@ -612,6 +625,7 @@ class StockQuotesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_mins"),
             **checked("stk_mins", options),
         )
 
@@ -638,7 +652,7 @@ class StockQuotesMethods(BaseClient):
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/09_周_月线复权行情_每日更新.md
         """
@@ -656,6 +670,7 @@ class StockQuotesMethods(BaseClient):
                 "freq": freq,
             },
             fields,
+            keys=self._record_keys("stk_week_month_adj"),
             **checked("stk_week_month_adj", options),
         )
 
@@ -682,7 +697,7 @@ class StockQuotesMethods(BaseClient):
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/08_周_月线行情_每日更新.md
         """
@@ -700,6 +715,7 @@ class StockQuotesMethods(BaseClient):
                 "freq": freq,
             },
             fields,
+            keys=self._record_keys("stk_weekly_monthly"),
             **checked("stk_weekly_monthly", options),
         )
 
@@ -726,7 +742,7 @@ class StockQuotesMethods(BaseClient):
             end_date: 停复牌查询结束日期 [YYYYMMDD]
             suspend_type: 停复牌类型：S-停牌,R-复牌
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/17_每日停复牌信息.md
         """
@@ -744,6 +760,7 @@ class StockQuotesMethods(BaseClient):
                 "suspend_type": suspend_type,
             },
             fields,
+            keys=self._record_keys("suspend_d"),
             **checked("suspend_d", options),
         )
 
@@ -769,7 +786,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/05_周线行情.md
         """
@@ -786,6 +803,7 @@ class StockQuotesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("weekly"),
             **checked("weekly", options),
         )
 
@@ -814,7 +832,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/10_复权因子.md
         """
@@ -831,6 +849,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("adj_factor"),
             **checked("adj_factor", options),
         )
 
@@ -855,7 +874,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/22_备用行情.md
         """
@@ -872,6 +891,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("bak_daily"),
             **checked("bak_daily", options),
         )
 
@@ -898,7 +918,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
         """
@@ -915,6 +935,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("daily"),
             **checked("daily", options),
         )
 
@@ -941,7 +962,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/14_每日指标.md
         """
@@ -958,6 +979,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("daily_basic"),
             **checked("daily_basic", options),
         )
 
@@ -980,7 +1002,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/20_港股通每日成交统计.md
         """
@@ -996,6 +1018,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ggt_daily"),
             **checked("ggt_daily", options),
         )
 
@@ -1018,7 +1041,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_month: 开始月度
             end_month: 结束月度
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/21_港股通每月成交统计.md
         """
@@ -1034,6 +1057,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "end_month": end_month,
             },
             fields,
+            keys=self._record_keys("ggt_monthly"),
             **checked("ggt_monthly", options),
         )
 
@@ -1061,7 +1085,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             market_type: 市场类型 2：港股通（沪） 4：港股通（深）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/19_港股通十大成交股.md
         """
@@ -1079,6 +1103,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "market_type": market_type,
             },
             fields,
+            keys=self._record_keys("ggt_top10"),
             **checked("ggt_top10", options),
         )
 
@@ -1106,7 +1131,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             market_type: 市场类型（1：沪市 3：深市）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/18_沪深股通十大成交股.md
         """
@@ -1124,6 +1149,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "market_type": market_type,
             },
             fields,
+            keys=self._record_keys("hsgt_top10"),
             **checked("hsgt_top10", options),
         )
 
@@ -1149,7 +1175,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/06_月线行情.md
         """
@@ -1166,6 +1192,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("monthly"),
             **checked("monthly", options),
         )
 
@@ -1185,7 +1212,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         Args:
             ts_code: 支持通配符方式，e.g. 6*.SH、301*.SZ、600000.SH (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/02_实时K线.md
         """
@@ -1199,6 +1226,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("rt_k"),
             **checked("rt_k", options),
         )
 
@@ -1220,7 +1248,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             freq: 1MIN,5MIN,15MIN,30MIN,60MIN （大写） (required)
             ts_code: 支持单个和多个：600000.SH 或者 600000.SH,000001.SZ (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
         """
@@ -1235,6 +1263,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("rt_min"),
             **checked("rt_min", options),
         )
 
@@ -1256,7 +1285,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             freq: 1MIN,5MIN,15MIN,30MIN,60MIN （大写） (required)
             ts_code: 支持单个和多个：600000.SH 或者 600000.SH,000001.SZ (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
         """
@@ -1271,6 +1300,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("rt_min_daily"),
             **checked("rt_min_daily", options),
         )
 
@@ -1295,7 +1325,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/16_每日涨跌停价格.md
         """
@@ -1312,6 +1342,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_limit"),
             **checked("stk_limit", options),
         )
 
@@ -1337,7 +1368,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期 格式：2023-08-25 09:00:00；开始日期 格式：2025-06-01 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00；结束时间 格式：2025-06-20 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/03_历史分钟.md
         """
@@ -1354,6 +1385,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_mins"),
             **checked("stk_mins", options),
         )
 
@@ -1380,7 +1412,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/09_周_月线复权行情_每日更新.md
         """
@@ -1398,6 +1430,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "freq": freq,
             },
             fields,
+            keys=self._record_keys("stk_week_month_adj"),
             **checked("stk_week_month_adj", options),
         )
 
@@ -1424,7 +1457,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/08_周_月线行情_每日更新.md
         """
@@ -1442,6 +1475,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "freq": freq,
             },
             fields,
+            keys=self._record_keys("stk_weekly_monthly"),
             **checked("stk_weekly_monthly", options),
         )
 
@@ -1468,7 +1502,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             end_date: 停复牌查询结束日期 [YYYYMMDD]
             suspend_type: 停复牌类型：S-停牌,R-复牌
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/17_每日停复牌信息.md
         """
@@ -1486,6 +1520,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "suspend_type": suspend_type,
             },
             fields,
+            keys=self._record_keys("suspend_d"),
             **checked("suspend_d", options),
         )
 
@@ -1511,7 +1546,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/05_周线行情.md
         """
@@ -1528,6 +1563,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("weekly"),
             **checked("weekly", options),
         )
 

@@ -61,7 +61,7 @@ class StockReferenceMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/07_大宗交易.md
         """
@@ -78,6 +78,7 @@ class StockReferenceMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("block_trade"),
             **checked("block_trade", options),
         )
 
@@ -96,7 +97,7 @@ class StockReferenceMethods(BaseClient):
         Args:
             ts_code: 股票代码 (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/04_股权质押明细数据.md
         """
@@ -110,6 +111,7 @@ class StockReferenceMethods(BaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("pledge_detail"),
             **checked("pledge_detail", options),
         )
 
@@ -130,7 +132,7 @@ class StockReferenceMethods(BaseClient):
             ts_code: 股票代码
             end_date: 截止日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/03_股权质押统计数据.md
         """
@@ -145,6 +147,7 @@ class StockReferenceMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("pledge_stat"),
             **checked("pledge_stat", options),
         )
 
@@ -167,7 +170,7 @@ class StockReferenceMethods(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/05_股票回购.md
         """
@@ -183,6 +186,7 @@ class StockReferenceMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("repurchase"),
             **checked("repurchase", options),
         )
 
@@ -209,7 +213,7 @@ class StockReferenceMethods(BaseClient):
             start_date: 解禁开始日期 [YYYYMMDD]
             end_date: 解禁结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/06_限售股解禁.md
         """
@@ -227,6 +231,7 @@ class StockReferenceMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("share_float"),
             **checked("share_float", options),
         )
 
@@ -249,7 +254,7 @@ class StockReferenceMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/08_股票开户数据（停）.md
         """
@@ -265,6 +270,7 @@ class StockReferenceMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_account"),
             **checked("stk_account", options),
         )
 
@@ -285,7 +291,7 @@ class StockReferenceMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/09_股票开户数据（旧）.md
         """
@@ -300,6 +306,7 @@ class StockReferenceMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_account_old"),
             **checked("stk_account_old", options),
         )
 
@@ -327,7 +334,7 @@ class StockReferenceMethods(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/10_股东人数.md
         """
@@ -345,6 +352,7 @@ class StockReferenceMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_holdernumber"),
             **checked("stk_holdernumber", options),
         )
 
@@ -373,7 +381,7 @@ class StockReferenceMethods(BaseClient):
             trade_type: 交易类型IN增持DE减持
             holder_type: 股东类型C公司P个人G高管
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/11_股东增减持.md
         """
@@ -392,6 +400,7 @@ class StockReferenceMethods(BaseClient):
                 "holder_type": holder_type,
             },
             fields,
+            keys=self._record_keys("stk_holdertrade"),
             **checked("stk_holdertrade", options),
         )
 
@@ -418,7 +427,7 @@ class StockReferenceMethods(BaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/02_前十大流通股东.md
         """
@@ -436,6 +445,7 @@ class StockReferenceMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("top10_floatholders"),
             **checked("top10_floatholders", options),
         )
 
@@ -462,7 +472,7 @@ class StockReferenceMethods(BaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/01_前十大股东.md
         """
@@ -480,6 +490,7 @@ class StockReferenceMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("top10_holders"),
             **checked("top10_holders", options),
         )
 
@@ -509,7 +520,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/07_大宗交易.md
         """
@@ -526,6 +537,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("block_trade"),
             **checked("block_trade", options),
         )
 
@@ -544,7 +556,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         Args:
             ts_code: 股票代码 (required)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/04_股权质押明细数据.md
         """
@@ -558,6 +570,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
                 "ts_code": ts_code,
             },
             fields,
+            keys=self._record_keys("pledge_detail"),
             **checked("pledge_detail", options),
         )
 
@@ -578,7 +591,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             ts_code: 股票代码
             end_date: 截止日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/03_股权质押统计数据.md
         """
@@ -593,6 +606,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("pledge_stat"),
             **checked("pledge_stat", options),
         )
 
@@ -615,7 +629,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/05_股票回购.md
         """
@@ -631,6 +645,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("repurchase"),
             **checked("repurchase", options),
         )
 
@@ -657,7 +672,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             start_date: 解禁开始日期 [YYYYMMDD]
             end_date: 解禁结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/06_限售股解禁.md
         """
@@ -675,6 +690,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("share_float"),
             **checked("share_float", options),
         )
 
@@ -697,7 +713,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/08_股票开户数据（停）.md
         """
@@ -713,6 +729,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_account"),
             **checked("stk_account", options),
         )
 
@@ -733,7 +750,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/09_股票开户数据（旧）.md
         """
@@ -748,6 +765,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_account_old"),
             **checked("stk_account_old", options),
         )
 
@@ -775,7 +793,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/10_股东人数.md
         """
@@ -793,6 +811,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("stk_holdernumber"),
             **checked("stk_holdernumber", options),
         )
 
@@ -821,7 +840,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             trade_type: 交易类型IN增持DE减持
             holder_type: 股东类型C公司P个人G高管
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/11_股东增减持.md
         """
@@ -840,6 +859,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
                 "holder_type": holder_type,
             },
             fields,
+            keys=self._record_keys("stk_holdertrade"),
             **checked("stk_holdertrade", options),
         )
 
@@ -866,7 +886,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/02_前十大流通股东.md
         """
@@ -884,6 +904,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("top10_floatholders"),
             **checked("top10_floatholders", options),
         )
 
@@ -910,7 +931,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/01_前十大股东.md
         """
@@ -928,6 +949,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("top10_holders"),
             **checked("top10_holders", options),
         )
 

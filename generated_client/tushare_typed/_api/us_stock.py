@@ -62,7 +62,7 @@ class UsStockMethods(BaseClient):
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/06_美股资产负债表.md
         """
@@ -81,6 +81,7 @@ class UsStockMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_balancesheet"),
             **checked("us_balancesheet", options),
         )
 
@@ -102,7 +103,7 @@ class UsStockMethods(BaseClient):
             ts_code: 股票代码（示例：AAPL（苹果））
             classify: 股票分类（示例：ADR/GDR/EQ）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/01_美股基础信息.md
         """
@@ -117,6 +118,7 @@ class UsStockMethods(BaseClient):
                 "classify": classify,
             },
             fields,
+            keys=self._record_keys("us_basic"),
             **checked("us_basic", options),
         )
 
@@ -146,7 +148,7 @@ class UsStockMethods(BaseClient):
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/07_美股现金流量表.md
         """
@@ -165,6 +167,7 @@ class UsStockMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_cashflow"),
             **checked("us_cashflow", options),
         )
 
@@ -190,7 +193,7 @@ class UsStockMethods(BaseClient):
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/03_美股日线行情.md
         """
@@ -207,6 +210,7 @@ class UsStockMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_daily"),
             **checked("us_daily", options),
         )
 
@@ -234,7 +238,7 @@ class UsStockMethods(BaseClient):
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
             exchange: 交易所（NAS/NYS/OTC)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/04_美股复权行情.md
         """
@@ -252,6 +256,7 @@ class UsStockMethods(BaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("us_daily_adj"),
             **checked("us_daily_adj", options),
         )
 
@@ -279,7 +284,7 @@ class UsStockMethods(BaseClient):
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/08_美股财务指标数据.md
         """
@@ -297,6 +302,7 @@ class UsStockMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_fina_indicator"),
             **checked("us_fina_indicator", options),
         )
 
@@ -326,7 +332,7 @@ class UsStockMethods(BaseClient):
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/05_美股利润表.md
         """
@@ -345,6 +351,7 @@ class UsStockMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_income"),
             **checked("us_income", options),
         )
 
@@ -367,7 +374,7 @@ class UsStockMethods(BaseClient):
             end_date: 结束日期（示例：20200701） [YYYYMMDD]
             is_open: 是否交易（示例：0：休市 、1：交易）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/02_美股交易日历.md
         """
@@ -383,6 +390,7 @@ class UsStockMethods(BaseClient):
                 "is_open": is_open,
             },
             fields,
+            keys=self._record_keys("us_tradecal"),
             **checked("us_tradecal", options),
         )
 
@@ -416,7 +424,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/06_美股资产负债表.md
         """
@@ -435,6 +443,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_balancesheet"),
             **checked("us_balancesheet", options),
         )
 
@@ -456,7 +465,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             ts_code: 股票代码（示例：AAPL（苹果））
             classify: 股票分类（示例：ADR/GDR/EQ）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/01_美股基础信息.md
         """
@@ -471,6 +480,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
                 "classify": classify,
             },
             fields,
+            keys=self._record_keys("us_basic"),
             **checked("us_basic", options),
         )
 
@@ -500,7 +510,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/07_美股现金流量表.md
         """
@@ -519,6 +529,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_cashflow"),
             **checked("us_cashflow", options),
         )
 
@@ -544,7 +555,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/03_美股日线行情.md
         """
@@ -561,6 +572,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_daily"),
             **checked("us_daily", options),
         )
 
@@ -588,7 +600,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
             exchange: 交易所（NAS/NYS/OTC)
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/04_美股复权行情.md
         """
@@ -606,6 +618,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
                 "exchange": exchange,
             },
             fields,
+            keys=self._record_keys("us_daily_adj"),
             **checked("us_daily_adj", options),
         )
 
@@ -633,7 +646,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/08_美股财务指标数据.md
         """
@@ -651,6 +664,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_fina_indicator"),
             **checked("us_fina_indicator", options),
         )
 
@@ -680,7 +694,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/05_美股利润表.md
         """
@@ -699,6 +713,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("us_income"),
             **checked("us_income", options),
         )
 
@@ -721,7 +736,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             end_date: 结束日期（示例：20200701） [YYYYMMDD]
             is_open: 是否交易（示例：0：休市 、1：交易）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/02_美股交易日历.md
         """
@@ -737,6 +752,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
                 "is_open": is_open,
             },
             fields,
+            keys=self._record_keys("us_tradecal"),
             **checked("us_tradecal", options),
         )
 

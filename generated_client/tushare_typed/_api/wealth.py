@@ -44,7 +44,7 @@ class WealthMethods(BaseClient):
         Args:
             year: 年度（YYYY）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 15_财富管理/01_基金销售行业数据/01_各渠道公募基金销售保有规模占比.md
         """
@@ -58,6 +58,7 @@ class WealthMethods(BaseClient):
                 "year": year,
             },
             fields,
+            keys=self._record_keys("fund_sales_ratio"),
             **checked("fund_sales_ratio", options),
         )
 
@@ -80,7 +81,7 @@ class WealthMethods(BaseClient):
             quarter: 季度
             name: 机构名称
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 15_财富管理/01_基金销售行业数据/02_销售机构公募基金销售保有规模.md
         """
@@ -96,6 +97,7 @@ class WealthMethods(BaseClient):
                 "name": name,
             },
             fields,
+            keys=self._record_keys("fund_sales_vol"),
             **checked("fund_sales_vol", options),
         )
 
@@ -118,7 +120,7 @@ class AsyncWealthMethods(AsyncBaseClient):
         Args:
             year: 年度（YYYY）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 15_财富管理/01_基金销售行业数据/01_各渠道公募基金销售保有规模占比.md
         """
@@ -132,6 +134,7 @@ class AsyncWealthMethods(AsyncBaseClient):
                 "year": year,
             },
             fields,
+            keys=self._record_keys("fund_sales_ratio"),
             **checked("fund_sales_ratio", options),
         )
 
@@ -154,7 +157,7 @@ class AsyncWealthMethods(AsyncBaseClient):
             quarter: 季度
             name: 机构名称
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 15_财富管理/01_基金销售行业数据/02_销售机构公募基金销售保有规模.md
         """
@@ -170,6 +173,7 @@ class AsyncWealthMethods(AsyncBaseClient):
                 "name": name,
             },
             fields,
+            keys=self._record_keys("fund_sales_vol"),
             **checked("fund_sales_vol", options),
         )
 

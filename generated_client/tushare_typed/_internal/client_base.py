@@ -15,13 +15,16 @@ The token is resolved when the client is built if it was passed, otherwise on th
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
-from ..errors import ParameterError
+from ..errors import ParameterError, TushareError
+from .body import DEFAULT_MAX_BODY_BYTES
 from .limiter.protocol import Limiter
 from .paginator import DEFAULT_PAGE_SIZE, PageResult, apaginate, paginate
 from .secret import Secret, resolve_token
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
     import httpx  # noqa: F401 - named (as strings) in the generic bases of the clients
 
     from ..cache import ResponseCache
+    from ..catalog import Catalog
     from ..store import Store, SyncReport
     from ..token import TokenStore
     from .envelope import Decoder, Page
@@ -57,9 +61,21 @@ def _paging_arguments(params: Mapping[str, object]) -> tuple[int | None, int | N
     paging = [params.get("offset"), params.get("limit")]
     for name, value in zip(("offset", "limit"), paging, strict=True):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            raise ParameterError(f"{name} must be a non-negative integer, got {value!r}")
+            raise ParameterError(
+                f"{name} must be a non-negative integer, got {value!r}",
+                remediation=f"pass {name} as a whole number such as {name}=100, or leave it out",
+            )
     offset, limit = (value if isinstance(value, int) else None for value in paging)
     return offset, limit or None, rest
+
+
+def _check_api_name(api_name: object) -> str:
+    if not isinstance(api_name, str) or not api_name.strip():
+        raise ParameterError(
+            f"api_name must be an interface name such as 'daily', got {api_name!r}",
+            remediation="pass the interface's name as the first argument: client.query('daily', ts_code=...)",
+        )
+    return api_name
 
 
 def _points_from_environment() -> int:
@@ -72,9 +88,73 @@ def _points_from_environment() -> int:
     return int(text)
 
 
+def _checked_catalog(catalog: object) -> Catalog | None:
+    if catalog is None:
+        return None
+    from ..catalog import Catalog
+
+    if not isinstance(catalog, Catalog):
+        raise ParameterError(
+            f"catalog must be a tushare_typed.catalog.Catalog, got {type(catalog).__name__}",
+            remediation="pass Catalog.from_dict(...) or load_catalog(path), or leave it out",
+        )
+    return catalog
+
+
 T = TypeVar("T")
 # A cache lookup that found nothing (None is a valid decoded reply).
 _MISS: Any = object()
+
+
+@dataclass(frozen=True)
+class _QueryPlan:
+    """``query()``'s paging, with the interface's key columns added to named ``fields`` and hidden again."""
+
+    params: dict[str, object]
+    wire_fields: Sequence[str] | str | None
+    offset: int | None
+    limit: int | None
+    keys: tuple[str, ...]
+    hidden: tuple[str, ...]
+
+    @property
+    def page_size(self) -> int:
+        return self.limit or DEFAULT_PAGE_SIZE
+
+    @classmethod
+    def make(
+        cls,
+        client: _ClientCommon[Any, Any],
+        api_name: object,
+        fields: Sequence[str] | str | None,
+        params: Mapping[str, object],
+    ) -> _QueryPlan:
+        name = _check_api_name(api_name)
+        offset, limit, rest = _paging_arguments(params)
+        keys = client._record_keys(name)
+        from .wire import encode_fields  # here: the wire module loads pydantic, which building a client must not
+
+        if fields is None or not keys:
+            return cls(rest, fields, offset, limit, keys, ())
+        wanted = tuple(encode_fields(fields).split(",")) if encode_fields(fields) else None
+        if wanted is None:
+            return cls(rest, fields, offset, limit, keys, ())
+        hidden = tuple(key for key in keys if key not in wanted)
+        return cls(rest, wanted + hidden, offset, limit, keys, hidden)
+
+    def strip(self, result: PageResult) -> PageResult:
+        if not self.hidden or not result.fields:
+            return result
+        keep = [i for i, name in enumerate(result.fields) if name not in self.hidden]
+        return dataclasses.replace(
+            result,
+            fields=tuple(result.fields[i] for i in keep),
+            items=[[row[i] for i in keep] for row in result.items],
+        )
+
+    def strip_partial(self, error: TushareError) -> None:
+        if isinstance(error.partial, PageResult):
+            error.partial = self.strip(error.partial)
 
 
 TransportT = TypeVar("TransportT", bound=TransportBase[Any, Any])
@@ -101,11 +181,16 @@ class _ClientCommon(Generic[TransportT, HttpT]):
         transport: TransportT | None = None,
         cache: object = None,
         cache_ttl: float = 3600.0,
+        catalog: Catalog | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         """``transport`` (advanced, e.g. tests) replaces the transport built from
         ``base_url``/``http_client``/``limiter``; the client then does not close it. ``cache`` (True, a path, or a
         ``tushare_typed.cache`` backend) answers identical calls locally; replies touching today expire after
-        ``cache_ttl`` seconds, closed historical ones are kept. No HTTP library is imported until the first call."""
+        ``cache_ttl`` seconds, closed historical ones are kept. ``catalog`` replaces the package's catalog as the
+        source of interface facts (key columns, quotas). ``max_body_bytes`` bounds a reply's decompressed size. No
+        HTTP library is imported until the first call."""
+        self._catalog = _checked_catalog(catalog)
         self._cache: ResponseCache | None = None
         if cache is not None and cache is not False:
             from ..cache import resolve_cache
@@ -127,6 +212,7 @@ class _ClientCommon(Generic[TransportT, HttpT]):
             max_rate_limit_wait=max_rate_limit_wait,
             limiter=limiter if limiter is not None else self._make_limiter(rate_limit),
             http_client=http_client,
+            max_body_bytes=max_body_bytes,
         )
 
     @property
@@ -182,8 +268,25 @@ class _ClientCommon(Generic[TransportT, HttpT]):
         if rate_limit is None and os.environ.get(POINTS_VARIABLE, "").strip():
             rate_limit = _points_from_environment()
         key = token_key(self._token.reveal()) if self._token is not None else "default"
-        catalog = load_catalog if rate_limit is not None else None
-        return RateLimiter(rate_limit, catalog=catalog, key=key)
+        catalog = (self._catalog or load_catalog) if rate_limit is not None else None
+        try:
+            return RateLimiter(rate_limit, catalog=catalog, key=key)
+        except (TypeError, ValueError) as error:
+            raise ParameterError(
+                f"rate_limit={rate_limit!r} is not a valid quota: {error}",
+                remediation="pass RateLimit(calls=200, period=60) with calls >= 1 and period > 0, or a points number",
+            ) from None
+
+    def _record_keys(self, api_name: str) -> tuple[str, ...]:
+        """The columns identifying one record of ``api_name`` (empty when unknown: then no row is ever dropped)."""
+        from ..catalog import CatalogError, load_catalog
+
+        try:
+            catalog = self._catalog if self._catalog is not None else load_catalog()
+        except CatalogError:
+            return ()
+        spec = catalog.interfaces.get(api_name)
+        return spec.keys if spec is not None else ()
 
     def _through_cache(
         self, api_name: str, params: Mapping[str, object], fields: Sequence[str] | str | None, decode: Decoder[Any]
@@ -265,14 +368,20 @@ class BaseClient(_ClientCommon[SyncTransport, "httpx.Client"]):
     def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
         """The untyped escape hatch, for any interface (also ones newer than the metadata): every row as plain
         lists, paged like the typed methods. ``offset=`` starts later; ``limit=`` returns at most that many rows."""
-        offset, limit, rest = _paging_arguments(params)
-        return paginate(
-            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, fields),
-            limit or DEFAULT_PAGE_SIZE,
-            start_offset=offset,
-            max_rows=limit,
-            api_name=api_name,
-        )
+        plan = _QueryPlan.make(self, api_name, fields, params)
+        try:
+            result = paginate(
+                lambda o, n: self._call(api_name, {**plan.params, "offset": o, "limit": n}, plan.wire_fields),
+                plan.page_size,
+                start_offset=plan.offset,
+                max_rows=plan.limit,
+                api_name=api_name,
+                keys=plan.keys,
+            )
+        except TushareError as error:
+            plan.strip_partial(error)
+            raise
+        return plan.strip(result)
 
     def sync(
         self,
@@ -318,6 +427,8 @@ class BaseClient(_ClientCommon[SyncTransport, "httpx.Client"]):
             ),
             rate_limit=self.rate_limit if limiter is None else None,
             limiter=limiter,
+            catalog=self._catalog,
+            max_body_bytes=self._transport.options.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
         )
 
     def close(self) -> None:
@@ -394,14 +505,20 @@ class AsyncBaseClient(_ClientCommon[AsyncTransport, "httpx.AsyncClient"]):
 
     async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
         """Async :meth:`BaseClient.query`."""
-        offset, limit, rest = _paging_arguments(params)
-        return await apaginate(
-            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, fields),
-            limit or DEFAULT_PAGE_SIZE,
-            start_offset=offset,
-            max_rows=limit,
-            api_name=api_name,
-        )
+        plan = _QueryPlan.make(self, api_name, fields, params)
+        try:
+            result = await apaginate(
+                lambda o, n: self._call(api_name, {**plan.params, "offset": o, "limit": n}, plan.wire_fields),
+                plan.page_size,
+                start_offset=plan.offset,
+                max_rows=plan.limit,
+                api_name=api_name,
+                keys=plan.keys,
+            )
+        except TushareError as error:
+            plan.strip_partial(error)
+            raise
+        return plan.strip(result)
 
     async def sync(
         self,

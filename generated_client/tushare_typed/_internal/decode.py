@@ -1,7 +1,10 @@
 """Typed decoding of a reply straight from its raw bytes into row tuples.
 
 pydantic-core validates the JSON body directly into the interface's `Row` NamedTuples in one pass (no
-intermediate `json.loads` objects, no model per row). The column order is guessed from the request (the named
+intermediate `json.loads` objects, no model per row). Numeric cells must be finite numbers of their column's type:
+a boolean, a string, NaN/Infinity or a number that overflows to inf is a `MalformedReplyError` naming the column and
+row; the one conversion is a float with no fraction in an int column (1000.0 → 1000). A reply lacking a requested
+column, or `data: null` with code 0, is an error too. The column order is guessed from the request (the named
 `fields`, else the interface's default columns); when the server answers with other columns — a different order,
 fewer, or columns newer than our metadata — the body is validated again against the columns it actually has,
 and unknown columns are kept, typed `Any`, after the known ones.
@@ -10,12 +13,13 @@ and unknown columns are kept, typed `Any`, after the known ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Annotated, Any, Generic, NamedTuple, Optional, TypeVar, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, create_model
+from pydantic_core import core_schema
 
 from ..errors import MalformedReplyError
-from .envelope import Envelope, decode_envelope, malformed
+from .envelope import Count, Envelope, decode_envelope, malformed
 
 __all__ = ["RowDecoder", "TypedPage"]
 
@@ -33,6 +37,48 @@ class TypedPage(Generic[RowT]):
     count: int | None
     request_id: str
     extra_fields: tuple[str, ...] = ()
+    #: The column at each position of an item (the row type's columns, then the extra ones): not `fields`' order.
+    item_fields: tuple[str, ...] = ()
+
+
+def _whole_number(value: float) -> int:
+    if not value.is_integer():
+        raise ValueError("Input should be a whole number")
+    return int(value)
+
+
+def _cell_schema(hint: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    """A cell's validation: numbers must be finite JSON numbers (no booleans, no strings, no NaN/Infinity, no
+    overflow to inf); an int column also takes a float with no fraction (1000.0 → 1000), the one documented
+    conversion. Other types validate as their annotation says."""
+    if hint == float | None:
+        return core_schema.nullable_schema(core_schema.float_schema(strict=True, allow_inf_nan=False))
+    if hint == int | None:
+        integral = core_schema.no_info_after_validator_function(
+            _whole_number, core_schema.float_schema(strict=True, allow_inf_nan=False)
+        )
+        either = core_schema.union_schema([core_schema.int_schema(strict=True), integral], mode="left_to_right")
+        return core_schema.nullable_schema(either)
+    return handler.generate_schema(hint)
+
+
+class _Cells:
+    """pydantic metadata validating a row positionally with :func:`_cell_schema`, into ``row_type`` when given
+    (built by pydantic-core itself, as fast as a plain NamedTuple) or into a tuple."""
+
+    def __init__(self, hints: tuple[Any, ...], row_type: type[Any] | None) -> None:
+        self.hints = hints
+        self.row_type = row_type
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        cells = [_cell_schema(hint, handler) for hint in self.hints]
+        if self.row_type is None:
+            return core_schema.tuple_schema(cells)
+        parameters = [
+            core_schema.arguments_parameter(name, cell, mode="positional_only")
+            for name, cell in zip(self.row_type._fields, cells, strict=True)
+        ]
+        return core_schema.call_schema(core_schema.arguments_schema(parameters), self.row_type)
 
 
 class _Layout:
@@ -44,16 +90,15 @@ class _Layout:
         self.extra_fields = tuple(name for name in columns if name not in types)
         known = {name: position for position, name in enumerate(columns)}
         self.picks = [known.get(name) for name in types] + [known[name] for name in self.extra_fields]
-        item_type: Any = (
-            row_type if self.whole_row else tuple.__class_getitem__(tuple(types.get(c, Any) for c in columns))
-        )
+        hints = tuple(types.get(c, Any) for c in columns)
+        item_type: Any = Annotated[tuple, _Cells(hints, row_type if self.whole_row else None)]
         data = create_model(
             "Data",
             __config__=ConfigDict(extra="ignore"),
-            fields=(list[str], ...),
+            fields=(list[Annotated[str, Field(strict=True)]], ...),
             items=(list[item_type], ...),
-            has_more=(bool | None, None),
-            count=(int | None, None),
+            has_more=(Annotated[bool | None, Field(strict=True)], None),
+            count=(Optional[Count], None),  # noqa: UP045 (a runtime type expression)
         )
         self.envelope: type[Envelope[Any]] = Envelope[data]
 
@@ -68,7 +113,7 @@ class RowDecoder(Generic[RowT]):
     """Decodes replies of one interface; layouts are built once per column tuple and cached."""
 
     def __init__(self, row_type: type[RowT], wire_names: tuple[str, ...]) -> None:
-        hints = row_type.__annotations__
+        hints = get_type_hints(row_type)
         self.row_type = row_type
         # Row attributes may differ from wire names (shibor's `1w` is `f_1w`); layouts speak wire names.
         self.types = {wire: hints[attr] for wire, attr in zip(wire_names, row_type._fields, strict=True)}
@@ -83,24 +128,28 @@ class RowDecoder(Generic[RowT]):
     def decode(self, body: bytes, api_name: str, request_id: str, expected: tuple[str, ...]) -> TypedPage[RowT]:
         layout = self._layout(expected)
         try:
-            decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=False)
+            decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=None, columns=expected)
         except MalformedReplyError:
             # The guess may be wrong (other columns, other order): read the real columns and try once more.
             actual = _actual_columns(body)
             if actual is None or actual == expected:
                 raise
             layout = self._layout(actual)
-            decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=False)
+            decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=None, columns=actual)
         data: Any = decoded.data
         if data is None:
-            return TypedPage((), [], False, 0, decoded.request_id)
+            raise malformed(body, api_name, decoded.request_id, "code 0 (success) but data is null")
         columns = tuple(data.fields)
         if columns != layout.columns:
             layout = self._layout(columns)
-            decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=False)
+            decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=None, columns=columns)
             data = decoded.data
         if layout.whole_row is False and len(columns) != len(set(columns)):
             raise malformed(body, api_name, decoded.request_id, f"duplicate column names {columns}")
+        missing = [name for name in expected if name not in columns]
+        if missing:
+            # Filling them with None would pass a hole in the data off as missing values.
+            raise malformed(body, api_name, decoded.request_id, f"the reply lacks the requested columns {missing}")
         return TypedPage(
             fields=columns,
             items=layout.arrange(data.items),
@@ -108,6 +157,7 @@ class RowDecoder(Generic[RowT]):
             count=data.count,
             request_id=decoded.request_id,
             extra_fields=layout.extra_fields,
+            item_fields=tuple(self.types) + layout.extra_fields,
         )
 
 

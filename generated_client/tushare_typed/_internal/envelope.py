@@ -12,7 +12,7 @@ decoder maps replies to errors the same way:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeAlias, TypeVar
 
@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..errors import MalformedReplyError, error_from_reply, redact_text
 
 __all__ = [
+    "Count",
     "Decoded",
     "Decoder",
     "Envelope",
@@ -38,9 +39,11 @@ DataT = TypeVar("DataT")
 Decoder: TypeAlias = Callable[[bytes, str, str], T]
 
 # Reply codes are small; a code outside 32 bits means the body is not a tushare reply.
-_Code = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+_Code = Annotated[int, Field(ge=-(2**31), le=2**31 - 1, strict=True)]
 # has_more/count drive paging; a count beyond exact float range is not a real row count.
-_Count = Annotated[int, Field(ge=0, le=2**53)]
+_Count = Annotated[int, Field(ge=0, le=2**53, strict=True)]
+#: The ``count`` of a reply, for typed decoders: an exact row count.
+Count: TypeAlias = _Count
 _SNIPPET_BYTES = 120
 
 
@@ -50,8 +53,8 @@ class Envelope(BaseModel, Generic[DataT]):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     code: _Code
-    msg: str | None = None
-    request_id: str | None = None
+    msg: Annotated[str | None, Field(strict=True)] = None
+    request_id: Annotated[str | None, Field(strict=True)] = None
     data: DataT | None = None
 
 
@@ -112,12 +115,16 @@ def malformed(body: bytes, api_name: str, request_id: str, reason: str) -> Malfo
     )
 
 
-def _first_problem(error: ValidationError) -> str:
+def _first_problem(error: ValidationError, columns: Sequence[str] | None = None) -> str:
     problems = error.errors(include_url=False, include_input=False)
     if not problems:
         return "invalid reply"
     first = problems[0]
-    location = ".".join(str(part) for part in first["loc"]) or "body"
+    loc = first["loc"]
+    location = ".".join(str(part) for part in loc) or "body"
+    if len(loc) >= 4 and loc[:2] == ("data", "items") and isinstance(loc[2], int) and isinstance(loc[3], int):
+        column = columns[loc[3]] if columns is not None and loc[3] < len(columns) else f"#{loc[3]}"
+        location = f"row {loc[2]}, column {column!r}"
     extra = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
     return f"{location}: {first['msg']}{extra}"
 
@@ -133,19 +140,26 @@ def _server_error_despite_bad_data(body: bytes, api_name: str, request_id: str) 
 
 
 def decode_envelope(
-    body: bytes, api_name: str, request_id: str, model: type[Envelope[DataT]], *, strict: bool = True
+    body: bytes,
+    api_name: str,
+    request_id: str,
+    model: type[Envelope[DataT]],
+    *,
+    strict: bool | None = True,
+    columns: Sequence[str] | None = None,
 ) -> Decoded[DataT]:
     """Validate ``body`` against ``model`` and return the ``data`` of a ``code == 0`` reply.
 
     The returned request id is the server's when it sent one, else ``request_id`` (the local one). Typed
-    decoders pass ``strict=False`` so that a cell like ``1000.0`` in an int column reads as ``1000``.
+    decoders pass ``strict=None`` (each cell's schema says how strict it is) and the ``columns`` they expect, so
+    that a problem names its row and column.
     Raises the typed error for ``code != 0`` and ``MalformedReplyError`` for anything undecodable.
     """
     try:
         envelope = model.model_validate_json(body, strict=strict)
     except ValidationError as exc:
         _server_error_despite_bad_data(body, api_name, request_id)
-        raise malformed(body, api_name, request_id, _first_problem(exc)) from None
+        raise malformed(body, api_name, request_id, _first_problem(exc, columns)) from None
     except (ValueError, RecursionError) as exc:
         raise malformed(body, api_name, request_id, type(exc).__name__) from None
     rid = envelope.request_id or request_id
@@ -159,8 +173,8 @@ def decode_page(body: bytes, api_name: str, request_id: str) -> Page:
     decoded = decode_envelope(body, api_name, request_id, _RawEnvelope)
     data, rid = decoded.data, decoded.request_id
     if data is None:
-        # A success without data carries no rows; there is nothing to page through.
-        return Page(fields=(), items=[], has_more=False, count=0, request_id=rid)
+        # Success without data would read as "no rows": a clear error is safer than a silently empty result.
+        raise malformed(body, api_name, rid, "code 0 (success) but data is null")
     width = len(data.fields)
     for index, row in enumerate(data.items):
         if len(row) != width:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from collections.abc import Mapping, MutableMapping
 from typing import Any, TextIO
 
@@ -68,9 +69,27 @@ def redact(value: Any, *, _depth: int = 0) -> Any:
 
 
 def redact_processor(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
-    """structlog processor: mask the token (and anything token-like) in every event."""
+    """structlog processor: mask the token (and anything token-like) in every event, tracebacks included.
+
+    ``exc_info`` is rendered to text here and redacted, so a renderer after this processor never formats the
+    exception (and the locals of its frames) itself.
+    """
+    exc_info = event_dict.pop("exc_info", None)
     redacted: EventDict = redact(event_dict)
+    if exc_info:
+        redacted["exception"] = redact_text(_format_exception(exc_info))
     return redacted
+
+
+def _format_exception(exc_info: Any) -> str:
+    if isinstance(exc_info, BaseException):
+        parts = traceback.format_exception(exc_info)
+    elif isinstance(exc_info, tuple):
+        parts = traceback.format_exception(*exc_info)
+    else:
+        current = sys.exc_info()
+        parts = traceback.format_exception(*current) if current[0] is not None else []
+    return "".join(parts)
 
 
 def get_logger() -> Any:

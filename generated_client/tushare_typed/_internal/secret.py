@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..errors import MissingTokenError
+from .redact import remember_secret
 
 if TYPE_CHECKING:
     from ..token import TokenStore
@@ -29,6 +30,8 @@ class Secret:
 
     def __init__(self, value: str | Secret) -> None:
         self._value = value.reveal() if isinstance(value, Secret) else value
+        # From now on every error, log line and output masks this exact string, should a server echo it.
+        remember_secret(self._value)
 
     def reveal(self) -> str:
         """The secret value; call it only where the value is sent or encrypted."""

@@ -75,7 +75,9 @@ class Streamed(_Stream, Generic[P, R]):
         from .endpoint import iter_pages
 
         endpoint, params, fields, options = self._split(arguments)
-        return iter_pages(client._call, endpoint, params, fields, **options)
+        return iter_pages(
+            client._call, endpoint, params, fields, keys=client._record_keys(endpoint.api_name), **options
+        )
 
 
 class AsyncStreamed(_Stream, Generic[P, R]):
@@ -97,4 +99,6 @@ class AsyncStreamed(_Stream, Generic[P, R]):
         from .endpoint import aiter_pages
 
         endpoint, params, fields, options = self._split(arguments)
-        return aiter_pages(client._call, endpoint, params, fields, **options)
+        return aiter_pages(
+            client._call, endpoint, params, fields, keys=client._record_keys(endpoint.api_name), **options
+        )

@@ -28,6 +28,7 @@ __all__ = [
     "DateParam",
     "DateTimeParam",
     "check_group",
+    "encodable",
     "encode_fields",
     "encode_params",
     "join_codes",
@@ -124,6 +125,12 @@ Codes = Annotated[str, BeforeValidator(join_codes)]
 def _encode_value(name: str, value: object) -> str | int | float | bool:
     if isinstance(value, Enum):
         value = value.value
+    if isinstance(value, str) and not encodable(value):
+        # Say which argument, never the value: a stray surrogate must not put the request (and token) in a message.
+        raise ParameterError(
+            f"parameter {name!r} contains characters that cannot be sent (e.g. a lone surrogate)",
+            remediation=f"pass {name} as ordinary text; decode bytes with errors='replace' first",
+        )
     if isinstance(value, float) and not math.isfinite(value):
         # json.dumps would write NaN/Infinity, which is not JSON.
         raise ParameterError(f"parameter {name!r} must be a finite number, got {value!r}")
@@ -143,6 +150,15 @@ def _encode_value(name: str, value: object) -> str | int | float | bool:
     raise ParameterError(f"parameter {name!r} cannot be sent as a {type(value).__name__}")
 
 
+def encodable(text: str) -> bool:
+    """Whether ``text`` can be sent as UTF-8 (a lone surrogate cannot)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def encode_params(params: Mapping[str, object]) -> dict[str, str | int | float | bool]:
     """Wire form of ``params``: None dropped, dates ``YYYYMMDD``, sequences comma-joined."""
     return {name: _encode_value(name, value) for name, value in params.items() if value is not None}
@@ -154,7 +170,15 @@ def encode_fields(fields: Sequence[str] | str | None) -> str:
     unique: dict[str, None] = {}
     for name in names:
         if not isinstance(name, str):
-            raise ParameterError(f"field names are strings, got {type(name).__name__}")
+            raise ParameterError(
+                f"field names are strings, got {type(name).__name__}",
+                remediation="pass fields as a list of column names, e.g. fields=['ts_code', 'close']",
+            )
+        if not encodable(name):
+            raise ParameterError(
+                "argument 'fields' contains characters that cannot be sent",
+                remediation="pass column names as ordinary text",
+            )
         if name.strip():
             unique[name.strip()] = None
     return ",".join(unique)

@@ -199,6 +199,7 @@ class ServerOptions(argparse.Namespace):
     max_rows: int
     max_bytes: int
     bearer_token_env: str
+    timeout: float | None
 
 
 async def _serve(options: ServerOptions, service: ToolService, bearer_token: str | None) -> None:
@@ -222,7 +223,11 @@ def serve(options: ServerOptions) -> None:
         )
     selection = Selection(split_list(options.tools), split_list(options.categories), options.max_points or None)
     service = ToolService(
-        max_rows=options.max_rows, max_bytes=options.max_bytes, mode=options.mode, selection=selection
+        max_rows=options.max_rows,
+        max_bytes=options.max_bytes,
+        mode=options.mode,
+        selection=selection,
+        timeout=options.timeout,
     )
     anyio.run(_serve, options, service, bearer_token)
 
@@ -244,6 +249,16 @@ def _count(low: int, high: int | None = None) -> Callable[[str], int]:
 def _mode(text: str) -> str:
     # An MCP bundle passes an unset option as an empty string: that is the default.
     return text.strip() or "discovery"
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -290,6 +305,12 @@ def parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="streamable-http: the variable holding the token clients must send as 'Authorization: Bearer'; "
         "required to bind an address other than loopback (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=None,
+        help="seconds for each HTTP request to tushare, body included (default: the client's 30)",
     )
     return parser
 

@@ -1,16 +1,20 @@
-"""limit/offset paging over any single-page fetcher, with de-duplication, bounds, partial results and resume.
+"""limit/offset paging over any single-page fetcher: every row exactly once, or a typed error.
 
 A tushare interface returns at most ``row_limit`` rows per call; ``limit``/``offset`` page through the rest and
-``has_more`` says whether more exist. Paging here is generic over ``fetch(offset, limit) -> Page`` (anything with
-``fields``, ``items`` and ``has_more``), so the same loop serves the sync and the async client, typed or not.
+``has_more`` (and sometimes ``count``) say whether more exist. Paging here is generic over
+``fetch(offset, limit) -> Page`` (anything with ``fields``, ``items`` and ``has_more``), so the same loop serves
+the sync and the async client, typed or not.
 
-Rules, all of which exist so that nothing is ever silently shortened:
+Rules, all of which exist so that nothing is ever silently shortened or invented:
 
-- paging stops when a page says ``has_more == False``, or when ``has_more`` is unknown and the page is short;
-  a short page with ``has_more == True`` (the server capped below our limit) does not stop it;
-- some interfaces return overlapping pages: a row that also appears among the ``limit`` rows fetched just before
-  its page (the previous page, when pages are full) is dropped. Identical rows inside one page are kept (they are
-  data), and only those ``limit`` rows are remembered, so memory stays bounded while streaming;
+- paging stops when a page says ``has_more == False`` (unless ``count`` says more rows exist: doubts are resolved
+  toward asking once more), or when an empty page arrives; a short page without ``has_more`` is confirmed by one
+  more request, since a server may cap pages below ``limit`` without saying so;
+- a row is dropped only when it provably repeats the previous page at the seam (:mod:`.seam`): ``keys`` names
+  the interface's key columns, and only a leading run of rows whose keys appear in the previous page is dropped.
+  Without keys no row is ever dropped. Dropped rows are counted (``duplicates_dropped``) and logged;
+- a page that repeats the previous one (the server ignored ``offset``), an empty page with ``has_more == True``
+  and an empty page before the stated ``count`` raise :class:`~.errors.MalformedReplyError`;
 - ``max_pages`` / ``max_rows`` bound the work; the result then says ``completed=False`` and the ``next_offset``
   to continue from;
 - a failure after the first page re-raises the :class:`~.errors.TushareError` with ``.partial`` (a
@@ -20,12 +24,13 @@ Rules, all of which exist so that nothing is ever silently shortened:
 
 from __future__ import annotations
 
-from collections import Counter, deque
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from ..errors import MalformedReplyError, TushareError
+from ..errors import MalformedReplyError, ParameterError, TushareError
+from .seam import SeamGuard
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -41,6 +46,8 @@ __all__ = [
     "iter_pages",
     "paginate",
 ]
+
+_log = logging.getLogger("tushare_typed.paging")
 
 StopReason = Literal["exhausted", "max_pages", "max_rows", "error"]
 
@@ -126,13 +133,14 @@ def paginate(
     resume: PageResult | None = None,
     api_name: str | None = None,
     partial_as: Callable[[PageResult], object] | None = None,
+    keys: Sequence[str] = (),
 ) -> PageResult:
     """Fetch every page (within the bounds) and return all rows; see the module docstring for the rules.
 
     ``partial_as`` turns the rows so far into what the caller returns (a typed response): a failure's ``.partial``
     then has that one type from here up, instead of being rebuilt on the way.
     """
-    pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name)
+    pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name, keys)
     collector = _Collector(resume, pager.start_offset)
     try:
         for chunk in _pages(pager, fetch, None):
@@ -154,9 +162,10 @@ async def apaginate(
     resume: PageResult | None = None,
     api_name: str | None = None,
     partial_as: Callable[[PageResult], object] | None = None,
+    keys: Sequence[str] = (),
 ) -> PageResult:
     """Async :func:`paginate`."""
-    pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name)
+    pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name, keys)
     collector = _Collector(resume, pager.start_offset)
     try:
         async for chunk in _apages(pager, fetch, None):
@@ -178,6 +187,7 @@ def iter_pages(
     resume: PageResult | None = None,
     api_name: str | None = None,
     partial_as: Callable[[PageResult], object] | None = None,
+    keys: Sequence[str] = (),
 ) -> Iterator[PageChunk]:
     """Yield page by page, holding only the keys of the last ``limit`` rows.
 
@@ -185,7 +195,7 @@ def iter_pages(
     the seam's row keys, so ``resume=err.partial`` continues without repeats; ``partial_as`` as in :func:`paginate`.
     Bad arguments raise at once.
     """
-    return _pages(_Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name), fetch, partial_as)
+    return _pages(_Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name, keys), fetch, partial_as)
 
 
 def aiter_pages(
@@ -199,9 +209,10 @@ def aiter_pages(
     resume: PageResult | None = None,
     api_name: str | None = None,
     partial_as: Callable[[PageResult], object] | None = None,
+    keys: Sequence[str] = (),
 ) -> AsyncIterator[PageChunk]:
     """Async :func:`iter_pages`."""
-    return _apages(_Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name), fetch, partial_as)
+    return _apages(_Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name, keys), fetch, partial_as)
 
 
 def _pages(pager: _Pager, fetch: PageFetcher, partial_as: Callable[[PageResult], object] | None) -> Iterator[PageChunk]:
@@ -226,24 +237,6 @@ async def _apages(
         yield chunk
 
 
-def _row_key(row: Sequence[Any]) -> Hashable:
-    key = tuple(row)
-    try:
-        hash(key)
-    except TypeError:
-        return _freeze(key)
-    return key
-
-
-def _freeze(value: Any) -> Hashable:
-    # Rows are JSON values: lists and dicts are the only unhashable kinds that can occur.
-    if isinstance(value, list | tuple):
-        return tuple(_freeze(item) for item in value)
-    if isinstance(value, dict):
-        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
-    return value  # type: ignore[no-any-return]
-
-
 class _Pager:
     """The paging state machine shared by the sync and async loops: which page next, and what a page means."""
 
@@ -256,10 +249,15 @@ class _Pager:
         dedupe: bool,
         resume: PageResult | None,
         api_name: str | None,
+        keys: Sequence[str] = (),
     ) -> None:
         _check_bounds(limit, start_offset, max_pages, max_rows)
         if resume is not None and resume.next_offset is None:
-            raise ValueError("resume= needs an incomplete result (its next_offset is None)")
+            raise ParameterError(
+                "resume= needs an incomplete result (its next_offset is None)",
+                remediation="pass the .partial of a failed call, or a result whose completed is False",
+                api_name=api_name,
+            )
         self.limit = limit
         self.max_pages = max_pages
         self.max_rows = max_rows
@@ -272,11 +270,14 @@ class _Pager:
         self.pages = 0
         self.rows = 0
         self.fields: tuple[str, ...] = resume.fields if resume is not None else ()
-        # The keys of the last `limit` rows fetched, and how often each occurs among them.
-        self.recent: deque[Hashable] = deque(resume.tail_keys if resume is not None and dedupe else (), maxlen=limit)
-        self.recent_counts = Counter(self.recent)
+        self.seam = SeamGuard(keys if dedupe else (), resume.tail_keys if resume is not None else (), limit)
+        self.repeat_streak = 0
         self.done = False
         self.stop_reason: StopReason = "exhausted"
+
+    @property
+    def recent(self) -> tuple[Hashable, ...]:
+        return tuple(self.seam.previous)
 
     def next_request(self) -> tuple[int, int] | None:
         if self.done:
@@ -296,25 +297,48 @@ class _Pager:
     def feed(self, page: Page, offset: int, limit: int) -> PageChunk:
         raw = page.items
         self._check_page(page, offset)
-        keys = [_row_key(row) for row in raw] if self.dedupe else []
-        kept, kept_positions = self._drop_repeats(raw, keys)
+        layout = getattr(page, "item_fields", None) or None  # typed pages lay items out by the row type
+        identities, keyed = self.seam.identities(self.fields or tuple(page.fields), raw, layout)
+        only_repeats = bool(self.pages) and self.seam.repeated_page(identities, keyed)
+        # Pages of nothing but seam repeats can be a shift of up to a page; more repeats in a row than a page holds
+        # (or, without keys, one identical page) mean the server sends the same rows whatever the offset.
+        self.repeat_streak = self.repeat_streak + len(raw) if only_repeats else 0
+        if only_repeats and (self.repeat_streak > self.limit or not keyed):
+            raise MalformedReplyError(
+                f"the server ignored offset: the page at offset {offset} repeats the previous page "
+                f"({len(raw)} rows), so paging stops here instead of looping",
+                api_name=self.api_name,
+                remediation="resume later with offset=err.next_offset; report it if the server keeps doing it",
+            )
+        dropped = self.seam.seam_repeats(identities, keyed)
+        kept = list(raw[dropped:]) if dropped else list(raw)
         cut = len(raw)
         truncated = self.max_rows is not None and self.rows + len(kept) > self.max_rows
         if truncated:
             take = self.max_rows - self.rows  # type: ignore[operator]
-            # Resume at the first row not returned; repeats before it were dropped anyway.
-            cut = kept_positions[take]
+            # Resume at the first row not returned; the repeats before it were dropped anyway.
+            cut = dropped + take
             kept = kept[:take]
-        ended = page.has_more is False or (page.has_more is None and len(raw) < limit)
+        # A short page of nothing but seam repeats, with no more announced, is the shifted end of the data.
+        ended = (only_repeats and page.has_more is not True and len(raw) < limit) or self._ended(page, offset, limit)
         completed = ended and not truncated
         if truncated:
             self._stop("max_rows")
         elif ended:
             self._stop("exhausted")
+        if dropped:
+            _log.info(
+                "%s: dropped %d rows at offset %d whose keys %s repeat the previous page",
+                self.api_name or "paging",
+                dropped,
+                offset,
+                list(self.seam.keys),
+            )
         self.offset = offset + cut
         self.pages += 1
         self.rows += len(kept)
-        self._remember(keys[:cut])
+        if raw:
+            self.seam.remember(identities[:cut], keyed)
         if not self.done:
             # Say so now, so the chunk's `last` is true whenever no further page will be fetched.
             if self.max_pages is not None and self.pages >= self.max_pages:
@@ -328,12 +352,35 @@ class _Pager:
             limit=limit,
             next_offset=self.offset,
             fetched=len(raw),
-            duplicates=cut - len(kept),
+            duplicates=dropped,
             has_more=page.has_more,
             last=self.done,
             completed=completed,
             request_id=getattr(page, "request_id", None),
         )
+
+    def _ended(self, page: Page, offset: int, limit: int) -> bool:
+        """Whether this page is the last one. Every doubt is resolved toward asking once more."""
+        fetched = len(page.items)
+        count = getattr(page, "count", None)
+        count = count if isinstance(count, int) and not isinstance(count, bool) else None
+        if not fetched:
+            if count is not None and offset < count:
+                raise MalformedReplyError(
+                    f"the server reported {count} rows but returned none from offset {offset}",
+                    api_name=self.api_name,
+                    remediation="resume later with offset=err.next_offset; the rows already fetched are in .partial",
+                )
+            return True
+        if page.has_more is True:
+            return False
+        if count is not None and offset + fetched < count:
+            return False  # has_more and count disagree: the count says more exist, so ask
+        if page.has_more is False:
+            return True
+        # has_more unknown: a full page surely has a successor; a short one may be a server cap below `limit`,
+        # so one more request confirms the end (it comes back empty) unless the count already says so.
+        return count is not None and offset + fetched >= count
 
     def _stop(self, reason: StopReason) -> None:
         self.done = True
@@ -353,7 +400,7 @@ class _Pager:
             start_offset=self.start_offset,
             pages=self.pages,
             stop_reason="error",
-            tail_keys=tuple(self.recent),
+            tail_keys=self.recent,
         )
         exc.partial = partial if partial_as is None else partial_as(partial)
 
@@ -371,32 +418,6 @@ class _Pager:
                 f"page at offset {offset} has fields {list(fields)}, earlier pages had {list(self.fields)}",
                 api_name=self.api_name,
             )
-
-    def _drop_repeats(
-        self, raw: Sequence[Sequence[Any]], keys: Sequence[Hashable]
-    ) -> tuple[list[Sequence[Any]], list[int]]:
-        """The rows not among the recent rows, and their positions in the page."""
-        if not self.dedupe or not self.recent_counts:
-            return list(raw), list(range(len(raw)))
-        seen = self.recent_counts
-        positions = [i for i, key in enumerate(keys) if key not in seen]
-        return [raw[i] for i in positions], positions
-
-    def _remember(self, keys: Sequence[Hashable]) -> None:
-        maxlen = self.recent.maxlen or 0
-        if len(keys) >= maxlen:
-            # A full page replaces the whole memory: rebuild it rather than evict key by key.
-            self.recent = deque(keys[len(keys) - maxlen :], maxlen=maxlen)
-            self.recent_counts = Counter(self.recent)
-            return
-        for key in keys:
-            if len(self.recent) == maxlen:
-                oldest = self.recent.popleft()
-                self.recent_counts[oldest] -= 1
-                if not self.recent_counts[oldest]:
-                    del self.recent_counts[oldest]
-            self.recent.append(key)
-            self.recent_counts[key] += 1
 
 
 class _Collector:
@@ -447,11 +468,17 @@ class _Collector:
 
 
 def _check_bounds(limit: int, start_offset: int | None, max_pages: int | None, max_rows: int | None) -> None:
-    if limit < 1:
-        raise ValueError(f"limit must be >= 1, got {limit}")
-    if start_offset is not None and start_offset < 0:
-        raise ValueError(f"start_offset must be >= 0, got {start_offset}")
-    if max_pages is not None and max_pages < 1:
-        raise ValueError(f"max_pages must be >= 1, got {max_pages}")
-    if max_rows is not None and max_rows < 0:
-        raise ValueError(f"max_rows must be >= 0, got {max_rows}")
+    for name, value, minimum in (
+        ("limit", limit, 1),
+        ("offset", start_offset, 0),
+        ("max_pages", max_pages, 1),
+        ("max_rows", max_rows, 0),
+    ):
+        if value is None and name != "limit":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ParameterError(
+                f"{name} must be an integer >= {minimum}, got {value!r}",
+                remediation=f"pass {name} as a whole number of at least {minimum}"
+                + ("" if name == "limit" else ", or leave it out"),
+            )

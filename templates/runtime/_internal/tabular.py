@@ -94,7 +94,9 @@ def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 def to_json(records: Iterable[Mapping[str, Any]]) -> str:
     """A JSON array with one object per line: valid JSON that still diffs and greps line by line."""
-    lines = [json.dumps(record, ensure_ascii=False) for record in records]
+    # allow_nan=False: NaN/Infinity are not JSON; the typed decoders never produce them, and should one slip
+    # through, failing loudly beats writing a file other tools cannot read.
+    lines = [json.dumps(record, ensure_ascii=False, allow_nan=False) for record in records]
     if not lines:
         return "[]\n"
     return "[\n" + ",\n".join(lines) + "\n]\n"

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from ..errors import TokenKeyInvalidError
+from ..errors import TokenKeyInvalidError, TokenStoreError
+from . import safe_files
 from .secret import Secret
 
 KEY_CHECK_LABEL = b"tushare-typed/token-store/key-check/v1"
@@ -77,11 +78,15 @@ class Sealing:
 
 
 def ensure_private_dir(directory: Path) -> None:
-    if directory.is_dir():
-        return
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # mkdir's mode is filtered by the umask; the store's directory must be private regardless.
-    directory.chmod(0o700)
+    """Create ``directory`` 0700, or tighten an existing one of ours; refuse one others can write to."""
+    try:
+        safe_files.ensure_private_dir(directory)
+    except safe_files.UnsafeDirectory as error:
+        raise TokenStoreError(
+            str(error),
+            remediation="move the store elsewhere (TokenStore(path=...) or XDG_CONFIG_HOME) or have the owner run "
+            f"chmod 700 {directory}",
+        ) from None
 
 
 def write_private(path: Path, data: bytes) -> None:

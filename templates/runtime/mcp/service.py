@@ -116,6 +116,8 @@ class ToolService:
     mode: Mode = "discovery"
     selection: Selection = field(default_factory=Selection)
     client_factory: Callable[[], AsyncTushareClient] | None = None
+    #: Seconds for each HTTP request of a call, body included (the client's default when None).
+    timeout: float | None = None
     _client: AsyncTushareClient | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -123,6 +125,8 @@ class ToolService:
             raise ValueError(f"max_rows must be between 1 and {MAX_ROWS_LIMIT}, got {self.max_rows}")
         if self.max_bytes < 4096:
             raise ValueError(f"max_bytes must be at least 4096, got {self.max_bytes}")
+        if self.timeout is not None and not 0 < self.timeout < float("inf"):
+            raise ValueError(f"timeout must be a positive number of seconds, got {self.timeout}")
         if self.mode not in MODES:
             raise ValueError(f"unknown mode {self.mode!r}: use one of {', '.join(MODES)}")
         if self.selection != Selection():
@@ -298,7 +302,9 @@ class ToolService:
             else:
                 from .._client import AsyncTushareClient
 
-                self._client = AsyncTushareClient()
+                self._client = (
+                    AsyncTushareClient() if self.timeout is None else AsyncTushareClient(timeout=self.timeout)
+                )
         return self._client
 
 

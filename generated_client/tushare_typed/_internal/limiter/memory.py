@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from .protocol import Plan, wait_for_room
 
@@ -20,6 +20,24 @@ class MemoryBackend:
         self._lock = threading.Lock()
         self._logs: dict[tuple[str, str], list[float]] = {}
         self._blocks: dict[tuple[str, str], tuple[float, float]] = {}
+        self._local = threading.local()
+
+    @property
+    def last_stamp(self) -> float | None:
+        """The reading logged by this thread's last successful ``try_acquire``."""
+        return getattr(self._local, "stamp", None)
+
+    def restamp(self, key: str, scopes: Sequence[str], old: float, new: float) -> None:
+        """Move one logged call from ``old`` to ``new`` (when it was really sent) in each of ``scopes``."""
+        with self._lock:
+            for scope in scopes:
+                log = self._logs.get((key, scope))
+                if not log:
+                    continue
+                i = bisect.bisect_left(log, old)
+                if i < len(log) and log[i] == old:
+                    del log[i]
+                    bisect.insort(log, max(new, old))
 
     @property
     def default_clock(self) -> Callable[[], float]:
@@ -41,6 +59,7 @@ class MemoryBackend:
                 return wait
             for scope, retention in plan.retention:
                 self._record(self._logs.setdefault((key, scope), []), now, retention)
+            self._local.stamp = self._logs[(key, plan.retention[0][0])][-1] if plan.retention else now
             return 0.0
 
     def block(self, key: str, scope: str, until: float, span: float) -> None:

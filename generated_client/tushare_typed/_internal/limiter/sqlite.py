@@ -41,6 +41,22 @@ class SQLiteBackend:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
+        self._local = threading.local()
+
+    @property
+    def last_stamp(self) -> float | None:
+        """The reading logged by this thread's last successful ``try_acquire``."""
+        return getattr(self._local, "stamp", None)
+
+    def restamp(self, key: str, scopes: Sequence[str], old: float, new: float) -> None:
+        """Move one logged call from ``old`` to ``new`` (when it was really sent) in each of ``scopes``."""
+        with self._transaction() as conn:
+            for scope in scopes:
+                conn.execute(
+                    "UPDATE rate_calls SET ts = ? WHERE rowid = ("
+                    " SELECT rowid FROM rate_calls WHERE key = ? AND scope = ? AND ts = ? LIMIT 1)",
+                    (max(new, old), key, scope, old),
+                )
 
     @staticmethod
     def default_path() -> Path:
@@ -71,6 +87,7 @@ class SQLiteBackend:
                 conn.execute(
                     "DELETE FROM rate_calls WHERE key = ? AND scope = ? AND ts <= ?", (key, scope, now - retention)
                 )
+            self._local.stamp = now
             return 0.0
 
     def block(self, key: str, scope: str, until: float, span: float) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
+from typing import Any
 
 from ...errors import ParameterError
 
@@ -41,14 +43,19 @@ class RequestOptions:
     timeout: float | None = None
     max_retries: int | None = None
     max_rate_limit_wait: float | None = None
+    #: ``time.monotonic()`` reading by which the whole call (every attempt and wait) must be over.
+    deadline_at: float | None = None
+    max_body_bytes: int | None = None
 
     def __post_init__(self) -> None:
-        if self.timeout is not None and not self.timeout > 0:
-            raise ParameterError(f"timeout must be positive, got {self.timeout!r}")
-        if self.max_retries is not None and self.max_retries < 0:
-            raise ParameterError(f"max_retries must be >= 0, got {self.max_retries!r}")
-        if self.max_rate_limit_wait is not None and not self.max_rate_limit_wait >= 0:
-            raise ParameterError(f"max_rate_limit_wait must be >= 0, got {self.max_rate_limit_wait!r}")
+        for name, minimum, integer in (
+            ("timeout", 0.0, False),
+            ("max_retries", 0, True),
+            ("max_rate_limit_wait", 0.0, False),
+            ("max_body_bytes", 1, True),
+            ("deadline_at", -math.inf, False),
+        ):
+            _check_option(name, getattr(self, name), minimum, integer)
 
     def merged(self, overrides: RequestOptions | None) -> RequestOptions:
         """These options with every non-None field of ``overrides`` taking precedence."""
@@ -60,6 +67,21 @@ class RequestOptions:
             if getattr(overrides, field.name) is not None
         }
         return replace(self, **changes)
+
+
+def _check_option(name: str, value: Any, minimum: float, integer: bool) -> None:
+    """A ParameterError naming the option unless ``value`` is None or a finite number (an int when ``integer``)
+    of at least ``minimum`` (above 0 for ``timeout``)."""
+    if value is None:
+        return
+    number = isinstance(value, int) if integer else isinstance(value, int | float)
+    bad = isinstance(value, bool) or not number or math.isnan(value)
+    if bad or value < minimum or (name == "timeout" and value == 0) or value == math.inf:
+        kind = "an integer" if integer else "a number of seconds"
+        raise ParameterError(
+            f"{name} must be {kind} {'> 0' if name == 'timeout' else f'>= {minimum}'}, got {value!r}",
+            remediation=f"pass {name} as {kind}, e.g. {name}={30 if not integer else 2}, or leave it out",
+        )
 
 
 def new_request_id() -> str:

@@ -1,4 +1,8 @@
-"""The blocking transport: performs the steps of :func:`.core.run_call` over a pooled ``httpx.Client``."""
+"""The blocking transport: performs the steps of :func:`.core.run_call` over a pooled ``httpx.Client``.
+
+httpx bounds each read, not a whole request, so the body is read here chunk by chunk against the attempt's
+deadline, and a read blocked past it is ended by shutting the socket down from a timer (:func:`..body.socket_watchdog`).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,23 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from ...errors import TushareError
+from ..body import BodyTooLarge, DeadlinePassed, Inflater, UnsupportedEncoding, read_body, socket_watchdog
 from ..secret import Secret
 from .base import TransportBase
-from .core import Acquire, Call, Sleep, Step, decode_generic_page, network_error, run_call
+from .core import (
+    Acquire,
+    Call,
+    Sleep,
+    Step,
+    body_error,
+    decode_generic_page,
+    in_memory_body,
+    mark_sent,
+    network_error,
+    run_call,
+    scrubbed,
+)
 from .options import RequestOptions
 
 if TYPE_CHECKING:
@@ -66,7 +84,10 @@ class SyncTransport(TransportBase["httpx.Client", Callable[[float], None]]):
         options: RequestOptions | None = None,
     ) -> Any:
         """One call (one page): POST, retry as configured, decode with ``decode``."""
-        call = self._new_call(api_name, params, fields, token, options)
+        try:
+            call = self._new_call(api_name, params, fields, token, options)
+        except TushareError as error:
+            raise scrubbed(error) from None
         # The pool (and httpx) is built before the limiter's turn is taken: building it after would put a delay
         # between the turn and the send, and the server could then see more calls in one window than allowed.
         pool = self.http
@@ -78,6 +99,11 @@ class SyncTransport(TransportBase["httpx.Client", Callable[[float], None]]):
                 step = steps.send(outcome) if failure is None else steps.throw(failure)
             except StopIteration as done:
                 return done.value
+            except BaseException:
+                # The last reply (which may echo the token) must not stay in this frame's locals: a traceback
+                # printed with locals would show it.
+                outcome = failure = None
+                raise
             outcome, failure = None, None
             try:
                 outcome = self._perform(step, call, pool)
@@ -89,19 +115,51 @@ class SyncTransport(TransportBase["httpx.Client", Callable[[float], None]]):
             self._sleep(step.seconds)
             return None
         if isinstance(step, Acquire):
-            return step.limiter.acquire(call.api_name)
-        return self._post(call, pool)
+            return step(call.api_name)
+        return self._post(call, pool, step.budget)
 
-    def _post(self, call: Call, pool: httpx.Client) -> httpx.Response:
+    def _post(self, call: Call, pool: httpx.Client, budget: float) -> tuple[httpx.Response, bytes]:
         import httpx
 
+        deadline = time.monotonic() + budget
         try:
-            return pool.post(self.base_url, **self._post_arguments(call))
+            request = pool.build_request("POST", self.base_url, **self._post_arguments(call, budget))
+            response = pool.send(request, stream=True)
+            mark_sent(self.limiter, call)
+            try:
+                body = b"" if response.status_code != 200 else self._read(response, call, deadline)
+            finally:
+                response.close()
+            return response, body
         except httpx.RequestError as exc:
             error = network_error(exc, call)
+        except (DeadlinePassed, BodyTooLarge, UnsupportedEncoding) as exc:
+            error = body_error(exc, call, budget)
         # Raised outside the handler so the httpx exception (whose request holds the token in
         # its body) is not chained to the error as __context__.
         raise error
+
+    @staticmethod
+    def _read(response: httpx.Response, call: Call, deadline: float) -> bytes:
+        import httpx
+
+        inflater = Inflater(response.headers.get("Content-Encoding", ""), call.max_body_bytes)
+        if response.is_stream_consumed:
+            # A transport that built the reply in memory (httpx.MockTransport) has already decoded it.
+            return in_memory_body(response, call)
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        # A read blocked past the deadline is ended by shutting the socket down from a timer.
+        with socket_watchdog(sock, deadline - time.monotonic()) as fired:
+            try:
+                body = read_body(response.iter_raw(), inflater, deadline, time.monotonic)
+            except httpx.RequestError:
+                if fired.is_set():
+                    raise DeadlinePassed from None
+                raise
+            if fired.is_set():
+                raise DeadlinePassed  # the shut-down socket read as the end of a close-delimited body
+            return body
 
     def close(self) -> None:
         """Close the connection pool if this transport created it."""

@@ -21,7 +21,9 @@ a few dozen lines here.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
+import logging
 import math
 import threading
 import time
@@ -48,6 +50,11 @@ POINTS_TIERS: Final[tuple[tuple[int, int], ...]] = ((10000, 1000), (5000, 500), 
 # How long an interface's call log is kept when no window needs it: long enough to judge a 40203 that names no cap.
 _MIN_RETENTION: Final = MINUTE
 _ACCOUNT_SCOPE: Final = "account"
+# A limit learned from a 40203 message lapses this many of its windows after the last rejection that stated it.
+LEARNED_WINDOWS: Final = 5
+# Waits longer than this are logged at WARNING through the standard `logging` module (visible without setup).
+LOUD_WAIT: Final = 1.0
+_log = logging.getLogger("tushare_typed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +102,10 @@ class RateLimit:
 
 def token_key(token: str) -> str:
     """A stable key for a token's quota that does not reveal the token."""
-    return "tk-" + hashlib.sha256(("tushare_typed.ratelimit:" + token).encode()).hexdigest()[:32]
+    # surrogatepass: a token that cannot be sent still gets a key; the transport refuses it with a clear error.
+    return (
+        "tk-" + hashlib.sha256(("tushare_typed.ratelimit:" + token).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    )
 
 
 def _hashed(key: str) -> str:
@@ -130,7 +140,7 @@ class RateLimiter:
         per_interface: bool = True,
         backend: WindowBackend | None = None,
         margin_ratio: float = 0.02,
-        min_margin: float = 0.05,
+        min_margin: float = 0.1,
         max_wait: float | None = None,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -162,8 +172,14 @@ class RateLimiter:
         self._min_margin = min_margin
         # Re-entrant: building a plan (under the lock) reads the learned limits, which take it too.
         self._lock = threading.RLock()
-        self._learned: dict[str, dict[float, int]] = {}
+        # api_name → period → (calls, when the learned limit lapses)
+        self._learned: dict[str, dict[float, tuple[int, float]]] = {}
         self._plans: dict[str, Plan] = {}
+        self._plan_expiry: dict[str, float | None] = {}
+        # (api_name, logged reading) of the call this thread or task was admitted for last: see mark_sent.
+        self._admitted: contextvars.ContextVar[tuple[str, float | None] | None] = contextvars.ContextVar(
+            "tushare_typed_admitted", default=None
+        )
 
     def __repr__(self) -> str:
         return (
@@ -184,16 +200,22 @@ class RateLimiter:
         limits = self._interface_rate_limits(api_name) + self._account_rate_limits() + self._learned_limits(api_name)
         return tuple(sorted(set(limits), key=lambda limit: (limit.calls / limit.period, limit.period)))
 
-    def acquire(self, api_name: str) -> float:
+    #: The transport passes its remaining wait budget as ``max_wait=`` to limiters that say they take one.
+    takes_max_wait: Final = True
+
+    def acquire(self, api_name: str, *, max_wait: float | None = None) -> float:
+        """Block until a call may go (returns the seconds waited); a wait beyond ``max_wait`` (or the limiter's
+        own) raises :class:`~tushare_typed.errors.RateLimitError` at once, with ``retry_after``."""
         start = self._clock()
         while True:
-            wait = self._try_acquire(api_name)
+            wait, stamp = self._try_acquire(api_name)
             if wait <= 0:
+                self._admitted.set((api_name, stamp))
                 return self._clock() - start
-            self._check_max_wait(api_name, self._clock() - start + wait)
+            self._before_wait(api_name, self._clock() - start, wait, max_wait)
             self._sleep(wait)
 
-    async def aacquire(self, api_name: str) -> float:
+    async def aacquire(self, api_name: str, *, max_wait: float | None = None) -> float:
         # Imported here, not at the top: asyncio costs more to import than a client's construction.
         import asyncio
 
@@ -201,68 +223,106 @@ class RateLimiter:
         start = self._clock()
         while True:
             if self._backend.blocking_io:
-                wait = await asyncio.to_thread(self._try_acquire, api_name)
+                wait, stamp = await asyncio.to_thread(self._try_acquire, api_name)
             else:
-                wait = self._try_acquire(api_name)
+                wait, stamp = self._try_acquire(api_name)
             if wait <= 0:
+                self._admitted.set((api_name, stamp))
                 return self._clock() - start
-            self._check_max_wait(api_name, self._clock() - start + wait)
+            self._before_wait(api_name, self._clock() - start, wait, max_wait)
             await sleep(wait)
 
-    def on_rate_limited(self, api_name: str, calls: int | None, period: float) -> float:
-        """Learn the server's cap for ``api_name`` and hold its calls for a whole window.
+    def mark_sent(self, api_name: str) -> None:
+        """The call admitted last in this thread or task went out now: log it at this time, not at admission.
 
-        A server window counts calls we cannot see (other machines, or the server's own clock), so waiting less
-        than the full window after a rejection is likely to be rejected again.
+        A server counts a call when it arrives; stamping it at admission would let the call that closes the next
+        window in as early as the admitted call's time plus the period, while the server still counts the first.
+        """
+        admitted = self._admitted.get()
+        self._admitted.set(None)
+        restamp = getattr(self._backend, "restamp", None)
+        if admitted is None or admitted[0] != api_name or admitted[1] is None or restamp is None:
+            return
+        scopes = [scope for scope, _ in self._plan(api_name).retention]
+        restamp(self._key, scopes, admitted[1], self._clock())
+
+    def on_rate_limited(self, api_name: str, calls: int | None, period: float) -> float:
+        """A 40203 arrived: learn the server's cap where it is below what is configured; return the seconds the
+        window the server counts needs before the call can go again (0 when unknown: the caller backs off).
+
+        An hourly or daily cap holds the interface for its window (so the next calls fail at once, not after
+        an hours-long sleep). A per-minute cap is adopted only when no limit with that period is configured or
+        the configured one is higher (explicit configuration wins over a message that may be generic), and
+        only for ``LEARNED_WINDOWS`` of its windows after the last rejection: a transient rejection does not
+        lower the rate for the rest of the run.
         """
         period = float(period) if period > 0 else MINUTE
         now = self._clock()
-        scope = self._api_scope(api_name)
-        if calls is None:
-            calls = self._guess_cap(api_name, scope, period, now)
+        if period >= HOUR:
+            self._backend.block(self._key, self._api_scope(api_name), now + period, period)
+            return period
+        if calls is None or not self._should_learn(api_name, calls, period):
+            return 0.0
         with self._lock:
             learned = self._learned.setdefault(api_name, {})
-            learned[period] = max(1, min(learned.get(period, calls), calls))
+            current = learned.get(period)
+            lowest = min(calls, current[0]) if current is not None and current[1] > now else calls
+            learned[period] = (max(1, lowest), now + LEARNED_WINDOWS * period)
             self._plans.pop(api_name, None)
-        wait = period + self.margin(period)
-        self._backend.block(self._key, scope, now + wait, wait)
+        wait, _ = self._try_acquire(api_name, record=False)
+        if wait > 0:
+            # Other users of the backend (threads, processes) hold off too, though they have not learned it.
+            self._backend.block(self._key, self._api_scope(api_name), now + wait, wait)
         return wait
+
+    def _should_learn(self, api_name: str, calls: int, period: float) -> bool:
+        configured = self._interface_rate_limits(api_name) + self._account_rate_limits()
+        if not configured:
+            return True
+        same_period = [limit.calls for limit in configured if limit.period == period]
+        return bool(same_period) and calls < min(same_period)
 
     def count(self, api_name: str, period: float = MINUTE) -> int:
         """Calls to ``api_name`` logged within the last ``period`` seconds (all users of the backend and key)."""
         return self._backend.count(self._key, self._api_scope(api_name), period, self._clock())
 
-    def _try_acquire(self, api_name: str) -> float:
-        return self._backend.try_acquire(self._key, self._plan(api_name), self._clock)
+    def _try_acquire(self, api_name: str, *, record: bool = True) -> tuple[float, float | None]:
+        plan = self._plan(api_name)
+        if not record:
+            # Only the wait: a plan whose retention is empty logs nothing.
+            plan = Plan(windows=plan.windows, retention=())
+            return self._backend.try_acquire(self._key, plan, self._clock), None
+        wait = self._backend.try_acquire(self._key, plan, self._clock)
+        return wait, getattr(self._backend, "last_stamp", None)
 
-    def _check_max_wait(self, api_name: str, total_wait: float) -> None:
-        if self.max_wait is None or total_wait <= self.max_wait:
-            return
-        strictest = self.limits_for(api_name)
-        limit = strictest[0] if strictest else None
-        raise RateLimitError(
-            f"calling {api_name} now would exceed its quota; the next slot is {total_wait:.1f}s away, "
-            f"more than max_wait={self.max_wait:g}s",
-            limit_calls=limit.calls if limit else None,
-            limit_period=limit.period if limit else MINUTE,
-            api_name=api_name,
-            remediation="Wait and call again, raise max_wait, or spread calls over a longer time.",
-        )
-
-    def _guess_cap(self, api_name: str, scope: str, period: float, now: float) -> int:
-        # The reply named no number ("频率超限"). The call it rejected is already in our log, so the server's cap is
-        # below what we logged in the window; with nothing logged, halve the tightest limit we know.
-        logged = self._backend.count(self._key, scope, period + self.margin(period), now)
-        if logged > 1:
-            return logged - 1
-        known = [limit.calls for limit in self.limits_for(api_name) if limit.period == period]
-        return max(1, min(known, default=2) // 2)
+    def _before_wait(self, api_name: str, waited: float, wait: float, max_wait: float | None) -> None:
+        limits = [limit for limit in (self.max_wait, max_wait) if limit is not None]
+        budget = min(limits) if limits else None
+        if budget is not None and waited + wait > budget:
+            strictest = self.limits_for(api_name)
+            limit = strictest[0] if strictest else None
+            error = RateLimitError(
+                f"calling {api_name} now would exceed its quota; the next slot is {wait:.1f} s away, "
+                f"more than the {budget:g} s this call may wait",
+                limit_calls=limit.calls if limit else None,
+                limit_period=limit.period if limit else MINUTE,
+                api_name=api_name,
+                remediation="Call again after retry_after seconds, raise max_rate_limit_wait, or spread calls out.",
+            )
+            error.retry_after = wait
+            raise error
+        if wait > LOUD_WAIT:
+            _log.warning("tushare_typed: waiting %.1f s for %s's rate limit", wait, api_name)
 
     def _plan(self, api_name: str) -> Plan:
         with self._lock:
             plan = self._plans.get(api_name)
-            if plan is None:
+            expiry = self._plan_expiry.get(api_name)
+            if plan is None or (expiry is not None and self._clock() >= expiry):
                 plan = self._plans[api_name] = self._build_plan(api_name)
+                now = self._clock()
+                lapses = [until for _, until in self._learned.get(api_name, {}).values() if until > now]
+                self._plan_expiry[api_name] = min(lapses) if lapses else None
             return plan
 
     def _build_plan(self, api_name: str) -> Plan:
@@ -301,9 +361,10 @@ class RateLimiter:
         return tuple(RateLimit(calls=s.calls, period=s.period) for s in spec.rate_limits_for(self.points))
 
     def _learned_limits(self, api_name: str) -> tuple[RateLimit, ...]:
+        now = self._clock()
         with self._lock:
-            learned = list(self._learned.get(api_name, {}).items())
-        return tuple(RateLimit(calls=calls, period=period) for period, calls in learned)
+            learned = [(period, entry) for period, entry in self._learned.get(api_name, {}).items() if entry[1] > now]
+        return tuple(RateLimit(calls=calls, period=period) for period, (calls, _) in learned)
 
     @staticmethod
     def _api_scope(api_name: str) -> str:

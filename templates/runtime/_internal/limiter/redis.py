@@ -28,9 +28,9 @@ __all__ = ["RedisBackend"]
 
 DEFAULT_PREFIX: Final = "tushare_typed:rl"
 
-# KEYS: for each logged scope, its call log then its block key. ARGV: the new entry's unique member, the number of
-# logged scopes, their retentions, the number of windows, then per window its scope's position (1-based), calls,
-# period.
+# KEYS: for each scope, its call log then its block key. ARGV: the new entry's unique member, the number of
+# scopes, their retentions (-1: checked, not logged, as in a peek), the number of windows, then per window its
+# scope's position (1-based), calls, period.
 _ACQUIRE: Final = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -55,9 +55,11 @@ end
 if wait > 0 then return tostring(wait) end
 for i = 1, scopes do
   local retention = tonumber(ARGV[2 + i])
-  redis.call('ZADD', KEYS[2 * i - 1], now, ARGV[1])
-  redis.call('ZREMRANGEBYSCORE', KEYS[2 * i - 1], '-inf', now - retention)
-  redis.call('PEXPIRE', KEYS[2 * i - 1], math.ceil(retention * 1000) + 1000)
+  if retention >= 0 then
+    redis.call('ZADD', KEYS[2 * i - 1], now, ARGV[1])
+    redis.call('ZREMRANGEBYSCORE', KEYS[2 * i - 1], '-inf', now - retention)
+    redis.call('PEXPIRE', KEYS[2 * i - 1], math.ceil(retention * 1000) + 1000)
+  end
 end
 return '0'
 """
@@ -112,10 +114,14 @@ class RedisBackend:
 
     def try_acquire(self, key: str, plan: Plan, clock: Callable[[], float]) -> float:
         """See :class:`~.ratelimit.WindowBackend`; ``clock`` is not read: the script reads Redis's own."""
+        # Scopes only checked (a plan without retention for them, as RateLimiter's peek) get retention -1.
+        retentions = dict(plan.retention)
         scopes = [scope for scope, _ in plan.retention]
+        scopes += [window.scope for window in plan.windows if window.scope not in retentions]
+        scopes = list(dict.fromkeys(scopes))
         keys = [name for scope in scopes for name in self._keys(key, scope)]
         # A unique member per call: two calls logged at the same instant must stay two entries of the log.
-        args: list[object] = [uuid.uuid4().hex, len(scopes), *(retention for _, retention in plan.retention)]
+        args: list[object] = [uuid.uuid4().hex, len(scopes), *(retentions.get(scope, -1) for scope in scopes)]
         args.append(len(plan.windows))
         for window in plan.windows:
             args += [scopes.index(window.scope) + 1, window.calls, window.period]

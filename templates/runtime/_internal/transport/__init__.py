@@ -3,6 +3,7 @@
 Importing this package imports no HTTP library: ``httpx`` is loaded with the first request.
 """
 
+from ..body import DEFAULT_MAX_BODY_BYTES
 from .aio import AsyncTransport
 from .base import TransportBase
 from .breaker import CircuitBreaker
@@ -25,6 +26,7 @@ __all__ = [
     "BACKOFF_INITIAL",
     "BACKOFF_MAX",
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MAX_RATE_LIMIT_WAIT",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",

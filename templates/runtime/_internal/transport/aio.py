@@ -1,13 +1,31 @@
-"""The asyncio transport: performs the steps of :func:`.core.run_call` over a pooled ``httpx.AsyncClient``."""
+"""The asyncio transport: performs the steps of :func:`.core.run_call` over a pooled ``httpx.AsyncClient``.
+
+The whole attempt (connect, headers, every body chunk) runs inside one ``asyncio.timeout``, so a dripping body
+cannot outlive it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from ...errors import TushareError
+from ..body import BodyTooLarge, DeadlinePassed, Inflater, UnsupportedEncoding, aread_body
 from ..secret import Secret
 from .base import TransportBase
-from .core import Acquire, Call, Sleep, Step, decode_generic_page, network_error, run_call
+from .core import (
+    Acquire,
+    Call,
+    Sleep,
+    Step,
+    body_error,
+    decode_generic_page,
+    in_memory_body,
+    mark_sent,
+    network_error,
+    run_call,
+    scrubbed,
+)
 from .options import RequestOptions
 
 if TYPE_CHECKING:
@@ -67,7 +85,10 @@ class AsyncTransport(TransportBase["httpx.AsyncClient", Callable[[float], Awaita
         options: RequestOptions | None = None,
     ) -> Any:
         """One call (one page): POST, retry as configured, decode with ``decode``."""
-        call = self._new_call(api_name, params, fields, token, options)
+        try:
+            call = self._new_call(api_name, params, fields, token, options)
+        except TushareError as error:
+            raise scrubbed(error) from None
         # The pool (and httpx) is built before the limiter's turn is taken: building it after would put a delay
         # between the turn and the send, and the server could then see more calls in one window than allowed.
         pool = self.http
@@ -79,6 +100,11 @@ class AsyncTransport(TransportBase["httpx.AsyncClient", Callable[[float], Awaita
                 step = steps.send(outcome) if failure is None else steps.throw(failure)
             except StopIteration as done:
                 return done.value
+            except BaseException:
+                # The last reply (which may echo the token) must not stay in this frame's locals: a traceback
+                # printed with locals would show it.
+                outcome = failure = None
+                raise
             outcome, failure = None, None
             try:
                 outcome = await self._perform(step, call, pool)
@@ -90,16 +116,37 @@ class AsyncTransport(TransportBase["httpx.AsyncClient", Callable[[float], Awaita
             await self._sleep(step.seconds)
             return None
         if isinstance(step, Acquire):
-            return await step.limiter.aacquire(call.api_name)
-        return await self._post(call, pool)
+            return await step.acall(call.api_name)
+        return await self._post(call, pool, step.budget)
 
-    async def _post(self, call: Call, pool: httpx.AsyncClient) -> httpx.Response:
+    async def _post(self, call: Call, pool: httpx.AsyncClient, budget: float) -> tuple[httpx.Response, bytes]:
+        import asyncio
+        import time
+
         import httpx
 
+        deadline = time.monotonic() + budget
         try:
-            return await pool.post(self.base_url, **self._post_arguments(call))
+            async with asyncio.timeout(budget):
+                request = pool.build_request("POST", self.base_url, **self._post_arguments(call, budget))
+                response = await pool.send(request, stream=True)
+                mark_sent(self.limiter, call)
+                try:
+                    body = b""
+                    if response.status_code == 200 and response.is_stream_consumed:
+                        body = in_memory_body(response, call)
+                    elif response.status_code == 200:
+                        inflater = Inflater(response.headers.get("Content-Encoding", ""), call.max_body_bytes)
+                        body = await aread_body(response.aiter_raw(), inflater, deadline, time.monotonic)
+                finally:
+                    await response.aclose()
+            return response, body
         except httpx.RequestError as exc:
             error = network_error(exc, call)
+        except TimeoutError:
+            error = body_error(DeadlinePassed(), call, budget)
+        except (DeadlinePassed, BodyTooLarge, UnsupportedEncoding) as exc:
+            error = body_error(exc, call, budget)
         # Raised outside the handler so the httpx exception (whose request holds the token in
         # its body) is not chained to the error as __context__.
         raise error

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, Self, TypeVar
 
+from ..body import ACCEPT_ENCODING, DEFAULT_MAX_BODY_BYTES
 from ..limiter.protocol import Limiter
 from ..secret import Secret
 from .breaker import CircuitBreaker
@@ -49,9 +50,15 @@ class TransportBase(Generic[HttpT, SleepT]):
         sleep: SleepT | None = None,
         clock: Callable[[], float] = time.monotonic,
         random: Callable[[], float] = _random.random,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.base_url = resolve_base_url(base_url)
-        self.options = RequestOptions(timeout=timeout, max_retries=max_retries, max_rate_limit_wait=max_rate_limit_wait)
+        self.options = RequestOptions(
+            timeout=timeout,
+            max_retries=max_retries,
+            max_rate_limit_wait=max_rate_limit_wait,
+            max_body_bytes=max_body_bytes,
+        )
         self.limiter = limiter
         self.breaker = breaker if breaker is not None else CircuitBreaker(clock=clock)
         self._clock = clock
@@ -102,6 +109,7 @@ class TransportBase(Generic[HttpT, SleepT]):
             sleep=self._given_sleep,
             clock=self._clock,
             random=self._random,
+            max_body_bytes=self.options.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
         )
 
     def _new_call(
@@ -115,11 +123,15 @@ class TransportBase(Generic[HttpT, SleepT]):
         merged = self.options.merged(options)
         return new_call(api_name, params, fields, token, merged, limiter=self.limiter, rng=self._random)
 
-    def _post_arguments(self, call: Call) -> dict[str, Any]:
+    def _post_arguments(self, call: Call, budget: float) -> dict[str, Any]:
         import httpx
 
         return {
             "content": call.body,
-            "headers": {"Content-Type": "application/json", REQUEST_ID_HEADER: call.request_id},
-            "timeout": httpx.Timeout(call.timeout),
+            "headers": {
+                "Content-Type": "application/json",
+                "Accept-Encoding": ACCEPT_ENCODING,
+                REQUEST_ID_HEADER: call.request_id,
+            },
+            "timeout": httpx.Timeout(budget),
         }

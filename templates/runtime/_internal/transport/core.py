@@ -2,9 +2,14 @@
 
 One *call* is one POST of ``{"api_name", "token", "params", "fields"}`` (one page), possibly over several
 *attempts* (see :mod:`.retry` for which failures are retried and :mod:`.breaker` for failing fast). :func:`run_call`
-is a generator that *yields what to do* — take a turn from the limiter (:class:`Acquire`), send the request
-(:data:`POST`), wait (:class:`Sleep`) — and receives the outcome (or has the failure thrown into it). The sync and
-async transports only perform those steps, so the decisions exist once.
+is a generator that *yields what to do* — take a turn from the limiter (:class:`Acquire`), send the request and read
+its body (:class:`Post`), wait (:class:`Sleep`) — and receives the outcome (or has the failure thrown into it). The
+sync and async transports only perform those steps, so the decisions exist once.
+
+``timeout`` bounds one whole attempt (connect, headers and every byte of the body, read within ``max_body_bytes``
+while decompressing, see :mod:`..body`); the per-call ``deadline_at`` bounds the whole call, every attempt and
+wait included. A final error leaves the transport without its frames: their locals hold the request body (and so
+the token), which tracebacks printed with locals would show.
 
 Each call gets a local request id (uuid4 hex) sent as ``X-Request-Id``; errors and the log event carry the server's
 request id when the reply had one, else the local one.
@@ -16,11 +21,13 @@ import json
 import math
 import time
 from collections.abc import Callable, Generator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ...errors import (
+    ParameterError,
     RateLimitError,
+    ReplyTooLargeError,
     ServiceConnectionError,
     ServiceError,
     ServiceTimeoutError,
@@ -28,6 +35,7 @@ from ...errors import (
     UnexpectedStatusError,
     redact_text,
 )
+from ..body import DEFAULT_MAX_BODY_BYTES, BodyTooLarge, DeadlinePassed
 from ..secret import Secret
 from .breaker import CircuitBreaker
 from .options import DEFAULT_MAX_RATE_LIMIT_WAIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RequestOptions, new_request_id
@@ -40,20 +48,49 @@ if TYPE_CHECKING:
     from ..envelope import Decoder, Page
     from ..limiter.protocol import Limiter
 
-__all__ = ["POST", "Acquire", "Call", "Sleep", "Step", "decode_generic_page", "new_call", "run_call"]
+__all__ = [
+    "Acquire",
+    "Call",
+    "Post",
+    "Sleep",
+    "Step",
+    "body_error",
+    "decode_generic_page",
+    "in_memory_body",
+    "mark_sent",
+    "new_call",
+    "run_call",
+    "scrubbed",
+]
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class Acquire:
-    """Take a turn from ``limiter``; the outcome sent back is the seconds waited."""
+    """Take a turn from ``limiter``; the outcome sent back is the seconds waited. ``max_wait`` (for limiters that
+    take one) is what the call may still wait: a longer wait raises at once."""
 
     limiter: Limiter
+    max_wait: float | None = None
+
+    def __call__(self, api_name: str) -> float:
+        if self.max_wait is None:
+            return self.limiter.acquire(api_name)
+        return cast(Any, self.limiter).acquire(api_name, max_wait=self.max_wait)  # type: ignore[no-any-return]
+
+    async def acall(self, api_name: str) -> float:
+        if self.max_wait is None:
+            return await self.limiter.aacquire(api_name)
+        return await cast(Any, self.limiter).aacquire(api_name, max_wait=self.max_wait)  # type: ignore[no-any-return]
 
 
-class _Post:
-    """Send the call's request; the outcome sent back is the ``httpx.Response`` (failures are thrown in)."""
+@dataclass(frozen=True, slots=True)
+class Post:
+    """Send the call's request and read its body, all within ``budget`` seconds; the outcome sent back is
+    ``(httpx.Response, body bytes)`` (failures are thrown in)."""
+
+    budget: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +100,7 @@ class Sleep:
     seconds: float
 
 
-POST: Final = _Post()
-Step = Acquire | _Post | Sleep
+Step = Acquire | Post | Sleep
 
 
 # --- decoding, imported on first use ------------------------------------------------------------
@@ -94,9 +130,11 @@ class Call:
 
     api_name: str
     request_id: str
-    body: bytes
+    #: Holds the token: kept out of the repr (tracebacks printed with locals show reprs).
+    body: bytes = field(repr=False)
     timeout: float
-    policy: RetryPolicy
+    policy: RetryPolicy = field(repr=False)
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     attempts: int = 0
     waited_for_limiter: float = 0.0
 
@@ -107,6 +145,17 @@ class Call:
     @property
     def where(self) -> dict[str, Any]:
         return {"api_name": self.api_name, "request_id": self.request_id}
+
+    def attempt_budget(self) -> float:
+        """Seconds one attempt may take: ``timeout``, cut short by the deadline; past it, a timeout error."""
+        budget = min(self.timeout, self.policy.remaining())
+        if budget <= 0:
+            raise ServiceTimeoutError(
+                "the call's deadline passed before it could finish",
+                remediation="raise deadline=..., or fetch fewer rows per call (max_rows=...)",
+                **self.where,
+            )
+        return budget
 
 
 def new_call(
@@ -120,14 +169,18 @@ def new_call(
     rng: Callable[[], float],
 ) -> Call:
     """The request body and retry budget of one call under ``options`` (already merged with the defaults)."""
-    from ..wire import encode_fields, encode_params
+    from ..wire import encodable, encode_fields, encode_params
 
-    payload = {
-        "api_name": api_name,
-        "token": token.reveal() if isinstance(token, Secret) else token,
-        "params": encode_params(params),
-        "fields": encode_fields(fields),
-    }
+    # Arguments first: an error about them must not be raised where the revealed token is a local.
+    wire_params, wire_fields = encode_params(params), encode_fields(fields)
+    secret = token.reveal() if isinstance(token, Secret) else token
+    if not encodable(secret):
+        raise ParameterError(
+            "the token contains characters that cannot be sent (e.g. a lone surrogate)",
+            remediation="check the token= argument, TUSHARE_TOKEN or the token store: a token is plain text",
+            api_name=api_name,
+        )
+    payload = {"api_name": api_name, "token": secret, "params": wire_params, "fields": wire_fields}
     policy = RetryPolicy(
         api_name=api_name,
         max_retries=options.max_retries if options.max_retries is not None else DEFAULT_MAX_RETRIES,
@@ -136,6 +189,7 @@ def new_call(
         ),
         limiter=limiter,
         rng=rng,
+        deadline_at=options.deadline_at,
     )
     return Call(
         api_name=api_name,
@@ -143,6 +197,7 @@ def new_call(
         body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
         timeout=options.timeout or DEFAULT_TIMEOUT,
         policy=policy,
+        max_body_bytes=options.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
     )
 
 
@@ -159,7 +214,7 @@ def run_call(
         if error.api_name is None:
             error.api_name = call.api_name
         _log(call, started, None, error)
-        raise
+        raise scrubbed(error) from None
     except BaseException as error:
         _log(call, started, None, error)
         raise
@@ -175,17 +230,38 @@ def _attempts(
         # Outside the retried block: the limiter's refusals are the caller's budget, not the server's.
         with breaker.untracked():
             if limiter is not None:
-                call.waited_for_limiter += yield Acquire(limiter)
+                call.waited_for_limiter += yield Acquire(limiter, _limiter_wait(limiter, call))
         try:
             with breaker.track():
                 call.attempts += 1
-                response = yield POST
-                return interpret(response, call, decode)
+                response, body = yield Post(call.attempt_budget())
+                return interpret(response, body, call, decode)
         except BaseException as error:
             wait = call.policy.wait_before_retry(error)
             if wait is None:
                 raise
         yield Sleep(wait)
+
+
+def _limiter_wait(limiter: Limiter, call: Call) -> float | None:
+    """What to pass as the limiter's ``max_wait`` (limiters that say they take one), or None."""
+    if getattr(limiter, "takes_max_wait", False):
+        return call.policy.limiter_budget(call.waited_for_limiter)
+    return None
+
+
+def mark_sent(limiter: Limiter | None, call: Call) -> None:
+    """Tell a limiter that keeps call logs (optional ``mark_sent``) that the call went out now: the server counts
+    it on arrival, not when the limiter admitted it."""
+    sent = getattr(limiter, "mark_sent", None)
+    if sent is not None:
+        sent(call.api_name)
+
+
+def scrubbed(error: TushareError) -> TushareError:
+    """The error without the transport's frames and context: their locals hold the request body (the token)."""
+    error.__context__ = None
+    return error.with_traceback(None)
 
 
 # --- what a reply or a failure means --------------------------------------------------------------
@@ -203,15 +279,34 @@ def network_error(exc: httpx.RequestError, call: Call) -> TushareError:
     return ServiceConnectionError(f"cannot reach tushare ({type(exc).__name__}: {detail})", **call.where)
 
 
-def interpret(response: httpx.Response, call: Call, decode: Decoder[T]) -> T:
+def body_error(exc: Exception, call: Call, budget: float) -> TushareError:
+    """The error for a body that did not arrive in time, was too large, or had an encoding that cannot be bounded."""
+    if isinstance(exc, DeadlinePassed):
+        return ServiceTimeoutError(f"the reply did not arrive whole within {budget:g} s", **call.where)
+    if isinstance(exc, BodyTooLarge):
+        return ReplyTooLargeError(
+            f"the reply is larger than max_body_bytes={call.max_body_bytes} once decompressed", **call.where
+        )
+    return _malformed(b"", call.api_name, call.request_id, f"Content-Encoding: {exc}")
+
+
+def in_memory_body(response: httpx.Response, call: Call) -> bytes:
+    """The body of a reply an ``httpx`` transport built in memory (``MockTransport``), already decoded."""
+    if len(response.content) > call.max_body_bytes:
+        raise BodyTooLarge(call.max_body_bytes)
+    return response.content
+
+
+def interpret(response: httpx.Response, body: bytes, call: Call, decode: Decoder[T]) -> T:
     status = response.status_code
     if status >= 500:
         raise ServiceError(f"tushare answered HTTP {status}", **call.where)
     if status == 429:
-        raise RateLimitError("HTTP 429 Too Many Requests", limit_period=_retry_after(response), **call.where)
+        error = RateLimitError("HTTP 429 Too Many Requests", limit_period=_retry_after(response), **call.where)
+        error.retry_after = error.limit_period  # the server said how long (or a minute when it did not)
+        raise error
     if status != 200:
         raise UnexpectedStatusError(f"tushare answered HTTP {status} instead of 200", **call.where)
-    body = response.content
     try:
         return decode(body, call.api_name, call.request_id)
     except TushareError:

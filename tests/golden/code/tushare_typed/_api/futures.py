@@ -54,7 +54,7 @@ class FuturesMethods(BaseClient):
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/05_历史分钟行情.md
         """
@@ -71,6 +71,7 @@ class FuturesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ft_mins"),
             **checked("ft_mins", options),
         )
 
@@ -100,7 +101,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/05_历史分钟行情.md
         """
@@ -117,6 +118,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("ft_mins"),
             **checked("ft_mins", options),
         )
 

@@ -68,7 +68,7 @@ class IndexMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
         """
@@ -85,6 +85,7 @@ class IndexMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("sz_daily_info"),
             **checked("sz_daily_info", options),
         )
 
@@ -113,7 +114,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
         """
@@ -130,6 +131,7 @@ class AsyncIndexMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("sz_daily_info"),
             **checked("sz_daily_info", options),
         )
 

@@ -48,7 +48,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
         """
@@ -64,6 +64,7 @@ class MacroMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("shibor"),
             **checked("shibor", options),
         )
 
@@ -90,7 +91,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
         """
@@ -106,6 +107,7 @@ class AsyncMacroMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("shibor"),
             **checked("shibor", options),
         )
 

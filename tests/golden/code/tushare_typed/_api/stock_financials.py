@@ -61,7 +61,7 @@ class StockFinancialsMethods(BaseClient):
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
@@ -82,6 +82,7 @@ class StockFinancialsMethods(BaseClient):
                 "comp_type": comp_type,
             },
             fields,
+            keys=self._record_keys("income_vip"),
             **checked("income_vip", options),
         )
 
@@ -118,7 +119,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
         """
@@ -139,6 +140,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
                 "comp_type": comp_type,
             },
             fields,
+            keys=self._record_keys("income_vip"),
             **checked("income_vip", options),
         )
 

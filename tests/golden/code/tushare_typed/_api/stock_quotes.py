@@ -53,7 +53,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
         """
@@ -70,6 +70,7 @@ class StockQuotesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("daily"),
             **checked("daily", options),
         )
 
@@ -96,7 +97,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/14_每日指标.md
         """
@@ -113,6 +114,7 @@ class StockQuotesMethods(BaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("daily_basic"),
             **checked("daily_basic", options),
         )
 
@@ -143,7 +145,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
         """
@@ -160,6 +162,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("daily"),
             **checked("daily", options),
         )
 
@@ -186,7 +189,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
             fields: columns to return (default: the page's 默认显示 columns).
-            options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
+            options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/14_每日指标.md
         """
@@ -203,6 +206,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "end_date": end_date,
             },
             fields,
+            keys=self._record_keys("daily_basic"),
             **checked("daily_basic", options),
         )
 
