@@ -25,6 +25,10 @@ VERSION = "0.1.0"
 # Public names of the package root and the runtime module each lives in; the lazy map is generated from this.
 ROOT_EXPORTS: dict[str, str] = {
     "AsyncTushareClient": "_client",
+    "ProApi": "compat",
+    "pro_api": "compat",
+    "pro_bar": "compat",
+    "set_token": "compat",
     "TushareClient": "_client",
     "RateLimit": "ratelimit",
     "RateLimiter": "ratelimit",
