@@ -18,14 +18,17 @@ import asyncio
 import copy
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar, overload
 
 import httpx
 
-from .errors import ParameterError
+from .arguments import prepare_query
+from .errors import ParameterError, TushareError
 from .paginator import DEFAULT_PAGE_SIZE, PageResult, apaginate, paginate
+from .response import QueryResponse
 from .token import Secret, TokenStore, resolve_token
 from .transport import (
     DEFAULT_MAX_RATE_LIMIT_WAIT,
@@ -67,6 +70,17 @@ def _points_from_environment() -> int:
             remediation=f"set {POINTS_VARIABLE} to your tushare points, e.g. 2000, or unset it",
         )
     return int(text)
+
+
+@contextmanager
+def _untyped_partial(api_name: str) -> Iterator[None]:
+    """Give a failed ``query()``'s ``.partial`` the response shape a successful one has."""
+    try:
+        yield
+    except TushareError as error:
+        if isinstance(error.partial, PageResult):
+            error.partial = QueryResponse.from_result(api_name, error.partial)
+        raise
 
 
 T = TypeVar("T")
@@ -247,17 +261,21 @@ class BaseClient(_ClientCommon):
             options=self._options.merged(options),
         )
 
-    def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
-        """The untyped escape hatch, for any interface (also ones newer than the metadata): every row as plain
-        lists, paged like the typed methods. ``offset=`` starts later; ``limit=`` returns at most that many rows."""
+    def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> QueryResponse:
+        """The untyped escape hatch, for any interface (also ones newer than the metadata): every row as a plain
+        tuple, paged like the typed methods, with the same display and ``to_pandas/polars/arrow``. ``offset=``
+        starts later; ``limit=`` returns at most that many rows. Known interfaces get the typed methods' checks."""
         offset, limit, rest = _paging_arguments(params)
-        return paginate(
-            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, fields),
-            limit or DEFAULT_PAGE_SIZE,
-            start_offset=offset,
-            max_rows=limit,
-            api_name=api_name,
-        )
+        names, rest = prepare_query(api_name, fields, rest)
+        with _untyped_partial(api_name):
+            result = paginate(
+                lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, names),
+                limit or DEFAULT_PAGE_SIZE,
+                start_offset=offset,
+                max_rows=limit,
+                api_name=api_name,
+            )
+        return QueryResponse.from_result(api_name, result)
 
     def close(self) -> None:
         if self._owns_transport:
@@ -378,16 +396,19 @@ class AsyncBaseClient(_ClientCommon):
             options=self._options.merged(options),
         )
 
-    async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
+    async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> QueryResponse:
         """Async :meth:`BaseClient.query`."""
         offset, limit, rest = _paging_arguments(params)
-        return await apaginate(
-            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, fields),
-            limit or DEFAULT_PAGE_SIZE,
-            start_offset=offset,
-            max_rows=limit,
-            api_name=api_name,
-        )
+        names, rest = prepare_query(api_name, fields, rest)
+        with _untyped_partial(api_name):
+            result = await apaginate(
+                lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, names),
+                limit or DEFAULT_PAGE_SIZE,
+                start_offset=offset,
+                max_rows=limit,
+                api_name=api_name,
+            )
+        return QueryResponse.from_result(api_name, result)
 
     async def aclose(self) -> None:
         if self._owns_transport:

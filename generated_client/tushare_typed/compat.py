@@ -159,11 +159,8 @@ def _call_typed(
 def _untyped_frame(
     client: TushareClient, api_name: str, fields: str | Sequence[str], params: Mapping[str, Any]
 ) -> pandas.DataFrame:
-    import pandas as pd
-
     arguments = {name: value for name, value in params.items() if not _blank(value)}
-    result = client.query(api_name, fields=_fields(fields), **arguments)
-    return pd.DataFrame.from_records(result.items, columns=list(result.fields))
+    return client.query(api_name, fields=_fields(fields), **arguments).to_pandas()
 
 
 def _paging_options(params: Mapping[str, Any]) -> dict[str, Any]:

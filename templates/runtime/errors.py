@@ -394,7 +394,14 @@ def parse_rate_limit(msg: str) -> tuple[int | None, float] | None:
 
 
 def error_from_reply(code: int, msg: str, *, api_name: str | None, request_id: str | None) -> TushareError:
-    """Map a reply with ``code != 0`` to its typed error. Unknown codes give ``UnknownError``."""
+    """Map a reply with ``code != 0`` to its typed error (unknown codes give ``UnknownError``), with the catalog's
+    hints (the points a denied interface needs, the names closest to an unknown one)."""
+    from .hints import add_hints
+
+    return add_hints(_typed_error(code, msg, api_name=api_name, request_id=request_id))
+
+
+def _typed_error(code: int, msg: str, *, api_name: str | None, request_id: str | None) -> TushareError:
     where: dict[str, Any] = {"api_name": api_name, "request_id": request_id, "tushare_code": code}
     text = msg.strip() or f"tushare returned code {code} with no message"
     if code == 40101:

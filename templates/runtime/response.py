@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 import types
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar, Union, get_args, get_origin
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Protocol, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import polars
     import pyarrow
 
-__all__ = ["Response"]
+__all__ = ["QueryResponse", "Response"]
 
 RowT = TypeVar("RowT", bound=NamedTuple)
 
@@ -180,6 +180,52 @@ class Response(BaseModel, Generic[RowT]):
         }
         arrays.update({name: pa.array(values) for name, values in self.extra_columns.items()})
         return pa.table(arrays)
+
+
+class QueryResponse(Response[Any]):
+    """What the untyped ``query()`` returns: the same display and conversions as a typed response, with plain
+    tuple rows whose columns are ``fields`` as the server sent them (any interface, also ones newer than the
+    metadata). Column types are inferred by pandas / polars / pyarrow, as nothing declares them."""
+
+    api_name: str = ""
+
+    def _summary(self) -> str:
+        return super()._summary().replace("QueryResponse", f"QueryResponse({self.api_name})", 1)
+
+    def _returned(self) -> list[tuple[str, int]]:
+        return [(name, pos) for pos, name in enumerate(self.fields)]
+
+    def _column_types(self) -> dict[str, type[Any] | None]:
+        return dict.fromkeys(self.fields)
+
+    @classmethod
+    def from_result(cls, api_name: str, result: _PagedRows) -> QueryResponse:
+        """The response for the rows a paged call collected (a :class:`~.paginator.PageResult`)."""
+        return cls.model_construct(
+            api_name=api_name,
+            rows=[tuple(item) for item in result.items],
+            fields=list(result.fields),
+            completed=result.completed,
+            next_offset=result.next_offset,
+            request_id=result.request_ids[-1] if result.request_ids else None,
+            pages=result.pages,
+            extra_columns={},
+        )
+
+
+class _PagedRows(Protocol):
+    @property
+    def fields(self) -> Sequence[str]: ...
+    @property
+    def items(self) -> Sequence[Sequence[Any]]: ...
+    @property
+    def completed(self) -> bool: ...
+    @property
+    def next_offset(self) -> int | None: ...
+    @property
+    def request_ids(self) -> Sequence[str]: ...
+    @property
+    def pages(self) -> int: ...
 
 
 _PANDAS_DTYPES: dict[type[Any] | None, str] = {float: "float64", int: "Int64", bool: "boolean"}
