@@ -236,7 +236,7 @@ if TYPE_CHECKING:
     from .models.weekly import WeeklyField, WeeklyResponse
     from .models.wz_index import WzIndexField, WzIndexResponse
     from .models.yc_cb import YcCbField, YcCbResponse
-    from .probar import Adjust, Asset, Factor, ProBarResponse
+    from .probar import Adjust, Asset, Factor, ProBarResponse, QfqAnchor
 
 __all__ = ["AsyncTushareClient", "TushareClient"]
 
@@ -270,7 +270,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[AdjFactorField] | None = None,
+        fields: Sequence[AdjFactorField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -286,7 +286,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -320,7 +320,7 @@ class TushareClient(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[AnnsDField] | None = None,
+        fields: Sequence[AnnsDField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -336,7 +336,7 @@ class TushareClient(BaseClient):
             ann_date: 公告日期（yyyymmdd格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -368,7 +368,7 @@ class TushareClient(BaseClient):
         *,
         trade_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[BakBasicField] | None = None,
+        fields: Sequence[BakBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -382,7 +382,7 @@ class TushareClient(BaseClient):
         Args:
             trade_date: 交易日期 [YYYYMMDD]
             ts_code: 股票代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -414,7 +414,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BakDailyField] | None = None,
+        fields: Sequence[BakDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -430,7 +430,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -467,7 +467,7 @@ class TushareClient(BaseClient):
         period: str | datetime.date | None = None,
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
-        fields: Sequence[BalancesheetField] | None = None,
+        fields: Sequence[BalancesheetField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -486,7 +486,7 @@ class TushareClient(BaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -526,7 +526,7 @@ class TushareClient(BaseClient):
         period: str | datetime.date | None = None,
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
-        fields: Sequence[BalancesheetVipField] | None = None,
+        fields: Sequence[BalancesheetVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -545,7 +545,7 @@ class TushareClient(BaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -582,7 +582,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[BcBestotcqtField] | None = None,
+        fields: Sequence[BcBestotcqtField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -598,7 +598,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -633,7 +633,7 @@ class TushareClient(BaseClient):
         end_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         bank: str | None = None,
-        fields: Sequence[BcOtcqtField] | None = None,
+        fields: Sequence[BcOtcqtField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -650,7 +650,7 @@ class TushareClient(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
             bank: 报价机构
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -685,7 +685,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BlockTradeField] | None = None,
+        fields: Sequence[BlockTradeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -701,7 +701,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（格式：YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -732,7 +732,7 @@ class TushareClient(BaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoCinemaField] | None = None,
+        fields: Sequence[BoCinemaField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -745,7 +745,7 @@ class TushareClient(BaseClient):
 
         Args:
             date: 日期(格式:YYYYMMDD) (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -773,7 +773,7 @@ class TushareClient(BaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoDailyField] | None = None,
+        fields: Sequence[BoDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -786,7 +786,7 @@ class TushareClient(BaseClient):
 
         Args:
             date: 日期 （格式YYYYMMDD） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -814,7 +814,7 @@ class TushareClient(BaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoMonthlyField] | None = None,
+        fields: Sequence[BoMonthlyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -827,7 +827,7 @@ class TushareClient(BaseClient):
 
         Args:
             date: 日期（每月1号，格式YYYYMMDD） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -855,7 +855,7 @@ class TushareClient(BaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoWeeklyField] | None = None,
+        fields: Sequence[BoWeeklyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -868,7 +868,7 @@ class TushareClient(BaseClient):
 
         Args:
             date: 日期（每周一日期，格式YYYYMMDD） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -899,7 +899,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BondBlkField] | None = None,
+        fields: Sequence[BondBlkField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -915,7 +915,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -949,7 +949,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BondBlkDetailField] | None = None,
+        fields: Sequence[BondBlkDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -965,7 +965,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -996,7 +996,7 @@ class TushareClient(BaseClient):
         self,
         *,
         month: str,
-        fields: Sequence[BrokerRecommendField] | None = None,
+        fields: Sequence[BrokerRecommendField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1009,7 +1009,7 @@ class TushareClient(BaseClient):
 
         Args:
             month: 月度（YYYYMM） (required) [YYYYMM]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1038,7 +1038,7 @@ class TushareClient(BaseClient):
         *,
         o_code: str | None = None,
         n_code: str | None = None,
-        fields: Sequence[BseMappingField] | None = None,
+        fields: Sequence[BseMappingField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1052,7 +1052,7 @@ class TushareClient(BaseClient):
         Args:
             o_code: 旧代码
             n_code: 新代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1089,7 +1089,7 @@ class TushareClient(BaseClient):
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
         is_calc: int | None = None,
-        fields: Sequence[CashflowField] | None = None,
+        fields: Sequence[CashflowField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1110,7 +1110,7 @@ class TushareClient(BaseClient):
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             is_calc: 是否计算报表
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1154,7 +1154,7 @@ class TushareClient(BaseClient):
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
         is_calc: int | None = None,
-        fields: Sequence[CashflowVipField] | None = None,
+        fields: Sequence[CashflowVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1175,7 +1175,7 @@ class TushareClient(BaseClient):
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             is_calc: 是否计算报表
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1213,7 +1213,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         list_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[CbBasicField] | None = None,
+        fields: Sequence[CbBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1228,7 +1228,7 @@ class TushareClient(BaseClient):
             ts_code: 转债代码
             list_date: 上市日期 [YYYYMMDD]
             exchange: 上市地点
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1261,7 +1261,7 @@ class TushareClient(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbCallField] | None = None,
+        fields: Sequence[CbCallField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1277,7 +1277,7 @@ class TushareClient(BaseClient):
             ann_date: 公告日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1311,7 +1311,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbDailyField] | None = None,
+        fields: Sequence[CbDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1327,7 +1327,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1361,7 +1361,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[CbFactorProField] | None = None,
+        fields: Sequence[CbFactorProField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1379,7 +1379,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1413,7 +1413,7 @@ class TushareClient(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbIssueField] | None = None,
+        fields: Sequence[CbIssueField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1429,7 +1429,7 @@ class TushareClient(BaseClient):
             ann_date: 发行公告日 [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1460,7 +1460,7 @@ class TushareClient(BaseClient):
         self,
         *,
         ts_code: str | Sequence[str],
-        fields: Sequence[CbPriceChgField] | None = None,
+        fields: Sequence[CbPriceChgField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1473,7 +1473,7 @@ class TushareClient(BaseClient):
 
         Args:
             ts_code: 转债代码，支持多值输入 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1501,7 +1501,7 @@ class TushareClient(BaseClient):
         self,
         *,
         ts_code: str | Sequence[str],
-        fields: Sequence[CbRateField] | None = None,
+        fields: Sequence[CbRateField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1514,7 +1514,7 @@ class TushareClient(BaseClient):
 
         Args:
             ts_code: 转债代码，支持多值输入 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1545,7 +1545,7 @@ class TushareClient(BaseClient):
         ann_date: str | datetime.date,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbShareField] | None = None,
+        fields: Sequence[CbShareField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1561,7 +1561,7 @@ class TushareClient(BaseClient):
             ann_date: 公告日期（YYYYMMDD格式，下同） (required) [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1596,7 +1596,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CcassHoldField] | None = None,
+        fields: Sequence[CcassHoldField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1615,7 +1615,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1651,7 +1651,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CcassHoldDetailField] | None = None,
+        fields: Sequence[CcassHoldDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1669,7 +1669,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1701,7 +1701,7 @@ class TushareClient(BaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[CctvNewsField] | None = None,
+        fields: Sequence[CctvNewsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1714,7 +1714,7 @@ class TushareClient(BaseClient):
 
         Args:
             date: 日期（输入格式：YYYYMMDD 比如：20181211） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1745,7 +1745,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CiDailyField] | None = None,
+        fields: Sequence[CiDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1761,7 +1761,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1796,7 +1796,7 @@ class TushareClient(BaseClient):
         l3_code: str | None = None,
         ts_code: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[CiIndexMemberField] | None = None,
+        fields: Sequence[CiIndexMemberField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1813,7 +1813,7 @@ class TushareClient(BaseClient):
             l3_code: 三级行业代码
             ts_code: 股票代码
             is_new: 是否最新（默认为“Y是”）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1847,7 +1847,7 @@ class TushareClient(BaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnCpiField] | None = None,
+        fields: Sequence[CnCpiField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1862,7 +1862,7 @@ class TushareClient(BaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1894,7 +1894,7 @@ class TushareClient(BaseClient):
         q: str | None = None,
         start_q: str | None = None,
         end_q: str | None = None,
-        fields: Sequence[CnGdpField] | None = None,
+        fields: Sequence[CnGdpField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1909,7 +1909,7 @@ class TushareClient(BaseClient):
             q: 季度（2019Q1表示，2019年第一季度）
             start_q: 开始季度
             end_q: 结束季度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1941,7 +1941,7 @@ class TushareClient(BaseClient):
         m: str | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnMField] | None = None,
+        fields: Sequence[CnMField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -1956,7 +1956,7 @@ class TushareClient(BaseClient):
             m: 月度（202001表示，2020年1月）
             start_m: 开始月度
             end_m: 结束月度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -1988,7 +1988,7 @@ class TushareClient(BaseClient):
         m: str | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnPmiField] | None = None,
+        fields: Sequence[CnPmiField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2003,7 +2003,7 @@ class TushareClient(BaseClient):
             m: 月度（202401表示，2024年1月）
             start_m: 开始月度
             end_m: 结束月度（e.g. fields='month,pmi010000,pmi010400'）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2035,7 +2035,7 @@ class TushareClient(BaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnPpiField] | None = None,
+        fields: Sequence[CnPpiField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2050,7 +2050,7 @@ class TushareClient(BaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2083,7 +2083,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CyqChipsField] | None = None,
+        fields: Sequence[CyqChipsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2102,7 +2102,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2136,7 +2136,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CyqPerfField] | None = None,
+        fields: Sequence[CyqPerfField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2155,7 +2155,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2189,7 +2189,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyField] | None = None,
+        fields: Sequence[DailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2206,7 +2206,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2240,7 +2240,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyBasicField] | None = None,
+        fields: Sequence[DailyBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2257,7 +2257,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 （二选一） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2325,7 +2325,7 @@ class TushareClient(BaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyInfoField] | None = None,
+        fields: Sequence[DailyInfoField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2342,7 +2342,7 @@ class TushareClient(BaseClient):
             exchange: 股票市场（SH上交所 SZ深交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2378,7 +2378,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         idx_type: str | None = None,
-        fields: Sequence[DcDailyField] | None = None,
+        fields: Sequence[DcDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2395,7 +2395,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             idx_type: 板块类型： 概念板块、行业板块、地域板块
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2431,7 +2431,7 @@ class TushareClient(BaseClient):
         market: str | None = None,
         hot_type: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[DcHotField] | None = None,
+        fields: Sequence[DcHotField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2448,7 +2448,7 @@ class TushareClient(BaseClient):
             market: 类型(A股市场、ETF基金、港股市场、美股市场)
             hot_type: 热点类型(人气榜、飙升榜)
             is_new: 是否最新（默认Y，如果为N则为盘中和盘后阶段采集，具体时间可参考rank_time字段，状态N每小时更新一次，状态Y更新时间为22：30）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2484,7 +2484,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DcIndexField] | None = None,
+        fields: Sequence[DcIndexField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2501,7 +2501,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2535,7 +2535,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         con_code: str | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[DcMemberField] | None = None,
+        fields: Sequence[DcMemberField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2550,7 +2550,7 @@ class TushareClient(BaseClient):
             ts_code: 板块指数代码
             con_code: 成分股票代码
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2584,7 +2584,7 @@ class TushareClient(BaseClient):
         pre_date: str | datetime.date | None = None,
         ann_date: str | datetime.date | None = None,
         actual_date: str | datetime.date | None = None,
-        fields: Sequence[DisclosureDateField] | None = None,
+        fields: Sequence[DisclosureDateField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2601,7 +2601,7 @@ class TushareClient(BaseClient):
             pre_date: 计划披露日期 [YYYYMMDD]
             ann_date: 最新披露公告日 [YYYYMMDD]
             actual_date: 实际披露日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2637,7 +2637,7 @@ class TushareClient(BaseClient):
         record_date: str | datetime.date | None = None,
         ex_date: str | datetime.date | None = None,
         imp_ann_date: str | datetime.date | None = None,
-        fields: Sequence[DividendField] | None = None,
+        fields: Sequence[DividendField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2654,7 +2654,7 @@ class TushareClient(BaseClient):
             record_date: 股权登记日期 [YYYYMMDD]
             ex_date: 除权除息日 [YYYYMMDD]
             imp_ann_date: 实施公告日 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2691,7 +2691,7 @@ class TushareClient(BaseClient):
         currency: str | None = None,
         country: str | None = None,
         event: str | None = None,
-        fields: Sequence[EcoCalField] | None = None,
+        fields: Sequence[EcoCalField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2709,7 +2709,7 @@ class TushareClient(BaseClient):
             currency: 货币代码
             country: 国家（比如：中国、美国）
             event: 事件 （支持模糊匹配： *非农*）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2747,7 +2747,7 @@ class TushareClient(BaseClient):
         list_status: str | None = None,
         exchange: str | None = None,
         mgr: str | None = None,
-        fields: Sequence[EtfBasicField] | None = None,
+        fields: Sequence[EtfBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2765,7 +2765,7 @@ class TushareClient(BaseClient):
             list_status: 上市状态（L上市 D退市 P待上市）
             exchange: 交易所（SH上交所 SZ深交所）
             mgr: 管理人（简称，e.g.华夏基金)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2800,7 +2800,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         pub_date: str | datetime.date | None = None,
         base_date: str | datetime.date | None = None,
-        fields: Sequence[EtfIndexField] | None = None,
+        fields: Sequence[EtfIndexField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2815,7 +2815,7 @@ class TushareClient(BaseClient):
             ts_code: 指数代码
             pub_date: 发布日期（格式：YYYYMMDD） [YYYYMMDD]
             base_date: 指数基期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2849,7 +2849,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[ExpressField] | None = None,
+        fields: Sequence[ExpressField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2866,7 +2866,7 @@ class TushareClient(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2902,7 +2902,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[ExpressVipField] | None = None,
+        fields: Sequence[ExpressVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2919,7 +2919,7 @@ class TushareClient(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -2953,7 +2953,7 @@ class TushareClient(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FilmRecordField] | None = None,
+        fields: Sequence[FilmRecordField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -2968,7 +2968,7 @@ class TushareClient(BaseClient):
             ann_date: 公布日期 （至少输入一个参数，格式：YYYYMMDD，日期不连续，定期公布） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3002,7 +3002,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[FinaAuditField] | None = None,
+        fields: Sequence[FinaAuditField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3019,7 +3019,7 @@ class TushareClient(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3055,7 +3055,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[FinaIndicatorField] | None = None,
+        fields: Sequence[FinaIndicatorField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3072,7 +3072,7 @@ class TushareClient(BaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3108,7 +3108,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[FinaIndicatorVipField] | None = None,
+        fields: Sequence[FinaIndicatorVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3125,7 +3125,7 @@ class TushareClient(BaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3161,7 +3161,7 @@ class TushareClient(BaseClient):
         type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FinaMainbzField] | None = None,
+        fields: Sequence[FinaMainbzField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3178,7 +3178,7 @@ class TushareClient(BaseClient):
             type: 类型：P按产品 D按地区 I按行业（请输入大写字母P或者D）
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3214,7 +3214,7 @@ class TushareClient(BaseClient):
         type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FinaMainbzVipField] | None = None,
+        fields: Sequence[FinaMainbzVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3231,7 +3231,7 @@ class TushareClient(BaseClient):
             type: 类型：P按产品 D按地区 I按行业（请输入大写字母P或者D）
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3268,7 +3268,7 @@ class TushareClient(BaseClient):
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
         type: str | None = None,
-        fields: Sequence[ForecastField] | None = None,
+        fields: Sequence[ForecastField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3286,7 +3286,7 @@ class TushareClient(BaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             type: 预告类型(预增/预减/扭亏/首亏/续亏/续盈/略增/略减)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3324,7 +3324,7 @@ class TushareClient(BaseClient):
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
         type: str | None = None,
-        fields: Sequence[ForecastVipField] | None = None,
+        fields: Sequence[ForecastVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3342,7 +3342,7 @@ class TushareClient(BaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             type: 预告类型(预增/预减/扭亏/首亏/续亏/续盈/略增/略减)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3380,7 +3380,7 @@ class TushareClient(BaseClient):
         end_date: str | datetime.date | None = None,
         cont: str | None = None,
         exchange: str | None = None,
-        fields: Sequence[FtLimitField] | None = None,
+        fields: Sequence[FtLimitField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3398,7 +3398,7 @@ class TushareClient(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             cont: 合约代码（例如：cont='CU')
             exchange: 交易所代码 （例如：exchange='DCE')
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3434,7 +3434,7 @@ class TushareClient(BaseClient):
         freq: Literal["1min", "5min", "15min", "30min", "60min"],
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[FtMinsField] | None = None,
+        fields: Sequence[FtMinsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3450,7 +3450,7 @@ class TushareClient(BaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3484,7 +3484,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundAdjField] | None = None,
+        fields: Sequence[FundAdjField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3500,7 +3500,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（格式：yyyymmdd，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3533,7 +3533,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         market: str | None = None,
         status: str | None = None,
-        fields: Sequence[FundBasicField] | None = None,
+        fields: Sequence[FundBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3548,7 +3548,7 @@ class TushareClient(BaseClient):
             ts_code: 基金代码
             market: 交易市场: E场内 O场外（默认E）
             status: 存续状态 D摘牌 I发行 L上市中
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3577,7 +3577,7 @@ class TushareClient(BaseClient):
     def fund_company(
         self,
         *,
-        fields: Sequence[FundCompanyField] | None = None,
+        fields: Sequence[FundCompanyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3587,7 +3587,7 @@ class TushareClient(BaseClient):
 
         Points required: 1500.
         Rows per call: not stated.
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3616,7 +3616,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundDailyField] | None = None,
+        fields: Sequence[FundDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3632,7 +3632,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3666,7 +3666,7 @@ class TushareClient(BaseClient):
         ex_date: str | datetime.date | None = None,
         pay_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[FundDivField] | None = None,
+        fields: Sequence[FundDivField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3682,7 +3682,7 @@ class TushareClient(BaseClient):
             ex_date: 除息日 [YYYYMMDD]
             pay_date: 派息日 [YYYYMMDD]
             ts_code: 基金代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3716,7 +3716,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[FundFactorProField] | None = None,
+        fields: Sequence[FundFactorProField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3734,7 +3734,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3767,7 +3767,7 @@ class TushareClient(BaseClient):
         ts_code: str | Sequence[str] | None = None,
         ann_date: str | datetime.date | None = None,
         name: str | None = None,
-        fields: Sequence[FundManagerField] | None = None,
+        fields: Sequence[FundManagerField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3782,7 +3782,7 @@ class TushareClient(BaseClient):
             ts_code: 基金代码，支持多只基金，逗号分隔
             ann_date: 公告日期，格式：YYYYMMDD [YYYYMMDD]
             name: 基金经理姓名
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3816,7 +3816,7 @@ class TushareClient(BaseClient):
         market: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundNavField] | None = None,
+        fields: Sequence[FundNavField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3833,7 +3833,7 @@ class TushareClient(BaseClient):
             market: E场内 O场外
             start_date: 净值开始日期 [YYYYMMDD]
             end_date: 净值结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3870,7 +3870,7 @@ class TushareClient(BaseClient):
         period: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundPortfolioField] | None = None,
+        fields: Sequence[FundPortfolioField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3890,7 +3890,7 @@ class TushareClient(BaseClient):
             period: 季度（每个季度最后一天的日期，比如20131231表示2013年年报） [YYYYMMDD]
             start_date: 报告期开始日期（YYYYMMDD格式） [YYYYMMDD]
             end_date: 报告期结束日期（YYYYMMDD格式） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3923,7 +3923,7 @@ class TushareClient(BaseClient):
         self,
         *,
         year: str | None = None,
-        fields: Sequence[FundSalesRatioField] | None = None,
+        fields: Sequence[FundSalesRatioField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3936,7 +3936,7 @@ class TushareClient(BaseClient):
 
         Args:
             year: 年度（YYYY）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -3966,7 +3966,7 @@ class TushareClient(BaseClient):
         year: str | None = None,
         quarter: str | None = None,
         name: str | None = None,
-        fields: Sequence[FundSalesVolField] | None = None,
+        fields: Sequence[FundSalesVolField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -3981,7 +3981,7 @@ class TushareClient(BaseClient):
             year: 年度
             quarter: 季度
             name: 机构名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4015,7 +4015,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         market: str | None = None,
-        fields: Sequence[FundShareField] | None = None,
+        fields: Sequence[FundShareField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4032,7 +4032,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             market: 市场代码（SH上交所 ，SZ深交所）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4067,7 +4067,7 @@ class TushareClient(BaseClient):
         fut_type: str | None = None,
         fut_code: str | None = None,
         list_date: str | datetime.date | None = None,
-        fields: Sequence[FutBasicField] | None = None,
+        fields: Sequence[FutBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4083,7 +4083,7 @@ class TushareClient(BaseClient):
             fut_type: 合约类型 (1 普通合约 2主力与连续合约 默认取全部)
             fut_code: 标准合约代码，如白银AG、AP鲜苹果等
             list_date: 上市开始日期(格式YYYYMMDD，从某日开始以来所有合约） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4118,7 +4118,7 @@ class TushareClient(BaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FutDailyField] | None = None,
+        fields: Sequence[FutDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4135,7 +4135,7 @@ class TushareClient(BaseClient):
             exchange: 交易所代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4171,7 +4171,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutHoldingField] | None = None,
+        fields: Sequence[FutHoldingField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4188,7 +4188,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期(YYYYMMDD格式，下同) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4223,7 +4223,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FutMappingField] | None = None,
+        fields: Sequence[FutMappingField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4239,7 +4239,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4274,7 +4274,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutSettleField] | None = None,
+        fields: Sequence[FutSettleField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4291,7 +4291,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期(YYYYMMDD格式，下同) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4327,7 +4327,7 @@ class TushareClient(BaseClient):
         start_week: str | None = None,
         end_week: str | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutWeeklyDetailField] | None = None,
+        fields: Sequence[FutWeeklyDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4344,7 +4344,7 @@ class TushareClient(BaseClient):
             start_week: 开始周期
             end_week: 结束周期
             exchange: 交易所（请参考交易所说明）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4381,7 +4381,7 @@ class TushareClient(BaseClient):
         end_date: str | datetime.date | None = None,
         freq: str,
         exchange: str | None = None,
-        fields: Sequence[FutWeeklyMonthlyField] | None = None,
+        fields: Sequence[FutWeeklyMonthlyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4399,7 +4399,7 @@ class TushareClient(BaseClient):
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
             exchange: 交易所
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4436,7 +4436,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutWsrField] | None = None,
+        fields: Sequence[FutWsrField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4453,7 +4453,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期(YYYYMMDD格式，下同) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4489,7 +4489,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FxDailyField] | None = None,
+        fields: Sequence[FxDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4506,7 +4506,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期（GMT） [YYYYMMDD]
             end_date: 结束日期（GMT） [YYYYMMDD]
             exchange: 交易商，目前只有FXCM
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4540,7 +4540,7 @@ class TushareClient(BaseClient):
         exchange: str | None = None,
         classify: Literal["FX", "INDEX", "COMMODITY", "METAL", "BUND", "CRYPTO", "FX_BASKET"] | None = None,
         ts_code: str | None = None,
-        fields: Sequence[FxObasicField] | None = None,
+        fields: Sequence[FxObasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4555,7 +4555,7 @@ class TushareClient(BaseClient):
             exchange: 交易商
             classify: 分类
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4587,7 +4587,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[GgtDailyField] | None = None,
+        fields: Sequence[GgtDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4602,7 +4602,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 （格式YYYYMMDD，下同。支持单日和多日输入） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4634,7 +4634,7 @@ class TushareClient(BaseClient):
         month: str | Sequence[str] | None = None,
         start_month: str | None = None,
         end_month: str | None = None,
-        fields: Sequence[GgtMonthlyField] | None = None,
+        fields: Sequence[GgtMonthlyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4649,7 +4649,7 @@ class TushareClient(BaseClient):
             month: 月度（格式YYYYMM，下同，支持多个输入） [YYYYMM]
             start_month: 开始月度
             end_month: 结束月度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4683,7 +4683,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         market_type: str | None = None,
-        fields: Sequence[GgtTop10Field] | None = None,
+        fields: Sequence[GgtTop10Field] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4700,7 +4700,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             market_type: 市场类型 2：港股通（沪） 4：港股通（深）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4734,7 +4734,7 @@ class TushareClient(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[GzIndexField] | None = None,
+        fields: Sequence[GzIndexField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4749,7 +4749,7 @@ class TushareClient(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4781,7 +4781,7 @@ class TushareClient(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HiborField] | None = None,
+        fields: Sequence[HiborField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4796,7 +4796,7 @@ class TushareClient(BaseClient):
             date: 日期  (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4830,7 +4830,7 @@ class TushareClient(BaseClient):
         ind_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkBalancesheetField] | None = None,
+        fields: Sequence[HkBalancesheetField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4847,7 +4847,7 @@ class TushareClient(BaseClient):
             ind_name: 指标名（如：应收帐款）
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4880,7 +4880,7 @@ class TushareClient(BaseClient):
         *,
         ts_code: str | None = None,
         list_status: str | None = None,
-        fields: Sequence[HkBasicField] | None = None,
+        fields: Sequence[HkBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4894,7 +4894,7 @@ class TushareClient(BaseClient):
         Args:
             ts_code: TS代码
             list_status: 上市状态 L上市 D退市 P暂停上市 ，默认L
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4927,7 +4927,7 @@ class TushareClient(BaseClient):
         ind_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkCashflowField] | None = None,
+        fields: Sequence[HkCashflowField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4944,7 +4944,7 @@ class TushareClient(BaseClient):
             ind_name: 指标名（如：新增贷款）
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -4979,7 +4979,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkDailyField] | None = None,
+        fields: Sequence[HkDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -4995,7 +4995,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5029,7 +5029,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkDailyAdjField] | None = None,
+        fields: Sequence[HkDailyAdjField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5045,7 +5045,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5080,7 +5080,7 @@ class TushareClient(BaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkFinaIndicatorField] | None = None,
+        fields: Sequence[HkFinaIndicatorField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5097,7 +5097,7 @@ class TushareClient(BaseClient):
             report_type: 报告期类型（Q1一季报Q2半年报Q3三季报Q4年报）
             start_date: 报告期开始日期(格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束日期(格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5134,7 +5134,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[HkHoldField] | None = None,
+        fields: Sequence[HkHoldField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5152,7 +5152,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 类型：SH沪股通（北向）SZ深股通（北向）HK港股通（南向持股）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5189,7 +5189,7 @@ class TushareClient(BaseClient):
         ind_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkIncomeField] | None = None,
+        fields: Sequence[HkIncomeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5206,7 +5206,7 @@ class TushareClient(BaseClient):
             ind_name: 指标名（如：营业额）
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5241,7 +5241,7 @@ class TushareClient(BaseClient):
         freq: Literal["1min", "5min", "15min", "30min", "60min"],
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[HkMinsField] | None = None,
+        fields: Sequence[HkMinsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5257,7 +5257,7 @@ class TushareClient(BaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-03-13 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-03-13 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5290,7 +5290,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         is_open: str | None = None,
-        fields: Sequence[HkTradecalField] | None = None,
+        fields: Sequence[HkTradecalField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5305,7 +5305,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             is_open: 是否交易 '0'休市 '1'交易
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5339,7 +5339,7 @@ class TushareClient(BaseClient):
         hm_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HmDetailField] | None = None,
+        fields: Sequence[HmDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5356,7 +5356,7 @@ class TushareClient(BaseClient):
             hm_name: 游资名称
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5388,7 +5388,7 @@ class TushareClient(BaseClient):
         self,
         *,
         name: str | None = None,
-        fields: Sequence[HmListField] | None = None,
+        fields: Sequence[HmListField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5401,7 +5401,7 @@ class TushareClient(BaseClient):
 
         Args:
             name: 游资名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5433,7 +5433,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         market_type: str | None = None,
-        fields: Sequence[HsgtTop10Field] | None = None,
+        fields: Sequence[HsgtTop10Field] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5450,7 +5450,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             market_type: 市场类型（1：沪市 3：深市）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5485,7 +5485,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[IdxFactorProField] | None = None,
+        fields: Sequence[IdxFactorProField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5503,7 +5503,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5541,7 +5541,7 @@ class TushareClient(BaseClient):
         period: str | datetime.date | None = None,
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
-        fields: Sequence[IncomeField] | None = None,
+        fields: Sequence[IncomeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5561,7 +5561,7 @@ class TushareClient(BaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5603,7 +5603,7 @@ class TushareClient(BaseClient):
         period: str | datetime.date | None = None,
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
-        fields: Sequence[IncomeVipField] | None = None,
+        fields: Sequence[IncomeVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5623,7 +5623,7 @@ class TushareClient(BaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5662,7 +5662,7 @@ class TushareClient(BaseClient):
         market: Literal["MSCI", "CSI", "SSE", "SZSE", "CICC", "SW", "OTH"] | None = None,
         publisher: str | None = None,
         category: str | None = None,
-        fields: Sequence[IndexBasicField] | None = None,
+        fields: Sequence[IndexBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5679,7 +5679,7 @@ class TushareClient(BaseClient):
             market: 交易所或服务商(默认SSE)
             publisher: 发布商
             category: 指数类别
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5714,7 +5714,7 @@ class TushareClient(BaseClient):
         level: str | None = None,
         parent_code: str | None = None,
         src: str | None = None,
-        fields: Sequence[IndexClassifyField] | None = None,
+        fields: Sequence[IndexClassifyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5730,7 +5730,7 @@ class TushareClient(BaseClient):
             level: 行业分级（L1/L2/L3）
             parent_code: 父级代码（一级为0）
             src: 指数来源（SW2014：申万2014年版本，SW2021：申万2021年版本）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5764,7 +5764,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexDailyField] | None = None,
+        fields: Sequence[IndexDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5780,7 +5780,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 （日期格式：YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5814,7 +5814,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexDailybasicField] | None = None,
+        fields: Sequence[IndexDailybasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5830,7 +5830,7 @@ class TushareClient(BaseClient):
             ts_code: TS代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5887,7 +5887,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexGlobalField] | None = None,
+        fields: Sequence[IndexGlobalField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5903,7 +5903,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期，YYYYMMDD格式，下同 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5938,7 +5938,7 @@ class TushareClient(BaseClient):
         l3_code: str | None = None,
         ts_code: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[IndexMemberAllField] | None = None,
+        fields: Sequence[IndexMemberAllField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -5955,7 +5955,7 @@ class TushareClient(BaseClient):
             l3_code: 三级行业代码
             ts_code: 股票代码
             is_new: 是否最新（默认为“Y是”）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -5990,7 +5990,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexMonthlyField] | None = None,
+        fields: Sequence[IndexMonthlyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6006,7 +6006,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6040,7 +6040,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexWeeklyField] | None = None,
+        fields: Sequence[IndexWeeklyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6056,7 +6056,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6090,7 +6090,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexWeightField] | None = None,
+        fields: Sequence[IndexWeightField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6106,7 +6106,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（格式YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6141,7 +6141,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         pub_date: str | datetime.datetime | None = None,
-        fields: Sequence[IrmQaShField] | None = None,
+        fields: Sequence[IrmQaShField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6158,7 +6158,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6194,7 +6194,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         pub_date: str | datetime.datetime | None = None,
-        fields: Sequence[IrmQaSzField] | None = None,
+        fields: Sequence[IrmQaSzField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6211,7 +6211,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6245,7 +6245,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         name: str | None = None,
-        fields: Sequence[KplConceptField] | None = None,
+        fields: Sequence[KplConceptField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6260,7 +6260,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
             ts_code: 题材代码（xxxxxx.KP格式）
             name: 题材名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6292,7 +6292,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         con_code: str | None = None,
-        fields: Sequence[KplConceptConsField] | None = None,
+        fields: Sequence[KplConceptConsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6307,7 +6307,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
             ts_code: 题材代码（xxxxxx.KP格式）
             con_code: 成分代码（xxxxxx.SH格式）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6341,7 +6341,7 @@ class TushareClient(BaseClient):
         tag: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[KplListField] | None = None,
+        fields: Sequence[KplListField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6362,7 +6362,7 @@ class TushareClient(BaseClient):
             tag: 板单类型（涨停/炸板/跌停/自然涨停/竞价，默认为涨停)
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6397,7 +6397,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         curr_type: str | None = None,
-        fields: Sequence[LiborField] | None = None,
+        fields: Sequence[LiborField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6413,7 +6413,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             curr_type: 货币代码  (USD美元  EUR欧元  JPY日元  GBP英镑  CHF瑞郎，默认是USD)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6447,7 +6447,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[LimitCptListField] | None = None,
+        fields: Sequence[LimitCptListField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6464,7 +6464,7 @@ class TushareClient(BaseClient):
             ts_code: 板块代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6500,7 +6500,7 @@ class TushareClient(BaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[LimitListDField] | None = None,
+        fields: Sequence[LimitListDField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6522,7 +6522,7 @@ class TushareClient(BaseClient):
             exchange: 交易所（SH上交所SZ深交所BJ北交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6560,7 +6560,7 @@ class TushareClient(BaseClient):
         market: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[LimitListThsField] | None = None,
+        fields: Sequence[LimitListThsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6579,7 +6579,7 @@ class TushareClient(BaseClient):
             market: HS-沪深主板 GEM-创业板 STAR-科创板
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6616,7 +6616,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         nums: str | Sequence[str] | None = None,
-        fields: Sequence[LimitStepField] | None = None,
+        fields: Sequence[LimitStepField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6634,7 +6634,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             nums: 连板次数，支持多个输入，例如nums='2,3'
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6668,7 +6668,7 @@ class TushareClient(BaseClient):
         src: str | None = None,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[MajorNewsField] | None = None,
+        fields: Sequence[MajorNewsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6683,7 +6683,7 @@ class TushareClient(BaseClient):
             src: 新闻来源（新华网、凤凰财经、同花顺、新浪财经、华尔街见闻、中证网、财新网、第一财经、财联社）
             start_date: 新闻发布开始时间，e.g. 2018-11-21 00:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 新闻发布结束时间，e.g. 2018-11-22 00:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6716,7 +6716,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange_id: str | None = None,
-        fields: Sequence[MarginField] | None = None,
+        fields: Sequence[MarginField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6732,7 +6732,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange_id: 交易所代码（SSE上交所SZSE深交所BSE北交所）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6766,7 +6766,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MarginDetailField] | None = None,
+        fields: Sequence[MarginDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6782,7 +6782,7 @@ class TushareClient(BaseClient):
             ts_code: TS代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6817,7 +6817,7 @@ class TushareClient(BaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MarginSecsField] | None = None,
+        fields: Sequence[MarginSecsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6835,7 +6835,7 @@ class TushareClient(BaseClient):
             exchange: 交易所（SSE上交所 SZSE深交所 BSE北交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6870,7 +6870,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowField] | None = None,
+        fields: Sequence[MoneyflowField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6886,7 +6886,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6920,7 +6920,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowCntThsField] | None = None,
+        fields: Sequence[MoneyflowCntThsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6936,7 +6936,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -6970,7 +6970,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowDcField] | None = None,
+        fields: Sequence[MoneyflowDcField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -6986,7 +6986,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7019,7 +7019,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowHsgtField] | None = None,
+        fields: Sequence[MoneyflowHsgtField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7035,7 +7035,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 (二选一) [YYYYMMDD]
             start_date: 开始日期 (二选一) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7069,7 +7069,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         content_type: str | None = None,
-        fields: Sequence[MoneyflowIndDcField] | None = None,
+        fields: Sequence[MoneyflowIndDcField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7086,7 +7086,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             content_type: 资金类型(行业、概念、地域)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7121,7 +7121,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowIndThsField] | None = None,
+        fields: Sequence[MoneyflowIndThsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7137,7 +7137,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7170,7 +7170,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowMktDcField] | None = None,
+        fields: Sequence[MoneyflowMktDcField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7185,7 +7185,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7218,7 +7218,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowThsField] | None = None,
+        fields: Sequence[MoneyflowThsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7234,7 +7234,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7268,7 +7268,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MonthlyField] | None = None,
+        fields: Sequence[MonthlyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7284,7 +7284,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 （每月最后一个交易日日期，YYYYMMDD格式） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7317,7 +7317,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[NamechangeField] | None = None,
+        fields: Sequence[NamechangeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7332,7 +7332,7 @@ class TushareClient(BaseClient):
             ts_code: TS代码
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7363,7 +7363,7 @@ class TushareClient(BaseClient):
         *,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[NewShareField] | None = None,
+        fields: Sequence[NewShareField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7377,7 +7377,7 @@ class TushareClient(BaseClient):
         Args:
             start_date: 上网发行开始日期 [YYYYMMDD]
             end_date: 上网发行结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7410,7 +7410,7 @@ class TushareClient(BaseClient):
         src: Literal[
             "sina", "wallstreetcn", "10jqka", "eastmoney", "yuncaijing", "fenghuang", "jinrongjie", "cls", "yicai"
         ],
-        fields: Sequence[NewsField] | None = None,
+        fields: Sequence[NewsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7425,7 +7425,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期(格式：2018-11-20 09:00:00） (required) [YYYY-MM-DD HH:MM:SS]
             end_date: 结束日期 (required) [YYYY-MM-DD HH:MM:SS]
             src: 新闻来源 见下表 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7458,7 +7458,7 @@ class TushareClient(BaseClient):
         exchange: str | None = None,
         opt_code: str | None = None,
         call_put: str | None = None,
-        fields: Sequence[OptBasicField] | None = None,
+        fields: Sequence[OptBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7474,7 +7474,7 @@ class TushareClient(BaseClient):
             exchange: 交易所代码 （包括上交所SSE等交易所）
             opt_code: 标准合约代码，OP+期货合约TS_CODE，如棕榈油2207合约，输入OPP2207.DCE
             call_put: 期权类型
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7509,7 +7509,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[OptDailyField] | None = None,
+        fields: Sequence[OptDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7526,7 +7526,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所(SSE/SZSE/CFFEX/DCE/SHFE/CZCE）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7561,7 +7561,7 @@ class TushareClient(BaseClient):
         freq: Literal["1min", "5min", "15min", "30min", "60min"],
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[OptMinsField] | None = None,
+        fields: Sequence[OptMinsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7577,7 +7577,7 @@ class TushareClient(BaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2024-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2024-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7608,7 +7608,7 @@ class TushareClient(BaseClient):
         self,
         *,
         ts_code: str,
-        fields: Sequence[PledgeDetailField] | None = None,
+        fields: Sequence[PledgeDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7621,7 +7621,7 @@ class TushareClient(BaseClient):
 
         Args:
             ts_code: 股票代码 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7650,7 +7650,7 @@ class TushareClient(BaseClient):
         *,
         ts_code: str | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[PledgeStatField] | None = None,
+        fields: Sequence[PledgeStatField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7664,7 +7664,7 @@ class TushareClient(BaseClient):
         Args:
             ts_code: 股票代码
             end_date: 截止日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7696,7 +7696,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[RepoDailyField] | None = None,
+        fields: Sequence[RepoDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7712,7 +7712,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7746,7 +7746,7 @@ class TushareClient(BaseClient):
         report_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ReportRcField] | None = None,
+        fields: Sequence[ReportRcField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7765,7 +7765,7 @@ class TushareClient(BaseClient):
             report_date: 报告日期 [YYYYMMDD]
             start_date: 报告开始日期 [YYYYMMDD]
             end_date: 报告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7798,7 +7798,7 @@ class TushareClient(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[RepurchaseField] | None = None,
+        fields: Sequence[RepurchaseField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7813,7 +7813,7 @@ class TushareClient(BaseClient):
             ann_date: 公告日期（任意填参数，如果都不填，单次默认返回2000条） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7844,7 +7844,7 @@ class TushareClient(BaseClient):
         *,
         ts_code: str | Sequence[str],
         freq: Literal["1MIN", "5MIN", "15MIN", "30MIN", "60MIN"],
-        fields: Sequence[RtFutMinField] | None = None,
+        fields: Sequence[RtFutMinField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7859,7 +7859,7 @@ class TushareClient(BaseClient):
         Args:
             ts_code: 股票代码，e.g.CU2310.SHF，支持多个合约（逗号分隔） (required)
             freq: 分钟频度（1MIN/5MIN/15MIN/30MIN/60MIN） (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7890,7 +7890,7 @@ class TushareClient(BaseClient):
         ts_code: str,
         freq: Literal["1MIN", "5MIN", "15MIN", "30MIN", "60MIN"],
         date_str: str | None = None,
-        fields: Sequence[RtFutMinDailyField] | None = None,
+        fields: Sequence[RtFutMinDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7906,7 +7906,7 @@ class TushareClient(BaseClient):
             ts_code: 股票代码，e.g.CU2310.SHF，仅支持一次一个合约的回放 (required)
             freq: 分钟频度（1MIN/5MIN/15MIN/30MIN/60MIN） (required)
             date_str: 回放日期（格式：YYYY-MM-DD，默认为交易当日，支持回溯一天）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7936,7 +7936,7 @@ class TushareClient(BaseClient):
         self,
         *,
         ts_code: str,
-        fields: Sequence[RtHkKField] | None = None,
+        fields: Sequence[RtHkKField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7949,7 +7949,7 @@ class TushareClient(BaseClient):
 
         Args:
             ts_code: 支持通配符方式，e.g. 00001.HK、02*.HK (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -7977,7 +7977,7 @@ class TushareClient(BaseClient):
         self,
         *,
         ts_code: str,
-        fields: Sequence[RtKField] | None = None,
+        fields: Sequence[RtKField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -7990,7 +7990,7 @@ class TushareClient(BaseClient):
 
         Args:
             ts_code: 支持通配符方式，e.g. 6*.SH、301*.SZ、600000.SH (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8019,7 +8019,7 @@ class TushareClient(BaseClient):
         *,
         freq: Literal["1MIN", "5MIN", "15MIN", "30MIN", "60MIN"],
         ts_code: str | Sequence[str],
-        fields: Sequence[RtMinField] | None = None,
+        fields: Sequence[RtMinField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8033,7 +8033,7 @@ class TushareClient(BaseClient):
         Args:
             freq: 1MIN,5MIN,15MIN,30MIN,60MIN （大写） (required)
             ts_code: 支持单个和多个：600000.SH 或者 600000.SH,000001.SZ (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8063,7 +8063,7 @@ class TushareClient(BaseClient):
         *,
         freq: Literal["1MIN", "5MIN", "15MIN", "30MIN", "60MIN"],
         ts_code: str | Sequence[str],
-        fields: Sequence[RtMinDailyField] | None = None,
+        fields: Sequence[RtMinDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8077,7 +8077,7 @@ class TushareClient(BaseClient):
         Args:
             freq: 1MIN,5MIN,15MIN,30MIN,60MIN （大写） (required)
             ts_code: 支持单个和多个：600000.SH 或者 600000.SH,000001.SZ (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8108,7 +8108,7 @@ class TushareClient(BaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[SfMonthField] | None = None,
+        fields: Sequence[SfMonthField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8123,7 +8123,7 @@ class TushareClient(BaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8153,7 +8153,7 @@ class TushareClient(BaseClient):
         self,
         *,
         ts_code: str | Sequence[str] | None = None,
-        fields: Sequence[SgeBasicField] | None = None,
+        fields: Sequence[SgeBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8166,7 +8166,7 @@ class TushareClient(BaseClient):
 
         Args:
             ts_code: 合约代码 （支持多个，逗号分隔，不输入为获取全部）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8197,7 +8197,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SgeDailyField] | None = None,
+        fields: Sequence[SgeDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8213,7 +8213,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8248,7 +8248,7 @@ class TushareClient(BaseClient):
         float_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShareFloatField] | None = None,
+        fields: Sequence[ShareFloatField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8265,7 +8265,7 @@ class TushareClient(BaseClient):
             float_date: 解禁日期 [YYYYMMDD]
             start_date: 解禁开始日期 [YYYYMMDD]
             end_date: 解禁结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8299,7 +8299,7 @@ class TushareClient(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborField] | None = None,
+        fields: Sequence[ShiborField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8314,7 +8314,7 @@ class TushareClient(BaseClient):
             date: 日期 (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8346,7 +8346,7 @@ class TushareClient(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborLprField] | None = None,
+        fields: Sequence[ShiborLprField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8361,7 +8361,7 @@ class TushareClient(BaseClient):
             date: 日期  (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8394,7 +8394,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         bank: str | None = None,
-        fields: Sequence[ShiborQuoteField] | None = None,
+        fields: Sequence[ShiborQuoteField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8410,7 +8410,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             bank: 银行名称 （中文名称，例如 农业银行）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8443,7 +8443,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbLenField] | None = None,
+        fields: Sequence[SlbLenField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8460,7 +8460,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8493,7 +8493,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbLenMmField] | None = None,
+        fields: Sequence[SlbLenMmField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8511,7 +8511,7 @@ class TushareClient(BaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8545,7 +8545,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbSecField] | None = None,
+        fields: Sequence[SlbSecField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8563,7 +8563,7 @@ class TushareClient(BaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8597,7 +8597,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbSecDetailField] | None = None,
+        fields: Sequence[SlbSecDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8615,7 +8615,7 @@ class TushareClient(BaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8648,7 +8648,7 @@ class TushareClient(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAccountField] | None = None,
+        fields: Sequence[StkAccountField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8663,7 +8663,7 @@ class TushareClient(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8694,7 +8694,7 @@ class TushareClient(BaseClient):
         *,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAccountOldField] | None = None,
+        fields: Sequence[StkAccountOldField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8708,7 +8708,7 @@ class TushareClient(BaseClient):
         Args:
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8741,7 +8741,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAhComparisonField] | None = None,
+        fields: Sequence[StkAhComparisonField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8758,7 +8758,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（格式：YYYYMMDD下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8793,7 +8793,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAuctionField] | None = None,
+        fields: Sequence[StkAuctionField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8809,7 +8809,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8843,7 +8843,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAuctionCField] | None = None,
+        fields: Sequence[StkAuctionCField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8859,7 +8859,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(YYYYMMDD) [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8893,7 +8893,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAuctionOField] | None = None,
+        fields: Sequence[StkAuctionOField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8909,7 +8909,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(YYYYMMDD) [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8943,7 +8943,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkFactorField] | None = None,
+        fields: Sequence[StkFactorField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -8961,7 +8961,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 （yyyymmdd，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -8995,7 +8995,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkFactorProField] | None = None,
+        fields: Sequence[StkFactorProField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9013,7 +9013,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(格式：yyyymmdd，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9048,7 +9048,7 @@ class TushareClient(BaseClient):
         enddate: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkHoldernumberField] | None = None,
+        fields: Sequence[StkHoldernumberField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9066,7 +9066,7 @@ class TushareClient(BaseClient):
             enddate: 截止日期
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9103,7 +9103,7 @@ class TushareClient(BaseClient):
         end_date: str | datetime.date | None = None,
         trade_type: str | None = None,
         holder_type: str | None = None,
-        fields: Sequence[StkHoldertradeField] | None = None,
+        fields: Sequence[StkHoldertradeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9121,7 +9121,7 @@ class TushareClient(BaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             trade_type: 交易类型IN增持DE减持
             holder_type: 股东类型C公司P个人G高管
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9157,7 +9157,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkLimitField] | None = None,
+        fields: Sequence[StkLimitField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9173,7 +9173,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9207,7 +9207,7 @@ class TushareClient(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkManagersField] | None = None,
+        fields: Sequence[StkManagersField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9223,7 +9223,7 @@ class TushareClient(BaseClient):
             ann_date: 公告日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9257,7 +9257,7 @@ class TushareClient(BaseClient):
         freq: Literal["1min", "5min", "15min", "30min", "60min"],
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[StkMinsField] | None = None,
+        fields: Sequence[StkMinsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9273,7 +9273,7 @@ class TushareClient(BaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9308,7 +9308,7 @@ class TushareClient(BaseClient):
         freq: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkNineturnField] | None = None,
+        fields: Sequence[StkNineturnField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9325,7 +9325,7 @@ class TushareClient(BaseClient):
             freq: 频率(日daily)
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9360,7 +9360,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkPremarketField] | None = None,
+        fields: Sequence[StkPremarketField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9376,7 +9376,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9408,7 +9408,7 @@ class TushareClient(BaseClient):
         *,
         ts_code: str | Sequence[str],
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkRewardsField] | None = None,
+        fields: Sequence[StkRewardsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9422,7 +9422,7 @@ class TushareClient(BaseClient):
         Args:
             ts_code: TS股票代码，支持单个或多个代码输入 (required)
             end_date: 报告期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9454,7 +9454,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkSurvField] | None = None,
+        fields: Sequence[StkSurvField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9470,7 +9470,7 @@ class TushareClient(BaseClient):
             trade_date: 调研日期 [YYYYMMDD]
             start_date: 调研开始日期 [YYYYMMDD]
             end_date: 调研结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9505,7 +9505,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         freq: str,
-        fields: Sequence[StkWeekMonthAdjField] | None = None,
+        fields: Sequence[StkWeekMonthAdjField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9522,7 +9522,7 @@ class TushareClient(BaseClient):
             start_date: 开始交易日期 [YYYYMMDD]
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9558,7 +9558,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         freq: str,
-        fields: Sequence[StkWeeklyMonthlyField] | None = None,
+        fields: Sequence[StkWeeklyMonthlyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9575,7 +9575,7 @@ class TushareClient(BaseClient):
             start_date: 开始交易日期 [YYYYMMDD]
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9612,7 +9612,7 @@ class TushareClient(BaseClient):
         list_status: str | None = None,
         exchange: str | None = None,
         is_hs: str | None = None,
-        fields: Sequence[StockBasicField] | None = None,
+        fields: Sequence[StockBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9630,7 +9630,7 @@ class TushareClient(BaseClient):
             list_status: 上市状态 L上市 D退市 P暂停上市，默认是L
             exchange: 交易所 SSE上交所 SZSE深交所 BSE北交所
             is_hs: 是否沪深港通标的，N否 H沪股通 S深股通
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9664,7 +9664,7 @@ class TushareClient(BaseClient):
         *,
         ts_code: str | None = None,
         exchange: str | None = None,
-        fields: Sequence[StockCompanyField] | None = None,
+        fields: Sequence[StockCompanyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9678,7 +9678,7 @@ class TushareClient(BaseClient):
         Args:
             ts_code: 股票代码
             exchange: 交易所代码 ，SSE上交所 SZSE深交所 BSE北交所
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9711,7 +9711,7 @@ class TushareClient(BaseClient):
         type: Literal["HK_SZ", "SZ_HK", "HK_SH", "SH_HK"],
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StockHsgtField] | None = None,
+        fields: Sequence[StockHsgtField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9728,7 +9728,7 @@ class TushareClient(BaseClient):
             type: 类型（参考下表） (required)
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9763,7 +9763,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StockStField] | None = None,
+        fields: Sequence[StockStField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9779,7 +9779,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（格式：YYYYMMDD下同） [YYYYMMDD]
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9814,7 +9814,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         suspend_type: str | None = None,
-        fields: Sequence[SuspendDField] | None = None,
+        fields: Sequence[SuspendDField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9831,7 +9831,7 @@ class TushareClient(BaseClient):
             start_date: 停复牌查询开始日期 [YYYYMMDD]
             end_date: 停复牌查询结束日期 [YYYYMMDD]
             suspend_type: 停复牌类型：S-停牌,R-复牌
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9866,7 +9866,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SwDailyField] | None = None,
+        fields: Sequence[SwDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9882,7 +9882,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9932,7 +9932,7 @@ class TushareClient(BaseClient):
         | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SzDailyInfoField] | None = None,
+        fields: Sequence[SzDailyInfoField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9948,7 +9948,7 @@ class TushareClient(BaseClient):
             ts_code: 板块代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -9982,7 +9982,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[TdxDailyField] | None = None,
+        fields: Sequence[TdxDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -9998,7 +9998,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期，格式YYYYMMDD,下同 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -10031,7 +10031,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
         idx_type: str | None = None,
-        fields: Sequence[TdxIndexField] | None = None,
+        fields: Sequence[TdxIndexField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -10046,7 +10046,7 @@ class TushareClient(BaseClient):
             ts_code: 板块代码：xxxxxx.TDX
             trade_date: 交易日期(格式：YYYYMMDD） [YYYYMMDD]
             idx_type: 板块类型：概念板块、行业板块、风格板块、地区板块
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -10077,7 +10077,7 @@ class TushareClient(BaseClient):
         *,
         ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[TdxMemberField] | None = None,
+        fields: Sequence[TdxMemberField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -10091,7 +10091,7 @@ class TushareClient(BaseClient):
         Args:
             ts_code: 板块代码：xxxxxx.TDX
             trade_date: 交易日期：格式YYYYMMDD [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -10124,7 +10124,7 @@ class TushareClient(BaseClient):
         end_date: str | None = None,
         org: str | None = None,
         name: str | None = None,
-        fields: Sequence[TeleplayRecordField] | None = None,
+        fields: Sequence[TeleplayRecordField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -10141,7 +10141,7 @@ class TushareClient(BaseClient):
             end_date: 备案结束月份（YYYYMM） [YYYYMM]
             org: 备案机构
             name: 电视剧名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -10176,7 +10176,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ThsDailyField] | None = None,
+        fields: Sequence[ThsDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -10192,7 +10192,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -10226,7 +10226,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         market: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[ThsHotField] | None = None,
+        fields: Sequence[ThsHotField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -10242,7 +10242,7 @@ class TushareClient(BaseClient):
             ts_code: TS代码
             market: 热榜类型(热股、ETF、可转债、行业板块、概念板块、期货、港股、热基、美股)
             is_new: 是否最新（默认Y，如果为N则为盘中和盘后阶段采集，具体时间可参考rank_time字段，状态N每小时更新一次，状态Y更新时间为22：30）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -10275,7 +10275,7 @@ class TushareClient(BaseClient):
         ts_code: str | None = None,
         exchange: str | None = None,
         type: str | None = None,
-        fields: Sequence[ThsIndexField] | None = None,
+        fields: Sequence[ThsIndexField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -10290,7 +10290,7 @@ class TushareClient(BaseClient):
             ts_code: 指数代码
             exchange: 市场类型A-a股 HK-港股 US-美股
             type: 指数类型 N-概念指数 I-行业指数 R-地域指数 S-同花顺特色指数 ST-同花顺风格指数 TH-同花顺主题指数 BB-同花顺宽基指数
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -10321,7 +10321,7 @@ class TushareClient(BaseClient):
         *,
         ts_code: str | None = None,
         con_code: str | None = None,
-        fields: Sequence[ThsMemberField] | None = None,
+        fields: Sequence[ThsMemberField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -10336,7 +10336,7 @@ class TushareClient(BaseClient):
         Args:
             ts_code: 板块指数代码
             con_code: 股票代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -10368,7 +10368,7 @@ class TushareClient(BaseClient):
         item: str,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[TmtTwincomeField] | None = None,
+        fields: Sequence[TmtTwincomeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -10384,7 +10384,7 @@ class TushareClient(BaseClient):
             item: 产品代码 (required)
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -11398,7 +11398,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         source: str | None = None,
-        fields: Sequence[TmtTwincomedetailField] | None = None,
+        fields: Sequence[TmtTwincomedetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -11416,7 +11416,7 @@ class TushareClient(BaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             source: None
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -11453,7 +11453,7 @@ class TushareClient(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[Top10FloatholdersField] | None = None,
+        fields: Sequence[Top10FloatholdersField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -11470,7 +11470,7 @@ class TushareClient(BaseClient):
             ann_date: 公告日期 [YYYYMMDD]
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -11506,7 +11506,7 @@ class TushareClient(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[Top10HoldersField] | None = None,
+        fields: Sequence[Top10HoldersField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -11523,7 +11523,7 @@ class TushareClient(BaseClient):
             ann_date: 公告日期 [YYYYMMDD]
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -11556,7 +11556,7 @@ class TushareClient(BaseClient):
         *,
         trade_date: str | datetime.date,
         ts_code: str | None = None,
-        fields: Sequence[TopInstField] | None = None,
+        fields: Sequence[TopInstField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -11570,7 +11570,7 @@ class TushareClient(BaseClient):
         Args:
             trade_date: 交易日期 (required) [YYYYMMDD]
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -11600,7 +11600,7 @@ class TushareClient(BaseClient):
         *,
         trade_date: str | datetime.date,
         ts_code: str | None = None,
-        fields: Sequence[TopListField] | None = None,
+        fields: Sequence[TopListField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -11614,7 +11614,7 @@ class TushareClient(BaseClient):
         Args:
             trade_date: 交易日期 (required) [YYYYMMDD]
             ts_code: 股票代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -11646,7 +11646,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         is_open: str | None = None,
-        fields: Sequence[TradeCalField] | None = None,
+        fields: Sequence[TradeCalField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -11662,7 +11662,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期 （格式：YYYYMMDD 下同） [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             is_open: 是否交易 '0'休市 '1'交易
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -11698,7 +11698,7 @@ class TushareClient(BaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsBalancesheetField] | None = None,
+        fields: Sequence[UsBalancesheetField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -11716,7 +11716,7 @@ class TushareClient(BaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -11750,7 +11750,7 @@ class TushareClient(BaseClient):
         *,
         ts_code: str | None = None,
         classify: str | None = None,
-        fields: Sequence[UsBasicField] | None = None,
+        fields: Sequence[UsBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -11764,7 +11764,7 @@ class TushareClient(BaseClient):
         Args:
             ts_code: 股票代码（示例：AAPL（苹果））
             classify: 股票分类（示例：ADR/GDR/EQ）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -11798,7 +11798,7 @@ class TushareClient(BaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsCashflowField] | None = None,
+        fields: Sequence[UsCashflowField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -11816,7 +11816,7 @@ class TushareClient(BaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -11852,7 +11852,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsDailyField] | None = None,
+        fields: Sequence[UsDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -11868,7 +11868,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -11903,7 +11903,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[UsDailyAdjField] | None = None,
+        fields: Sequence[UsDailyAdjField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -11920,7 +11920,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
             exchange: 交易所（NAS/NYS/OTC)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -11956,7 +11956,7 @@ class TushareClient(BaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsFinaIndicatorField] | None = None,
+        fields: Sequence[UsFinaIndicatorField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -11973,7 +11973,7 @@ class TushareClient(BaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12010,7 +12010,7 @@ class TushareClient(BaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsIncomeField] | None = None,
+        fields: Sequence[UsIncomeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12028,7 +12028,7 @@ class TushareClient(BaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12063,7 +12063,7 @@ class TushareClient(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTbrField] | None = None,
+        fields: Sequence[UsTbrField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12078,7 +12078,7 @@ class TushareClient(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD格式) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12110,7 +12110,7 @@ class TushareClient(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTltrField] | None = None,
+        fields: Sequence[UsTltrField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12125,7 +12125,7 @@ class TushareClient(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12157,7 +12157,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         is_open: str | None = None,
-        fields: Sequence[UsTradecalField] | None = None,
+        fields: Sequence[UsTradecalField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12172,7 +12172,7 @@ class TushareClient(BaseClient):
             start_date: 开始日期（示例：20200101） [YYYYMMDD]
             end_date: 结束日期（示例：20200701） [YYYYMMDD]
             is_open: 是否交易（示例：0：休市 、1：交易）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12204,7 +12204,7 @@ class TushareClient(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTrltrField] | None = None,
+        fields: Sequence[UsTrltrField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12219,7 +12219,7 @@ class TushareClient(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12251,7 +12251,7 @@ class TushareClient(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTrycrField] | None = None,
+        fields: Sequence[UsTrycrField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12266,7 +12266,7 @@ class TushareClient(BaseClient):
             date: 日期 （YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12298,7 +12298,7 @@ class TushareClient(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTycrField] | None = None,
+        fields: Sequence[UsTycrField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12313,7 +12313,7 @@ class TushareClient(BaseClient):
             date: 日期 （YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12346,7 +12346,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[WeeklyField] | None = None,
+        fields: Sequence[WeeklyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12362,7 +12362,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期 （每周最后一个交易日期，YYYYMMDD格式） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12395,7 +12395,7 @@ class TushareClient(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[WzIndexField] | None = None,
+        fields: Sequence[WzIndexField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12410,7 +12410,7 @@ class TushareClient(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12445,7 +12445,7 @@ class TushareClient(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         curve_term: float | None = None,
-        fields: Sequence[YcCbField] | None = None,
+        fields: Sequence[YcCbField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12463,7 +12463,7 @@ class TushareClient(BaseClient):
             start_date: 查询起始日期 [YYYYMMDD]
             end_date: 查询结束日期 [YYYYMMDD]
             curve_term: 期限
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12506,6 +12506,7 @@ class TushareClient(BaseClient):
         ma: Sequence[int] = (),
         exchange: str | None = None,
         max_rows: int | None = None,
+        qfq_anchor: QfqAnchor = "window",
     ) -> ProBarResponse:
         """Bars of any asset through the SDK's composite `pro_bar`, typed.
 
@@ -12513,6 +12514,8 @@ class TushareClient(BaseClient):
         adjusts stock prices with adj_factor (`adj="qfq"` forward, `"hfq"` backward; `adjfactor=True` keeps the
         factor), merges daily_basic's turnover_rate (`"tor"`) / volume_ratio (`"vr"`) and adds `ma<N>` / `ma_v_<N>`
         moving averages (in `extra_columns`). Each piece is fetched whole, paged and rate-limited like any call.
+        qfq is anchored at the window's newest factor, as in the SDK, so its prices change with `end_date`;
+        `qfq_anchor="latest"` anchors it at the latest factor there is, so they stay the same.
 
         The SDK's own description (tushare.pro.data_pro.pro_bar):
 
@@ -12559,6 +12562,7 @@ class TushareClient(BaseClient):
             ma=ma,
             exchange=exchange,
             max_rows=max_rows,
+            qfq_anchor=qfq_anchor,
         )
         responses = [getattr(self, api_name)(**params) for api_name, params in plan.requests]
         return plan.compose(responses)
@@ -12574,7 +12578,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[AdjFactorField] | None = None,
+        fields: Sequence[AdjFactorField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12590,7 +12594,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12624,7 +12628,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[AnnsDField] | None = None,
+        fields: Sequence[AnnsDField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12640,7 +12644,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ann_date: 公告日期（yyyymmdd格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12672,7 +12676,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         trade_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[BakBasicField] | None = None,
+        fields: Sequence[BakBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12686,7 +12690,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             trade_date: 交易日期 [YYYYMMDD]
             ts_code: 股票代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12718,7 +12722,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BakDailyField] | None = None,
+        fields: Sequence[BakDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12734,7 +12738,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12771,7 +12775,7 @@ class AsyncTushareClient(AsyncBaseClient):
         period: str | datetime.date | None = None,
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
-        fields: Sequence[BalancesheetField] | None = None,
+        fields: Sequence[BalancesheetField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12790,7 +12794,7 @@ class AsyncTushareClient(AsyncBaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12830,7 +12834,7 @@ class AsyncTushareClient(AsyncBaseClient):
         period: str | datetime.date | None = None,
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
-        fields: Sequence[BalancesheetVipField] | None = None,
+        fields: Sequence[BalancesheetVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12849,7 +12853,7 @@ class AsyncTushareClient(AsyncBaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12886,7 +12890,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[BcBestotcqtField] | None = None,
+        fields: Sequence[BcBestotcqtField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12902,7 +12906,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12937,7 +12941,7 @@ class AsyncTushareClient(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         bank: str | None = None,
-        fields: Sequence[BcOtcqtField] | None = None,
+        fields: Sequence[BcOtcqtField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -12954,7 +12958,7 @@ class AsyncTushareClient(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
             bank: 报价机构
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -12989,7 +12993,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BlockTradeField] | None = None,
+        fields: Sequence[BlockTradeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13005,7 +13009,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（格式：YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13036,7 +13040,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoCinemaField] | None = None,
+        fields: Sequence[BoCinemaField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13049,7 +13053,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             date: 日期(格式:YYYYMMDD) (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13077,7 +13081,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoDailyField] | None = None,
+        fields: Sequence[BoDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13090,7 +13094,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             date: 日期 （格式YYYYMMDD） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13118,7 +13122,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoMonthlyField] | None = None,
+        fields: Sequence[BoMonthlyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13131,7 +13135,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             date: 日期（每月1号，格式YYYYMMDD） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13159,7 +13163,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoWeeklyField] | None = None,
+        fields: Sequence[BoWeeklyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13172,7 +13176,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             date: 日期（每周一日期，格式YYYYMMDD） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13203,7 +13207,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BondBlkField] | None = None,
+        fields: Sequence[BondBlkField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13219,7 +13223,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13253,7 +13257,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BondBlkDetailField] | None = None,
+        fields: Sequence[BondBlkDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13269,7 +13273,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13300,7 +13304,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         month: str,
-        fields: Sequence[BrokerRecommendField] | None = None,
+        fields: Sequence[BrokerRecommendField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13313,7 +13317,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             month: 月度（YYYYMM） (required) [YYYYMM]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13342,7 +13346,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         o_code: str | None = None,
         n_code: str | None = None,
-        fields: Sequence[BseMappingField] | None = None,
+        fields: Sequence[BseMappingField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13356,7 +13360,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             o_code: 旧代码
             n_code: 新代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13393,7 +13397,7 @@ class AsyncTushareClient(AsyncBaseClient):
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
         is_calc: int | None = None,
-        fields: Sequence[CashflowField] | None = None,
+        fields: Sequence[CashflowField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13414,7 +13418,7 @@ class AsyncTushareClient(AsyncBaseClient):
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             is_calc: 是否计算报表
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13458,7 +13462,7 @@ class AsyncTushareClient(AsyncBaseClient):
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
         is_calc: int | None = None,
-        fields: Sequence[CashflowVipField] | None = None,
+        fields: Sequence[CashflowVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13479,7 +13483,7 @@ class AsyncTushareClient(AsyncBaseClient):
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             is_calc: 是否计算报表
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13517,7 +13521,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         list_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[CbBasicField] | None = None,
+        fields: Sequence[CbBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13532,7 +13536,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 转债代码
             list_date: 上市日期 [YYYYMMDD]
             exchange: 上市地点
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13565,7 +13569,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbCallField] | None = None,
+        fields: Sequence[CbCallField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13581,7 +13585,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ann_date: 公告日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13615,7 +13619,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbDailyField] | None = None,
+        fields: Sequence[CbDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13631,7 +13635,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13665,7 +13669,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[CbFactorProField] | None = None,
+        fields: Sequence[CbFactorProField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13683,7 +13687,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13717,7 +13721,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbIssueField] | None = None,
+        fields: Sequence[CbIssueField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13733,7 +13737,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ann_date: 发行公告日 [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13764,7 +13768,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         ts_code: str | Sequence[str],
-        fields: Sequence[CbPriceChgField] | None = None,
+        fields: Sequence[CbPriceChgField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13777,7 +13781,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             ts_code: 转债代码，支持多值输入 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13805,7 +13809,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         ts_code: str | Sequence[str],
-        fields: Sequence[CbRateField] | None = None,
+        fields: Sequence[CbRateField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13818,7 +13822,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             ts_code: 转债代码，支持多值输入 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13849,7 +13853,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ann_date: str | datetime.date,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbShareField] | None = None,
+        fields: Sequence[CbShareField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13865,7 +13869,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ann_date: 公告日期（YYYYMMDD格式，下同） (required) [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13900,7 +13904,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CcassHoldField] | None = None,
+        fields: Sequence[CcassHoldField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13919,7 +13923,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -13955,7 +13959,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CcassHoldDetailField] | None = None,
+        fields: Sequence[CcassHoldDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -13973,7 +13977,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14005,7 +14009,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[CctvNewsField] | None = None,
+        fields: Sequence[CctvNewsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14018,7 +14022,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             date: 日期（输入格式：YYYYMMDD 比如：20181211） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14049,7 +14053,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CiDailyField] | None = None,
+        fields: Sequence[CiDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14065,7 +14069,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14100,7 +14104,7 @@ class AsyncTushareClient(AsyncBaseClient):
         l3_code: str | None = None,
         ts_code: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[CiIndexMemberField] | None = None,
+        fields: Sequence[CiIndexMemberField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14117,7 +14121,7 @@ class AsyncTushareClient(AsyncBaseClient):
             l3_code: 三级行业代码
             ts_code: 股票代码
             is_new: 是否最新（默认为“Y是”）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14151,7 +14155,7 @@ class AsyncTushareClient(AsyncBaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnCpiField] | None = None,
+        fields: Sequence[CnCpiField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14166,7 +14170,7 @@ class AsyncTushareClient(AsyncBaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14198,7 +14202,7 @@ class AsyncTushareClient(AsyncBaseClient):
         q: str | None = None,
         start_q: str | None = None,
         end_q: str | None = None,
-        fields: Sequence[CnGdpField] | None = None,
+        fields: Sequence[CnGdpField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14213,7 +14217,7 @@ class AsyncTushareClient(AsyncBaseClient):
             q: 季度（2019Q1表示，2019年第一季度）
             start_q: 开始季度
             end_q: 结束季度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14245,7 +14249,7 @@ class AsyncTushareClient(AsyncBaseClient):
         m: str | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnMField] | None = None,
+        fields: Sequence[CnMField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14260,7 +14264,7 @@ class AsyncTushareClient(AsyncBaseClient):
             m: 月度（202001表示，2020年1月）
             start_m: 开始月度
             end_m: 结束月度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14292,7 +14296,7 @@ class AsyncTushareClient(AsyncBaseClient):
         m: str | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnPmiField] | None = None,
+        fields: Sequence[CnPmiField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14307,7 +14311,7 @@ class AsyncTushareClient(AsyncBaseClient):
             m: 月度（202401表示，2024年1月）
             start_m: 开始月度
             end_m: 结束月度（e.g. fields='month,pmi010000,pmi010400'）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14339,7 +14343,7 @@ class AsyncTushareClient(AsyncBaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnPpiField] | None = None,
+        fields: Sequence[CnPpiField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14354,7 +14358,7 @@ class AsyncTushareClient(AsyncBaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14387,7 +14391,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CyqChipsField] | None = None,
+        fields: Sequence[CyqChipsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14406,7 +14410,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14440,7 +14444,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CyqPerfField] | None = None,
+        fields: Sequence[CyqPerfField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14459,7 +14463,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14493,7 +14497,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyField] | None = None,
+        fields: Sequence[DailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14510,7 +14514,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14544,7 +14548,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyBasicField] | None = None,
+        fields: Sequence[DailyBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14561,7 +14565,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 （二选一） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14629,7 +14633,7 @@ class AsyncTushareClient(AsyncBaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyInfoField] | None = None,
+        fields: Sequence[DailyInfoField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14646,7 +14650,7 @@ class AsyncTushareClient(AsyncBaseClient):
             exchange: 股票市场（SH上交所 SZ深交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14682,7 +14686,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         idx_type: str | None = None,
-        fields: Sequence[DcDailyField] | None = None,
+        fields: Sequence[DcDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14699,7 +14703,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             idx_type: 板块类型： 概念板块、行业板块、地域板块
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14735,7 +14739,7 @@ class AsyncTushareClient(AsyncBaseClient):
         market: str | None = None,
         hot_type: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[DcHotField] | None = None,
+        fields: Sequence[DcHotField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14752,7 +14756,7 @@ class AsyncTushareClient(AsyncBaseClient):
             market: 类型(A股市场、ETF基金、港股市场、美股市场)
             hot_type: 热点类型(人气榜、飙升榜)
             is_new: 是否最新（默认Y，如果为N则为盘中和盘后阶段采集，具体时间可参考rank_time字段，状态N每小时更新一次，状态Y更新时间为22：30）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14788,7 +14792,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DcIndexField] | None = None,
+        fields: Sequence[DcIndexField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14805,7 +14809,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14839,7 +14843,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         con_code: str | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[DcMemberField] | None = None,
+        fields: Sequence[DcMemberField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14854,7 +14858,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 板块指数代码
             con_code: 成分股票代码
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14888,7 +14892,7 @@ class AsyncTushareClient(AsyncBaseClient):
         pre_date: str | datetime.date | None = None,
         ann_date: str | datetime.date | None = None,
         actual_date: str | datetime.date | None = None,
-        fields: Sequence[DisclosureDateField] | None = None,
+        fields: Sequence[DisclosureDateField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14905,7 +14909,7 @@ class AsyncTushareClient(AsyncBaseClient):
             pre_date: 计划披露日期 [YYYYMMDD]
             ann_date: 最新披露公告日 [YYYYMMDD]
             actual_date: 实际披露日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14941,7 +14945,7 @@ class AsyncTushareClient(AsyncBaseClient):
         record_date: str | datetime.date | None = None,
         ex_date: str | datetime.date | None = None,
         imp_ann_date: str | datetime.date | None = None,
-        fields: Sequence[DividendField] | None = None,
+        fields: Sequence[DividendField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -14958,7 +14962,7 @@ class AsyncTushareClient(AsyncBaseClient):
             record_date: 股权登记日期 [YYYYMMDD]
             ex_date: 除权除息日 [YYYYMMDD]
             imp_ann_date: 实施公告日 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -14995,7 +14999,7 @@ class AsyncTushareClient(AsyncBaseClient):
         currency: str | None = None,
         country: str | None = None,
         event: str | None = None,
-        fields: Sequence[EcoCalField] | None = None,
+        fields: Sequence[EcoCalField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15013,7 +15017,7 @@ class AsyncTushareClient(AsyncBaseClient):
             currency: 货币代码
             country: 国家（比如：中国、美国）
             event: 事件 （支持模糊匹配： *非农*）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15051,7 +15055,7 @@ class AsyncTushareClient(AsyncBaseClient):
         list_status: str | None = None,
         exchange: str | None = None,
         mgr: str | None = None,
-        fields: Sequence[EtfBasicField] | None = None,
+        fields: Sequence[EtfBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15069,7 +15073,7 @@ class AsyncTushareClient(AsyncBaseClient):
             list_status: 上市状态（L上市 D退市 P待上市）
             exchange: 交易所（SH上交所 SZ深交所）
             mgr: 管理人（简称，e.g.华夏基金)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15104,7 +15108,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         pub_date: str | datetime.date | None = None,
         base_date: str | datetime.date | None = None,
-        fields: Sequence[EtfIndexField] | None = None,
+        fields: Sequence[EtfIndexField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15119,7 +15123,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 指数代码
             pub_date: 发布日期（格式：YYYYMMDD） [YYYYMMDD]
             base_date: 指数基期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15153,7 +15157,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[ExpressField] | None = None,
+        fields: Sequence[ExpressField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15170,7 +15174,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15206,7 +15210,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[ExpressVipField] | None = None,
+        fields: Sequence[ExpressVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15223,7 +15227,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15257,7 +15261,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FilmRecordField] | None = None,
+        fields: Sequence[FilmRecordField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15272,7 +15276,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ann_date: 公布日期 （至少输入一个参数，格式：YYYYMMDD，日期不连续，定期公布） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15306,7 +15310,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[FinaAuditField] | None = None,
+        fields: Sequence[FinaAuditField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15323,7 +15327,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15359,7 +15363,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[FinaIndicatorField] | None = None,
+        fields: Sequence[FinaIndicatorField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15376,7 +15380,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15412,7 +15416,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[FinaIndicatorVipField] | None = None,
+        fields: Sequence[FinaIndicatorVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15429,7 +15433,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15465,7 +15469,7 @@ class AsyncTushareClient(AsyncBaseClient):
         type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FinaMainbzField] | None = None,
+        fields: Sequence[FinaMainbzField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15482,7 +15486,7 @@ class AsyncTushareClient(AsyncBaseClient):
             type: 类型：P按产品 D按地区 I按行业（请输入大写字母P或者D）
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15518,7 +15522,7 @@ class AsyncTushareClient(AsyncBaseClient):
         type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FinaMainbzVipField] | None = None,
+        fields: Sequence[FinaMainbzVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15535,7 +15539,7 @@ class AsyncTushareClient(AsyncBaseClient):
             type: 类型：P按产品 D按地区 I按行业（请输入大写字母P或者D）
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15572,7 +15576,7 @@ class AsyncTushareClient(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
         type: str | None = None,
-        fields: Sequence[ForecastField] | None = None,
+        fields: Sequence[ForecastField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15590,7 +15594,7 @@ class AsyncTushareClient(AsyncBaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             type: 预告类型(预增/预减/扭亏/首亏/续亏/续盈/略增/略减)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15628,7 +15632,7 @@ class AsyncTushareClient(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
         type: str | None = None,
-        fields: Sequence[ForecastVipField] | None = None,
+        fields: Sequence[ForecastVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15646,7 +15650,7 @@ class AsyncTushareClient(AsyncBaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             type: 预告类型(预增/预减/扭亏/首亏/续亏/续盈/略增/略减)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15684,7 +15688,7 @@ class AsyncTushareClient(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         cont: str | None = None,
         exchange: str | None = None,
-        fields: Sequence[FtLimitField] | None = None,
+        fields: Sequence[FtLimitField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15702,7 +15706,7 @@ class AsyncTushareClient(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             cont: 合约代码（例如：cont='CU')
             exchange: 交易所代码 （例如：exchange='DCE')
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15738,7 +15742,7 @@ class AsyncTushareClient(AsyncBaseClient):
         freq: Literal["1min", "5min", "15min", "30min", "60min"],
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[FtMinsField] | None = None,
+        fields: Sequence[FtMinsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15754,7 +15758,7 @@ class AsyncTushareClient(AsyncBaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15788,7 +15792,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundAdjField] | None = None,
+        fields: Sequence[FundAdjField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15804,7 +15808,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（格式：yyyymmdd，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15837,7 +15841,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         market: str | None = None,
         status: str | None = None,
-        fields: Sequence[FundBasicField] | None = None,
+        fields: Sequence[FundBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15852,7 +15856,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 基金代码
             market: 交易市场: E场内 O场外（默认E）
             status: 存续状态 D摘牌 I发行 L上市中
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15881,7 +15885,7 @@ class AsyncTushareClient(AsyncBaseClient):
     async def fund_company(
         self,
         *,
-        fields: Sequence[FundCompanyField] | None = None,
+        fields: Sequence[FundCompanyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15891,7 +15895,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Points required: 1500.
         Rows per call: not stated.
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15920,7 +15924,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundDailyField] | None = None,
+        fields: Sequence[FundDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15936,7 +15940,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -15970,7 +15974,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ex_date: str | datetime.date | None = None,
         pay_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[FundDivField] | None = None,
+        fields: Sequence[FundDivField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -15986,7 +15990,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ex_date: 除息日 [YYYYMMDD]
             pay_date: 派息日 [YYYYMMDD]
             ts_code: 基金代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16020,7 +16024,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[FundFactorProField] | None = None,
+        fields: Sequence[FundFactorProField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16038,7 +16042,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16071,7 +16075,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | Sequence[str] | None = None,
         ann_date: str | datetime.date | None = None,
         name: str | None = None,
-        fields: Sequence[FundManagerField] | None = None,
+        fields: Sequence[FundManagerField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16086,7 +16090,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 基金代码，支持多只基金，逗号分隔
             ann_date: 公告日期，格式：YYYYMMDD [YYYYMMDD]
             name: 基金经理姓名
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16120,7 +16124,7 @@ class AsyncTushareClient(AsyncBaseClient):
         market: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundNavField] | None = None,
+        fields: Sequence[FundNavField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16137,7 +16141,7 @@ class AsyncTushareClient(AsyncBaseClient):
             market: E场内 O场外
             start_date: 净值开始日期 [YYYYMMDD]
             end_date: 净值结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16174,7 +16178,7 @@ class AsyncTushareClient(AsyncBaseClient):
         period: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundPortfolioField] | None = None,
+        fields: Sequence[FundPortfolioField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16194,7 +16198,7 @@ class AsyncTushareClient(AsyncBaseClient):
             period: 季度（每个季度最后一天的日期，比如20131231表示2013年年报） [YYYYMMDD]
             start_date: 报告期开始日期（YYYYMMDD格式） [YYYYMMDD]
             end_date: 报告期结束日期（YYYYMMDD格式） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16227,7 +16231,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         year: str | None = None,
-        fields: Sequence[FundSalesRatioField] | None = None,
+        fields: Sequence[FundSalesRatioField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16240,7 +16244,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             year: 年度（YYYY）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16270,7 +16274,7 @@ class AsyncTushareClient(AsyncBaseClient):
         year: str | None = None,
         quarter: str | None = None,
         name: str | None = None,
-        fields: Sequence[FundSalesVolField] | None = None,
+        fields: Sequence[FundSalesVolField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16285,7 +16289,7 @@ class AsyncTushareClient(AsyncBaseClient):
             year: 年度
             quarter: 季度
             name: 机构名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16319,7 +16323,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         market: str | None = None,
-        fields: Sequence[FundShareField] | None = None,
+        fields: Sequence[FundShareField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16336,7 +16340,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             market: 市场代码（SH上交所 ，SZ深交所）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16371,7 +16375,7 @@ class AsyncTushareClient(AsyncBaseClient):
         fut_type: str | None = None,
         fut_code: str | None = None,
         list_date: str | datetime.date | None = None,
-        fields: Sequence[FutBasicField] | None = None,
+        fields: Sequence[FutBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16387,7 +16391,7 @@ class AsyncTushareClient(AsyncBaseClient):
             fut_type: 合约类型 (1 普通合约 2主力与连续合约 默认取全部)
             fut_code: 标准合约代码，如白银AG、AP鲜苹果等
             list_date: 上市开始日期(格式YYYYMMDD，从某日开始以来所有合约） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16422,7 +16426,7 @@ class AsyncTushareClient(AsyncBaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FutDailyField] | None = None,
+        fields: Sequence[FutDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16439,7 +16443,7 @@ class AsyncTushareClient(AsyncBaseClient):
             exchange: 交易所代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16475,7 +16479,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutHoldingField] | None = None,
+        fields: Sequence[FutHoldingField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16492,7 +16496,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD格式，下同) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16527,7 +16531,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FutMappingField] | None = None,
+        fields: Sequence[FutMappingField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16543,7 +16547,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16578,7 +16582,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutSettleField] | None = None,
+        fields: Sequence[FutSettleField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16595,7 +16599,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD格式，下同) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16631,7 +16635,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_week: str | None = None,
         end_week: str | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutWeeklyDetailField] | None = None,
+        fields: Sequence[FutWeeklyDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16648,7 +16652,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_week: 开始周期
             end_week: 结束周期
             exchange: 交易所（请参考交易所说明）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16685,7 +16689,7 @@ class AsyncTushareClient(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         freq: str,
         exchange: str | None = None,
-        fields: Sequence[FutWeeklyMonthlyField] | None = None,
+        fields: Sequence[FutWeeklyMonthlyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16703,7 +16707,7 @@ class AsyncTushareClient(AsyncBaseClient):
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
             exchange: 交易所
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16740,7 +16744,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutWsrField] | None = None,
+        fields: Sequence[FutWsrField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16757,7 +16761,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD格式，下同) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16793,7 +16797,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FxDailyField] | None = None,
+        fields: Sequence[FxDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16810,7 +16814,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期（GMT） [YYYYMMDD]
             end_date: 结束日期（GMT） [YYYYMMDD]
             exchange: 交易商，目前只有FXCM
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16844,7 +16848,7 @@ class AsyncTushareClient(AsyncBaseClient):
         exchange: str | None = None,
         classify: Literal["FX", "INDEX", "COMMODITY", "METAL", "BUND", "CRYPTO", "FX_BASKET"] | None = None,
         ts_code: str | None = None,
-        fields: Sequence[FxObasicField] | None = None,
+        fields: Sequence[FxObasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16859,7 +16863,7 @@ class AsyncTushareClient(AsyncBaseClient):
             exchange: 交易商
             classify: 分类
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16891,7 +16895,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[GgtDailyField] | None = None,
+        fields: Sequence[GgtDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16906,7 +16910,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 （格式YYYYMMDD，下同。支持单日和多日输入） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16938,7 +16942,7 @@ class AsyncTushareClient(AsyncBaseClient):
         month: str | Sequence[str] | None = None,
         start_month: str | None = None,
         end_month: str | None = None,
-        fields: Sequence[GgtMonthlyField] | None = None,
+        fields: Sequence[GgtMonthlyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -16953,7 +16957,7 @@ class AsyncTushareClient(AsyncBaseClient):
             month: 月度（格式YYYYMM，下同，支持多个输入） [YYYYMM]
             start_month: 开始月度
             end_month: 结束月度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -16987,7 +16991,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         market_type: str | None = None,
-        fields: Sequence[GgtTop10Field] | None = None,
+        fields: Sequence[GgtTop10Field] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17004,7 +17008,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             market_type: 市场类型 2：港股通（沪） 4：港股通（深）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17038,7 +17042,7 @@ class AsyncTushareClient(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[GzIndexField] | None = None,
+        fields: Sequence[GzIndexField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17053,7 +17057,7 @@ class AsyncTushareClient(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17085,7 +17089,7 @@ class AsyncTushareClient(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HiborField] | None = None,
+        fields: Sequence[HiborField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17100,7 +17104,7 @@ class AsyncTushareClient(AsyncBaseClient):
             date: 日期  (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17134,7 +17138,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ind_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkBalancesheetField] | None = None,
+        fields: Sequence[HkBalancesheetField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17151,7 +17155,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ind_name: 指标名（如：应收帐款）
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17184,7 +17188,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         ts_code: str | None = None,
         list_status: str | None = None,
-        fields: Sequence[HkBasicField] | None = None,
+        fields: Sequence[HkBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17198,7 +17202,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             ts_code: TS代码
             list_status: 上市状态 L上市 D退市 P暂停上市 ，默认L
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17231,7 +17235,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ind_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkCashflowField] | None = None,
+        fields: Sequence[HkCashflowField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17248,7 +17252,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ind_name: 指标名（如：新增贷款）
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17283,7 +17287,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkDailyField] | None = None,
+        fields: Sequence[HkDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17299,7 +17303,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17333,7 +17337,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkDailyAdjField] | None = None,
+        fields: Sequence[HkDailyAdjField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17349,7 +17353,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17384,7 +17388,7 @@ class AsyncTushareClient(AsyncBaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkFinaIndicatorField] | None = None,
+        fields: Sequence[HkFinaIndicatorField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17401,7 +17405,7 @@ class AsyncTushareClient(AsyncBaseClient):
             report_type: 报告期类型（Q1一季报Q2半年报Q3三季报Q4年报）
             start_date: 报告期开始日期(格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束日期(格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17438,7 +17442,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[HkHoldField] | None = None,
+        fields: Sequence[HkHoldField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17456,7 +17460,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 类型：SH沪股通（北向）SZ深股通（北向）HK港股通（南向持股）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17493,7 +17497,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ind_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkIncomeField] | None = None,
+        fields: Sequence[HkIncomeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17510,7 +17514,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ind_name: 指标名（如：营业额）
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17545,7 +17549,7 @@ class AsyncTushareClient(AsyncBaseClient):
         freq: Literal["1min", "5min", "15min", "30min", "60min"],
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[HkMinsField] | None = None,
+        fields: Sequence[HkMinsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17561,7 +17565,7 @@ class AsyncTushareClient(AsyncBaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-03-13 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-03-13 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17594,7 +17598,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         is_open: str | None = None,
-        fields: Sequence[HkTradecalField] | None = None,
+        fields: Sequence[HkTradecalField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17609,7 +17613,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             is_open: 是否交易 '0'休市 '1'交易
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17643,7 +17647,7 @@ class AsyncTushareClient(AsyncBaseClient):
         hm_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HmDetailField] | None = None,
+        fields: Sequence[HmDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17660,7 +17664,7 @@ class AsyncTushareClient(AsyncBaseClient):
             hm_name: 游资名称
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17692,7 +17696,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         name: str | None = None,
-        fields: Sequence[HmListField] | None = None,
+        fields: Sequence[HmListField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17705,7 +17709,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             name: 游资名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17737,7 +17741,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         market_type: str | None = None,
-        fields: Sequence[HsgtTop10Field] | None = None,
+        fields: Sequence[HsgtTop10Field] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17754,7 +17758,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             market_type: 市场类型（1：沪市 3：深市）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17789,7 +17793,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[IdxFactorProField] | None = None,
+        fields: Sequence[IdxFactorProField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17807,7 +17811,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17845,7 +17849,7 @@ class AsyncTushareClient(AsyncBaseClient):
         period: str | datetime.date | None = None,
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
-        fields: Sequence[IncomeField] | None = None,
+        fields: Sequence[IncomeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17865,7 +17869,7 @@ class AsyncTushareClient(AsyncBaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17907,7 +17911,7 @@ class AsyncTushareClient(AsyncBaseClient):
         period: str | datetime.date | None = None,
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
-        fields: Sequence[IncomeVipField] | None = None,
+        fields: Sequence[IncomeVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17927,7 +17931,7 @@ class AsyncTushareClient(AsyncBaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -17966,7 +17970,7 @@ class AsyncTushareClient(AsyncBaseClient):
         market: Literal["MSCI", "CSI", "SSE", "SZSE", "CICC", "SW", "OTH"] | None = None,
         publisher: str | None = None,
         category: str | None = None,
-        fields: Sequence[IndexBasicField] | None = None,
+        fields: Sequence[IndexBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -17983,7 +17987,7 @@ class AsyncTushareClient(AsyncBaseClient):
             market: 交易所或服务商(默认SSE)
             publisher: 发布商
             category: 指数类别
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18018,7 +18022,7 @@ class AsyncTushareClient(AsyncBaseClient):
         level: str | None = None,
         parent_code: str | None = None,
         src: str | None = None,
-        fields: Sequence[IndexClassifyField] | None = None,
+        fields: Sequence[IndexClassifyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18034,7 +18038,7 @@ class AsyncTushareClient(AsyncBaseClient):
             level: 行业分级（L1/L2/L3）
             parent_code: 父级代码（一级为0）
             src: 指数来源（SW2014：申万2014年版本，SW2021：申万2021年版本）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18068,7 +18072,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexDailyField] | None = None,
+        fields: Sequence[IndexDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18084,7 +18088,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 （日期格式：YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18118,7 +18122,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexDailybasicField] | None = None,
+        fields: Sequence[IndexDailybasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18134,7 +18138,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: TS代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18191,7 +18195,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexGlobalField] | None = None,
+        fields: Sequence[IndexGlobalField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18207,7 +18211,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期，YYYYMMDD格式，下同 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18242,7 +18246,7 @@ class AsyncTushareClient(AsyncBaseClient):
         l3_code: str | None = None,
         ts_code: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[IndexMemberAllField] | None = None,
+        fields: Sequence[IndexMemberAllField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18259,7 +18263,7 @@ class AsyncTushareClient(AsyncBaseClient):
             l3_code: 三级行业代码
             ts_code: 股票代码
             is_new: 是否最新（默认为“Y是”）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18294,7 +18298,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexMonthlyField] | None = None,
+        fields: Sequence[IndexMonthlyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18310,7 +18314,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18344,7 +18348,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexWeeklyField] | None = None,
+        fields: Sequence[IndexWeeklyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18360,7 +18364,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18394,7 +18398,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexWeightField] | None = None,
+        fields: Sequence[IndexWeightField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18410,7 +18414,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（格式YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18445,7 +18449,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         pub_date: str | datetime.datetime | None = None,
-        fields: Sequence[IrmQaShField] | None = None,
+        fields: Sequence[IrmQaShField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18462,7 +18466,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18498,7 +18502,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         pub_date: str | datetime.datetime | None = None,
-        fields: Sequence[IrmQaSzField] | None = None,
+        fields: Sequence[IrmQaSzField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18515,7 +18519,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18549,7 +18553,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         name: str | None = None,
-        fields: Sequence[KplConceptField] | None = None,
+        fields: Sequence[KplConceptField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18564,7 +18568,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
             ts_code: 题材代码（xxxxxx.KP格式）
             name: 题材名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18596,7 +18600,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         con_code: str | None = None,
-        fields: Sequence[KplConceptConsField] | None = None,
+        fields: Sequence[KplConceptConsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18611,7 +18615,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
             ts_code: 题材代码（xxxxxx.KP格式）
             con_code: 成分代码（xxxxxx.SH格式）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18645,7 +18649,7 @@ class AsyncTushareClient(AsyncBaseClient):
         tag: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[KplListField] | None = None,
+        fields: Sequence[KplListField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18666,7 +18670,7 @@ class AsyncTushareClient(AsyncBaseClient):
             tag: 板单类型（涨停/炸板/跌停/自然涨停/竞价，默认为涨停)
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18701,7 +18705,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         curr_type: str | None = None,
-        fields: Sequence[LiborField] | None = None,
+        fields: Sequence[LiborField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18717,7 +18721,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             curr_type: 货币代码  (USD美元  EUR欧元  JPY日元  GBP英镑  CHF瑞郎，默认是USD)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18751,7 +18755,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[LimitCptListField] | None = None,
+        fields: Sequence[LimitCptListField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18768,7 +18772,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 板块代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18804,7 +18808,7 @@ class AsyncTushareClient(AsyncBaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[LimitListDField] | None = None,
+        fields: Sequence[LimitListDField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18826,7 +18830,7 @@ class AsyncTushareClient(AsyncBaseClient):
             exchange: 交易所（SH上交所SZ深交所BJ北交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18864,7 +18868,7 @@ class AsyncTushareClient(AsyncBaseClient):
         market: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[LimitListThsField] | None = None,
+        fields: Sequence[LimitListThsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18883,7 +18887,7 @@ class AsyncTushareClient(AsyncBaseClient):
             market: HS-沪深主板 GEM-创业板 STAR-科创板
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18920,7 +18924,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         nums: str | Sequence[str] | None = None,
-        fields: Sequence[LimitStepField] | None = None,
+        fields: Sequence[LimitStepField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18938,7 +18942,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             nums: 连板次数，支持多个输入，例如nums='2,3'
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -18972,7 +18976,7 @@ class AsyncTushareClient(AsyncBaseClient):
         src: str | None = None,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[MajorNewsField] | None = None,
+        fields: Sequence[MajorNewsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -18987,7 +18991,7 @@ class AsyncTushareClient(AsyncBaseClient):
             src: 新闻来源（新华网、凤凰财经、同花顺、新浪财经、华尔街见闻、中证网、财新网、第一财经、财联社）
             start_date: 新闻发布开始时间，e.g. 2018-11-21 00:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 新闻发布结束时间，e.g. 2018-11-22 00:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19020,7 +19024,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange_id: str | None = None,
-        fields: Sequence[MarginField] | None = None,
+        fields: Sequence[MarginField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19036,7 +19040,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange_id: 交易所代码（SSE上交所SZSE深交所BSE北交所）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19070,7 +19074,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MarginDetailField] | None = None,
+        fields: Sequence[MarginDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19086,7 +19090,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: TS代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19121,7 +19125,7 @@ class AsyncTushareClient(AsyncBaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MarginSecsField] | None = None,
+        fields: Sequence[MarginSecsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19139,7 +19143,7 @@ class AsyncTushareClient(AsyncBaseClient):
             exchange: 交易所（SSE上交所 SZSE深交所 BSE北交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19174,7 +19178,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowField] | None = None,
+        fields: Sequence[MoneyflowField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19190,7 +19194,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19224,7 +19228,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowCntThsField] | None = None,
+        fields: Sequence[MoneyflowCntThsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19240,7 +19244,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19274,7 +19278,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowDcField] | None = None,
+        fields: Sequence[MoneyflowDcField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19290,7 +19294,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19323,7 +19327,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowHsgtField] | None = None,
+        fields: Sequence[MoneyflowHsgtField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19339,7 +19343,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 (二选一) [YYYYMMDD]
             start_date: 开始日期 (二选一) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19373,7 +19377,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         content_type: str | None = None,
-        fields: Sequence[MoneyflowIndDcField] | None = None,
+        fields: Sequence[MoneyflowIndDcField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19390,7 +19394,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             content_type: 资金类型(行业、概念、地域)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19425,7 +19429,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowIndThsField] | None = None,
+        fields: Sequence[MoneyflowIndThsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19441,7 +19445,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19474,7 +19478,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowMktDcField] | None = None,
+        fields: Sequence[MoneyflowMktDcField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19489,7 +19493,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19522,7 +19526,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowThsField] | None = None,
+        fields: Sequence[MoneyflowThsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19538,7 +19542,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19572,7 +19576,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MonthlyField] | None = None,
+        fields: Sequence[MonthlyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19588,7 +19592,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 （每月最后一个交易日日期，YYYYMMDD格式） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19621,7 +19625,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[NamechangeField] | None = None,
+        fields: Sequence[NamechangeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19636,7 +19640,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: TS代码
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19667,7 +19671,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[NewShareField] | None = None,
+        fields: Sequence[NewShareField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19681,7 +19685,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             start_date: 上网发行开始日期 [YYYYMMDD]
             end_date: 上网发行结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19714,7 +19718,7 @@ class AsyncTushareClient(AsyncBaseClient):
         src: Literal[
             "sina", "wallstreetcn", "10jqka", "eastmoney", "yuncaijing", "fenghuang", "jinrongjie", "cls", "yicai"
         ],
-        fields: Sequence[NewsField] | None = None,
+        fields: Sequence[NewsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19729,7 +19733,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期(格式：2018-11-20 09:00:00） (required) [YYYY-MM-DD HH:MM:SS]
             end_date: 结束日期 (required) [YYYY-MM-DD HH:MM:SS]
             src: 新闻来源 见下表 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19762,7 +19766,7 @@ class AsyncTushareClient(AsyncBaseClient):
         exchange: str | None = None,
         opt_code: str | None = None,
         call_put: str | None = None,
-        fields: Sequence[OptBasicField] | None = None,
+        fields: Sequence[OptBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19778,7 +19782,7 @@ class AsyncTushareClient(AsyncBaseClient):
             exchange: 交易所代码 （包括上交所SSE等交易所）
             opt_code: 标准合约代码，OP+期货合约TS_CODE，如棕榈油2207合约，输入OPP2207.DCE
             call_put: 期权类型
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19813,7 +19817,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[OptDailyField] | None = None,
+        fields: Sequence[OptDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19830,7 +19834,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所(SSE/SZSE/CFFEX/DCE/SHFE/CZCE）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19865,7 +19869,7 @@ class AsyncTushareClient(AsyncBaseClient):
         freq: Literal["1min", "5min", "15min", "30min", "60min"],
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[OptMinsField] | None = None,
+        fields: Sequence[OptMinsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19881,7 +19885,7 @@ class AsyncTushareClient(AsyncBaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2024-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2024-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19912,7 +19916,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         ts_code: str,
-        fields: Sequence[PledgeDetailField] | None = None,
+        fields: Sequence[PledgeDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19925,7 +19929,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             ts_code: 股票代码 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -19954,7 +19958,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         ts_code: str | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[PledgeStatField] | None = None,
+        fields: Sequence[PledgeStatField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -19968,7 +19972,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             ts_code: 股票代码
             end_date: 截止日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20000,7 +20004,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[RepoDailyField] | None = None,
+        fields: Sequence[RepoDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20016,7 +20020,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20050,7 +20054,7 @@ class AsyncTushareClient(AsyncBaseClient):
         report_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ReportRcField] | None = None,
+        fields: Sequence[ReportRcField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20069,7 +20073,7 @@ class AsyncTushareClient(AsyncBaseClient):
             report_date: 报告日期 [YYYYMMDD]
             start_date: 报告开始日期 [YYYYMMDD]
             end_date: 报告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20102,7 +20106,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[RepurchaseField] | None = None,
+        fields: Sequence[RepurchaseField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20117,7 +20121,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ann_date: 公告日期（任意填参数，如果都不填，单次默认返回2000条） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20148,7 +20152,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         ts_code: str | Sequence[str],
         freq: Literal["1MIN", "5MIN", "15MIN", "30MIN", "60MIN"],
-        fields: Sequence[RtFutMinField] | None = None,
+        fields: Sequence[RtFutMinField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20163,7 +20167,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             ts_code: 股票代码，e.g.CU2310.SHF，支持多个合约（逗号分隔） (required)
             freq: 分钟频度（1MIN/5MIN/15MIN/30MIN/60MIN） (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20194,7 +20198,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str,
         freq: Literal["1MIN", "5MIN", "15MIN", "30MIN", "60MIN"],
         date_str: str | None = None,
-        fields: Sequence[RtFutMinDailyField] | None = None,
+        fields: Sequence[RtFutMinDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20210,7 +20214,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 股票代码，e.g.CU2310.SHF，仅支持一次一个合约的回放 (required)
             freq: 分钟频度（1MIN/5MIN/15MIN/30MIN/60MIN） (required)
             date_str: 回放日期（格式：YYYY-MM-DD，默认为交易当日，支持回溯一天）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20240,7 +20244,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         ts_code: str,
-        fields: Sequence[RtHkKField] | None = None,
+        fields: Sequence[RtHkKField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20253,7 +20257,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             ts_code: 支持通配符方式，e.g. 00001.HK、02*.HK (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20281,7 +20285,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         ts_code: str,
-        fields: Sequence[RtKField] | None = None,
+        fields: Sequence[RtKField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20294,7 +20298,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             ts_code: 支持通配符方式，e.g. 6*.SH、301*.SZ、600000.SH (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20323,7 +20327,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         freq: Literal["1MIN", "5MIN", "15MIN", "30MIN", "60MIN"],
         ts_code: str | Sequence[str],
-        fields: Sequence[RtMinField] | None = None,
+        fields: Sequence[RtMinField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20337,7 +20341,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             freq: 1MIN,5MIN,15MIN,30MIN,60MIN （大写） (required)
             ts_code: 支持单个和多个：600000.SH 或者 600000.SH,000001.SZ (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20367,7 +20371,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         freq: Literal["1MIN", "5MIN", "15MIN", "30MIN", "60MIN"],
         ts_code: str | Sequence[str],
-        fields: Sequence[RtMinDailyField] | None = None,
+        fields: Sequence[RtMinDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20381,7 +20385,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             freq: 1MIN,5MIN,15MIN,30MIN,60MIN （大写） (required)
             ts_code: 支持单个和多个：600000.SH 或者 600000.SH,000001.SZ (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20412,7 +20416,7 @@ class AsyncTushareClient(AsyncBaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[SfMonthField] | None = None,
+        fields: Sequence[SfMonthField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20427,7 +20431,7 @@ class AsyncTushareClient(AsyncBaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20457,7 +20461,7 @@ class AsyncTushareClient(AsyncBaseClient):
         self,
         *,
         ts_code: str | Sequence[str] | None = None,
-        fields: Sequence[SgeBasicField] | None = None,
+        fields: Sequence[SgeBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20470,7 +20474,7 @@ class AsyncTushareClient(AsyncBaseClient):
 
         Args:
             ts_code: 合约代码 （支持多个，逗号分隔，不输入为获取全部）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20501,7 +20505,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SgeDailyField] | None = None,
+        fields: Sequence[SgeDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20517,7 +20521,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20552,7 +20556,7 @@ class AsyncTushareClient(AsyncBaseClient):
         float_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShareFloatField] | None = None,
+        fields: Sequence[ShareFloatField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20569,7 +20573,7 @@ class AsyncTushareClient(AsyncBaseClient):
             float_date: 解禁日期 [YYYYMMDD]
             start_date: 解禁开始日期 [YYYYMMDD]
             end_date: 解禁结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20603,7 +20607,7 @@ class AsyncTushareClient(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborField] | None = None,
+        fields: Sequence[ShiborField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20618,7 +20622,7 @@ class AsyncTushareClient(AsyncBaseClient):
             date: 日期 (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20650,7 +20654,7 @@ class AsyncTushareClient(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborLprField] | None = None,
+        fields: Sequence[ShiborLprField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20665,7 +20669,7 @@ class AsyncTushareClient(AsyncBaseClient):
             date: 日期  (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20698,7 +20702,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         bank: str | None = None,
-        fields: Sequence[ShiborQuoteField] | None = None,
+        fields: Sequence[ShiborQuoteField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20714,7 +20718,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             bank: 银行名称 （中文名称，例如 农业银行）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20747,7 +20751,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbLenField] | None = None,
+        fields: Sequence[SlbLenField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20764,7 +20768,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20797,7 +20801,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbLenMmField] | None = None,
+        fields: Sequence[SlbLenMmField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20815,7 +20819,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20849,7 +20853,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbSecField] | None = None,
+        fields: Sequence[SlbSecField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20867,7 +20871,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20901,7 +20905,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbSecDetailField] | None = None,
+        fields: Sequence[SlbSecDetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20919,7 +20923,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20952,7 +20956,7 @@ class AsyncTushareClient(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAccountField] | None = None,
+        fields: Sequence[StkAccountField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -20967,7 +20971,7 @@ class AsyncTushareClient(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -20998,7 +21002,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAccountOldField] | None = None,
+        fields: Sequence[StkAccountOldField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21012,7 +21016,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21045,7 +21049,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAhComparisonField] | None = None,
+        fields: Sequence[StkAhComparisonField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21062,7 +21066,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（格式：YYYYMMDD下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21097,7 +21101,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAuctionField] | None = None,
+        fields: Sequence[StkAuctionField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21113,7 +21117,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21147,7 +21151,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAuctionCField] | None = None,
+        fields: Sequence[StkAuctionCField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21163,7 +21167,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD) [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21197,7 +21201,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAuctionOField] | None = None,
+        fields: Sequence[StkAuctionOField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21213,7 +21217,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD) [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21247,7 +21251,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkFactorField] | None = None,
+        fields: Sequence[StkFactorField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21265,7 +21269,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 （yyyymmdd，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21299,7 +21303,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkFactorProField] | None = None,
+        fields: Sequence[StkFactorProField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21317,7 +21321,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(格式：yyyymmdd，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21352,7 +21356,7 @@ class AsyncTushareClient(AsyncBaseClient):
         enddate: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkHoldernumberField] | None = None,
+        fields: Sequence[StkHoldernumberField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21370,7 +21374,7 @@ class AsyncTushareClient(AsyncBaseClient):
             enddate: 截止日期
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21407,7 +21411,7 @@ class AsyncTushareClient(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         trade_type: str | None = None,
         holder_type: str | None = None,
-        fields: Sequence[StkHoldertradeField] | None = None,
+        fields: Sequence[StkHoldertradeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21425,7 +21429,7 @@ class AsyncTushareClient(AsyncBaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             trade_type: 交易类型IN增持DE减持
             holder_type: 股东类型C公司P个人G高管
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21461,7 +21465,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkLimitField] | None = None,
+        fields: Sequence[StkLimitField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21477,7 +21481,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21511,7 +21515,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkManagersField] | None = None,
+        fields: Sequence[StkManagersField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21527,7 +21531,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ann_date: 公告日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21561,7 +21565,7 @@ class AsyncTushareClient(AsyncBaseClient):
         freq: Literal["1min", "5min", "15min", "30min", "60min"],
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[StkMinsField] | None = None,
+        fields: Sequence[StkMinsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21577,7 +21581,7 @@ class AsyncTushareClient(AsyncBaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21612,7 +21616,7 @@ class AsyncTushareClient(AsyncBaseClient):
         freq: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkNineturnField] | None = None,
+        fields: Sequence[StkNineturnField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21629,7 +21633,7 @@ class AsyncTushareClient(AsyncBaseClient):
             freq: 频率(日daily)
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21664,7 +21668,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkPremarketField] | None = None,
+        fields: Sequence[StkPremarketField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21680,7 +21684,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21712,7 +21716,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         ts_code: str | Sequence[str],
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkRewardsField] | None = None,
+        fields: Sequence[StkRewardsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21726,7 +21730,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             ts_code: TS股票代码，支持单个或多个代码输入 (required)
             end_date: 报告期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21758,7 +21762,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkSurvField] | None = None,
+        fields: Sequence[StkSurvField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21774,7 +21778,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 调研日期 [YYYYMMDD]
             start_date: 调研开始日期 [YYYYMMDD]
             end_date: 调研结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21809,7 +21813,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         freq: str,
-        fields: Sequence[StkWeekMonthAdjField] | None = None,
+        fields: Sequence[StkWeekMonthAdjField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21826,7 +21830,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始交易日期 [YYYYMMDD]
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21862,7 +21866,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         freq: str,
-        fields: Sequence[StkWeeklyMonthlyField] | None = None,
+        fields: Sequence[StkWeeklyMonthlyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21879,7 +21883,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始交易日期 [YYYYMMDD]
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21916,7 +21920,7 @@ class AsyncTushareClient(AsyncBaseClient):
         list_status: str | None = None,
         exchange: str | None = None,
         is_hs: str | None = None,
-        fields: Sequence[StockBasicField] | None = None,
+        fields: Sequence[StockBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21934,7 +21938,7 @@ class AsyncTushareClient(AsyncBaseClient):
             list_status: 上市状态 L上市 D退市 P暂停上市，默认是L
             exchange: 交易所 SSE上交所 SZSE深交所 BSE北交所
             is_hs: 是否沪深港通标的，N否 H沪股通 S深股通
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -21968,7 +21972,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         ts_code: str | None = None,
         exchange: str | None = None,
-        fields: Sequence[StockCompanyField] | None = None,
+        fields: Sequence[StockCompanyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -21982,7 +21986,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             ts_code: 股票代码
             exchange: 交易所代码 ，SSE上交所 SZSE深交所 BSE北交所
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22015,7 +22019,7 @@ class AsyncTushareClient(AsyncBaseClient):
         type: Literal["HK_SZ", "SZ_HK", "HK_SH", "SH_HK"],
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StockHsgtField] | None = None,
+        fields: Sequence[StockHsgtField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22032,7 +22036,7 @@ class AsyncTushareClient(AsyncBaseClient):
             type: 类型（参考下表） (required)
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22067,7 +22071,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StockStField] | None = None,
+        fields: Sequence[StockStField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22083,7 +22087,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（格式：YYYYMMDD下同） [YYYYMMDD]
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22118,7 +22122,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         suspend_type: str | None = None,
-        fields: Sequence[SuspendDField] | None = None,
+        fields: Sequence[SuspendDField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22135,7 +22139,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 停复牌查询开始日期 [YYYYMMDD]
             end_date: 停复牌查询结束日期 [YYYYMMDD]
             suspend_type: 停复牌类型：S-停牌,R-复牌
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22170,7 +22174,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SwDailyField] | None = None,
+        fields: Sequence[SwDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22186,7 +22190,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22236,7 +22240,7 @@ class AsyncTushareClient(AsyncBaseClient):
         | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SzDailyInfoField] | None = None,
+        fields: Sequence[SzDailyInfoField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22252,7 +22256,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 板块代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22286,7 +22290,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[TdxDailyField] | None = None,
+        fields: Sequence[TdxDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22302,7 +22306,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期，格式YYYYMMDD,下同 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22335,7 +22339,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
         idx_type: str | None = None,
-        fields: Sequence[TdxIndexField] | None = None,
+        fields: Sequence[TdxIndexField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22350,7 +22354,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 板块代码：xxxxxx.TDX
             trade_date: 交易日期(格式：YYYYMMDD） [YYYYMMDD]
             idx_type: 板块类型：概念板块、行业板块、风格板块、地区板块
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22381,7 +22385,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[TdxMemberField] | None = None,
+        fields: Sequence[TdxMemberField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22395,7 +22399,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             ts_code: 板块代码：xxxxxx.TDX
             trade_date: 交易日期：格式YYYYMMDD [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22428,7 +22432,7 @@ class AsyncTushareClient(AsyncBaseClient):
         end_date: str | None = None,
         org: str | None = None,
         name: str | None = None,
-        fields: Sequence[TeleplayRecordField] | None = None,
+        fields: Sequence[TeleplayRecordField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22445,7 +22449,7 @@ class AsyncTushareClient(AsyncBaseClient):
             end_date: 备案结束月份（YYYYMM） [YYYYMM]
             org: 备案机构
             name: 电视剧名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22480,7 +22484,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ThsDailyField] | None = None,
+        fields: Sequence[ThsDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22496,7 +22500,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22530,7 +22534,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         market: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[ThsHotField] | None = None,
+        fields: Sequence[ThsHotField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22546,7 +22550,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: TS代码
             market: 热榜类型(热股、ETF、可转债、行业板块、概念板块、期货、港股、热基、美股)
             is_new: 是否最新（默认Y，如果为N则为盘中和盘后阶段采集，具体时间可参考rank_time字段，状态N每小时更新一次，状态Y更新时间为22：30）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22579,7 +22583,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ts_code: str | None = None,
         exchange: str | None = None,
         type: str | None = None,
-        fields: Sequence[ThsIndexField] | None = None,
+        fields: Sequence[ThsIndexField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22594,7 +22598,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 指数代码
             exchange: 市场类型A-a股 HK-港股 US-美股
             type: 指数类型 N-概念指数 I-行业指数 R-地域指数 S-同花顺特色指数 ST-同花顺风格指数 TH-同花顺主题指数 BB-同花顺宽基指数
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22625,7 +22629,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         ts_code: str | None = None,
         con_code: str | None = None,
-        fields: Sequence[ThsMemberField] | None = None,
+        fields: Sequence[ThsMemberField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22640,7 +22644,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             ts_code: 板块指数代码
             con_code: 股票代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -22672,7 +22676,7 @@ class AsyncTushareClient(AsyncBaseClient):
         item: str,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[TmtTwincomeField] | None = None,
+        fields: Sequence[TmtTwincomeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -22688,7 +22692,7 @@ class AsyncTushareClient(AsyncBaseClient):
             item: 产品代码 (required)
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -23702,7 +23706,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         source: str | None = None,
-        fields: Sequence[TmtTwincomedetailField] | None = None,
+        fields: Sequence[TmtTwincomedetailField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -23720,7 +23724,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             source: None
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -23757,7 +23761,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[Top10FloatholdersField] | None = None,
+        fields: Sequence[Top10FloatholdersField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -23774,7 +23778,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ann_date: 公告日期 [YYYYMMDD]
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -23810,7 +23814,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[Top10HoldersField] | None = None,
+        fields: Sequence[Top10HoldersField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -23827,7 +23831,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ann_date: 公告日期 [YYYYMMDD]
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -23860,7 +23864,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         trade_date: str | datetime.date,
         ts_code: str | None = None,
-        fields: Sequence[TopInstField] | None = None,
+        fields: Sequence[TopInstField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -23874,7 +23878,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             trade_date: 交易日期 (required) [YYYYMMDD]
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -23904,7 +23908,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         trade_date: str | datetime.date,
         ts_code: str | None = None,
-        fields: Sequence[TopListField] | None = None,
+        fields: Sequence[TopListField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -23918,7 +23922,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             trade_date: 交易日期 (required) [YYYYMMDD]
             ts_code: 股票代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -23950,7 +23954,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         is_open: str | None = None,
-        fields: Sequence[TradeCalField] | None = None,
+        fields: Sequence[TradeCalField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -23966,7 +23970,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期 （格式：YYYYMMDD 下同） [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             is_open: 是否交易 '0'休市 '1'交易
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24002,7 +24006,7 @@ class AsyncTushareClient(AsyncBaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsBalancesheetField] | None = None,
+        fields: Sequence[UsBalancesheetField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24020,7 +24024,7 @@ class AsyncTushareClient(AsyncBaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24054,7 +24058,7 @@ class AsyncTushareClient(AsyncBaseClient):
         *,
         ts_code: str | None = None,
         classify: str | None = None,
-        fields: Sequence[UsBasicField] | None = None,
+        fields: Sequence[UsBasicField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24068,7 +24072,7 @@ class AsyncTushareClient(AsyncBaseClient):
         Args:
             ts_code: 股票代码（示例：AAPL（苹果））
             classify: 股票分类（示例：ADR/GDR/EQ）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24102,7 +24106,7 @@ class AsyncTushareClient(AsyncBaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsCashflowField] | None = None,
+        fields: Sequence[UsCashflowField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24120,7 +24124,7 @@ class AsyncTushareClient(AsyncBaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24156,7 +24160,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsDailyField] | None = None,
+        fields: Sequence[UsDailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24172,7 +24176,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24207,7 +24211,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[UsDailyAdjField] | None = None,
+        fields: Sequence[UsDailyAdjField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24224,7 +24228,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
             exchange: 交易所（NAS/NYS/OTC)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24260,7 +24264,7 @@ class AsyncTushareClient(AsyncBaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsFinaIndicatorField] | None = None,
+        fields: Sequence[UsFinaIndicatorField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24277,7 +24281,7 @@ class AsyncTushareClient(AsyncBaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24314,7 +24318,7 @@ class AsyncTushareClient(AsyncBaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsIncomeField] | None = None,
+        fields: Sequence[UsIncomeField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24332,7 +24336,7 @@ class AsyncTushareClient(AsyncBaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24367,7 +24371,7 @@ class AsyncTushareClient(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTbrField] | None = None,
+        fields: Sequence[UsTbrField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24382,7 +24386,7 @@ class AsyncTushareClient(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD格式) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24414,7 +24418,7 @@ class AsyncTushareClient(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTltrField] | None = None,
+        fields: Sequence[UsTltrField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24429,7 +24433,7 @@ class AsyncTushareClient(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24461,7 +24465,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         is_open: str | None = None,
-        fields: Sequence[UsTradecalField] | None = None,
+        fields: Sequence[UsTradecalField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24476,7 +24480,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 开始日期（示例：20200101） [YYYYMMDD]
             end_date: 结束日期（示例：20200701） [YYYYMMDD]
             is_open: 是否交易（示例：0：休市 、1：交易）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24508,7 +24512,7 @@ class AsyncTushareClient(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTrltrField] | None = None,
+        fields: Sequence[UsTrltrField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24523,7 +24527,7 @@ class AsyncTushareClient(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24555,7 +24559,7 @@ class AsyncTushareClient(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTrycrField] | None = None,
+        fields: Sequence[UsTrycrField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24570,7 +24574,7 @@ class AsyncTushareClient(AsyncBaseClient):
             date: 日期 （YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24602,7 +24606,7 @@ class AsyncTushareClient(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTycrField] | None = None,
+        fields: Sequence[UsTycrField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24617,7 +24621,7 @@ class AsyncTushareClient(AsyncBaseClient):
             date: 日期 （YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24650,7 +24654,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[WeeklyField] | None = None,
+        fields: Sequence[WeeklyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24666,7 +24670,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期 （每周最后一个交易日期，YYYYMMDD格式） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24699,7 +24703,7 @@ class AsyncTushareClient(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[WzIndexField] | None = None,
+        fields: Sequence[WzIndexField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24714,7 +24718,7 @@ class AsyncTushareClient(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24749,7 +24753,7 @@ class AsyncTushareClient(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         curve_term: float | None = None,
-        fields: Sequence[YcCbField] | None = None,
+        fields: Sequence[YcCbField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -24767,7 +24771,7 @@ class AsyncTushareClient(AsyncBaseClient):
             start_date: 查询起始日期 [YYYYMMDD]
             end_date: 查询结束日期 [YYYYMMDD]
             curve_term: 期限
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -24810,6 +24814,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ma: Sequence[int] = (),
         exchange: str | None = None,
         max_rows: int | None = None,
+        qfq_anchor: QfqAnchor = "window",
     ) -> ProBarResponse:
         """Bars of any asset through the SDK's composite `pro_bar`, typed.
 
@@ -24817,6 +24822,8 @@ class AsyncTushareClient(AsyncBaseClient):
         adjusts stock prices with adj_factor (`adj="qfq"` forward, `"hfq"` backward; `adjfactor=True` keeps the
         factor), merges daily_basic's turnover_rate (`"tor"`) / volume_ratio (`"vr"`) and adds `ma<N>` / `ma_v_<N>`
         moving averages (in `extra_columns`). Each piece is fetched whole, paged and rate-limited like any call.
+        qfq is anchored at the window's newest factor, as in the SDK, so its prices change with `end_date`;
+        `qfq_anchor="latest"` anchors it at the latest factor there is, so they stay the same.
 
         The SDK's own description (tushare.pro.data_pro.pro_bar):
 
@@ -24863,6 +24870,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ma=ma,
             exchange=exchange,
             max_rows=max_rows,
+            qfq_anchor=qfq_anchor,
         )
         responses = [await getattr(self, api_name)(**params) for api_name, params in plan.requests]
         return plan.compose(responses)

@@ -9,6 +9,7 @@ MCP server), so that one call is accepted or refused the same way wherever it is
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -16,7 +17,15 @@ from typing import Any
 from .errors import ParameterError
 from .params import to_wire_date
 
-__all__ = ["check_date_order", "check_fields", "closest", "normalize_dates", "prepare_query", "split_names"]
+__all__ = [
+    "check_date_order",
+    "check_fields",
+    "closest",
+    "dates_on_the_wire",
+    "normalize_dates",
+    "prepare_query",
+    "split_names",
+]
 
 # Pairs of parameters that bound one date range, as tushare names them.
 _RANGES = (("start_date", "end_date"), ("start_m", "end_m"), ("ann_date_start", "ann_date_end"))
@@ -102,3 +111,20 @@ def prepare_query(
     wire = normalize_dates(params, dates, api_name)
     check_date_order(wire, api_name)
     return names, wire
+
+
+def dates_on_the_wire(api_name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """``arguments`` with each date parameter of ``api_name`` that :func:`~.params.to_wire_date` accepts in its
+    wire form, for front ends that validate against the wire format afterwards (the MCP server's JSON Schema):
+    they then accept ``2024-01-31`` as the client does, and still report a value that is no date."""
+    from .catalog import load_catalog
+
+    catalog = load_catalog()
+    if api_name not in catalog:
+        return dict(arguments)
+    dates = {param.name for param in catalog.get(api_name).params if param.python_type == "date"}
+    converted = dict(arguments)
+    for name in dates & converted.keys():
+        with contextlib.suppress(ValueError):
+            converted[name] = to_wire_date(converted[name])
+    return converted

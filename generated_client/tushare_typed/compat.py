@@ -103,12 +103,14 @@ def pro_bar(
     factors: Sequence[str] | None = None,
     adjfactor: bool = False,
     limit: int | None = None,
+    qfq_anchor: str = "window",
     **unsupported: Any,
 ) -> pandas.DataFrame:
     """The SDK's ``ts.pro_bar`` as a DataFrame, through the typed composite ``TushareClient.pro_bar``.
 
     Unlike the SDK, an argument it would silently ignore (a string in ``ma``, an unknown ``adj``) is an error, and
-    every piece (bars, adjustment factors, daily_basic factors) is fetched whole.
+    every piece (bars, adjustment factors, daily_basic factors) is fetched whole. ``qfq_anchor="latest"`` (not in
+    the SDK) anchors forward adjustment at the latest factor, so qfq prices do not change with ``end_date``.
     """
     _refuse(
         "pro_bar",
@@ -128,6 +130,7 @@ def pro_bar(
         ma=tuple(ma),
         exchange=exchange or None,
         max_rows=limit,
+        qfq_anchor=qfq_anchor,  # type: ignore[arg-type]
     )
     return response.to_pandas()
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol
 
 from .errors import RateLimitError
+from .progress import announce_wait
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -506,6 +507,7 @@ class RateLimiter:
             if wait <= 0:
                 return self._clock() - start
             self._check_max_wait(api_name, self._clock() - start + wait)
+            announce_wait(api_name, wait, "client-side rate limit")
             self._sleep(wait)
 
     async def aacquire(self, api_name: str) -> float:
@@ -518,6 +520,7 @@ class RateLimiter:
             if wait <= 0:
                 return self._clock() - start
             self._check_max_wait(api_name, self._clock() - start + wait)
+            announce_wait(api_name, wait, "client-side rate limit")
             await self._async_sleep(wait)
 
     def on_rate_limited(self, api_name: str, calls: int | None, period: float) -> float:

@@ -3,18 +3,20 @@
 :class:`TushareEmulator` is a real HTTP server on 127.0.0.1 (a random port by default) that speaks the tushare
 envelope: ``POST /`` or ``POST /dataapi/<api_name>`` with ``{"api_name", "token", "params", "fields"}``, answered
 with ``{"request_id", "code", "msg", "data": {"fields", "items", "has_more", "count"}}``. For every interface in a
-catalog it serves deterministic synthetic rows, newest first, shaped by each field's ``python_type`` and seeded by
-``api_name`` + ``params`` so repeated calls agree. It enforces what the real server enforces and tests need to
-provoke: the token (40101), per-token per-interface call quotas over a sliding window (40203 with the real
-message), row caps with ``limit``/``offset``/``has_more`` (optionally with overlapping pages), permission denial
-(40203), and injected faults (HTTP 500, dropped connections, slow replies, truncated JSON). It counts every call
-by interface, token and outcome.
+catalog it serves deterministic synthetic rows from :mod:`.testing_data` (a trading calendar, consistent daily bars,
+adjustment factors and financial statements, selected by codes, dates and ranges as the real server does). It
+enforces what the real server enforces and tests need to provoke: the token (40101), per-token per-interface call
+quotas over a sliding window (40203 with the real message, naming the window), row caps with
+``limit``/``offset``/``has_more`` (optionally with overlapping pages), permission denial (40203), and injected
+faults (HTTP 500, dropped connections, slow replies, truncated JSON). It counts every call by interface, token and
+outcome.
 
 The module is also a pytest plugin (entry point ``pytest11``): the ``tushare_emulator`` fixture yields a running
 emulator and points ``TUSHARE_API_URL`` / ``TUSHARE_TOKEN`` at it. pytest imports every plugin at start-up, so this
 module imports only the standard library's lightest modules at the top; the HTTP server is imported on ``start()``.
 
-``python -m tushare_typed.testing --help`` runs an emulator in the foreground (used by the benchmarks).
+``python -m tushare_typed.testing --help`` runs an emulator until stopped, e.g. in the background of a shell session
+(options: port, quota and window, denied interfaces, accepted tokens; see :mod:`.testing_cli`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from .catalog import Catalog, InterfaceSpec
+    from .testing_data import Dataset
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -58,8 +61,6 @@ _DOC_URL: Final = "https://tushare.pro/document/1?doc_id=108"
 _PAGING_PARAMS: Final = frozenset({"limit", "offset"})
 # Parameters the SDK adds that do not select data: kept out of the data seed.
 _IGNORED_PARAMS: Final = frozenset({"ts_type_name"})
-_DEFAULT_ANCHOR: Final = "20241231"
-_ROWS_PER_DAY: Final = 10
 _MASK64: Final = (1 << 64) - 1
 _GOLDEN: Final = 0x9E3779B97F4A7C15  # 2**64 / golden ratio: spreads consecutive integers over 64 bits
 
@@ -143,11 +144,11 @@ class TushareEmulator:
 
     ``catalog`` defaults to the package's ``catalog.json``; tests should pass a small one. ``tokens`` lists the
     accepted tokens (None accepts any non-empty token). ``quota`` calls per ``window`` seconds hold for each token and
-    interface (``quotas`` overrides per interface). ``total_rows`` is how many rows a query has: one number, a
-    number per interface, or a function of ``(api_name, params)``. Rows per call are capped by ``row_caps``, else the
-    interface's ``row_limit``, else ``default_row_cap``. ``overlap`` (one number, or per interface) makes each full
-    page repeat that many rows of the page before, as some interfaces do. ``denied`` interfaces answer with the
-    permission 40203.
+    interface (``quotas`` overrides per interface). ``total_rows`` (default: what the query's codes and dates select)
+    overrides how many rows a query has: one number, a number per interface, or a function of ``(api_name, params)``.
+    Rows per call are capped by ``row_caps``, else the interface's ``row_limit``, else ``default_row_cap``.
+    ``overlap`` (one number, or per interface) makes each full page repeat that many rows of the page before, as
+    some interfaces do. ``denied`` interfaces answer with the permission 40203.
     """
 
     def __init__(
@@ -158,7 +159,7 @@ class TushareEmulator:
         quota: int | None = None,
         window: float = 60.0,
         quotas: Mapping[str, int] | None = None,
-        total_rows: int | Mapping[str, int] | Callable[[str, Mapping[str, Any]], int] = 100,
+        total_rows: int | Mapping[str, int] | Callable[[str, Mapping[str, Any]], int] | None = None,
         row_caps: Mapping[str, int] | None = None,
         default_row_cap: int = 5000,
         overlap: int | Mapping[str, int] = 0,
@@ -319,8 +320,8 @@ class TushareEmulator:
         spec = self.catalog.get(api_name)
         params = dict(params or {})
         names = _select_fields(spec, fields)
-        data = _Dataset(spec, self._data_params(params), self.seed)
-        return names, data.rows(0, self._total_rows(api_name, params), names)
+        data = _dataset(spec, self._data_params(params), self.seed)
+        return names, data.rows(0, self._total_rows(api_name, params, data), names)
 
     # --- request handling (no sockets: the HTTP handler calls this) ------------------------------------------
 
@@ -385,7 +386,8 @@ class TushareEmulator:
     def _page(self, api_name: str, params: Mapping[str, Any], fields: str) -> dict[str, Any]:
         spec = self.catalog.get(api_name)
         names = _select_fields(spec, fields)
-        total = self._total_rows(api_name, params)
+        data = _dataset(spec, self._data_params(params), self.seed)
+        total = self._total_rows(api_name, params, data)
         cap = self.row_caps.get(api_name) or spec.row_limit or self.default_row_cap
         limit = _int_param(params, "limit", cap)
         offset = _int_param(params, "offset", 0)
@@ -395,7 +397,6 @@ class TushareEmulator:
         # repeats the last `overlap` rows of the one before, and no row is ever skipped.
         start = max(0, offset - overlap * -(-offset // cap))
         stop = min(total, start + size)
-        data = _Dataset(spec, self._data_params(params), self.seed)
         items = data.rows(start, stop, names)
         return {
             "request_id": "",
@@ -404,12 +405,13 @@ class TushareEmulator:
             "data": {"fields": names, "items": items, "has_more": stop < total, "count": len(items)},
         }
 
-    def _total_rows(self, api_name: str, params: Mapping[str, Any]) -> int:
+    def _total_rows(self, api_name: str, params: Mapping[str, Any], data: Dataset) -> int:
+        # The rows the query selects, unless the test asked for a given number (then the series continues).
         if callable(self.total_rows):
             return self.total_rows(api_name, self._data_params(params))
         if isinstance(self.total_rows, Mapping):
-            return self.total_rows.get(api_name, 100)
-        return self.total_rows
+            return self.total_rows.get(api_name, data.natural_total)
+        return data.natural_total if self.total_rows is None else self.total_rows
 
     @staticmethod
     def _data_params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -450,87 +452,13 @@ class TushareEmulator:
                 self._connections.discard(conn)
 
 
-# --- synthetic data ----------------------------------------------------------------------------------------------
+# --- synthetic data (the rows themselves: testing_data.py) ------------------------------------------------------
 
 
-class _Dataset:
-    """The rows of one query, computed on demand: row ``i`` depends only on the seed, the query and ``i``."""
+def _dataset(spec: InterfaceSpec, params: Mapping[str, Any], seed: int) -> Dataset:
+    from .testing_data import Dataset
 
-    def __init__(self, spec: InterfaceSpec, params: Mapping[str, Any], seed: int) -> None:
-        self.spec = spec
-        self.base = _stable_hash(f"{seed}|{spec.api_name}|{_canonical(params)}")
-        code = params.get("ts_code")
-        self.fixed_code = code if isinstance(code, str) and code and "," not in code else None
-        trade_date = params.get("trade_date")
-        self.fixed_date = str(trade_date) if isinstance(trade_date, str | int) and str(trade_date).isdigit() else None
-        anchor = str(params.get("end_date") or _DEFAULT_ANCHOR)
-        self.anchor = _ordinal(anchor if anchor.isdigit() and len(anchor) == 8 else _DEFAULT_ANCHOR)
-        self.echo = {k: v for k, v in params.items() if isinstance(v, str) and "," not in v}
-        self.salts = {f.name: _stable_hash(f.name) for f in spec.fields}
-        self.types = {f.name: _value_kind(f.name, f.python_type) for f in spec.fields}
-        self.first_date = next((name for name, kind in self.types.items() if kind == "date"), None)
-        self._dates: dict[int, str] = {}
-
-    def rows(self, start: int, stop: int, names: Sequence[str]) -> list[list[Any]]:
-        """Rows ``start`` to ``stop`` (exclusive), with the columns ``names``."""
-        makers = [(self._maker(name), self.salts[name]) for name in names]
-        out = []
-        for i in range(start, stop):
-            mixed = _mix(self.base ^ ((i * _GOLDEN) & _MASK64))
-            # One full mix per row; each column then takes a cheap multiplicative hash of it.
-            out.append([make(i, (((mixed ^ salt) * _GOLDEN) & _MASK64) >> 11) for make, salt in makers])
-        return out
-
-    def _maker(self, name: str) -> Callable[[int, int], Any]:
-        """How column ``name`` of row ``i`` is made from ``i`` and a 53-bit hash ``h``."""
-        kind = self.types[name]
-        if kind == "date":
-            return self._date_maker(name)
-        if kind == "datetime":
-            return lambda i, h: _datetime_text(self.anchor, i)
-        if kind == "int":
-            return lambda i, h: h % 1_000_000
-        if kind == "float":
-            return lambda i, h: (h % 10_000_000 + 100) / 100  # two decimals, from 1.00 up
-        if kind == "bool":
-            return lambda i, h: bool(h & 1)
-        if name in self.echo:
-            value = str(self.echo[name])
-            return lambda i, h: value
-        if name.endswith("_code") or name == "ts_code":
-            fixed = self.fixed_code
-            return lambda i, h: fixed or _stock_code(self._code_index(i))
-        return lambda i, h: f"{name}_{h % 10_000:04d}"
-
-    def _date_maker(self, name: str) -> Callable[[int, int], str]:
-        if name == self.first_date:
-            fixed = self.fixed_date
-            return lambda i, h: fixed or self._date(self._day_index(i))
-        return lambda i, h: self._date(self._day_index(i) + h % 90)
-
-    def _date(self, days_back: int) -> str:
-        text = self._dates.get(days_back)
-        if text is None:
-            text = self._dates[days_back] = _date_text(self.anchor - days_back)
-        return text
-
-    def _day_index(self, i: int) -> int:
-        # Newest first: one row per day for a single stock, else a batch of stocks per day.
-        if self.fixed_code is not None:
-            return i
-        if self.fixed_date is not None:
-            return 0
-        return i // _ROWS_PER_DAY
-
-    def _code_index(self, i: int) -> int:
-        return i if self.fixed_date is not None else i % _ROWS_PER_DAY
-
-
-def _value_kind(name: str, python_type: str) -> str:
-    # Many date columns are documented as plain str; give them YYYYMMDD values all the same.
-    if python_type == "str" and (name == "date" or name.endswith("_date")):
-        return "date"
-    return python_type
+    return Dataset(spec, params, seed)
 
 
 def _select_fields(spec: InterfaceSpec, fields: str | Sequence[str]) -> list[str]:
@@ -543,29 +471,6 @@ def _select_fields(spec: InterfaceSpec, fields: str | Sequence[str]) -> list[str
     return [name for name in dict.fromkeys(wanted) if name in known]
 
 
-def _stock_code(index: int) -> str:
-    return f"{600000 + index:06d}.SH" if index % 2 else f"{index:06d}.SZ"
-
-
-def _ordinal(yyyymmdd: str) -> int:
-    from datetime import date
-
-    return date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8])).toordinal()
-
-
-def _date_text(ordinal: int) -> str:
-    from datetime import date
-
-    return date.fromordinal(max(1, ordinal)).strftime("%Y%m%d")
-
-
-def _datetime_text(anchor: int, minutes_back: int) -> str:
-    from datetime import datetime, timedelta
-
-    close = datetime.fromordinal(anchor).replace(hour=15)
-    return (close - timedelta(minutes=minutes_back)).strftime("%Y-%m-%d %H:%M:%S")
-
-
 def _mix(value: int) -> int:
     """splitmix64's finaliser: a cheap, well-spread 64-bit hash of an integer."""
     value = (value + _GOLDEN) & _MASK64
@@ -576,19 +481,6 @@ def _mix(value: int) -> int:
 
 def _unit_float(value: int) -> float:
     return (value >> 11) / float(1 << 53)
-
-
-def _stable_hash(text: str) -> int:
-    # hash() is salted per process; the data must agree between runs and processes.
-    import hashlib
-
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
-
-
-def _canonical(params: Mapping[str, Any]) -> str:
-    import json
-
-    return json.dumps(params, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _int_param(params: Mapping[str, Any], name: str, default: int) -> int:
@@ -704,38 +596,13 @@ def _make_handler(emulator: TushareEmulator) -> type[BaseHTTPRequestHandler]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run an emulator until interrupted; print its URL on the first line of stdout."""
-    import argparse
+    """Run an emulator until stopped (SIGTERM or Ctrl-C); print its URL on the first line of stdout."""
+    from .testing_cli import parse_arguments, serve_until_stopped
 
-    from .catalog import load_catalog
-
-    parser = argparse.ArgumentParser(prog="python -m tushare_typed.testing", description=main.__doc__)
-    parser.add_argument("--catalog", help="catalog.json to serve (default: the package's)")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--token", action="append", help=f"accepted token (repeatable; default: {DEFAULT_TOKEN})")
-    parser.add_argument("--quota", type=int, help="calls per window per token and interface")
-    parser.add_argument("--window", type=float, default=60.0, help="quota window in seconds")
-    parser.add_argument("--total-rows", type=int, default=100, help="rows per query")
-    parser.add_argument("--row-cap", type=int, default=5000, help="rows per call for interfaces without row_limit")
-    parser.add_argument("--overlap", type=int, default=0, help="rows each page repeats from the previous one")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    emulator = TushareEmulator(
-        load_catalog(args.catalog),
-        tokens=args.token or (DEFAULT_TOKEN,),
-        quota=args.quota,
-        window=args.window,
-        total_rows=args.total_rows,
-        default_row_cap=args.row_cap,
-        overlap=args.overlap,
-        seed=args.seed,
-        port=args.port,
-    )
-    with emulator:
+    options = parse_arguments(argv)
+    with TushareEmulator(**options) as emulator:
         print(emulator.url, flush=True)
-        # Serve until stdin closes (the parent went away) or Ctrl-C.
-        with contextlib.suppress(KeyboardInterrupt):
-            sys.stdin.read()
+        serve_until_stopped()
     return 0
 
 

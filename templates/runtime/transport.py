@@ -50,6 +50,7 @@ from .errors import (
     redact_text,
 )
 from .logs import log_call
+from .progress import announce_wait
 from .token import Secret
 
 if TYPE_CHECKING:
@@ -396,6 +397,7 @@ class _Call:
             return False
         self.waited_for_server += wait
         self.next_wait = wait
+        announce_wait(self.api_name, wait, "tushare replied 40203: too many calls")
         return True
 
     def _plan_backoff(self) -> bool:

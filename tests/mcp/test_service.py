@@ -161,3 +161,13 @@ def test_the_default_max_rows_is_the_manifests(tools: list[dict[str, Any]]) -> N
     assert f"(default {DEFAULT_MAX_ROWS})" in tools[0]["inputSchema"]["properties"]["max_rows"]["description"]
     with pytest.raises(ValueError, match="max_rows"):
         ToolService(max_rows=0)
+
+
+async def test_dates_follow_the_client_rule(service: ToolService, emulator: TushareEmulator) -> None:
+    result = await service.call("daily", {"ts_code": "000001.SZ", "start_date": "2024-01-02", "end_date": "20240105"})
+    assert not result.is_error, result.text
+    assert emulator.records[-1].params["start_date"] == "20240102"
+    reversed_range = await service.call("daily", {"start_date": "2024-03-01", "end_date": "2024-02-01"})
+    assert reversed_range.is_error and "start_date=20240301 is after end_date=20240201" in reversed_range.text
+    not_a_date = await service.call("daily", {"start_date": "March"})
+    assert not_a_date.is_error and "start_date" in not_a_date.text

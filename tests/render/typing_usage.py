@@ -3,7 +3,7 @@
 from typing import assert_type
 
 from tushare_typed import AsyncTushareClient, TushareClient
-from tushare_typed.models import DailyResponse, DailyRow, ShiborRow
+from tushare_typed.models import DailyField, DailyResponse, DailyRow, ShiborRow
 
 
 def sync_usage(client: TushareClient) -> None:
@@ -17,6 +17,12 @@ def sync_usage(client: TushareClient) -> None:
     assert_type(client.shibor().rows[0].f_1w, float | None)
     for row in response:
         assert_type(row, DailyRow)
+    assert_type(client.daily(fields="ts_code,close"), DailyResponse)  # the SDK's comma string
+    chosen: list[DailyField] = ["ts_code", "close"]
+    assert_type(client.daily(fields=chosen), DailyResponse)
+    names: list[str] = ["ts_code", "close"]  # known only at run time: join them (checked at run time)
+    assert_type(client.daily(fields=",".join(names)), DailyResponse)
+    assert_type(client.daily(fields=("ts_code", "close")), DailyResponse)
 
 
 async def async_usage(client: AsyncTushareClient) -> None:

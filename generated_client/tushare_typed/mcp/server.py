@@ -24,6 +24,7 @@ from mcp.shared.exceptions import MCPError
 # isort: on
 
 from .. import __version__
+from ..progress import set_progress
 from .service import DEFAULT_MAX_ROWS, ToolResult, ToolService
 from .toolset import UnknownToolError
 
@@ -113,6 +114,8 @@ def serve(
         raise ValueError(f"unknown transport {transport!r}: use one of {', '.join(TRANSPORTS)}")
     if max_rows < 1:
         raise ValueError(f"max_rows must be at least 1, got {max_rows}")
+    # Progress lines are for people: an MCP server's stdout is the protocol and nobody watches its stderr.
+    set_progress(False)
     anyio.run(_serve, transport, host, port, max_rows)
 
 

@@ -55,6 +55,7 @@ def _environment() -> jinja2.Environment:
         py_string=typetext.py_string,
         row_type=typetext.row_type,
         method_type=typetext.method_type,
+        fields_type=typetext.fields_type,
         request_type=typetext.request_type,
         docstring=lambda text: str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip(),
     )

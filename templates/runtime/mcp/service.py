@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
 
+from ..arguments import dates_on_the_wire
 from ..catalog import load_catalog
 from ..errors import TushareError
 from ..tabular import to_table
@@ -95,7 +96,8 @@ class ToolService:
 
     async def call(self, name: str, arguments: Mapping[str, Any] | None) -> ToolResult:
         """One tools/call. Raises :class:`~.toolset.UnknownToolError` for a name that is not a tool."""
-        arguments = dict(arguments or {})
+        # Dates as the client takes them (2024-01-31 too), before the schema checks the wire form.
+        arguments = dates_on_the_wire(name, arguments or {})
         problems = self.tools.problems(name, arguments)
         if problems:
             return invalid_arguments_result(name, problems)

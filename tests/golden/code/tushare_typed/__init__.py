@@ -16,6 +16,7 @@ from .lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._client import AsyncTushareClient, TushareClient
+    from .compat import ProApi, pro_api, pro_bar, set_token
     from .errors import TushareError
     from .ratelimit import RateLimit, RateLimiter
     from .response import Response
@@ -25,16 +26,21 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "AsyncTushareClient": "_client",
+    "ProApi": "compat",
     "RateLimit": "ratelimit",
     "RateLimiter": "ratelimit",
     "Response": "response",
     "TokenStore": "token",
     "TushareClient": "_client",
     "TushareError": "errors",
+    "pro_api": "compat",
+    "pro_bar": "compat",
+    "set_token": "compat",
 }
 
 __all__ = [
     "AsyncTushareClient",
+    "ProApi",
     "RateLimit",
     "RateLimiter",
     "Response",
@@ -42,5 +48,8 @@ __all__ = [
     "TushareClient",
     "TushareError",
     "__version__",
+    "pro_api",
+    "pro_bar",
+    "set_token",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

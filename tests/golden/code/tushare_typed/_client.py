@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .models.income_vip import IncomeVipField, IncomeVipResponse
     from .models.shibor import ShiborField, ShiborResponse
     from .models.sz_daily_info import SzDailyInfoField, SzDailyInfoResponse
-    from .probar import Adjust, Asset, Factor, ProBarResponse
+    from .probar import Adjust, Asset, Factor, ProBarResponse, QfqAnchor
 
 __all__ = ["AsyncTushareClient", "TushareClient"]
 
@@ -39,7 +39,7 @@ class TushareClient(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyField] | None = None,
+        fields: Sequence[DailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -56,7 +56,7 @@ class TushareClient(BaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -90,7 +90,7 @@ class TushareClient(BaseClient):
         freq: Literal["1min", "5min", "15min", "30min", "60min"],
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[FtMinsField] | None = None,
+        fields: Sequence[FtMinsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -106,7 +106,7 @@ class TushareClient(BaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -144,7 +144,7 @@ class TushareClient(BaseClient):
         period: str | datetime.date | None = None,
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
-        fields: Sequence[IncomeVipField] | None = None,
+        fields: Sequence[IncomeVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -164,7 +164,7 @@ class TushareClient(BaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -201,7 +201,7 @@ class TushareClient(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborField] | None = None,
+        fields: Sequence[ShiborField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -216,7 +216,7 @@ class TushareClient(BaseClient):
             date: 日期 (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -265,7 +265,7 @@ class TushareClient(BaseClient):
         | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SzDailyInfoField] | None = None,
+        fields: Sequence[SzDailyInfoField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -281,7 +281,7 @@ class TushareClient(BaseClient):
             ts_code: 板块代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -322,6 +322,7 @@ class TushareClient(BaseClient):
         ma: Sequence[int] = (),
         exchange: str | None = None,
         max_rows: int | None = None,
+        qfq_anchor: QfqAnchor = "window",
     ) -> ProBarResponse:
         """Bars of any asset through the SDK's composite `pro_bar`, typed.
 
@@ -329,6 +330,8 @@ class TushareClient(BaseClient):
         adjusts stock prices with adj_factor (`adj="qfq"` forward, `"hfq"` backward; `adjfactor=True` keeps the
         factor), merges daily_basic's turnover_rate (`"tor"`) / volume_ratio (`"vr"`) and adds `ma<N>` / `ma_v_<N>`
         moving averages (in `extra_columns`). Each piece is fetched whole, paged and rate-limited like any call.
+        qfq is anchored at the window's newest factor, as in the SDK, so its prices change with `end_date`;
+        `qfq_anchor="latest"` anchors it at the latest factor there is, so they stay the same.
 
         The SDK's own description (tushare.pro.data_pro.pro_bar):
 
@@ -375,6 +378,7 @@ class TushareClient(BaseClient):
             ma=ma,
             exchange=exchange,
             max_rows=max_rows,
+            qfq_anchor=qfq_anchor,
         )
         responses = [getattr(self, api_name)(**params) for api_name, params in plan.requests]
         return plan.compose(responses)
@@ -390,7 +394,7 @@ class AsyncTushareClient(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyField] | None = None,
+        fields: Sequence[DailyField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -407,7 +411,7 @@ class AsyncTushareClient(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -441,7 +445,7 @@ class AsyncTushareClient(AsyncBaseClient):
         freq: Literal["1min", "5min", "15min", "30min", "60min"],
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[FtMinsField] | None = None,
+        fields: Sequence[FtMinsField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -457,7 +461,7 @@ class AsyncTushareClient(AsyncBaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -495,7 +499,7 @@ class AsyncTushareClient(AsyncBaseClient):
         period: str | datetime.date | None = None,
         report_type: Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"] | None = None,
         comp_type: str | None = None,
-        fields: Sequence[IncomeVipField] | None = None,
+        fields: Sequence[IncomeVipField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -515,7 +519,7 @@ class AsyncTushareClient(AsyncBaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -552,7 +556,7 @@ class AsyncTushareClient(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborField] | None = None,
+        fields: Sequence[ShiborField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -567,7 +571,7 @@ class AsyncTushareClient(AsyncBaseClient):
             date: 日期 (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -616,7 +620,7 @@ class AsyncTushareClient(AsyncBaseClient):
         | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SzDailyInfoField] | None = None,
+        fields: Sequence[SzDailyInfoField] | str | None = None,
         offset: int = 0,
         max_rows: int | None = None,
         max_pages: int | None = None,
@@ -632,7 +636,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ts_code: 板块代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             offset: row to start from, e.g. an error's `next_offset` to resume.
             max_rows: stop after this many rows (the response is then not `completed`).
             max_pages: stop after this many pages.
@@ -673,6 +677,7 @@ class AsyncTushareClient(AsyncBaseClient):
         ma: Sequence[int] = (),
         exchange: str | None = None,
         max_rows: int | None = None,
+        qfq_anchor: QfqAnchor = "window",
     ) -> ProBarResponse:
         """Bars of any asset through the SDK's composite `pro_bar`, typed.
 
@@ -680,6 +685,8 @@ class AsyncTushareClient(AsyncBaseClient):
         adjusts stock prices with adj_factor (`adj="qfq"` forward, `"hfq"` backward; `adjfactor=True` keeps the
         factor), merges daily_basic's turnover_rate (`"tor"`) / volume_ratio (`"vr"`) and adds `ma<N>` / `ma_v_<N>`
         moving averages (in `extra_columns`). Each piece is fetched whole, paged and rate-limited like any call.
+        qfq is anchored at the window's newest factor, as in the SDK, so its prices change with `end_date`;
+        `qfq_anchor="latest"` anchors it at the latest factor there is, so they stay the same.
 
         The SDK's own description (tushare.pro.data_pro.pro_bar):
 
@@ -726,6 +733,7 @@ class AsyncTushareClient(AsyncBaseClient):
             ma=ma,
             exchange=exchange,
             max_rows=max_rows,
+            qfq_anchor=qfq_anchor,
         )
         responses = [await getattr(self, api_name)(**params) for api_name, params in plan.requests]
         return plan.compose(responses)
