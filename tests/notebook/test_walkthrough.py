@@ -23,6 +23,16 @@ CELLS = [
     "bars = client.daily(ts_code='000001.SZ', end_date='20241231')\n"
     "bars",
     "type(bars.rows[0].close).__name__, len(bars), bars.completed",
+    # The untyped escape hatch displays and converts like a typed response.
+    "emulator.total_rows = None  # from here on, rows are what each query's codes and dates select\n"
+    "q = client.query('daily', fields='ts_code,trade_date,close', ts_code='000001.SZ,600000.SH',\n"
+    "                 start_date='2024-01-02', end_date='2024-01-05')\n"
+    "q",
+    "q.to_pandas().shape, pro.query('trade_cal', start_date='20240101', end_date='20240107').is_open.tolist()",
+    # qfq anchored at the latest factor does not move with end_date.
+    "a = ts.pro_bar('000001.SZ', api=pro, start_date='20240101', end_date='20240329', adj='qfq', qfq_anchor='latest')\n"
+    "b = ts.pro_bar('000001.SZ', api=pro, start_date='20240101', end_date='20241231', adj='qfq', qfq_anchor='latest')\n"
+    "a.close.tolist() == b[b.trade_date <= '20240329'].close.tolist()",
     "emulator.stop()",
 ]
 
@@ -47,3 +57,14 @@ def test_the_sdk_habits_and_the_typed_api_in_a_notebook() -> None:
     assert "<table>" in shown["text/html"]
     assert len(shown["text/html"]) < 20_000  # a view, not 13,000 rows of text
     assert _outputs(cells[4])["text/plain"] == "('float', 13000, True)"
+    assert any(  # a multi-page call showed progress (on stderr: a notebook kernel is detected)
+        "tushare daily" in output.get("text", "")
+        for cell in cells[1:4]
+        for output in cell.outputs
+        if output.output_type == "stream" and output.name == "stderr"
+    )
+    query = _outputs(cells[5])
+    assert query["text/plain"].startswith("<QueryResponse(daily): 8 rows × 3 columns, completed>")
+    assert "<table>" in query["text/html"]
+    assert _outputs(cells[6])["text/plain"] == "((8, 3), ['0', '0', '1', '1', '1', '1', '0'])"  # newest first
+    assert _outputs(cells[7])["text/plain"] == "True"
