@@ -19,6 +19,7 @@ Row ``i`` is computed on demand from ``i``, so paging through a large result cos
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -84,6 +85,8 @@ class Dataset:
         self._cursor = _parse(self.end) + dt.timedelta(days=1)
         self.natural_total = self._count()
         self._echo = {k: v for k, v in params.items() if isinstance(v, str) and "," not in v}
+        self._types = {f.name: f.python_type for f in spec.fields}
+        self._day_texts: dict[dt.date, str] = {}
 
     # --- shape -------------------------------------------------------------------------------------------------
 
@@ -139,15 +142,32 @@ class Dataset:
 
     def rows(self, start: int, stop: int, names: Sequence[str]) -> list[list[Any]]:
         """Rows ``start`` to ``stop`` (exclusive), with the columns ``names``."""
+        columns = [self._column(name) for name in names]
+        minutes = self.axis_kind == "minute"
         out = []
         for i in range(start, stop):
             day, code = self._position(i)
-            row = _Row(self, code, day, self.minute(i) if self.axis_kind == "minute" else "")
-            out.append([row.value(name) for name in names])
+            row = _Row(self, code, day, self.minute(i) if minutes else "")
+            out.append([column(row) for column in columns])
         return out
 
-    def python_type(self, name: str) -> str:
-        return self.spec.field(name).python_type
+    def _column(self, name: str) -> Callable[[_Row], Any]:
+        """How column ``name`` is made from a row, decided once per call rather than once per value."""
+        kind = self._types[name]
+        if name == self.axis:
+            return _Row.axis_text
+        if name in _BAR_COLUMNS and kind in ("float", "int") and self.axis_kind in ("trading", "minute"):
+            return (lambda row: round(row.bar()[name])) if kind == "int" else (lambda row: row.bar()[name])
+        if self.axis_kind == "quarter" and kind == "float":
+            return lambda row: row.statement(name)
+        maker = _VALUE_MAKERS.get(name, _generic)
+        return lambda row: maker(row, name, kind)
+
+    def day_text(self, day: dt.date) -> str:
+        text = self._day_texts.get(day)
+        if text is None:
+            text = self._day_texts[day] = _text(day)
+        return text
 
 
 class _Row:
@@ -161,21 +181,19 @@ class _Row:
         self.ordinal = day.toordinal() if day is not None else 0
         self._bar: dict[str, float] | None = None
         self._statement: dict[str, float] | None = None
+        self._key: int | None = None
 
-    def value(self, name: str) -> Any:
-        kind = self.data.python_type(name)
-        if name == self.data.axis:
-            return f"{self.day:%Y-%m-%d} {self.minute}:00" if self.minute and self.day else _text(self.day)
-        if name in _BAR_COLUMNS and kind in ("float", "int") and self.data.axis_kind in ("trading", "minute"):
-            value = self.bar()[name]
-            return round(value) if kind == "int" else value
-        if self.data.axis_kind == "quarter" and kind == "float":
-            return self.statement(name)
-        return _VALUE_MAKERS.get(name, _generic)(self, name, kind)
+    def axis_text(self) -> str:
+        if self.day is None:
+            return ""
+        return f"{self.day:%Y-%m-%d} {self.minute}:00" if self.minute else self.data.day_text(self.day)
 
     def noise(self, salt: str) -> float:
         """A uniform [0, 1) draw fixed by seed, security, date (and minute) and ``salt``."""
-        return _unit(_hash(f"{self.data.seed}|{self.code}|{self.ordinal}|{self.minute}|{salt}"))
+        if self._key is None:
+            day = (self.ordinal * _GOLDEN + _salt(self.minute)) & _MASK64
+            self._key = _mix(_hash(f"{self.data.seed}|{self.code}") ^ day)
+        return _unit(_mix(self._key ^ _salt(salt)))
 
     def bar(self) -> dict[str, float]:
         if self._bar is None:
@@ -238,7 +256,7 @@ def _close(seed: int, code: str, day: dt.date) -> float:
     level = 5 + (base % 9500) / 100
     phase1, phase2 = (base >> 20) % 628 / 100, (base >> 30) % 628 / 100
     t = day.toordinal()
-    jitter = _unit(_hash(f"{seed}|{code}|{t}|close")) - 0.5
+    jitter = _unit(_mix(base ^ (t * _GOLDEN & _MASK64))) - 0.5
     return round(level * math.exp(0.3 * math.sin(t / 97 + phase1) + 0.1 * math.sin(t / 23 + phase2)) + 0.1 * jitter, 2)
 
 
@@ -388,9 +406,23 @@ def _text(day: dt.date | None) -> str:
     return day.strftime("%Y%m%d") if day is not None else ""
 
 
+@functools.lru_cache(maxsize=65_536)
 def _hash(text: str) -> int:
     # hash() is salted per process; the data must agree between runs and processes.
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+@functools.lru_cache(maxsize=1024)
+def _salt(text: str) -> int:
+    return _hash(text)
+
+
+def _mix(value: int) -> int:
+    """splitmix64's finaliser: a cheap, well-spread 64-bit hash of an integer (of up to 64 bits)."""
+    value = (value + _GOLDEN) & _MASK64
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return value ^ (value >> 31)
 
 
 def _unit(value: int) -> float:
