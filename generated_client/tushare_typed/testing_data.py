@@ -338,6 +338,10 @@ def _exchange(row: _Row, name: str, kind: str) -> str:
     return "SSE" if row.code.endswith(".SH") else "SZSE"
 
 
+def _listed(code: str) -> str:
+    return _text(dt.date(1991, 1, 1) + dt.timedelta(days=_hash(code) % 9000))
+
+
 _VALUE_MAKERS: Final[dict[str, Callable[[_Row, str, str], Any]]] = {
     "ts_code": lambda row, name, kind: row.code,
     "symbol": lambda row, name, kind: row.code.split(".")[0],
@@ -347,7 +351,7 @@ _VALUE_MAKERS: Final[dict[str, Callable[[_Row, str, str], Any]]] = {
     "pretrade_date": _pretrade,
     "is_open": _is_open,
     "exchange": _exchange,
-    "list_date": lambda row, name, kind: _text(dt.date(1991, 1, 1) + dt.timedelta(days=_hash(row.code) % 9000)),
+    "list_date": lambda row, name, kind: _listed(row.code),
     "list_status": lambda row, name, kind: "L",
 }
 
