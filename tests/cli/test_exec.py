@@ -175,7 +175,9 @@ def test_a_permission_denial_is_reported_with_its_remediation(tushare_emulator: 
     result = run("exec", *DAILY)
     assert_clean_failure(result, 1)
     assert result.stderr.startswith("error: [AUTH-003] no permission for 'daily'")
-    assert "hint: Your account's points tier does not include this interface" in result.stderr
+    from tushare_typed.catalog import load_catalog
+
+    assert f"hint: daily needs {load_catalog().get('daily').points} points" in result.stderr
 
 
 @pytest.mark.tushare_emulator(total_rows=250, row_caps={"daily": 100}, faults=Faults(on_calls={2: "http_500"}))

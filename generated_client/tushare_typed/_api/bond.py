@@ -50,7 +50,7 @@ class BondMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[BcBestotcqtField] | None = None,
+        fields: Sequence[BcBestotcqtField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BcBestotcqtResponse:
         """柜台流通式债券最优报价: 柜台流通式债券最优报价
@@ -64,7 +64,7 @@ class BondMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/11_柜台流通式债券最优报价.md
@@ -93,7 +93,7 @@ class BondMethods(BaseClient):
         end_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         bank: str | None = None,
-        fields: Sequence[BcOtcqtField] | None = None,
+        fields: Sequence[BcOtcqtField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BcOtcqtResponse:
         """柜台流通式债券报价: 柜台流通式债券报价
@@ -108,7 +108,7 @@ class BondMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
             bank: 报价机构
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/10_柜台流通式债券报价.md
@@ -137,7 +137,7 @@ class BondMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BondBlkField] | None = None,
+        fields: Sequence[BondBlkField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BondBlkResponse:
         """债券大宗交易: 获取沪深交易所债券大宗交易数据，可以通过数据工具调试和查看数据。
@@ -150,7 +150,7 @@ class BondMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/12_大宗交易.md
@@ -178,7 +178,7 @@ class BondMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BondBlkDetailField] | None = None,
+        fields: Sequence[BondBlkDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BondBlkDetailResponse:
         """大宗交易明细: 获取沪深交易所债券大宗交易数据，可以通过数据工具调试和查看数据。
@@ -191,7 +191,7 @@ class BondMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/13_大宗交易明细.md
@@ -218,7 +218,7 @@ class BondMethods(BaseClient):
         ts_code: str | None = None,
         list_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[CbBasicField] | None = None,
+        fields: Sequence[CbBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbBasicResponse:
         """可转债基本信息: 获取可转债基本信息
@@ -230,7 +230,7 @@ class BondMethods(BaseClient):
             ts_code: 转债代码
             list_date: 上市日期 [YYYYMMDD]
             exchange: 上市地点
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/01_可转债基础信息.md
@@ -257,7 +257,7 @@ class BondMethods(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbCallField] | None = None,
+        fields: Sequence[CbCallField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbCallResponse:
         """可转债赎回信息: 获取可转债到期赎回、强制赎回等信息。数据来源于公开披露渠道，供个人和机构研究使用，请不要用于数据商业目的。
@@ -270,7 +270,7 @@ class BondMethods(BaseClient):
             ann_date: 公告日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/03_可转债赎回信息.md
@@ -298,7 +298,7 @@ class BondMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbDailyField] | None = None,
+        fields: Sequence[CbDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbDailyResponse:
         """可转债行情: 获取可转债行情
@@ -311,7 +311,7 @@ class BondMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/05_可转债行情.md
@@ -339,7 +339,7 @@ class BondMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[CbFactorProField] | None = None,
+        fields: Sequence[CbFactorProField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbFactorProResponse:
         """可转债技术因子(专业版): 获取可转债每日技术面因子数据，用于跟踪可转债当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，_qfq表示前复权 _hfq表示后复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
@@ -354,7 +354,7 @@ class BondMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/06_可转债技术面因子_专业版）.md
@@ -382,7 +382,7 @@ class BondMethods(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbIssueField] | None = None,
+        fields: Sequence[CbIssueField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbIssueResponse:
         """可转债发行: 获取可转债发行数据
@@ -395,7 +395,7 @@ class BondMethods(BaseClient):
             ann_date: 发行公告日 [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/02_可转债发行.md
@@ -420,7 +420,7 @@ class BondMethods(BaseClient):
         self,
         *,
         ts_code: str | Sequence[str],
-        fields: Sequence[CbPriceChgField] | None = None,
+        fields: Sequence[CbPriceChgField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbPriceChgResponse:
         """可转债转股价变动: 获取可转债转股价变动
@@ -431,7 +431,7 @@ class BondMethods(BaseClient):
 
         Args:
             ts_code: 转债代码，支持多值输入 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/07_可转债转股价变动.md
@@ -453,7 +453,7 @@ class BondMethods(BaseClient):
         self,
         *,
         ts_code: str | Sequence[str],
-        fields: Sequence[CbRateField] | None = None,
+        fields: Sequence[CbRateField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbRateResponse:
         """可转债票面利率: 获取可转债票面利率
@@ -463,7 +463,7 @@ class BondMethods(BaseClient):
 
         Args:
             ts_code: 转债代码，支持多值输入 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/04_可转债票面利率.md
@@ -488,7 +488,7 @@ class BondMethods(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbShareField] | None = None,
+        fields: Sequence[CbShareField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbShareResponse:
         """可转债转股结果: 获取可转债转股结果
@@ -502,7 +502,7 @@ class BondMethods(BaseClient):
             ann_date: 公告日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/08_可转债转股结果.md
@@ -532,7 +532,7 @@ class BondMethods(BaseClient):
         currency: str | None = None,
         country: str | None = None,
         event: str | None = None,
-        fields: Sequence[EcoCalField] | None = None,
+        fields: Sequence[EcoCalField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> EcoCalResponse:
         """财经日历: 获取全球财经日历、包括经济事件数据更新
@@ -547,7 +547,7 @@ class BondMethods(BaseClient):
             currency: 货币代码
             country: 国家（比如：中国、美国）
             event: 事件 （支持模糊匹配： *非农*）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/15_全球财经事件.md
@@ -577,7 +577,7 @@ class BondMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[RepoDailyField] | None = None,
+        fields: Sequence[RepoDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RepoDailyResponse:
         """债券回购日行情: 债券回购日行情
@@ -590,7 +590,7 @@ class BondMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/09_债券回购日行情.md
@@ -620,7 +620,7 @@ class BondMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         curve_term: float | None = None,
-        fields: Sequence[YcCbField] | None = None,
+        fields: Sequence[YcCbField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> YcCbResponse:
         """国债收益率曲线: 获取中债收益率曲线，目前可获取中债国债收益率曲线即期和到期收益率曲线数据
@@ -636,7 +636,7 @@ class BondMethods(BaseClient):
             start_date: 查询起始日期 [YYYYMMDD]
             end_date: 查询结束日期 [YYYYMMDD]
             curve_term: 期限
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/14_国债收益率曲线.md
@@ -670,7 +670,7 @@ class AsyncBondMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[BcBestotcqtField] | None = None,
+        fields: Sequence[BcBestotcqtField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BcBestotcqtResponse:
         """柜台流通式债券最优报价: 柜台流通式债券最优报价
@@ -684,7 +684,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/11_柜台流通式债券最优报价.md
@@ -713,7 +713,7 @@ class AsyncBondMethods(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         bank: str | None = None,
-        fields: Sequence[BcOtcqtField] | None = None,
+        fields: Sequence[BcOtcqtField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BcOtcqtResponse:
         """柜台流通式债券报价: 柜台流通式债券报价
@@ -728,7 +728,7 @@ class AsyncBondMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
             bank: 报价机构
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/10_柜台流通式债券报价.md
@@ -757,7 +757,7 @@ class AsyncBondMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BondBlkField] | None = None,
+        fields: Sequence[BondBlkField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BondBlkResponse:
         """债券大宗交易: 获取沪深交易所债券大宗交易数据，可以通过数据工具调试和查看数据。
@@ -770,7 +770,7 @@ class AsyncBondMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/12_大宗交易.md
@@ -798,7 +798,7 @@ class AsyncBondMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BondBlkDetailField] | None = None,
+        fields: Sequence[BondBlkDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BondBlkDetailResponse:
         """大宗交易明细: 获取沪深交易所债券大宗交易数据，可以通过数据工具调试和查看数据。
@@ -811,7 +811,7 @@ class AsyncBondMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/13_大宗交易明细.md
@@ -838,7 +838,7 @@ class AsyncBondMethods(AsyncBaseClient):
         ts_code: str | None = None,
         list_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[CbBasicField] | None = None,
+        fields: Sequence[CbBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbBasicResponse:
         """可转债基本信息: 获取可转债基本信息
@@ -850,7 +850,7 @@ class AsyncBondMethods(AsyncBaseClient):
             ts_code: 转债代码
             list_date: 上市日期 [YYYYMMDD]
             exchange: 上市地点
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/01_可转债基础信息.md
@@ -877,7 +877,7 @@ class AsyncBondMethods(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbCallField] | None = None,
+        fields: Sequence[CbCallField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbCallResponse:
         """可转债赎回信息: 获取可转债到期赎回、强制赎回等信息。数据来源于公开披露渠道，供个人和机构研究使用，请不要用于数据商业目的。
@@ -890,7 +890,7 @@ class AsyncBondMethods(AsyncBaseClient):
             ann_date: 公告日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/03_可转债赎回信息.md
@@ -918,7 +918,7 @@ class AsyncBondMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbDailyField] | None = None,
+        fields: Sequence[CbDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbDailyResponse:
         """可转债行情: 获取可转债行情
@@ -931,7 +931,7 @@ class AsyncBondMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/05_可转债行情.md
@@ -959,7 +959,7 @@ class AsyncBondMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[CbFactorProField] | None = None,
+        fields: Sequence[CbFactorProField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbFactorProResponse:
         """可转债技术因子(专业版): 获取可转债每日技术面因子数据，用于跟踪可转债当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，_qfq表示前复权 _hfq表示后复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
@@ -974,7 +974,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/06_可转债技术面因子_专业版）.md
@@ -1002,7 +1002,7 @@ class AsyncBondMethods(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbIssueField] | None = None,
+        fields: Sequence[CbIssueField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbIssueResponse:
         """可转债发行: 获取可转债发行数据
@@ -1015,7 +1015,7 @@ class AsyncBondMethods(AsyncBaseClient):
             ann_date: 发行公告日 [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/02_可转债发行.md
@@ -1040,7 +1040,7 @@ class AsyncBondMethods(AsyncBaseClient):
         self,
         *,
         ts_code: str | Sequence[str],
-        fields: Sequence[CbPriceChgField] | None = None,
+        fields: Sequence[CbPriceChgField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbPriceChgResponse:
         """可转债转股价变动: 获取可转债转股价变动
@@ -1051,7 +1051,7 @@ class AsyncBondMethods(AsyncBaseClient):
 
         Args:
             ts_code: 转债代码，支持多值输入 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/07_可转债转股价变动.md
@@ -1073,7 +1073,7 @@ class AsyncBondMethods(AsyncBaseClient):
         self,
         *,
         ts_code: str | Sequence[str],
-        fields: Sequence[CbRateField] | None = None,
+        fields: Sequence[CbRateField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbRateResponse:
         """可转债票面利率: 获取可转债票面利率
@@ -1083,7 +1083,7 @@ class AsyncBondMethods(AsyncBaseClient):
 
         Args:
             ts_code: 转债代码，支持多值输入 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/04_可转债票面利率.md
@@ -1108,7 +1108,7 @@ class AsyncBondMethods(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbShareField] | None = None,
+        fields: Sequence[CbShareField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbShareResponse:
         """可转债转股结果: 获取可转债转股结果
@@ -1122,7 +1122,7 @@ class AsyncBondMethods(AsyncBaseClient):
             ann_date: 公告日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/08_可转债转股结果.md
@@ -1152,7 +1152,7 @@ class AsyncBondMethods(AsyncBaseClient):
         currency: str | None = None,
         country: str | None = None,
         event: str | None = None,
-        fields: Sequence[EcoCalField] | None = None,
+        fields: Sequence[EcoCalField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> EcoCalResponse:
         """财经日历: 获取全球财经日历、包括经济事件数据更新
@@ -1167,7 +1167,7 @@ class AsyncBondMethods(AsyncBaseClient):
             currency: 货币代码
             country: 国家（比如：中国、美国）
             event: 事件 （支持模糊匹配： *非农*）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/15_全球财经事件.md
@@ -1197,7 +1197,7 @@ class AsyncBondMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[RepoDailyField] | None = None,
+        fields: Sequence[RepoDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RepoDailyResponse:
         """债券回购日行情: 债券回购日行情
@@ -1210,7 +1210,7 @@ class AsyncBondMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/09_债券回购日行情.md
@@ -1240,7 +1240,7 @@ class AsyncBondMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         curve_term: float | None = None,
-        fields: Sequence[YcCbField] | None = None,
+        fields: Sequence[YcCbField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> YcCbResponse:
         """国债收益率曲线: 获取中债收益率曲线，目前可获取中债国债收益率曲线即期和到期收益率曲线数据
@@ -1256,7 +1256,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 查询起始日期 [YYYYMMDD]
             end_date: 查询结束日期 [YYYYMMDD]
             curve_term: 期限
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/14_国债收益率曲线.md

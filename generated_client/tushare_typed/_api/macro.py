@@ -52,7 +52,7 @@ class MacroMethods(BaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnCpiField] | None = None,
+        fields: Sequence[CnCpiField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnCpiResponse:
         """居民消费价格指数: 获取CPI居民消费价格数据，包括全国、城市和农村的数据
@@ -64,7 +64,7 @@ class MacroMethods(BaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/01_居民消费价格指数（CPI）.md
@@ -90,7 +90,7 @@ class MacroMethods(BaseClient):
         q: str | None = None,
         start_q: str | None = None,
         end_q: str | None = None,
-        fields: Sequence[CnGdpField] | None = None,
+        fields: Sequence[CnGdpField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnGdpResponse:
         """GDP数据: 获取国民经济之GDP数据
@@ -102,7 +102,7 @@ class MacroMethods(BaseClient):
             q: 季度（2019Q1表示，2019年第一季度）
             start_q: 开始季度
             end_q: 结束季度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/02_国民经济/01_国内生产总值（GDP）.md
@@ -128,7 +128,7 @@ class MacroMethods(BaseClient):
         m: str | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnMField] | None = None,
+        fields: Sequence[CnMField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnMResponse:
         """货币供应量: 获取货币供应量之月度数据
@@ -140,7 +140,7 @@ class MacroMethods(BaseClient):
             m: 月度（202001表示，2020年1月）
             start_m: 开始月度
             end_m: 结束月度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/04_金融/01_货币供应量/01_货币供应量（月）.md
@@ -166,7 +166,7 @@ class MacroMethods(BaseClient):
         m: str | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnPmiField] | None = None,
+        fields: Sequence[CnPmiField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnPmiResponse:
         """采购经理人指数: 采购经理人指数
@@ -178,7 +178,7 @@ class MacroMethods(BaseClient):
             m: 月度（202401表示，2024年1月）
             start_m: 开始月度
             end_m: 结束月度（e.g. fields='month,pmi010000,pmi010400'）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/05_景气度/01_采购经理指数（PMI）.md
@@ -204,7 +204,7 @@ class MacroMethods(BaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnPpiField] | None = None,
+        fields: Sequence[CnPpiField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnPpiResponse:
         """工业生产者出厂价格指数: 获取PPI工业生产者出厂价格指数数据
@@ -216,7 +216,7 @@ class MacroMethods(BaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/02_工业生产者出厂价格指数（PPI）.md
@@ -242,7 +242,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[GzIndexField] | None = None,
+        fields: Sequence[GzIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> GzIndexResponse:
         """广州民间借贷利率: 广州民间借贷利率
@@ -254,7 +254,7 @@ class MacroMethods(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/07_广州民间借贷利率.md
@@ -280,7 +280,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HiborField] | None = None,
+        fields: Sequence[HiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HiborResponse:
         """Hibor利率: Hibor利率
@@ -292,7 +292,7 @@ class MacroMethods(BaseClient):
             date: 日期  (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/05_Hibor利率.md
@@ -319,7 +319,7 @@ class MacroMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         curr_type: str | None = None,
-        fields: Sequence[LiborField] | None = None,
+        fields: Sequence[LiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> LiborResponse:
         """Libor拆借利率: Libor拆借利率
@@ -332,7 +332,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             curr_type: 货币代码  (USD美元  EUR欧元  JPY日元  GBP英镑  CHF瑞郎，默认是USD)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/04_Libor利率.md
@@ -359,7 +359,7 @@ class MacroMethods(BaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[SfMonthField] | None = None,
+        fields: Sequence[SfMonthField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SfMonthResponse:
         """社融数据（月度）: 获取月度社会融资数据
@@ -371,7 +371,7 @@ class MacroMethods(BaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/04_金融/02_社会融资/01_社融增量（月度）.md
@@ -397,7 +397,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborField] | None = None,
+        fields: Sequence[ShiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborResponse:
         """Shibor利率数据: shibor利率
@@ -409,7 +409,7 @@ class MacroMethods(BaseClient):
             date: 日期 (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
@@ -435,7 +435,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborLprField] | None = None,
+        fields: Sequence[ShiborLprField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborLprResponse:
         """LPR贷款基础利率: LPR贷款基础利率
@@ -447,7 +447,7 @@ class MacroMethods(BaseClient):
             date: 日期  (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/03_LPR贷款基础利率.md
@@ -474,7 +474,7 @@ class MacroMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         bank: str | None = None,
-        fields: Sequence[ShiborQuoteField] | None = None,
+        fields: Sequence[ShiborQuoteField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborQuoteResponse:
         """Shibor报价数据: Shibor报价数据
@@ -487,7 +487,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             bank: 银行名称 （中文名称，例如 农业银行）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/02_Shibor报价数据.md
@@ -514,7 +514,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTbrField] | None = None,
+        fields: Sequence[UsTbrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTbrResponse:
         """短期国债利率: 获取美国短期国债利率数据
@@ -526,7 +526,7 @@ class MacroMethods(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD格式) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/03_短期国债利率.md
@@ -552,7 +552,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTltrField] | None = None,
+        fields: Sequence[UsTltrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTltrResponse:
         """国债长期利率: 国债长期利率
@@ -564,7 +564,7 @@ class MacroMethods(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/04_国债长期利率.md
@@ -590,7 +590,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTrltrField] | None = None,
+        fields: Sequence[UsTrltrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTrltrResponse:
         """国债实际长期利率平均值: 国债实际长期利率平均值
@@ -602,7 +602,7 @@ class MacroMethods(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/05_国债长期利率平均值.md
@@ -628,7 +628,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTrycrField] | None = None,
+        fields: Sequence[UsTrycrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTrycrResponse:
         """国债实际收益率曲线利率: 国债实际收益率曲线利率
@@ -640,7 +640,7 @@ class MacroMethods(BaseClient):
             date: 日期 （YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/02_国债实际收益率曲线利率.md
@@ -666,7 +666,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTycrField] | None = None,
+        fields: Sequence[UsTycrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTycrResponse:
         """国债收益率曲线利率（日频）: 获取美国每日国债收益率曲线利率
@@ -678,7 +678,7 @@ class MacroMethods(BaseClient):
             date: 日期 （YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/01_国债收益率曲线利率.md
@@ -704,7 +704,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[WzIndexField] | None = None,
+        fields: Sequence[WzIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> WzIndexResponse:
         """温州民间借贷利率: 温州民间借贷利率，即温州指数
@@ -716,7 +716,7 @@ class MacroMethods(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/06_温州民间借贷利率.md
@@ -746,7 +746,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnCpiField] | None = None,
+        fields: Sequence[CnCpiField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnCpiResponse:
         """居民消费价格指数: 获取CPI居民消费价格数据，包括全国、城市和农村的数据
@@ -758,7 +758,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/01_居民消费价格指数（CPI）.md
@@ -784,7 +784,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         q: str | None = None,
         start_q: str | None = None,
         end_q: str | None = None,
-        fields: Sequence[CnGdpField] | None = None,
+        fields: Sequence[CnGdpField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnGdpResponse:
         """GDP数据: 获取国民经济之GDP数据
@@ -796,7 +796,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             q: 季度（2019Q1表示，2019年第一季度）
             start_q: 开始季度
             end_q: 结束季度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/02_国民经济/01_国内生产总值（GDP）.md
@@ -822,7 +822,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         m: str | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnMField] | None = None,
+        fields: Sequence[CnMField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnMResponse:
         """货币供应量: 获取货币供应量之月度数据
@@ -834,7 +834,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             m: 月度（202001表示，2020年1月）
             start_m: 开始月度
             end_m: 结束月度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/04_金融/01_货币供应量/01_货币供应量（月）.md
@@ -860,7 +860,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         m: str | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnPmiField] | None = None,
+        fields: Sequence[CnPmiField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnPmiResponse:
         """采购经理人指数: 采购经理人指数
@@ -872,7 +872,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             m: 月度（202401表示，2024年1月）
             start_m: 开始月度
             end_m: 结束月度（e.g. fields='month,pmi010000,pmi010400'）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/05_景气度/01_采购经理指数（PMI）.md
@@ -898,7 +898,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnPpiField] | None = None,
+        fields: Sequence[CnPpiField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnPpiResponse:
         """工业生产者出厂价格指数: 获取PPI工业生产者出厂价格指数数据
@@ -910,7 +910,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/02_工业生产者出厂价格指数（PPI）.md
@@ -936,7 +936,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[GzIndexField] | None = None,
+        fields: Sequence[GzIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> GzIndexResponse:
         """广州民间借贷利率: 广州民间借贷利率
@@ -948,7 +948,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/07_广州民间借贷利率.md
@@ -974,7 +974,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HiborField] | None = None,
+        fields: Sequence[HiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HiborResponse:
         """Hibor利率: Hibor利率
@@ -986,7 +986,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期  (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/05_Hibor利率.md
@@ -1013,7 +1013,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         curr_type: str | None = None,
-        fields: Sequence[LiborField] | None = None,
+        fields: Sequence[LiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> LiborResponse:
         """Libor拆借利率: Libor拆借利率
@@ -1026,7 +1026,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             curr_type: 货币代码  (USD美元  EUR欧元  JPY日元  GBP英镑  CHF瑞郎，默认是USD)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/04_Libor利率.md
@@ -1053,7 +1053,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[SfMonthField] | None = None,
+        fields: Sequence[SfMonthField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SfMonthResponse:
         """社融数据（月度）: 获取月度社会融资数据
@@ -1065,7 +1065,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/04_金融/02_社会融资/01_社融增量（月度）.md
@@ -1091,7 +1091,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborField] | None = None,
+        fields: Sequence[ShiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborResponse:
         """Shibor利率数据: shibor利率
@@ -1103,7 +1103,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
@@ -1129,7 +1129,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborLprField] | None = None,
+        fields: Sequence[ShiborLprField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborLprResponse:
         """LPR贷款基础利率: LPR贷款基础利率
@@ -1141,7 +1141,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期  (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/03_LPR贷款基础利率.md
@@ -1168,7 +1168,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         bank: str | None = None,
-        fields: Sequence[ShiborQuoteField] | None = None,
+        fields: Sequence[ShiborQuoteField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborQuoteResponse:
         """Shibor报价数据: Shibor报价数据
@@ -1181,7 +1181,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             bank: 银行名称 （中文名称，例如 农业银行）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/02_Shibor报价数据.md
@@ -1208,7 +1208,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTbrField] | None = None,
+        fields: Sequence[UsTbrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTbrResponse:
         """短期国债利率: 获取美国短期国债利率数据
@@ -1220,7 +1220,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD格式) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/03_短期国债利率.md
@@ -1246,7 +1246,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTltrField] | None = None,
+        fields: Sequence[UsTltrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTltrResponse:
         """国债长期利率: 国债长期利率
@@ -1258,7 +1258,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/04_国债长期利率.md
@@ -1284,7 +1284,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTrltrField] | None = None,
+        fields: Sequence[UsTrltrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTrltrResponse:
         """国债实际长期利率平均值: 国债实际长期利率平均值
@@ -1296,7 +1296,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/05_国债长期利率平均值.md
@@ -1322,7 +1322,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTrycrField] | None = None,
+        fields: Sequence[UsTrycrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTrycrResponse:
         """国债实际收益率曲线利率: 国债实际收益率曲线利率
@@ -1334,7 +1334,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 （YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/02_国债实际收益率曲线利率.md
@@ -1360,7 +1360,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTycrField] | None = None,
+        fields: Sequence[UsTycrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTycrResponse:
         """国债收益率曲线利率（日频）: 获取美国每日国债收益率曲线利率
@@ -1372,7 +1372,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 （YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/01_国债收益率曲线利率.md
@@ -1398,7 +1398,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[WzIndexField] | None = None,
+        fields: Sequence[WzIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> WzIndexResponse:
         """温州民间借贷利率: 温州民间借贷利率，即温州指数
@@ -1410,7 +1410,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/06_温州民间借贷利率.md

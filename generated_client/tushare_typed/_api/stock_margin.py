@@ -42,7 +42,7 @@ class StockMarginMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange_id: str | None = None,
-        fields: Sequence[MarginField] | None = None,
+        fields: Sequence[MarginField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MarginResponse:
         """融资融券交易汇总: 获取融资融券每日交易汇总数据
@@ -55,7 +55,7 @@ class StockMarginMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange_id: 交易所代码（SSE上交所SZSE深交所BSE北交所）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/01_融资融券交易汇总.md
@@ -83,7 +83,7 @@ class StockMarginMethods(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MarginDetailField] | None = None,
+        fields: Sequence[MarginDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MarginDetailResponse:
         """融资融券交易明细: 获取沪深两市每日融资融券明细
@@ -96,7 +96,7 @@ class StockMarginMethods(BaseClient):
             ts_code: TS代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/02_融资融券交易明细.md
@@ -125,7 +125,7 @@ class StockMarginMethods(BaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MarginSecsField] | None = None,
+        fields: Sequence[MarginSecsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MarginSecsResponse:
         """融资融券标的（盘前更新）: 获取沪深京三大交易所融资融券标的（包括ETF），每天盘前更新
@@ -140,7 +140,7 @@ class StockMarginMethods(BaseClient):
             exchange: 交易所（SSE上交所 SZSE深交所 BSE北交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/03_融资融券标的（盘前）.md
@@ -168,7 +168,7 @@ class StockMarginMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbLenField] | None = None,
+        fields: Sequence[SlbLenField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbLenResponse:
         """转融资交易汇总: 转融通融资汇总
@@ -182,7 +182,7 @@ class StockMarginMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/05_转融资交易汇总.md
@@ -209,7 +209,7 @@ class StockMarginMethods(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbLenMmField] | None = None,
+        fields: Sequence[SlbLenMmField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbLenMmResponse:
         """做市借券交易汇总: 做市借券交易汇总
@@ -224,7 +224,7 @@ class StockMarginMethods(BaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/07_做市借券交易汇总_停）.md
@@ -252,7 +252,7 @@ class StockMarginMethods(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbSecField] | None = None,
+        fields: Sequence[SlbSecField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbSecResponse:
         """转融券交易汇总: 转融通转融券交易汇总
@@ -267,7 +267,7 @@ class StockMarginMethods(BaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/04_转融券交易汇总_停）.md
@@ -295,7 +295,7 @@ class StockMarginMethods(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbSecDetailField] | None = None,
+        fields: Sequence[SlbSecDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbSecDetailResponse:
         """转融券交易明细: 转融券交易明细
@@ -310,7 +310,7 @@ class StockMarginMethods(BaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/06_转融券交易明细_停）.md
@@ -342,7 +342,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange_id: str | None = None,
-        fields: Sequence[MarginField] | None = None,
+        fields: Sequence[MarginField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MarginResponse:
         """融资融券交易汇总: 获取融资融券每日交易汇总数据
@@ -355,7 +355,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange_id: 交易所代码（SSE上交所SZSE深交所BSE北交所）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/01_融资融券交易汇总.md
@@ -383,7 +383,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MarginDetailField] | None = None,
+        fields: Sequence[MarginDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MarginDetailResponse:
         """融资融券交易明细: 获取沪深两市每日融资融券明细
@@ -396,7 +396,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             ts_code: TS代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/02_融资融券交易明细.md
@@ -425,7 +425,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MarginSecsField] | None = None,
+        fields: Sequence[MarginSecsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MarginSecsResponse:
         """融资融券标的（盘前更新）: 获取沪深京三大交易所融资融券标的（包括ETF），每天盘前更新
@@ -440,7 +440,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             exchange: 交易所（SSE上交所 SZSE深交所 BSE北交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/03_融资融券标的（盘前）.md
@@ -468,7 +468,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbLenField] | None = None,
+        fields: Sequence[SlbLenField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbLenResponse:
         """转融资交易汇总: 转融通融资汇总
@@ -482,7 +482,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/05_转融资交易汇总.md
@@ -509,7 +509,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbLenMmField] | None = None,
+        fields: Sequence[SlbLenMmField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbLenMmResponse:
         """做市借券交易汇总: 做市借券交易汇总
@@ -524,7 +524,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/07_做市借券交易汇总_停）.md
@@ -552,7 +552,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbSecField] | None = None,
+        fields: Sequence[SlbSecField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbSecResponse:
         """转融券交易汇总: 转融通转融券交易汇总
@@ -567,7 +567,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/04_转融券交易汇总_停）.md
@@ -595,7 +595,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbSecDetailField] | None = None,
+        fields: Sequence[SlbSecDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbSecDetailResponse:
         """转融券交易明细: 转融券交易明细
@@ -610,7 +610,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/06_转融券交易明细_停）.md

@@ -15,6 +15,7 @@ The token is resolved when the client is built if it was passed, otherwise on th
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import threading
 from collections.abc import Mapping, Sequence
@@ -22,8 +23,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 from ..errors import ParameterError
+from ..response import QueryResponse
+from .arguments import prepare_query
 from .limiter.protocol import Limiter
-from .paginator import DEFAULT_PAGE_SIZE, PageResult, apaginate, paginate
+from .paginator import DEFAULT_PAGE_SIZE, apaginate, paginate
 from .secret import Secret, resolve_token
 from .transport import (
     DEFAULT_MAX_RATE_LIMIT_WAIT,
@@ -262,17 +265,22 @@ class BaseClient(_ClientCommon[SyncTransport, "httpx.Client"]):
             options=self._options.merged(options),
         )
 
-    def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
-        """The untyped escape hatch, for any interface (also ones newer than the metadata): every row as plain
-        lists, paged like the typed methods. ``offset=`` starts later; ``limit=`` returns at most that many rows."""
+    def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> QueryResponse:
+        """The untyped escape hatch, for any interface (also ones newer than the metadata): every row as a plain
+        tuple, paged like the typed methods, with the same display and ``to_pandas/polars/arrow``. ``offset=``
+        starts later; ``limit=`` returns at most that many rows. Known interfaces get the typed methods' checks."""
         offset, limit, rest = _paging_arguments(params)
-        return paginate(
-            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, fields),
+        names, rest = prepare_query(api_name, fields, rest)
+        partial = functools.partial(QueryResponse.from_result, api_name)
+        result = paginate(
+            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, names),
             limit or DEFAULT_PAGE_SIZE,
             start_offset=offset,
             max_rows=limit,
             api_name=api_name,
+            partial_as=partial,
         )
+        return partial(result)
 
     def sync(
         self,
@@ -392,16 +400,20 @@ class AsyncBaseClient(_ClientCommon[AsyncTransport, "httpx.AsyncClient"]):
             options=self._options.merged(options),
         )
 
-    async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
+    async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> QueryResponse:
         """Async :meth:`BaseClient.query`."""
         offset, limit, rest = _paging_arguments(params)
-        return await apaginate(
-            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, fields),
+        names, rest = prepare_query(api_name, fields, rest)
+        partial = functools.partial(QueryResponse.from_result, api_name)
+        result = await apaginate(
+            lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, names),
             limit or DEFAULT_PAGE_SIZE,
             start_offset=offset,
             max_rows=limit,
             api_name=api_name,
+            partial_as=partial,
         )
+        return partial(result)
 
     async def sync(
         self,

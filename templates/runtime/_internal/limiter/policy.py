@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from ...errors import RateLimitError
+from ...progress import announce_wait
 from .memory import MemoryBackend
 from .protocol import Plan, Window, WindowBackend
 
@@ -191,6 +192,7 @@ class RateLimiter:
             if wait <= 0:
                 return self._clock() - start
             self._check_max_wait(api_name, self._clock() - start + wait)
+            announce_wait(api_name, wait, "client-side rate limit")
             self._sleep(wait)
 
     async def aacquire(self, api_name: str) -> float:

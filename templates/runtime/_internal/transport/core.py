@@ -28,6 +28,7 @@ from ...errors import (
     UnexpectedStatusError,
     redact_text,
 )
+from ...progress import announce_wait
 from ..secret import Secret
 from .breaker import CircuitBreaker
 from .options import DEFAULT_MAX_RATE_LIMIT_WAIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RequestOptions, new_request_id
@@ -185,6 +186,8 @@ def _attempts(
             wait = call.policy.wait_before_retry(error)
             if wait is None:
                 raise
+            if isinstance(error, RateLimitError):
+                announce_wait(call.api_name, wait, "tushare replied 40203: too many calls")
         yield Sleep(wait)
 
 
