@@ -125,7 +125,8 @@ class TushareEmulator:
     ``catalog`` defaults to the package's ``catalog.json``; tests should pass a small one. ``tokens`` lists the
     accepted tokens (None accepts any non-empty token). ``quota`` calls per ``window`` seconds hold for each token and
     interface (``quotas`` overrides per interface). ``total_rows`` (default: what the query's codes and dates select)
-    overrides how many rows a query has: one number, a number per interface, or a function of ``(api_name, params)``.
+    overrides how many rows a query has (``trade_cal`` excepted: it stays a calendar): one number, a number per
+    interface, or a function of ``(api_name, params)``.
     Rows per call are capped by ``row_caps``, else the interface's ``row_limit``, else ``default_row_cap``.
     ``overlap`` (one number, or per interface) makes each full page repeat that many rows of the page before, as
     some interfaces do. ``denied`` interfaces answer with the permission 40203.
@@ -386,7 +387,10 @@ class TushareEmulator:
         }
 
     def _total_rows(self, api_name: str, params: Mapping[str, Any], data: Dataset) -> int:
-        # The rows the query selects, unless the test asked for a given number (then the series continues).
+        # The rows the query selects, unless the test asked for a given number (then the series continues). A
+        # calendar stays one (every day of its range once), whatever the test asked of the other interfaces.
+        if data.axis_kind == "calendar":
+            return data.natural_total
         if callable(self.total_rows):
             return self.total_rows(api_name, self._data_params(params))
         if isinstance(self.total_rows, Mapping):
