@@ -50,19 +50,15 @@ def _permission_hint(error: PermissionDeniedError, api_name: str) -> None:
     if api_name not in catalog:
         return
     spec = catalog.get(api_name)
-    # `permission` (a separate grant rather than a points tier) is read when the catalog carries it.
-    permission = getattr(spec, "permission", None)
-    needs = (
-        f"{api_name} needs the separate permission {permission!r}"
-        if permission
-        else f"{api_name} needs {spec.points} points"
-        if spec.points is not None
-        else f"{api_name} needs a points tier or permission this account lacks"
-    )
+    # The points tier when the docs state one, and the access they state apart from points (metadata `permission`).
+    needs = [f"{spec.points} points"] if spec.points is not None else []
+    if spec.permission is not None and spec.permission.describe():
+        needs.append(spec.permission.describe())
+    stated = f"{api_name} needs {' or '.join(needs)}" if needs else f"{api_name} needs a tier this account lacks"
     points = os.environ.get(_POINTS_VARIABLE, "").strip()
     account = f"; this account has {points} points ({_POINTS_VARIABLE})" if points.isdigit() else ""
     error.remediation = (
-        f"{needs}{account}. Upgrade at https://tushare.pro/document/1?doc_id=108, or use an interface within "
+        f"{stated}{account}. Upgrade at https://tushare.pro/document/1?doc_id=108, or use an interface within "
         "your tier (`tushare-typed list` shows each interface's points)."
     )
 

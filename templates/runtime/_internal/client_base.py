@@ -18,15 +18,13 @@ import copy
 import functools
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 from ..errors import ParameterError
-from ..response import QueryResponse
-from .arguments import prepare_query
 from .limiter.protocol import Limiter
-from .paginator import DEFAULT_PAGE_SIZE, apaginate, paginate
+from .paginator import DEFAULT_PAGE_SIZE, PageResult, apaginate, paginate
 from .secret import Secret, resolve_token
 from .transport import (
     DEFAULT_MAX_RATE_LIMIT_WAIT,
@@ -44,6 +42,7 @@ if TYPE_CHECKING:
     import httpx  # noqa: F401 - named (as strings) in the generic bases of the clients
 
     from ..cache import ResponseCache
+    from ..response import QueryResponse
     from ..store import Store, SyncReport
     from ..token import TokenStore
     from .envelope import Decoder, Page
@@ -73,6 +72,18 @@ def _points_from_environment() -> int:
             remediation=f"set {POINTS_VARIABLE} to your tushare points, e.g. 2000, or unset it",
         )
     return int(text)
+
+
+def _untyped_query(
+    api_name: str, fields: Sequence[str] | str | None, params: Mapping[str, object]
+) -> tuple[list[str] | None, dict[str, Any], Callable[[PageResult], QueryResponse]]:
+    """``query()``'s checked fields and parameters, and how its rows (also a failure's ``.partial``) become a
+    :class:`~tushare_typed.response.QueryResponse`. Imported here: pydantic waits for the first call."""
+    from ..response import QueryResponse
+    from .arguments import prepare_query
+
+    names, wire = prepare_query(api_name, fields, params)
+    return names, wire, functools.partial(QueryResponse.from_result, api_name)
 
 
 T = TypeVar("T")
@@ -270,8 +281,7 @@ class BaseClient(_ClientCommon[SyncTransport, "httpx.Client"]):
         tuple, paged like the typed methods, with the same display and ``to_pandas/polars/arrow``. ``offset=``
         starts later; ``limit=`` returns at most that many rows. Known interfaces get the typed methods' checks."""
         offset, limit, rest = _paging_arguments(params)
-        names, rest = prepare_query(api_name, fields, rest)
-        partial = functools.partial(QueryResponse.from_result, api_name)
+        names, rest, partial = _untyped_query(api_name, fields, rest)
         result = paginate(
             lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, names),
             limit or DEFAULT_PAGE_SIZE,
@@ -403,8 +413,7 @@ class AsyncBaseClient(_ClientCommon[AsyncTransport, "httpx.AsyncClient"]):
     async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> QueryResponse:
         """Async :meth:`BaseClient.query`."""
         offset, limit, rest = _paging_arguments(params)
-        names, rest = prepare_query(api_name, fields, rest)
-        partial = functools.partial(QueryResponse.from_result, api_name)
+        names, rest, partial = _untyped_query(api_name, fields, rest)
         result = await apaginate(
             lambda o, n: self._call(api_name, {**rest, "offset": o, "limit": n}, names),
             limit or DEFAULT_PAGE_SIZE,
