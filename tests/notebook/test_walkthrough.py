@@ -66,5 +66,7 @@ def test_the_sdk_habits_and_the_typed_api_in_a_notebook() -> None:
     query = _outputs(cells[5])
     assert query["text/plain"].startswith("<QueryResponse(daily): 8 rows × 3 columns, completed>")
     assert "<table>" in query["text/html"]
-    assert _outputs(cells[6])["text/plain"] == "((8, 3), ['0', '0', '1', '1', '1', '1', '0'])"  # newest first
+    assert (
+        _outputs(cells[6])["text/plain"] == "((8, 3), ['0', '0', '1', '1', '1', '1', '1'])"
+    )  # newest first, weekdays open
     assert _outputs(cells[7])["text/plain"] == "True"
