@@ -122,7 +122,7 @@ def pro_bar(
         ts_code=ts_code,
         start_date=start_date or None,
         end_date=end_date or None,
-        freq=freq,
+        freq=freq,  # type: ignore[arg-type]  # checked by the typed method at run time
         asset=asset,  # type: ignore[arg-type]  # checked by the typed method at run time
         adj=adj,  # type: ignore[arg-type]
         adjfactor=adjfactor,

@@ -27,8 +27,8 @@ from ._schema import POSITION_COLUMN, TableSchema
 if TYPE_CHECKING:
     import pyarrow
 
-    from .._internal.paginator import PageResult
     from ..catalog import Catalog, InterfaceSpec
+    from ..response import QueryResponse
     from ._database import Database, SliceWrite
 
 __all__ = ["AsyncQuery", "SyncRequest", "run_sync", "run_sync_blocking"]
@@ -42,7 +42,9 @@ DEFAULT_CONCURRENCY: Final = 4
 class AsyncQuery(Protocol):
     """What the engine needs from a client: the async untyped ``query`` (``AsyncBaseClient.query``)."""
 
-    async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult: ...
+    async def query(
+        self, api_name: str, fields: Sequence[str] | str | None = None, **params: object
+    ) -> QueryResponse: ...
 
 
 #: Called after each committed slice with the interface's report so far (progress display, tests).
@@ -240,7 +242,7 @@ class _Engine:
             if self.on_slice is not None:
                 self.on_slice(report)
 
-    def write(self, job: _Job, piece: Slice, result: PageResult) -> tuple[SliceWrite, float]:
+    def write(self, job: _Job, piece: Slice, result: QueryResponse) -> tuple[SliceWrite, float]:
         """Commit one slice; returns what it did and the seconds it took (not counting the wait for its turn)."""
         began = time.perf_counter()
         batch = to_batch(job.schema, result.fields, result.rows)
