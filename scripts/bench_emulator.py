@@ -59,12 +59,12 @@ def emulator_process(*, quota: int | None = None, window: float = 60.0, total_ro
         command += ["--window", str(window), "--total-rows", str(total_rows)]
         if quota is not None:
             command += ["--quota", str(quota)]
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        assert process.stdout is not None and process.stdin is not None
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None
         try:
             yield process.stdout.readline().strip()
         finally:
-            process.stdin.close()
+            process.terminate()  # the emulator runs until SIGTERM
             process.wait(timeout=10)
 
 

@@ -86,7 +86,7 @@ async def fetch_only(url: str, days: list[str], concurrency: int) -> int:
         nonlocal rows
         for day in queue:
             result = await client.query("daily", None, trade_date=day)
-            rows += len(result.items)
+            rows += len(result)
 
     async with AsyncTushareClient(DEFAULT_TOKEN, base_url=url, rate_limit=(QUOTA, 60)) as client:
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))

@@ -148,7 +148,7 @@ from ._api.wealth import (
 from ._internal.client_base import AsyncBaseClient, BaseClient
 
 if TYPE_CHECKING:
-    from ._internal.probar import ProBarResponse
+    from ._internal.probar import ProBarResponse, QfqAnchor
 
 __all__ = ["AsyncPages", "AsyncTushareClient", "Pages", "TushareClient"]
 
@@ -258,6 +258,7 @@ class TushareClient(
         ma: Sequence[int] = (),
         exchange: str | None = None,
         max_rows: int | None = None,
+        qfq_anchor: QfqAnchor = "window",
     ) -> ProBarResponse:
         """Bars of any asset through the SDK's composite `pro_bar`, typed.
 
@@ -268,6 +269,8 @@ class TushareClient(
         The accepted values are read from the SDK source; what the SDK would silently ignore (`ma=["ma5"]`, an
         unknown factor) raises ParameterError. Any factor fetches daily_basic once; unlike the SDK's inner join,
         bars without a daily_basic row are kept, with None factors.
+        qfq is anchored at the window's newest factor, as in the SDK, so its prices change with `end_date`;
+        `qfq_anchor="latest"` anchors it at the latest factor there is, so they stay the same.
 
         The SDK's own description (tushare.pro.data_pro.pro_bar):
 
@@ -314,6 +317,7 @@ class TushareClient(
             ma=ma,
             exchange=exchange,
             max_rows=max_rows,
+            qfq_anchor=qfq_anchor,
         )
         responses = [getattr(self, api_name)(**params) for api_name, params in plan.requests]
         return plan.compose(responses)
@@ -405,6 +409,7 @@ class AsyncTushareClient(
         ma: Sequence[int] = (),
         exchange: str | None = None,
         max_rows: int | None = None,
+        qfq_anchor: QfqAnchor = "window",
     ) -> ProBarResponse:
         """Bars of any asset through the SDK's composite `pro_bar`, typed.
 
@@ -415,6 +420,8 @@ class AsyncTushareClient(
         The accepted values are read from the SDK source; what the SDK would silently ignore (`ma=["ma5"]`, an
         unknown factor) raises ParameterError. Any factor fetches daily_basic once; unlike the SDK's inner join,
         bars without a daily_basic row are kept, with None factors.
+        qfq is anchored at the window's newest factor, as in the SDK, so its prices change with `end_date`;
+        `qfq_anchor="latest"` anchors it at the latest factor there is, so they stay the same.
 
         The SDK's own description (tushare.pro.data_pro.pro_bar):
 
@@ -461,6 +468,7 @@ class AsyncTushareClient(
             ma=ma,
             exchange=exchange,
             max_rows=max_rows,
+            qfq_anchor=qfq_anchor,
         )
         responses = [await getattr(self, api_name)(**params) for api_name, params in plan.requests]
         return plan.compose(responses)

@@ -3,6 +3,8 @@
     tushare-typed list [--category TEXT] [--search TEXT]
     tushare-typed describe daily
     tushare-typed exec daily -p ts_code=000001.SZ -p start_date=20240101 --fields ts_code,close --format csv
+    tushare-typed pro-bar 000001.SZ --start-date 2024-01-01 --adj qfq --ma 5,20
+    tushare-typed --base-url URL --timeout 10 --token - exec ...   (options for every calling command)
     tushare-typed token set | show | rotate | delete
     tushare-typed mcp serve [--transport stdio|streamable-http] [--mode discovery|full] [--tools A,B] ...
     tushare-typed sync daily --start 20100101 [--end YYYYMMDD] [--all-i-can] [--store PATH]
@@ -18,13 +20,15 @@ pydantic), pyarrow and the MCP SDK are imported by the commands that use them.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import os
 import shlex
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import click
 
@@ -32,6 +36,7 @@ from . import __version__
 from ._internal.tabular import to_csv, to_json, to_table
 from .catalog import InterfaceSpec, ParamSpec, UnknownInterfaceError, load_catalog
 from .errors import TushareError
+from .progress import set_progress
 
 if TYPE_CHECKING:
     from .response import Response
@@ -73,6 +78,18 @@ class CliUsageError(CliError):
     exit_code = 2
 
 
+@dataclass(frozen=True)
+class ClientOptions:
+    """The root options every calling command builds its client with (None: the client's default)."""
+
+    base_url: str | None = None
+    timeout: float | None = None
+    token: str | None = None
+
+    def client_arguments(self) -> dict[str, Any]:
+        return {name: value for name, value in dataclasses.asdict(self).items() if value is not None}
+
+
 class _Cli(click.Group):
     """The root group: every error reaching it leaves as a message and an exit code, not a traceback."""
 
@@ -94,8 +111,23 @@ class _Cli(click.Group):
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tushare-typed")
-def cli() -> None:
+@click.option("--base-url", metavar="URL", help="The tushare API (default: TUSHARE_API_URL, else tushare's).")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help="Seconds per HTTP request."
+)
+@click.option(
+    "--token",
+    "token_text",
+    metavar="TOKEN|-",
+    help="The token for this command; '-' reads it from stdin. Prefer TUSHARE_TOKEN or `token set`: other users "
+    "can see command lines.",
+)
+@click.pass_context
+def cli(ctx: click.Context, base_url: str | None, timeout: float | None, token_text: str | None) -> None:
     """Typed access to every tushare interface: list, describe and call them, manage the token, serve MCP."""
+    if token_text == "-":  # noqa: S105 (the stdin marker, not a token)
+        token_text = _read_secret("tushare token", True)
+    ctx.obj = ClientOptions(base_url=base_url, timeout=timeout, token=token_text or None)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -142,7 +174,6 @@ def describe(api: str, as_json: bool) -> None:
     """Show an interface: parameters, fields, points, limits and an example call."""
     spec = _interface(api)
     if as_json:
-        import dataclasses
         import json
 
         click.echo(json.dumps(dataclasses.asdict(spec), ensure_ascii=False, indent=2))
@@ -373,7 +404,12 @@ def write_output(response: Response[Any], output_format: str, out: Path | None) 
 def _make_client(timeout: float | None = None) -> Any:
     from ._client import TushareClient
 
-    return TushareClient() if timeout is None else TushareClient(timeout=timeout)
+    context = click.get_current_context(silent=True)
+    options = context.find_root().obj if context is not None else None
+    arguments = options.client_arguments() if isinstance(options, ClientOptions) else {}
+    if timeout is not None:
+        arguments["timeout"] = timeout  # a command's own --timeout wins over the root option
+    return TushareClient(**arguments)
 
 
 @cli.command("exec")
@@ -408,6 +444,8 @@ def exec_command(
     if output_format == "parquet":
         _require_parquet(out)
     progress = PageProgress(spec.api_name, quiet)
+    # This command prints its own page lines; the runtime still reports rate-limit waits unless --quiet.
+    set_progress(False if quiet else None, pages=False)
     with _make_client(timeout) as client:
         progress.watch(client)
         try:
@@ -466,11 +504,51 @@ def token() -> None:
 
 @token.command("set")
 @click.option("--stdin", "from_stdin", is_flag=True, help="Read the token from stdin instead of prompting.")
-def token_set(from_stdin: bool) -> None:
-    """Save a token in the encrypted store (prompted without echo; never a command-line argument)."""
-    store = _store()
-    store.save(_read_secret("tushare token", from_stdin))
-    click.echo(f"token saved to {store.path}", err=True)
+@click.option("--keyring", "sealing", flag_value="keyring", help="Keep the store key in the OS keyring.")
+@click.option("--passphrase", "sealing", flag_value="passphrase", help="Seal with a passphrase (prompted; scrypt).")
+@click.option("--generate-key", "sealing", flag_value="generate", help="Seal with a new key, printed once.")
+@click.option("--auto", "sealing", flag_value="auto", default=True, hidden=True)
+def token_set(from_stdin: bool, sealing: str) -> None:
+    """Save a token in the encrypted store (prompted without echo; never a command-line argument).
+
+    By default the store key is TUSHARE_TYPED_KEY when set, else the OS keyring; without a usable keyring you
+    choose a passphrase or a generated key (a generated key when nobody can be asked)."""
+    from ._internal.token_setup import save_token
+
+    token = _read_secret("tushare token", from_stdin)
+    interactive = not from_stdin and _stdin_is_tty()
+    done = save_token(
+        token,
+        sealing,  # type: ignore[arg-type]  # click's flag values are the SealingChoice literals
+        interactive=interactive,
+        ask_passphrase=lambda: _new_passphrase(interactive),
+        ask_choice=_ask_sealing,
+    )
+    if done.key is not None:
+        click.echo(done.key)
+    click.echo(f"token saved to {_store().path}: {done.instructions}", err=True)
+
+
+def _new_passphrase(interactive: bool) -> str:
+    if not interactive:
+        # The token took stdin's first line; the passphrase is the next one.
+        return _read_secret("passphrase", True)
+    value = str(click.prompt("passphrase for the token store", hide_input=True, confirmation_prompt=True))
+    if not value.strip():
+        raise CliUsageError("no passphrase given", "type one at the prompt, or use --generate-key")
+    return value
+
+
+def _ask_sealing() -> Literal["passphrase", "generate"]:
+    click.echo("There is no usable OS keyring on this machine.", err=True)
+    answer = click.prompt(
+        "Seal the token store with a [p]assphrase (kept in TUSHARE_TYPED_PASSPHRASE where the token is used) or "
+        "a generated [k]ey (kept in TUSHARE_TYPED_KEY)?",
+        type=click.Choice(["p", "k"]),
+        default="k",
+        err=True,
+    )
+    return "passphrase" if answer == "p" else "generate"
 
 
 @token.command("show")
@@ -849,3 +927,13 @@ def cache_clear(path: Path | None, redis_url: str | None) -> None:
 
     cache = RedisCache(redis_url) if redis_url else SQLiteCache(path)
     click.echo(f"cleared {cache.clear()} cached replies", err=True)
+
+
+def _register_commands() -> None:
+    # Commands kept in their own modules; they import this one, so they are added once the group exists.
+    from ._internal.cli_probar import pro_bar_command
+
+    cli.add_command(pro_bar_command)
+
+
+_register_commands()

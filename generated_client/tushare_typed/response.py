@@ -6,9 +6,10 @@ DataFrame conversions import pandas / polars / pyarrow only when called (they ar
 
 from __future__ import annotations
 
+import html
 import types
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar, Union, get_args, get_origin
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Protocol, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     import polars
     import pyarrow
 
-__all__ = ["Response"]
+__all__ = ["QueryResponse", "Response"]
 
 RowT = TypeVar("RowT", bound=NamedTuple)
 
@@ -57,6 +58,55 @@ class Response(BaseModel, Generic[RowT]):
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def __repr__(self) -> str:
+        # A summary and the first rows, never all of them: a notebook cell showing 60,000 rows must stay readable.
+        from ._internal.tabular import to_table
+
+        head = self._head_rows(_PREVIEW_ROWS)
+        text = f"<{self._summary()}>"
+        if head:
+            text += "\n" + to_table(self._column_names(), head).rstrip("\n")
+            if len(self.rows) > len(head):
+                text += f"\n… {len(self.rows) - len(head)} more rows"
+        return text
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    def _repr_html_(self) -> str:
+        """The notebook view: a summary line and a table of the first and last rows, escaped."""
+        names = self._column_names()
+        shown = self._head_rows(_HTML_HEAD_ROWS)
+        tail = self._tail_rows(_HTML_TAIL_ROWS, skip=len(shown))
+        header = "".join(f"<th>{html.escape(name)}</th>" for name in names)
+        body = [_html_row(row) for row in shown]
+        if tail:
+            body.append(f'<tr><td colspan="{len(names)}">… {len(self.rows) - len(shown) - len(tail)} rows …</td></tr>')
+            body.extend(_html_row(row) for row in tail)
+        return (
+            f"<div><p>{html.escape(self._summary())}</p>"
+            f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        )
+
+    def _summary(self) -> str:
+        state = "completed" if self.completed else f"not completed, next_offset={self.next_offset}"
+        return f"{type(self).__name__}: {len(self.rows)} rows × {len(self._column_names())} columns, {state}"
+
+    def _column_names(self) -> list[str]:
+        return [name for name, _ in self._returned()] + list(self.extra_columns)
+
+    def _head_rows(self, count: int) -> list[list[Any]]:
+        return self._row_values(range(min(count, len(self.rows))))
+
+    def _tail_rows(self, count: int, *, skip: int) -> list[list[Any]]:
+        start = max(skip, len(self.rows) - count)
+        return self._row_values(range(start, len(self.rows)))
+
+    def _row_values(self, positions: range) -> list[list[Any]]:
+        returned = self._returned()
+        extras = list(self.extra_columns.values())
+        return [[self.rows[i][pos] for _, pos in returned] + [column[i] for column in extras] for i in positions]
 
     def __iter__(self) -> Iterator[RowT]:  # type: ignore[override]
         # Iterating a response yields its rows, as users of a result set expect (not pydantic's field pairs).
@@ -135,4 +185,59 @@ class Response(BaseModel, Generic[RowT]):
         return pa.table(arrays)
 
 
+class QueryResponse(Response[Any]):
+    """What the untyped ``query()`` returns: the same display and conversions as a typed response, with plain
+    tuple rows whose columns are ``fields`` as the server sent them (any interface, also ones newer than the
+    metadata). Column types are inferred by pandas / polars / pyarrow, as nothing declares them."""
+
+    api_name: str = ""
+
+    def _summary(self) -> str:
+        return super()._summary().replace("QueryResponse", f"QueryResponse({self.api_name})", 1)
+
+    def _returned(self) -> list[tuple[str, int]]:
+        return [(name, pos) for pos, name in enumerate(self.fields)]
+
+    def _column_types(self) -> dict[str, type[Any] | None]:
+        return dict.fromkeys(self.fields)
+
+    @classmethod
+    def from_result(cls, api_name: str, result: _PagedRows) -> QueryResponse:
+        """The response for the rows a paged call collected (a :class:`~.paginator.PageResult`)."""
+        return cls.model_construct(
+            api_name=api_name,
+            rows=[tuple(item) for item in result.items],
+            fields=list(result.fields),
+            completed=result.completed,
+            next_offset=result.next_offset,
+            request_id=result.request_ids[-1] if result.request_ids else None,
+            pages=result.pages,
+            extra_columns={},
+        )
+
+
+class _PagedRows(Protocol):
+    @property
+    def fields(self) -> Sequence[str]: ...
+    @property
+    def items(self) -> Sequence[Sequence[Any]]: ...
+    @property
+    def completed(self) -> bool: ...
+    @property
+    def next_offset(self) -> int | None: ...
+    @property
+    def request_ids(self) -> Sequence[str]: ...
+    @property
+    def pages(self) -> int: ...
+
+
 _PANDAS_DTYPES: dict[type[Any] | None, str] = {float: "float64", int: "Int64", bool: "boolean"}
+_PREVIEW_ROWS = 5
+_HTML_HEAD_ROWS = 10
+_HTML_TAIL_ROWS = 5
+
+
+def _html_row(values: list[Any]) -> str:
+    from ._internal.tabular import cell_text
+
+    return "<tr>" + "".join(f"<td>{html.escape(cell_text(value))}</td>" for value in values) + "</tr>"

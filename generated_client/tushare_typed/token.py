@@ -53,6 +53,7 @@ from .errors import (
     ParameterError,
     TokenKeyMismatchError,
     TokenKeyMissingError,
+    TokenKeyringError,
     TokenNotStoredError,
     TokenStoreCorruptError,
     TokenStoreError,
@@ -64,6 +65,7 @@ _log = logging.getLogger("tushare_typed")
 __all__ = [
     "DEFAULT_SCRYPT_N",
     "ENV_KEY",
+    "ENV_PASSPHRASE",
     "ENV_TOKEN",
     "KEYRING_SERVICE",
     "Secret",
@@ -73,6 +75,8 @@ __all__ = [
 ]
 
 ENV_KEY = "TUSHARE_TYPED_KEY"
+#: The passphrase of a passphrase-sealed store, for programs that cannot prompt.
+ENV_PASSPHRASE = "TUSHARE_TYPED_PASSPHRASE"  # noqa: S105 - the variable's name, not a passphrase
 KEYRING_SERVICE = "tushare-typed"
 STORE_FORMAT = "tushare-typed/token-store"
 STORE_VERSION = 1
@@ -243,7 +247,9 @@ class TokenStore:
                 return self._new_keyring_sealing(keyring)
         raise TokenKeyMissingError(
             "no key to encrypt the token store: pass key= or passphrase=, set "
-            f"{ENV_KEY}, or install the optional keyring package"
+            f"{ENV_KEY}, or install the optional keyring package",
+            remediation="Run `tushare-typed token set`: it offers a passphrase or generates a key when there is "
+            f"no OS keyring; or set {ENV_KEY} to a key from TokenStore.generate_key().",
         )
 
     def _new_keyring_sealing(self, keyring: Keyring) -> Sealing:
@@ -380,13 +386,21 @@ class TokenStore:
         env_key = environ_or_default(self._environ).get(ENV_KEY, "")
         if env_key:
             return fernet_key(env_key, ENV_KEY)
-        raise TokenKeyMissingError(f"{self._path} is sealed with a Fernet key: set {ENV_KEY} or pass key=...")
+        raise TokenKeyMissingError(
+            f"{self._path} is sealed with a Fernet key: set {ENV_KEY} or pass key=...",
+            remediation=f"Set {ENV_KEY} to the key printed when the store was saved; if it is lost, save the "
+            "token again with `tushare-typed token set`.",
+        )
 
     def _passphrase_key(self, kdf: dict[str, Any]) -> bytes:
+        env_passphrase = environ_or_default(self._environ).get(ENV_PASSPHRASE, "")
+        if self._passphrase is None and env_passphrase:
+            self._passphrase = Secret(env_passphrase)
         if self._passphrase is None:
             raise TokenKeyMissingError(
-                f"{self._path} is sealed with a passphrase: pass passphrase=...",
-                remediation="Pass the passphrase the store was saved with: TokenStore(passphrase=...).",
+                f"{self._path} is sealed with a passphrase: set {ENV_PASSPHRASE} or pass passphrase=...",
+                remediation=f"Set {ENV_PASSPHRASE} to the passphrase the store was saved with, or pass "
+                "TokenStore(passphrase=...).",
             )
         salt_text, n = kdf.get("salt"), kdf.get("n")
         parameters_ok = (
@@ -432,7 +446,7 @@ class TokenStore:
             return action()
         except Exception as exc:
             # Keyring backends raise their own types (locked keychain, no backend, D-Bus errors).
-            raise TokenStoreError(f"the OS keyring failed: {type(exc).__name__}") from None
+            raise TokenKeyringError(f"the OS keyring failed: {type(exc).__name__}") from None
 
     @staticmethod
     def _keyring_entry_of(document: dict[str, Any]) -> str | None:

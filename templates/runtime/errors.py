@@ -28,6 +28,7 @@ AUTH-013           AUTH        wrong key or passphrase for the token store
 AUTH-014           AUTH        the token store is corrupt or was tampered with
                                (``TokenStoreCorruptError``)
 AUTH-015           AUTH        a store key is not a valid Fernet key (``TokenKeyInvalidError``)
+AUTH-016           AUTH        the OS keyring is missing or failed (``TokenKeyringError``)
 PARAM-101          PARAMETER   an argument failed local validation (``ParameterError``)
 PARAM-102          PARAMETER   the server rejected the arguments, tushare -2001
                                (``ServerParameterError``)
@@ -72,6 +73,7 @@ __all__ = [
     "TokenKeyInvalidError",
     "TokenKeyMismatchError",
     "TokenKeyMissingError",
+    "TokenKeyringError",
     "TokenNotStoredError",
     "TokenStoreCorruptError",
     "TokenStoreError",
@@ -214,8 +216,18 @@ class TokenNotStoredError(TokenStoreError):
 class TokenKeyMissingError(TokenStoreError):
     default_code = "AUTH-012"
     default_remediation = (
-        "Provide the store key: set TUSHARE_TYPED_KEY to a Fernet key, pass passphrase=..., or "
-        "install the optional `keyring` package so the key lives in the OS keyring."
+        "Provide the store key: set TUSHARE_TYPED_KEY to the key the store was saved with, or "
+        "TUSHARE_TYPED_PASSPHRASE for a passphrase-sealed store; `tushare-typed token set` saves a new "
+        "store and says where its key lives (OS keyring, a passphrase, or a generated key)."
+    )
+
+
+class TokenKeyringError(TokenStoreError):
+    default_code = "AUTH-016"
+    default_remediation = (
+        "This machine has no usable OS keyring (common on headless Linux). Seal the store without it: "
+        "`tushare-typed token set --generate-key` (then keep the printed key in TUSHARE_TYPED_KEY) or "
+        "`tushare-typed token set --passphrase` (then set TUSHARE_TYPED_PASSPHRASE)."
     )
 
 
@@ -415,7 +427,14 @@ def parse_rate_limit(msg: str) -> tuple[int | None, float] | None:
 
 
 def error_from_reply(code: int, msg: str, *, api_name: str | None, request_id: str | None) -> TushareError:
-    """Map a reply with ``code != 0`` to its typed error. Unknown codes give ``UnknownError``."""
+    """Map a reply with ``code != 0`` to its typed error (unknown codes give ``UnknownError``), with the catalog's
+    hints (the points a denied interface needs, the names closest to an unknown one)."""
+    from ._internal.hints import add_hints
+
+    return add_hints(_typed_error(code, msg, api_name=api_name, request_id=request_id))
+
+
+def _typed_error(code: int, msg: str, *, api_name: str | None, request_id: str | None) -> TushareError:
     where: dict[str, Any] = {"api_name": api_name, "request_id": request_id, "tushare_code": code}
     text = msg.strip() or f"tushare returned code {code} with no message"
     if code == 40101:

@@ -179,7 +179,13 @@ def test_a_permission_denial_is_reported_with_its_remediation(tushare_emulator: 
     result = run("exec", *DAILY)
     assert_clean_failure(result, 1)
     assert result.stderr.startswith("error: [AUTH-003] no permission for 'daily'")
-    assert "hint: Your account's points tier does not include this interface" in result.stderr
+    from tushare_typed.catalog import load_catalog
+
+    spec = load_catalog().get("daily")
+    assert spec.points is not None or spec.permission is not None  # the metadata states daily's access
+    stated = [f"{spec.points} points"] if spec.points is not None else []
+    stated += [spec.permission.describe()] if spec.permission is not None else []
+    assert f"hint: daily needs {' or '.join(stated)}" in result.stderr
 
 
 @pytest.mark.tushare_emulator(total_rows=250, row_caps={"daily": 100}, faults=Faults(on_calls={2: "http_500"}))

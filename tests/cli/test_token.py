@@ -39,7 +39,7 @@ def test_set_reads_the_token_from_stdin_and_encrypts_it(isolated_env: Path) -> N
     result = run("token", "set", input=f"  {FAKE_TOKEN}\n")
     store = TokenStore()
     assert result.exit_code == 0
-    assert result.stderr == f"token saved to {store.path}\n"
+    assert result.stderr.startswith(f"token saved to {store.path}: sealed with the key in TUSHARE_TYPED_KEY")
     assert store.path.is_relative_to(isolated_env)
     assert store.load() == FAKE_TOKEN
     assert FAKE_TOKEN.encode() not in store.path.read_bytes()
@@ -60,12 +60,75 @@ def test_set_refuses_an_empty_token() -> None:
     assert not TokenStore().exists()
 
 
-def test_set_without_a_store_key_says_how_to_provide_one(monkeypatch: pytest.MonkeyPatch) -> None:
+class NoKeyringBackend(FakeKeyring):
+    """A keyring package whose only backend fails, as on a headless Linux box."""
+
+    def set_password(self, service_name: str, username: str, password: str) -> None:
+        raise NoKeyringError("No recommended backend was available.")
+
+
+class NoKeyringError(RuntimeError):
+    pass
+
+
+@pytest.fixture
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TUSHARE_TYPED_KEY")
+    monkeypatch.setattr("tushare_typed.token.import_keyring", NoKeyringBackend)
+
+
+@pytest.mark.usefixtures("no_keyring")
+def test_set_without_a_keyring_generates_a_key_and_says_where_to_keep_it(monkeypatch: pytest.MonkeyPatch) -> None:
     result = run("token", "set", input=f"{FAKE_TOKEN}\n")
+    assert result.exit_code == 0, result.output
+    key = result.stdout.strip()
+    assert len(key) == 44 and FAKE_TOKEN not in result.output
+    assert "Keep it in TUSHARE_TYPED_KEY" in result.stderr
+    assert TokenStore(key=key).load() == FAKE_TOKEN
+    show = run("token", "show")
+    assert show.stderr.startswith("error: [AUTH-012]") and "TUSHARE_TYPED_KEY" in show.stderr
+    monkeypatch.setenv("TUSHARE_TYPED_KEY", key)
+    assert run("token", "show").stdout == "fake…0001\n"
+
+
+@pytest.mark.usefixtures("no_keyring")
+def test_set_without_a_keyring_offers_a_passphrase_at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tushare_typed.cli._stdin_is_tty", lambda: True)
+    result = run("token", "set", input=f"{FAKE_TOKEN}\np\ncorrect horse\ncorrect horse\n")
+    assert result.exit_code == 0, result.output
+    assert "no usable OS keyring" in result.stderr
+    assert "TUSHARE_TYPED_PASSPHRASE" in result.stderr
+    assert "correct horse" not in result.output
+    assert TokenStore(passphrase="correct horse").load() == FAKE_TOKEN
+    assert run("token", "show").stderr.startswith("error: [AUTH-012]")
+    monkeypatch.setenv("TUSHARE_TYPED_PASSPHRASE", "correct horse")
+    assert run("token", "show").stdout == "fake…0001\n"
+
+
+@pytest.mark.usefixtures("no_keyring")
+def test_set_with_a_passphrase_on_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run("token", "set", "--passphrase", input=f"{FAKE_TOKEN}\nmy passphrase\n")
+    assert result.exit_code == 0, result.output
+    assert TokenStore(passphrase="my passphrase").load() == FAKE_TOKEN
+
+
+@pytest.mark.usefixtures("no_keyring")
+def test_asking_for_the_keyring_without_one_points_at_the_fix() -> None:
+    result = run("token", "set", "--keyring", input=f"{FAKE_TOKEN}\n")
     assert_clean_failure(result, 1)
-    assert result.stderr.startswith("error: [AUTH-012]")
-    assert "TUSHARE_TYPED_KEY" in result.stderr
+    assert result.stderr.startswith("error: [AUTH-016] the OS keyring failed: NoKeyringError")
+    assert "--generate-key" in result.stderr and "--passphrase" in result.stderr
+    assert "file permissions" not in result.stderr and "readable and writable" not in result.stderr
+
+
+def test_set_uses_a_working_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    keyring = FakeKeyring()
+    monkeypatch.delenv("TUSHARE_TYPED_KEY")
+    monkeypatch.setattr("tushare_typed.token.import_keyring", lambda: keyring)
+    result = run("token", "set", input=f"{FAKE_TOKEN}\n")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "OS keyring" in result.stderr and len(keyring.passwords) == 1
+    assert TokenStore().load() == FAKE_TOKEN
 
 
 def test_show_masks_the_stored_token() -> None:

@@ -141,8 +141,8 @@ def test_a_projection_without_the_keys_keeps_every_row_and_hides_the_keys(hostil
     assert response.fields == ["close"]
     assert [row.close for row in response.rows] == [row[5] for row in ROWS_12K]
     assert all(row.ts_code is None and row.trade_date is None for row in response.rows)
-    assert plain.fields == ("close",)
-    assert [row[0] for row in plain.items] == [row[5] for row in ROWS_12K]
+    assert plain.fields == ["close"]
+    assert [row[0] for row in plain.rows] == [row[5] for row in ROWS_12K]
 
 
 @pytest.mark.timeout(10)

@@ -122,7 +122,7 @@ async def test_call_interface_names_every_bad_argument_at_once(
 ) -> None:
     arguments = {
         "api_name": "daily",
-        "params": {"ts_code": 1, "start": "20240101", "trade_date": "2024-01-01"},
+        "params": {"ts_code": 1, "start": "20240101", "trade_date": "2024-02-30"},  # 2024-01-01 would pass
         "fields": ["close", "closing"],
         "max_rows": MAX_ROWS_LIMIT + 1,
     }

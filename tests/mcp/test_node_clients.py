@@ -33,7 +33,7 @@ def test_the_typescript_client_reads_results_and_every_error_in_discovery_mode(t
     calls: list[dict[str, Any]] = [
         {"name": "search_interfaces", "arguments": {"query": "日线行情"}},
         {"name": "call_interface", "arguments": {"api_name": "daily", "fields": ["close"], "max_rows": 50}},
-        {"name": "call_interface", "arguments": {"api_name": "daily", "params": {"trade_date": "2024-01-01"}}},
+        {"name": "call_interface", "arguments": {"api_name": "daily", "params": {"trade_date": "2024-02-30"}}},
         {"name": "call_interface", "arguments": {"api_name": "daily", "params": {"tscode": "000001.SZ"}}},
         {"name": "call_interface", "arguments": {"api_name": "daily", "max_rows": 0}},
         {"name": "describe_interface", "arguments": {}},
@@ -52,7 +52,7 @@ def test_the_typescript_client_reads_results_and_every_error_in_discovery_mode(t
     assert all("thrown" not in result for result in seen["results"]), seen["results"]
     assert found["structuredContent"]["results"][0]["api_name"] == "daily"
     assert not rows["isError"] and rows["structuredContent"]["row_count"] == 50
-    assert bad_date["isError"] and 'params.trade_date: "2024-01-01" has the wrong format' in bad_date["text"]
+    assert bad_date["isError"] and 'params.trade_date: "2024-02-30" has the wrong format' in bad_date["text"]
     assert misspelled["isError"] and "use 'ts_code' instead" in misspelled["text"]
     assert zero_rows["isError"] and "max_rows: 0 is too small. Fix: pass at least 1." in zero_rows["text"]
     assert missing["isError"] and "api_name: this required argument is missing" in missing["text"]

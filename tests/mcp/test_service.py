@@ -166,3 +166,13 @@ def test_the_default_max_rows_is_the_manifests(tools: list[dict[str, Any]]) -> N
         ToolService(max_rows=0)
     with pytest.raises(ValueError, match="max_rows"):
         ToolService(max_rows=MAX_ROWS_LIMIT + 1)
+
+
+async def test_dates_follow_the_client_rule(service: ToolService, emulator: TushareEmulator) -> None:
+    result = await service.call("daily", {"ts_code": "000001.SZ", "start_date": "2024-01-02", "end_date": "20240105"})
+    assert not result.is_error, result.text
+    assert emulator.records[-1].params["start_date"] == "20240102"
+    reversed_range = await service.call("daily", {"start_date": "2024-03-01", "end_date": "2024-02-01"})
+    assert reversed_range.is_error and "start_date=20240301 is after end_date=20240201" in reversed_range.text
+    not_a_date = await service.call("daily", {"start_date": "March"})
+    assert not_a_date.is_error and "start_date" in not_a_date.text

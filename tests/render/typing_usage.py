@@ -4,7 +4,15 @@ from collections.abc import AsyncIterator, Iterator
 from typing import assert_type
 
 from tushare_typed import AsyncTushareClient, TushareClient
-from tushare_typed.models import DailyBasicResponse, DailyResponse, DailyRow, FtMinsResponse, ShiborResponse, ShiborRow
+from tushare_typed.models import (
+    DailyBasicResponse,
+    DailyField,
+    DailyResponse,
+    DailyRow,
+    FtMinsResponse,
+    ShiborResponse,
+    ShiborRow,
+)
 from tushare_typed.options import CallOptions
 
 
@@ -20,6 +28,12 @@ def sync_usage(client: TushareClient) -> None:
     for row in response:
         assert_type(row, DailyRow)
     assert_type(client.daily_basic(trade_date="20240726"), DailyBasicResponse)  # a group member alone is enough
+    assert_type(client.daily(fields="ts_code,close"), DailyResponse)  # the SDK's comma string
+    chosen: list[DailyField] = ["ts_code", "close"]
+    assert_type(client.daily(fields=chosen), DailyResponse)
+    names: list[str] = ["ts_code", "close"]  # known only at run time: join them (checked at run time)
+    assert_type(client.daily(fields=",".join(names)), DailyResponse)
+    assert_type(client.daily(fields=("ts_code", "close")), DailyResponse)
     client.pro_bar(ts_code="000001.SZ", freq="5min", asset="FT", ma=[5, 20])
     client.pro_bar(ts_code="000001.SZ", adj="qfq", factors=["tor"])
 

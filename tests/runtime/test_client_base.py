@@ -11,7 +11,6 @@ import pytest
 import respx
 
 from tushare_typed._internal.client_base import AsyncBaseClient, BaseClient
-from tushare_typed._internal.paginator import PageResult
 from tushare_typed._internal.transport import (
     DEFAULT_BASE_URL,
     AsyncTransport,
@@ -20,6 +19,7 @@ from tushare_typed._internal.transport import (
 )
 from tushare_typed.errors import MissingTokenError, ParameterError, ServiceError
 from tushare_typed.ratelimit import Limiter, RateLimit, RateLimiter
+from tushare_typed.response import QueryResponse
 from tushare_typed.token import Secret, TokenStore
 
 from .fakes import AsyncSleeper, FakeLimiter, Sleeper, reply_bytes, synthetic_token
@@ -124,7 +124,7 @@ def test_query_is_the_untyped_escape_hatch(make_client: ClientFactory, mock: res
     route = mock.post(URL).mock(return_value=ok())
     with make_client(token, quiet=True) as client:
         result = client.query("stock_basic", fields="ts_code,name", exchange="SSE", list_status=None)
-    assert isinstance(result, PageResult)
+    assert isinstance(result, QueryResponse)
     assert result.completed
     assert _body(route)["params"] == {"exchange": "SSE", "offset": 0, "limit": 5000}
     assert _body(route)["fields"] == "ts_code,name"
@@ -135,7 +135,7 @@ def test_query_pages_through_every_row(make_client: ClientFactory, mock: respx.M
     route = mock.post(URL).mock(side_effect=pages)
     with make_client(token, quiet=True) as client:
         result = client.query("brand_new_api", limit=None, offset=10)
-    assert result.items == [["000001.SZ", 1.0], ["000002.SZ", 2.0]]
+    assert result.rows == [("000001.SZ", 1.0), ("000002.SZ", 2.0)]
     assert [json.loads(call.request.content)["params"]["offset"] for call in route.calls] == [10, 11]
 
 
@@ -145,7 +145,7 @@ def test_query_limit_caps_the_rows_and_bad_paging_is_refused(
     mock.post(URL).mock(return_value=ok(items=[["000001.SZ", 1.0], ["000002.SZ", 2.0]], has_more=True))
     with make_client(token, quiet=True) as client:
         result = client.query("daily", limit=2)
-        assert len(result.items) == 2
+        assert len(result) == 2
         assert not result.completed
         assert result.next_offset == 2
         with pytest.raises(ParameterError, match="offset must be a non-negative integer"):
@@ -375,7 +375,7 @@ async def test_async_generated_method_and_query(mock: respx.MockRouter, token: s
         page = await client.query("daily", ["close"], trade_date="20240102")
     # daily's keys are sent for seam de-duplication and stripped again: only the asked-for column comes back.
     assert _body(route)["fields"] == "close,ts_code,trade_date"
-    assert (page.fields, page.items) == (("close",), [[3]])
+    assert (page.fields, page.rows) == (["close"], [(3,)])
     assert _body(route)["params"] == {"trade_date": "20240102", "offset": 0, "limit": 5000}
     assert _body(route)["token"] == token
 

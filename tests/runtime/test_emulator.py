@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -354,15 +355,37 @@ def test_default_catalog_is_the_packages(tmp_path: Path, monkeypatch: pytest.Mon
         clear_catalog_cache()
 
 
-def test_command_line_runs_an_emulator_until_stdin_closes(tmp_path: Path, http: httpx.Client) -> None:
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_command_line_runs_an_emulator_until_stopped(tmp_path: Path, http: httpx.Client, stop: int) -> None:
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(small_catalog_dict()), encoding="utf-8")
     command = [sys.executable, "-m", "tushare_typed.testing", "--catalog", str(path), "--quota", "1"]
-    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as process:  # noqa: S603
-        assert process.stdout is not None and process.stdin is not None
+    command += ["--window", "hour", "--deny", "stk_mins", "--token", "mine"]
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True) as process:  # noqa: S603
+        assert process.stdout is not None
         url = process.stdout.readline().strip()
-        assert post(http, url, "daily")["code"] == 0
-        assert post(http, url, "daily")["code"] == 40203
-        assert http.get(url + "/_emulator/stats").json()["outcomes"] == {"ok": 1, "rate_limited": 1}
-        process.stdin.close()
+        # stdin is closed from the start (as in the background of a shell): the emulator keeps serving.
+        ok = http.post(url, json={"api_name": "daily", "token": "mine", "params": {}}).json()
+        assert ok["code"] == 0
+        limited = http.post(url, json={"api_name": "daily", "token": "mine", "params": {}}).json()
+        assert limited["code"] == 40203 and "每小时最多访问该接口1次" in limited["msg"]
+        denied = http.post(url, json={"api_name": "stk_mins", "token": "mine", "params": {}}).json()
+        assert denied["code"] == 40203 and "没有接口访问权限" in denied["msg"]
+        assert post(http, url, "daily")["code"] == 40101  # the default token is not among the accepted ones
+        assert process.poll() is None
+        process.send_signal(stop)
         assert process.wait(timeout=10) == 0
+
+
+def test_command_line_accepts_any_token_and_refuses_bad_options(tmp_path: Path) -> None:
+    from tushare_typed.testing._cli import parse_arguments
+
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(small_catalog_dict()), encoding="utf-8")
+    options = parse_arguments(["--catalog", str(path), "--any-token", "--window", "day", "--port", "8123"])
+    assert (options["tokens"], options["window"], options["port"]) == (None, 86400.0, 8123)
+    with pytest.raises(SystemExit):
+        parse_arguments(["--catalog", str(path), "--deny", "dialy"])
+    with pytest.raises(SystemExit):
+        parse_arguments(["--catalog", str(path), "--window", "fortnight"])

@@ -50,7 +50,7 @@ class BondMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[BcBestotcqtField] | None = None,
+        fields: Sequence[BcBestotcqtField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BcBestotcqtResponse:
         """柜台流通式债券最优报价: 柜台流通式债券最优报价
@@ -64,7 +64,7 @@ class BondMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/11_柜台流通式债券最优报价.md
@@ -94,7 +94,7 @@ class BondMethods(BaseClient):
         end_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         bank: str | None = None,
-        fields: Sequence[BcOtcqtField] | None = None,
+        fields: Sequence[BcOtcqtField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BcOtcqtResponse:
         """柜台流通式债券报价: 柜台流通式债券报价
@@ -109,7 +109,7 @@ class BondMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
             bank: 报价机构
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/10_柜台流通式债券报价.md
@@ -139,7 +139,7 @@ class BondMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BondBlkField] | None = None,
+        fields: Sequence[BondBlkField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BondBlkResponse:
         """债券大宗交易: 获取沪深交易所债券大宗交易数据，可以通过数据工具调试和查看数据。
@@ -152,7 +152,7 @@ class BondMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/12_大宗交易.md
@@ -181,7 +181,7 @@ class BondMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BondBlkDetailField] | None = None,
+        fields: Sequence[BondBlkDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BondBlkDetailResponse:
         """大宗交易明细: 获取沪深交易所债券大宗交易数据，可以通过数据工具调试和查看数据。
@@ -194,7 +194,7 @@ class BondMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/13_大宗交易明细.md
@@ -222,7 +222,7 @@ class BondMethods(BaseClient):
         ts_code: str | None = None,
         list_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[CbBasicField] | None = None,
+        fields: Sequence[CbBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbBasicResponse:
         """可转债基本信息: 获取可转债基本信息
@@ -234,7 +234,7 @@ class BondMethods(BaseClient):
             ts_code: 转债代码
             list_date: 上市日期 [YYYYMMDD]
             exchange: 上市地点
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/01_可转债基础信息.md
@@ -262,7 +262,7 @@ class BondMethods(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbCallField] | None = None,
+        fields: Sequence[CbCallField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbCallResponse:
         """可转债赎回信息: 获取可转债到期赎回、强制赎回等信息。数据来源于公开披露渠道，供个人和机构研究使用，请不要用于数据商业目的。
@@ -275,7 +275,7 @@ class BondMethods(BaseClient):
             ann_date: 公告日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/03_可转债赎回信息.md
@@ -304,7 +304,7 @@ class BondMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbDailyField] | None = None,
+        fields: Sequence[CbDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbDailyResponse:
         """可转债行情: 获取可转债行情
@@ -317,7 +317,7 @@ class BondMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/05_可转债行情.md
@@ -346,7 +346,7 @@ class BondMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[CbFactorProField] | None = None,
+        fields: Sequence[CbFactorProField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbFactorProResponse:
         """可转债技术因子(专业版): 获取可转债每日技术面因子数据，用于跟踪可转债当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，_qfq表示前复权 _hfq表示后复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
@@ -361,7 +361,7 @@ class BondMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/06_可转债技术面因子_专业版）.md
@@ -390,7 +390,7 @@ class BondMethods(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbIssueField] | None = None,
+        fields: Sequence[CbIssueField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbIssueResponse:
         """可转债发行: 获取可转债发行数据
@@ -403,7 +403,7 @@ class BondMethods(BaseClient):
             ann_date: 发行公告日 [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/02_可转债发行.md
@@ -429,7 +429,7 @@ class BondMethods(BaseClient):
         self,
         *,
         ts_code: str | Sequence[str],
-        fields: Sequence[CbPriceChgField] | None = None,
+        fields: Sequence[CbPriceChgField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbPriceChgResponse:
         """可转债转股价变动: 获取可转债转股价变动
@@ -440,7 +440,7 @@ class BondMethods(BaseClient):
 
         Args:
             ts_code: 转债代码，支持多值输入 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/07_可转债转股价变动.md
@@ -463,7 +463,7 @@ class BondMethods(BaseClient):
         self,
         *,
         ts_code: str | Sequence[str],
-        fields: Sequence[CbRateField] | None = None,
+        fields: Sequence[CbRateField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbRateResponse:
         """可转债票面利率: 获取可转债票面利率
@@ -473,7 +473,7 @@ class BondMethods(BaseClient):
 
         Args:
             ts_code: 转债代码，支持多值输入 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/04_可转债票面利率.md
@@ -499,7 +499,7 @@ class BondMethods(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbShareField] | None = None,
+        fields: Sequence[CbShareField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbShareResponse:
         """可转债转股结果: 获取可转债转股结果
@@ -513,7 +513,7 @@ class BondMethods(BaseClient):
             ann_date: 公告日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/08_可转债转股结果.md
@@ -544,7 +544,7 @@ class BondMethods(BaseClient):
         currency: str | None = None,
         country: str | None = None,
         event: str | None = None,
-        fields: Sequence[EcoCalField] | None = None,
+        fields: Sequence[EcoCalField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> EcoCalResponse:
         """财经日历: 获取全球财经日历、包括经济事件数据更新
@@ -559,7 +559,7 @@ class BondMethods(BaseClient):
             currency: 货币代码
             country: 国家（比如：中国、美国）
             event: 事件 （支持模糊匹配： *非农*）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/15_全球财经事件.md
@@ -590,7 +590,7 @@ class BondMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[RepoDailyField] | None = None,
+        fields: Sequence[RepoDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RepoDailyResponse:
         """债券回购日行情: 债券回购日行情
@@ -603,7 +603,7 @@ class BondMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/09_债券回购日行情.md
@@ -634,7 +634,7 @@ class BondMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         curve_term: float | None = None,
-        fields: Sequence[YcCbField] | None = None,
+        fields: Sequence[YcCbField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> YcCbResponse:
         """国债收益率曲线: 获取中债收益率曲线，目前可获取中债国债收益率曲线即期和到期收益率曲线数据
@@ -650,7 +650,7 @@ class BondMethods(BaseClient):
             start_date: 查询起始日期 [YYYYMMDD]
             end_date: 查询结束日期 [YYYYMMDD]
             curve_term: 期限
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/14_国债收益率曲线.md
@@ -685,7 +685,7 @@ class AsyncBondMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[BcBestotcqtField] | None = None,
+        fields: Sequence[BcBestotcqtField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BcBestotcqtResponse:
         """柜台流通式债券最优报价: 柜台流通式债券最优报价
@@ -699,7 +699,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/11_柜台流通式债券最优报价.md
@@ -729,7 +729,7 @@ class AsyncBondMethods(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         bank: str | None = None,
-        fields: Sequence[BcOtcqtField] | None = None,
+        fields: Sequence[BcOtcqtField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BcOtcqtResponse:
         """柜台流通式债券报价: 柜台流通式债券报价
@@ -744,7 +744,7 @@ class AsyncBondMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             ts_code: TS代码
             bank: 报价机构
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/10_柜台流通式债券报价.md
@@ -774,7 +774,7 @@ class AsyncBondMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BondBlkField] | None = None,
+        fields: Sequence[BondBlkField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BondBlkResponse:
         """债券大宗交易: 获取沪深交易所债券大宗交易数据，可以通过数据工具调试和查看数据。
@@ -787,7 +787,7 @@ class AsyncBondMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/12_大宗交易.md
@@ -816,7 +816,7 @@ class AsyncBondMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BondBlkDetailField] | None = None,
+        fields: Sequence[BondBlkDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BondBlkDetailResponse:
         """大宗交易明细: 获取沪深交易所债券大宗交易数据，可以通过数据工具调试和查看数据。
@@ -829,7 +829,7 @@ class AsyncBondMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/13_大宗交易明细.md
@@ -857,7 +857,7 @@ class AsyncBondMethods(AsyncBaseClient):
         ts_code: str | None = None,
         list_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[CbBasicField] | None = None,
+        fields: Sequence[CbBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbBasicResponse:
         """可转债基本信息: 获取可转债基本信息
@@ -869,7 +869,7 @@ class AsyncBondMethods(AsyncBaseClient):
             ts_code: 转债代码
             list_date: 上市日期 [YYYYMMDD]
             exchange: 上市地点
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/01_可转债基础信息.md
@@ -897,7 +897,7 @@ class AsyncBondMethods(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbCallField] | None = None,
+        fields: Sequence[CbCallField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbCallResponse:
         """可转债赎回信息: 获取可转债到期赎回、强制赎回等信息。数据来源于公开披露渠道，供个人和机构研究使用，请不要用于数据商业目的。
@@ -910,7 +910,7 @@ class AsyncBondMethods(AsyncBaseClient):
             ann_date: 公告日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/03_可转债赎回信息.md
@@ -939,7 +939,7 @@ class AsyncBondMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbDailyField] | None = None,
+        fields: Sequence[CbDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbDailyResponse:
         """可转债行情: 获取可转债行情
@@ -952,7 +952,7 @@ class AsyncBondMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/05_可转债行情.md
@@ -981,7 +981,7 @@ class AsyncBondMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[CbFactorProField] | None = None,
+        fields: Sequence[CbFactorProField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbFactorProResponse:
         """可转债技术因子(专业版): 获取可转债每日技术面因子数据，用于跟踪可转债当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，_qfq表示前复权 _hfq表示后复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
@@ -996,7 +996,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/06_可转债技术面因子_专业版）.md
@@ -1025,7 +1025,7 @@ class AsyncBondMethods(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbIssueField] | None = None,
+        fields: Sequence[CbIssueField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbIssueResponse:
         """可转债发行: 获取可转债发行数据
@@ -1038,7 +1038,7 @@ class AsyncBondMethods(AsyncBaseClient):
             ann_date: 发行公告日 [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/02_可转债发行.md
@@ -1064,7 +1064,7 @@ class AsyncBondMethods(AsyncBaseClient):
         self,
         *,
         ts_code: str | Sequence[str],
-        fields: Sequence[CbPriceChgField] | None = None,
+        fields: Sequence[CbPriceChgField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbPriceChgResponse:
         """可转债转股价变动: 获取可转债转股价变动
@@ -1075,7 +1075,7 @@ class AsyncBondMethods(AsyncBaseClient):
 
         Args:
             ts_code: 转债代码，支持多值输入 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/07_可转债转股价变动.md
@@ -1098,7 +1098,7 @@ class AsyncBondMethods(AsyncBaseClient):
         self,
         *,
         ts_code: str | Sequence[str],
-        fields: Sequence[CbRateField] | None = None,
+        fields: Sequence[CbRateField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbRateResponse:
         """可转债票面利率: 获取可转债票面利率
@@ -1108,7 +1108,7 @@ class AsyncBondMethods(AsyncBaseClient):
 
         Args:
             ts_code: 转债代码，支持多值输入 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/04_可转债票面利率.md
@@ -1134,7 +1134,7 @@ class AsyncBondMethods(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CbShareField] | None = None,
+        fields: Sequence[CbShareField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CbShareResponse:
         """可转债转股结果: 获取可转债转股结果
@@ -1148,7 +1148,7 @@ class AsyncBondMethods(AsyncBaseClient):
             ann_date: 公告日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/08_可转债转股结果.md
@@ -1179,7 +1179,7 @@ class AsyncBondMethods(AsyncBaseClient):
         currency: str | None = None,
         country: str | None = None,
         event: str | None = None,
-        fields: Sequence[EcoCalField] | None = None,
+        fields: Sequence[EcoCalField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> EcoCalResponse:
         """财经日历: 获取全球财经日历、包括经济事件数据更新
@@ -1194,7 +1194,7 @@ class AsyncBondMethods(AsyncBaseClient):
             currency: 货币代码
             country: 国家（比如：中国、美国）
             event: 事件 （支持模糊匹配： *非农*）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/15_全球财经事件.md
@@ -1225,7 +1225,7 @@ class AsyncBondMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[RepoDailyField] | None = None,
+        fields: Sequence[RepoDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RepoDailyResponse:
         """债券回购日行情: 债券回购日行情
@@ -1238,7 +1238,7 @@ class AsyncBondMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/09_债券回购日行情.md
@@ -1269,7 +1269,7 @@ class AsyncBondMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         curve_term: float | None = None,
-        fields: Sequence[YcCbField] | None = None,
+        fields: Sequence[YcCbField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> YcCbResponse:
         """国债收益率曲线: 获取中债收益率曲线，目前可获取中债国债收益率曲线即期和到期收益率曲线数据
@@ -1285,7 +1285,7 @@ class AsyncBondMethods(AsyncBaseClient):
             start_date: 查询起始日期 [YYYYMMDD]
             end_date: 查询结束日期 [YYYYMMDD]
             curve_term: 期限
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 08_债券专题/14_国债收益率曲线.md

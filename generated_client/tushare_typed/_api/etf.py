@@ -41,7 +41,7 @@ class EtfMethods(BaseClient):
         list_status: str | None = None,
         exchange: str | None = None,
         mgr: str | None = None,
-        fields: Sequence[EtfBasicField] | None = None,
+        fields: Sequence[EtfBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> EtfBasicResponse:
         """ETF基础信息: 获取国内ETF基础信息，包括了QDII。数据来源与沪深交易所公开披露信息。
@@ -56,7 +56,7 @@ class EtfMethods(BaseClient):
             list_status: 上市状态（L上市 D退市 P待上市）
             exchange: 交易所（SH上交所 SZ深交所）
             mgr: 管理人（简称，e.g.华夏基金)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/01_ETF基本信息.md
@@ -86,7 +86,7 @@ class EtfMethods(BaseClient):
         ts_code: str | None = None,
         pub_date: str | datetime.date | None = None,
         base_date: str | datetime.date | None = None,
-        fields: Sequence[EtfIndexField] | None = None,
+        fields: Sequence[EtfIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> EtfIndexResponse:
         """ETF基准指数列表: 获取ETF基准指数列表信息
@@ -98,7 +98,7 @@ class EtfMethods(BaseClient):
             ts_code: 指数代码
             pub_date: 发布日期（格式：YYYYMMDD） [YYYYMMDD]
             base_date: 指数基期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/02_ETF基准指数.md
@@ -126,7 +126,7 @@ class EtfMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundAdjField] | None = None,
+        fields: Sequence[FundAdjField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundAdjResponse:
         """基金复权因子: 获取基金复权因子，用于计算基金复权行情
@@ -139,7 +139,7 @@ class EtfMethods(BaseClient):
             trade_date: 交易日期（格式：yyyymmdd，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/05_ETF复权因子.md
@@ -168,7 +168,7 @@ class EtfMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundDailyField] | None = None,
+        fields: Sequence[FundDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundDailyResponse:
         """ETF日线行情: 获取ETF行情每日收盘后成交数据，历史超过10年
@@ -181,7 +181,7 @@ class EtfMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/04_ETF日线行情.md
@@ -216,7 +216,7 @@ class AsyncEtfMethods(AsyncBaseClient):
         list_status: str | None = None,
         exchange: str | None = None,
         mgr: str | None = None,
-        fields: Sequence[EtfBasicField] | None = None,
+        fields: Sequence[EtfBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> EtfBasicResponse:
         """ETF基础信息: 获取国内ETF基础信息，包括了QDII。数据来源与沪深交易所公开披露信息。
@@ -231,7 +231,7 @@ class AsyncEtfMethods(AsyncBaseClient):
             list_status: 上市状态（L上市 D退市 P待上市）
             exchange: 交易所（SH上交所 SZ深交所）
             mgr: 管理人（简称，e.g.华夏基金)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/01_ETF基本信息.md
@@ -261,7 +261,7 @@ class AsyncEtfMethods(AsyncBaseClient):
         ts_code: str | None = None,
         pub_date: str | datetime.date | None = None,
         base_date: str | datetime.date | None = None,
-        fields: Sequence[EtfIndexField] | None = None,
+        fields: Sequence[EtfIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> EtfIndexResponse:
         """ETF基准指数列表: 获取ETF基准指数列表信息
@@ -273,7 +273,7 @@ class AsyncEtfMethods(AsyncBaseClient):
             ts_code: 指数代码
             pub_date: 发布日期（格式：YYYYMMDD） [YYYYMMDD]
             base_date: 指数基期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/02_ETF基准指数.md
@@ -301,7 +301,7 @@ class AsyncEtfMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundAdjField] | None = None,
+        fields: Sequence[FundAdjField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundAdjResponse:
         """基金复权因子: 获取基金复权因子，用于计算基金复权行情
@@ -314,7 +314,7 @@ class AsyncEtfMethods(AsyncBaseClient):
             trade_date: 交易日期（格式：yyyymmdd，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/05_ETF复权因子.md
@@ -343,7 +343,7 @@ class AsyncEtfMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundDailyField] | None = None,
+        fields: Sequence[FundDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundDailyResponse:
         """ETF日线行情: 获取ETF行情每日收盘后成交数据，历史超过10年
@@ -356,7 +356,7 @@ class AsyncEtfMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 02_ETF专题/04_ETF日线行情.md

@@ -41,7 +41,7 @@ class ForexMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FxDailyField] | None = None,
+        fields: Sequence[FxDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FxDailyResponse:
         """外汇日线行情: 获取外汇日线行情
@@ -55,7 +55,7 @@ class ForexMethods(BaseClient):
             start_date: 开始日期（GMT） [YYYYMMDD]
             end_date: 结束日期（GMT） [YYYYMMDD]
             exchange: 交易商，目前只有FXCM
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 09_外汇数据/02_外汇日线行情.md
@@ -84,7 +84,7 @@ class ForexMethods(BaseClient):
         exchange: str | None = None,
         classify: _FxObasicClassify | None = None,
         ts_code: str | None = None,
-        fields: Sequence[FxObasicField] | None = None,
+        fields: Sequence[FxObasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FxObasicResponse:
         """外汇基础信息（海外）: 获取海外外汇基础信息，目前只有FXCM交易商的数据
@@ -96,7 +96,7 @@ class ForexMethods(BaseClient):
             exchange: 交易商
             classify: 分类
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 09_外汇数据/01_外汇基础信息（海外）.md
@@ -129,7 +129,7 @@ class AsyncForexMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FxDailyField] | None = None,
+        fields: Sequence[FxDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FxDailyResponse:
         """外汇日线行情: 获取外汇日线行情
@@ -143,7 +143,7 @@ class AsyncForexMethods(AsyncBaseClient):
             start_date: 开始日期（GMT） [YYYYMMDD]
             end_date: 结束日期（GMT） [YYYYMMDD]
             exchange: 交易商，目前只有FXCM
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 09_外汇数据/02_外汇日线行情.md
@@ -172,7 +172,7 @@ class AsyncForexMethods(AsyncBaseClient):
         exchange: str | None = None,
         classify: _FxObasicClassify | None = None,
         ts_code: str | None = None,
-        fields: Sequence[FxObasicField] | None = None,
+        fields: Sequence[FxObasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FxObasicResponse:
         """外汇基础信息（海外）: 获取海外外汇基础信息，目前只有FXCM交易商的数据
@@ -184,7 +184,7 @@ class AsyncForexMethods(AsyncBaseClient):
             exchange: 交易商
             classify: 分类
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 09_外汇数据/01_外汇基础信息（海外）.md

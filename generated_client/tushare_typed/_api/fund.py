@@ -42,7 +42,7 @@ class FundMethods(BaseClient):
         ts_code: str | None = None,
         market: str | None = None,
         status: str | None = None,
-        fields: Sequence[FundBasicField] | None = None,
+        fields: Sequence[FundBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundBasicResponse:
         """公募基金列表: 获取公募基金数据列表，包括场内和场外基金
@@ -54,7 +54,7 @@ class FundMethods(BaseClient):
             ts_code: 基金代码
             market: 交易市场: E场内 O场外（默认E）
             status: 存续状态 D摘牌 I发行 L上市中
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/01_基金列表.md
@@ -78,7 +78,7 @@ class FundMethods(BaseClient):
     def fund_company(
         self,
         *,
-        fields: Sequence[FundCompanyField] | None = None,
+        fields: Sequence[FundCompanyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundCompanyResponse:
         """公募基金公司: 获取公募基金管理人列表
@@ -87,7 +87,7 @@ class FundMethods(BaseClient):
         Rows per call: not stated.
 
         Args:
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/02_基金管理人.md
@@ -111,7 +111,7 @@ class FundMethods(BaseClient):
         ex_date: str | datetime.date | None = None,
         pay_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[FundDivField] | None = None,
+        fields: Sequence[FundDivField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundDivResponse:
         """公募基金分红: 获取公募基金分红数据
@@ -124,7 +124,7 @@ class FundMethods(BaseClient):
             ex_date: 除息日 [YYYYMMDD]
             pay_date: 派息日 [YYYYMMDD]
             ts_code: 基金代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/06_基金分红.md
@@ -153,7 +153,7 @@ class FundMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[FundFactorProField] | None = None,
+        fields: Sequence[FundFactorProField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundFactorProResponse:
         """场内基金技术因子(专业版): 获取场内基金每日技术面因子数据，用于跟踪场内基金当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
@@ -168,7 +168,7 @@ class FundMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/08_基金技术面因子_专业版.md
@@ -196,7 +196,7 @@ class FundMethods(BaseClient):
         ts_code: str | Sequence[str] | None = None,
         ann_date: str | datetime.date | None = None,
         name: str | None = None,
-        fields: Sequence[FundManagerField] | None = None,
+        fields: Sequence[FundManagerField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundManagerResponse:
         """基金经理: 获取公募基金经理数据，包括基金经理简历等数据
@@ -208,7 +208,7 @@ class FundMethods(BaseClient):
             ts_code: 基金代码，支持多只基金，逗号分隔
             ann_date: 公告日期，格式：YYYYMMDD [YYYYMMDD]
             name: 基金经理姓名
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/03_基金经理.md
@@ -237,7 +237,7 @@ class FundMethods(BaseClient):
         market: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundNavField] | None = None,
+        fields: Sequence[FundNavField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundNavResponse:
         """公募基金净值: 获取公募基金净值数据
@@ -252,7 +252,7 @@ class FundMethods(BaseClient):
             market: E场内 O场外
             start_date: 净值开始日期 [YYYYMMDD]
             end_date: 净值结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/05_基金净值.md
@@ -284,7 +284,7 @@ class FundMethods(BaseClient):
         period: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundPortfolioField] | None = None,
+        fields: Sequence[FundPortfolioField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundPortfolioResponse:
         """公募基金持仓数据: 获取公募基金持仓数据，季度更新
@@ -301,7 +301,7 @@ class FundMethods(BaseClient):
             period: 季度（每个季度最后一天的日期，比如20131231表示2013年年报） [YYYYMMDD]
             start_date: 报告期开始日期（YYYYMMDD格式） [YYYYMMDD]
             end_date: 报告期结束日期（YYYYMMDD格式） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/07_基金持仓.md
@@ -333,7 +333,7 @@ class FundMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         market: str | None = None,
-        fields: Sequence[FundShareField] | None = None,
+        fields: Sequence[FundShareField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundShareResponse:
         """基金规模数据: 获取基金规模数据，包含上海和深圳ETF基金
@@ -347,7 +347,7 @@ class FundMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             market: 市场代码（SH上交所 ，SZ深交所）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/04_基金规模.md
@@ -380,7 +380,7 @@ class AsyncFundMethods(AsyncBaseClient):
         ts_code: str | None = None,
         market: str | None = None,
         status: str | None = None,
-        fields: Sequence[FundBasicField] | None = None,
+        fields: Sequence[FundBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundBasicResponse:
         """公募基金列表: 获取公募基金数据列表，包括场内和场外基金
@@ -392,7 +392,7 @@ class AsyncFundMethods(AsyncBaseClient):
             ts_code: 基金代码
             market: 交易市场: E场内 O场外（默认E）
             status: 存续状态 D摘牌 I发行 L上市中
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/01_基金列表.md
@@ -416,7 +416,7 @@ class AsyncFundMethods(AsyncBaseClient):
     async def fund_company(
         self,
         *,
-        fields: Sequence[FundCompanyField] | None = None,
+        fields: Sequence[FundCompanyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundCompanyResponse:
         """公募基金公司: 获取公募基金管理人列表
@@ -425,7 +425,7 @@ class AsyncFundMethods(AsyncBaseClient):
         Rows per call: not stated.
 
         Args:
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/02_基金管理人.md
@@ -449,7 +449,7 @@ class AsyncFundMethods(AsyncBaseClient):
         ex_date: str | datetime.date | None = None,
         pay_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[FundDivField] | None = None,
+        fields: Sequence[FundDivField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundDivResponse:
         """公募基金分红: 获取公募基金分红数据
@@ -462,7 +462,7 @@ class AsyncFundMethods(AsyncBaseClient):
             ex_date: 除息日 [YYYYMMDD]
             pay_date: 派息日 [YYYYMMDD]
             ts_code: 基金代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/06_基金分红.md
@@ -491,7 +491,7 @@ class AsyncFundMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[FundFactorProField] | None = None,
+        fields: Sequence[FundFactorProField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundFactorProResponse:
         """场内基金技术因子(专业版): 获取场内基金每日技术面因子数据，用于跟踪场内基金当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
@@ -506,7 +506,7 @@ class AsyncFundMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/08_基金技术面因子_专业版.md
@@ -534,7 +534,7 @@ class AsyncFundMethods(AsyncBaseClient):
         ts_code: str | Sequence[str] | None = None,
         ann_date: str | datetime.date | None = None,
         name: str | None = None,
-        fields: Sequence[FundManagerField] | None = None,
+        fields: Sequence[FundManagerField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundManagerResponse:
         """基金经理: 获取公募基金经理数据，包括基金经理简历等数据
@@ -546,7 +546,7 @@ class AsyncFundMethods(AsyncBaseClient):
             ts_code: 基金代码，支持多只基金，逗号分隔
             ann_date: 公告日期，格式：YYYYMMDD [YYYYMMDD]
             name: 基金经理姓名
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/03_基金经理.md
@@ -575,7 +575,7 @@ class AsyncFundMethods(AsyncBaseClient):
         market: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundNavField] | None = None,
+        fields: Sequence[FundNavField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundNavResponse:
         """公募基金净值: 获取公募基金净值数据
@@ -590,7 +590,7 @@ class AsyncFundMethods(AsyncBaseClient):
             market: E场内 O场外
             start_date: 净值开始日期 [YYYYMMDD]
             end_date: 净值结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/05_基金净值.md
@@ -622,7 +622,7 @@ class AsyncFundMethods(AsyncBaseClient):
         period: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FundPortfolioField] | None = None,
+        fields: Sequence[FundPortfolioField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundPortfolioResponse:
         """公募基金持仓数据: 获取公募基金持仓数据，季度更新
@@ -639,7 +639,7 @@ class AsyncFundMethods(AsyncBaseClient):
             period: 季度（每个季度最后一天的日期，比如20131231表示2013年年报） [YYYYMMDD]
             start_date: 报告期开始日期（YYYYMMDD格式） [YYYYMMDD]
             end_date: 报告期结束日期（YYYYMMDD格式） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/07_基金持仓.md
@@ -671,7 +671,7 @@ class AsyncFundMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         market: str | None = None,
-        fields: Sequence[FundShareField] | None = None,
+        fields: Sequence[FundShareField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundShareResponse:
         """基金规模数据: 获取基金规模数据，包含上海和深圳ETF基金
@@ -685,7 +685,7 @@ class AsyncFundMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             market: 市场代码（SH上交所 ，SZ深交所）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 04_公募基金/04_基金规模.md

@@ -54,7 +54,7 @@ class FuturesMethods(BaseClient):
         end_date: str | datetime.date | None = None,
         cont: str | None = None,
         exchange: str | None = None,
-        fields: Sequence[FtLimitField] | None = None,
+        fields: Sequence[FtLimitField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FtLimitResponse:
         """期货合约涨跌停价格（盘前）: 获取所有期货合约每天的涨跌停价格及最低保证金率，数据开始于2005年。
@@ -69,7 +69,7 @@ class FuturesMethods(BaseClient):
             end_date: 结束日期 [YYYYMMDD]
             cont: 合约代码（例如：cont='CU')
             exchange: 交易所代码 （例如：exchange='DCE')
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/14_期货合约涨跌停价格.md
@@ -100,7 +100,7 @@ class FuturesMethods(BaseClient):
         freq: _FtMinsFreq,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[FtMinsField] | None = None,
+        fields: Sequence[FtMinsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
@@ -114,7 +114,7 @@ class FuturesMethods(BaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/05_历史分钟行情.md
@@ -143,7 +143,7 @@ class FuturesMethods(BaseClient):
         fut_type: str | None = None,
         fut_code: str | None = None,
         list_date: str | datetime.date | None = None,
-        fields: Sequence[FutBasicField] | None = None,
+        fields: Sequence[FutBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutBasicResponse:
         """期货合约信息表: 获取期货合约列表数据
@@ -156,7 +156,7 @@ class FuturesMethods(BaseClient):
             fut_type: 合约类型 (1 普通合约 2主力与连续合约 默认取全部)
             fut_code: 标准合约代码，如白银AG、AP鲜苹果等
             list_date: 上市开始日期(格式YYYYMMDD，从某日开始以来所有合约） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/01_合约信息.md
@@ -186,7 +186,7 @@ class FuturesMethods(BaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FutDailyField] | None = None,
+        fields: Sequence[FutDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutDailyResponse:
         """期货日线行情: 期货日线行情数据
@@ -200,7 +200,7 @@ class FuturesMethods(BaseClient):
             exchange: 交易所代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/03_日线行情.md
@@ -231,7 +231,7 @@ class FuturesMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutHoldingField] | None = None,
+        fields: Sequence[FutHoldingField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutHoldingResponse:
         """每日成交持仓排名: 获取每日成交持仓排名数据
@@ -246,7 +246,7 @@ class FuturesMethods(BaseClient):
             start_date: 开始日期(YYYYMMDD格式，下同) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/10_每日持仓排名.md
@@ -276,7 +276,7 @@ class FuturesMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FutMappingField] | None = None,
+        fields: Sequence[FutMappingField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutMappingResponse:
         """期货主力与连续合约: 获取期货主力（或连续）合约与月合约映射数据
@@ -289,7 +289,7 @@ class FuturesMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/12_期货主力与连续合约.md
@@ -319,7 +319,7 @@ class FuturesMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutSettleField] | None = None,
+        fields: Sequence[FutSettleField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutSettleResponse:
         """结算参数: 获取每日结算参数数据，包括交易和交割费率等
@@ -334,7 +334,7 @@ class FuturesMethods(BaseClient):
             start_date: 开始日期(YYYYMMDD格式，下同) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/08_每日结算参数.md
@@ -365,7 +365,7 @@ class FuturesMethods(BaseClient):
         start_week: str | None = None,
         end_week: str | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutWeeklyDetailField] | None = None,
+        fields: Sequence[FutWeeklyDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutWeeklyDetailResponse:
         """期货主要品种交易周报: 获取期货交易所主要品种每周交易统计信息，数据从2010年3月开始
@@ -379,7 +379,7 @@ class FuturesMethods(BaseClient):
             start_week: 开始周期
             end_week: 结束周期
             exchange: 交易所（请参考交易所说明）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/13_期货主要品种交易周报.md
@@ -411,7 +411,7 @@ class FuturesMethods(BaseClient):
         end_date: str | datetime.date | None = None,
         freq: str,
         exchange: str | None = None,
-        fields: Sequence[FutWeeklyMonthlyField] | None = None,
+        fields: Sequence[FutWeeklyMonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutWeeklyMonthlyResponse:
         """期货周/月线行情(每日更新): 期货周/月线行情(每日更新)
@@ -426,7 +426,7 @@ class FuturesMethods(BaseClient):
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
             exchange: 交易所
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/04_期货周_月线行情_每日更新.md
@@ -458,7 +458,7 @@ class FuturesMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutWsrField] | None = None,
+        fields: Sequence[FutWsrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutWsrResponse:
         """仓单日报: 获取仓单日报数据，了解各仓库/厂库的仓单变化
@@ -472,7 +472,7 @@ class FuturesMethods(BaseClient):
             start_date: 开始日期(YYYYMMDD格式，下同) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/07_仓单日报.md
@@ -500,7 +500,7 @@ class FuturesMethods(BaseClient):
         *,
         ts_code: str | Sequence[str],
         freq: _RtFutMinFreq,
-        fields: Sequence[RtFutMinField] | None = None,
+        fields: Sequence[RtFutMinField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RtFutMinResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
@@ -513,7 +513,7 @@ class FuturesMethods(BaseClient):
         Args:
             ts_code: 股票代码，e.g.CU2310.SHF，支持多个合约（逗号分隔） (required)
             freq: 分钟频度（1MIN/5MIN/15MIN/30MIN/60MIN） (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/06_实时分钟行情.md
@@ -539,7 +539,7 @@ class FuturesMethods(BaseClient):
         ts_code: str,
         freq: _RtFutMinDailyFreq,
         date_str: str | None = None,
-        fields: Sequence[RtFutMinDailyField] | None = None,
+        fields: Sequence[RtFutMinDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RtFutMinDailyResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。 同时提供当日开市以来所有历史分钟（即：分钟快照回放），接口名：rt_fut_min_daily，只支持一个个合约提取。
@@ -553,7 +553,7 @@ class FuturesMethods(BaseClient):
             ts_code: 股票代码，e.g.CU2310.SHF，仅支持一次一个合约的回放 (required)
             freq: 分钟频度（1MIN/5MIN/15MIN/30MIN/60MIN） (required)
             date_str: 回放日期（格式：YYYY-MM-DD，默认为交易当日，支持回溯一天）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/06_实时分钟行情.md
@@ -587,7 +587,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         cont: str | None = None,
         exchange: str | None = None,
-        fields: Sequence[FtLimitField] | None = None,
+        fields: Sequence[FtLimitField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FtLimitResponse:
         """期货合约涨跌停价格（盘前）: 获取所有期货合约每天的涨跌停价格及最低保证金率，数据开始于2005年。
@@ -602,7 +602,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             end_date: 结束日期 [YYYYMMDD]
             cont: 合约代码（例如：cont='CU')
             exchange: 交易所代码 （例如：exchange='DCE')
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/14_期货合约涨跌停价格.md
@@ -633,7 +633,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         freq: _FtMinsFreq,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[FtMinsField] | None = None,
+        fields: Sequence[FtMinsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
@@ -647,7 +647,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/05_历史分钟行情.md
@@ -676,7 +676,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         fut_type: str | None = None,
         fut_code: str | None = None,
         list_date: str | datetime.date | None = None,
-        fields: Sequence[FutBasicField] | None = None,
+        fields: Sequence[FutBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutBasicResponse:
         """期货合约信息表: 获取期货合约列表数据
@@ -689,7 +689,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             fut_type: 合约类型 (1 普通合约 2主力与连续合约 默认取全部)
             fut_code: 标准合约代码，如白银AG、AP鲜苹果等
             list_date: 上市开始日期(格式YYYYMMDD，从某日开始以来所有合约） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/01_合约信息.md
@@ -719,7 +719,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FutDailyField] | None = None,
+        fields: Sequence[FutDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutDailyResponse:
         """期货日线行情: 期货日线行情数据
@@ -733,7 +733,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             exchange: 交易所代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/03_日线行情.md
@@ -764,7 +764,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutHoldingField] | None = None,
+        fields: Sequence[FutHoldingField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutHoldingResponse:
         """每日成交持仓排名: 获取每日成交持仓排名数据
@@ -779,7 +779,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD格式，下同) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/10_每日持仓排名.md
@@ -809,7 +809,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FutMappingField] | None = None,
+        fields: Sequence[FutMappingField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutMappingResponse:
         """期货主力与连续合约: 获取期货主力（或连续）合约与月合约映射数据
@@ -822,7 +822,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/12_期货主力与连续合约.md
@@ -852,7 +852,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutSettleField] | None = None,
+        fields: Sequence[FutSettleField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutSettleResponse:
         """结算参数: 获取每日结算参数数据，包括交易和交割费率等
@@ -867,7 +867,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD格式，下同) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/08_每日结算参数.md
@@ -898,7 +898,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         start_week: str | None = None,
         end_week: str | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutWeeklyDetailField] | None = None,
+        fields: Sequence[FutWeeklyDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutWeeklyDetailResponse:
         """期货主要品种交易周报: 获取期货交易所主要品种每周交易统计信息，数据从2010年3月开始
@@ -912,7 +912,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             start_week: 开始周期
             end_week: 结束周期
             exchange: 交易所（请参考交易所说明）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/13_期货主要品种交易周报.md
@@ -944,7 +944,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         freq: str,
         exchange: str | None = None,
-        fields: Sequence[FutWeeklyMonthlyField] | None = None,
+        fields: Sequence[FutWeeklyMonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutWeeklyMonthlyResponse:
         """期货周/月线行情(每日更新): 期货周/月线行情(每日更新)
@@ -959,7 +959,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
             exchange: 交易所
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/04_期货周_月线行情_每日更新.md
@@ -991,7 +991,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[FutWsrField] | None = None,
+        fields: Sequence[FutWsrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FutWsrResponse:
         """仓单日报: 获取仓单日报数据，了解各仓库/厂库的仓单变化
@@ -1005,7 +1005,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             start_date: 开始日期(YYYYMMDD格式，下同) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/07_仓单日报.md
@@ -1033,7 +1033,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         *,
         ts_code: str | Sequence[str],
         freq: _RtFutMinFreq,
-        fields: Sequence[RtFutMinField] | None = None,
+        fields: Sequence[RtFutMinField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RtFutMinResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
@@ -1046,7 +1046,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         Args:
             ts_code: 股票代码，e.g.CU2310.SHF，支持多个合约（逗号分隔） (required)
             freq: 分钟频度（1MIN/5MIN/15MIN/30MIN/60MIN） (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/06_实时分钟行情.md
@@ -1072,7 +1072,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         ts_code: str,
         freq: _RtFutMinDailyFreq,
         date_str: str | None = None,
-        fields: Sequence[RtFutMinDailyField] | None = None,
+        fields: Sequence[RtFutMinDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RtFutMinDailyResponse:
         """期货实时分钟行情: 获取全市场期货合约实时分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK、 http Restful API和websocket三种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。 同时提供当日开市以来所有历史分钟（即：分钟快照回放），接口名：rt_fut_min_daily，只支持一个个合约提取。
@@ -1086,7 +1086,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             ts_code: 股票代码，e.g.CU2310.SHF，仅支持一次一个合约的回放 (required)
             freq: 分钟频度（1MIN/5MIN/15MIN/30MIN/60MIN） (required)
             date_str: 回放日期（格式：YYYY-MM-DD，默认为交易当日，支持回溯一天）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/06_实时分钟行情.md

@@ -49,7 +49,7 @@ class HkStockMethods(BaseClient):
         ind_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkBalancesheetField] | None = None,
+        fields: Sequence[HkBalancesheetField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkBalancesheetResponse:
         """港股资产负债表: 获取港股上市公司资产负债表
@@ -64,7 +64,7 @@ class HkStockMethods(BaseClient):
             ind_name: 指标名（如：应收帐款）
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/08_港股资产负债表.md
@@ -92,7 +92,7 @@ class HkStockMethods(BaseClient):
         *,
         ts_code: str | None = None,
         list_status: str | None = None,
-        fields: Sequence[HkBasicField] | None = None,
+        fields: Sequence[HkBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkBasicResponse:
         """港股列表: 获取港股列表信息
@@ -103,7 +103,7 @@ class HkStockMethods(BaseClient):
         Args:
             ts_code: TS代码
             list_status: 上市状态 L上市 D退市 P暂停上市 ，默认L
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/01_港股基础信息.md
@@ -131,7 +131,7 @@ class HkStockMethods(BaseClient):
         ind_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkCashflowField] | None = None,
+        fields: Sequence[HkCashflowField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkCashflowResponse:
         """港股现金流量表: 获取港股上市公司现金流量表数据
@@ -146,7 +146,7 @@ class HkStockMethods(BaseClient):
             ind_name: 指标名（如：新增贷款）
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/09_港股现金流量表.md
@@ -176,7 +176,7 @@ class HkStockMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkDailyField] | None = None,
+        fields: Sequence[HkDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkDailyResponse:
         """港股行情: 获取港股每日增量和历史行情，每日18点左右更新当日数据
@@ -190,7 +190,7 @@ class HkStockMethods(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/03_港股日线行情.md
@@ -219,7 +219,7 @@ class HkStockMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkDailyAdjField] | None = None,
+        fields: Sequence[HkDailyAdjField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkDailyAdjResponse:
         """港股复权行情: 获取港股复权行情，提供股票股本、市值和成交及换手多个数据指标
@@ -233,7 +233,7 @@ class HkStockMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/04_港股复权行情.md
@@ -263,7 +263,7 @@ class HkStockMethods(BaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkFinaIndicatorField] | None = None,
+        fields: Sequence[HkFinaIndicatorField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkFinaIndicatorResponse:
         """港股财务指标数据: 获取港股上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
@@ -278,7 +278,7 @@ class HkStockMethods(BaseClient):
             report_type: 报告期类型（Q1一季报Q2半年报Q3三季报Q4年报）
             start_date: 报告期开始日期(格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束日期(格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/10_港股财务指标数据.md
@@ -309,7 +309,7 @@ class HkStockMethods(BaseClient):
         ind_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkIncomeField] | None = None,
+        fields: Sequence[HkIncomeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkIncomeResponse:
         """港股利润表: 获取港股上市公司财务利润表数据
@@ -324,7 +324,7 @@ class HkStockMethods(BaseClient):
             ind_name: 指标名（如：营业额）
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/07_港股利润表.md
@@ -354,7 +354,7 @@ class HkStockMethods(BaseClient):
         freq: _HkMinsFreq,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[HkMinsField] | None = None,
+        fields: Sequence[HkMinsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkMinsResponse:
         """港股分钟行情: 港股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
@@ -368,7 +368,7 @@ class HkStockMethods(BaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-03-13 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-03-13 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/05_港股分钟行情.md
@@ -396,7 +396,7 @@ class HkStockMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         is_open: str | None = None,
-        fields: Sequence[HkTradecalField] | None = None,
+        fields: Sequence[HkTradecalField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkTradecalResponse:
         """港股交易日历: 获取交易日历
@@ -408,7 +408,7 @@ class HkStockMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             is_open: 是否交易 '0'休市 '1'交易
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/02_港股交易日历.md
@@ -433,7 +433,7 @@ class HkStockMethods(BaseClient):
         self,
         *,
         ts_code: str,
-        fields: Sequence[RtHkKField] | None = None,
+        fields: Sequence[RtHkKField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RtHkKResponse:
         """港股实时日线: 获取港股实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
@@ -444,7 +444,7 @@ class HkStockMethods(BaseClient):
 
         Args:
             ts_code: 支持通配符方式，e.g. 00001.HK、02*.HK (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/06_港股实时日线.md
@@ -475,7 +475,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
         ind_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkBalancesheetField] | None = None,
+        fields: Sequence[HkBalancesheetField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkBalancesheetResponse:
         """港股资产负债表: 获取港股上市公司资产负债表
@@ -490,7 +490,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             ind_name: 指标名（如：应收帐款）
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/08_港股资产负债表.md
@@ -518,7 +518,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
         *,
         ts_code: str | None = None,
         list_status: str | None = None,
-        fields: Sequence[HkBasicField] | None = None,
+        fields: Sequence[HkBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkBasicResponse:
         """港股列表: 获取港股列表信息
@@ -529,7 +529,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
         Args:
             ts_code: TS代码
             list_status: 上市状态 L上市 D退市 P暂停上市 ，默认L
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/01_港股基础信息.md
@@ -557,7 +557,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
         ind_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkCashflowField] | None = None,
+        fields: Sequence[HkCashflowField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkCashflowResponse:
         """港股现金流量表: 获取港股上市公司现金流量表数据
@@ -572,7 +572,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             ind_name: 指标名（如：新增贷款）
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/09_港股现金流量表.md
@@ -602,7 +602,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkDailyField] | None = None,
+        fields: Sequence[HkDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkDailyResponse:
         """港股行情: 获取港股每日增量和历史行情，每日18点左右更新当日数据
@@ -616,7 +616,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/03_港股日线行情.md
@@ -645,7 +645,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkDailyAdjField] | None = None,
+        fields: Sequence[HkDailyAdjField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkDailyAdjResponse:
         """港股复权行情: 获取港股复权行情，提供股票股本、市值和成交及换手多个数据指标
@@ -659,7 +659,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/04_港股复权行情.md
@@ -689,7 +689,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkFinaIndicatorField] | None = None,
+        fields: Sequence[HkFinaIndicatorField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkFinaIndicatorResponse:
         """港股财务指标数据: 获取港股上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
@@ -704,7 +704,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             report_type: 报告期类型（Q1一季报Q2半年报Q3三季报Q4年报）
             start_date: 报告期开始日期(格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束日期(格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/10_港股财务指标数据.md
@@ -735,7 +735,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
         ind_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HkIncomeField] | None = None,
+        fields: Sequence[HkIncomeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkIncomeResponse:
         """港股利润表: 获取港股上市公司财务利润表数据
@@ -750,7 +750,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             ind_name: 指标名（如：营业额）
             start_date: 报告期开始日期（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始日期（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/07_港股利润表.md
@@ -780,7 +780,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
         freq: _HkMinsFreq,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[HkMinsField] | None = None,
+        fields: Sequence[HkMinsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkMinsResponse:
         """港股分钟行情: 港股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
@@ -794,7 +794,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-03-13 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-03-13 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/05_港股分钟行情.md
@@ -822,7 +822,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         is_open: str | None = None,
-        fields: Sequence[HkTradecalField] | None = None,
+        fields: Sequence[HkTradecalField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkTradecalResponse:
         """港股交易日历: 获取交易日历
@@ -834,7 +834,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             is_open: 是否交易 '0'休市 '1'交易
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/02_港股交易日历.md
@@ -859,7 +859,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
         self,
         *,
         ts_code: str,
-        fields: Sequence[RtHkKField] | None = None,
+        fields: Sequence[RtHkKField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RtHkKResponse:
         """港股实时日线: 获取港股实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
@@ -870,7 +870,7 @@ class AsyncHkStockMethods(AsyncBaseClient):
 
         Args:
             ts_code: 支持通配符方式，e.g. 00001.HK、02*.HK (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 10_港股数据/06_港股实时日线.md

@@ -125,7 +125,7 @@ class IndexMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CiDailyField] | None = None,
+        fields: Sequence[CiDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CiDailyResponse:
         """中信行业指数行情: 获取中信行业指数日线行情
@@ -138,7 +138,7 @@ class IndexMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/11_中信行业指数日行情.md
@@ -168,7 +168,7 @@ class IndexMethods(BaseClient):
         l3_code: str | None = None,
         ts_code: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[CiIndexMemberField] | None = None,
+        fields: Sequence[CiIndexMemberField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CiIndexMemberResponse:
         """中信行业成分: 按三级分类提取中信行业成分，可提供某个分类的所有成分，也可按股票代码提取所属分类，参数灵活
@@ -182,7 +182,7 @@ class IndexMethods(BaseClient):
             l3_code: 三级行业代码
             ts_code: 股票代码
             is_new: 是否最新（默认为“Y是”）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/10_中信行业成分.md
@@ -213,7 +213,7 @@ class IndexMethods(BaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyInfoField] | None = None,
+        fields: Sequence[DailyInfoField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DailyInfoResponse:
         """市场交易统计: 获取交易所股票交易统计，包括各板块明细
@@ -227,7 +227,7 @@ class IndexMethods(BaseClient):
             exchange: 股票市场（SH上交所 SZ深交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/14_沪深市场每日交易统计.md
@@ -257,7 +257,7 @@ class IndexMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[IdxFactorProField] | None = None,
+        fields: Sequence[IdxFactorProField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IdxFactorProResponse:
         """指数技术因子(专业版): 获取指数每日技术面因子数据，用于跟踪指数当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估，指数包括大盘指数 申万行业指数 中信指数
@@ -272,7 +272,7 @@ class IndexMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/13_指数技术面因子_专业版.md
@@ -302,7 +302,7 @@ class IndexMethods(BaseClient):
         market: _IndexBasicMarket | None = None,
         publisher: str | None = None,
         category: str | None = None,
-        fields: Sequence[IndexBasicField] | None = None,
+        fields: Sequence[IndexBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexBasicResponse:
         """指数基本信息: 获取指数基础信息。
@@ -316,7 +316,7 @@ class IndexMethods(BaseClient):
             market: 交易所或服务商(默认SSE)
             publisher: 发布商
             category: 指数类别
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/01_指数基本信息.md
@@ -346,7 +346,7 @@ class IndexMethods(BaseClient):
         level: str | None = None,
         parent_code: str | None = None,
         src: str | None = None,
-        fields: Sequence[IndexClassifyField] | None = None,
+        fields: Sequence[IndexClassifyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexClassifyResponse:
         """申万行业分类: 获取申万行业分类，可以获取申万2014年版本（28个一级分类，104个二级分类，227个三级分类）和2021年本版（31个一级分类，134个二级分类，346个三级分类）列表信息
@@ -359,7 +359,7 @@ class IndexMethods(BaseClient):
             level: 行业分级（L1/L2/L3）
             parent_code: 父级代码（一级为0）
             src: 指数来源（SW2014：申万2014年版本，SW2021：申万2021年版本）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/07_申万行业分类.md
@@ -388,7 +388,7 @@ class IndexMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexDailyField] | None = None,
+        fields: Sequence[IndexDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexDailyResponse:
         """指数日线行情: 获取指数每日行情，还可以通过bar接口获取。由于服务器压力，目前规则是单次调取最多取8000行记录，可以设置start和end日期补全。指数行情也可以通过通用行情接口获取数据．
@@ -401,7 +401,7 @@ class IndexMethods(BaseClient):
             trade_date: 交易日期 （日期格式：YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/02_指数日线行情.md
@@ -430,7 +430,7 @@ class IndexMethods(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexDailybasicField] | None = None,
+        fields: Sequence[IndexDailybasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexDailybasicResponse:
         """大盘指数每日指标: 目前只提供上证综指，深证成指，上证50，中证500，中小板指，创业板指的每日指标数据
@@ -444,7 +444,7 @@ class IndexMethods(BaseClient):
             ts_code: TS代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/06_大盘指数每日指标.md
@@ -473,7 +473,7 @@ class IndexMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexGlobalField] | None = None,
+        fields: Sequence[IndexGlobalField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexGlobalResponse:
         """国际指数: 获取国际主要指数日线行情
@@ -486,7 +486,7 @@ class IndexMethods(BaseClient):
             trade_date: 交易日期，YYYYMMDD格式，下同 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/12_国际主要指数.md
@@ -516,7 +516,7 @@ class IndexMethods(BaseClient):
         l3_code: str | None = None,
         ts_code: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[IndexMemberAllField] | None = None,
+        fields: Sequence[IndexMemberAllField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexMemberAllResponse:
         """申万行业成分构成(分级): 按三级分类提取申万行业成分，可提供某个分类的所有成分，也可按股票代码提取所属分类，参数灵活
@@ -530,7 +530,7 @@ class IndexMethods(BaseClient):
             l3_code: 三级行业代码
             ts_code: 股票代码
             is_new: 是否最新（默认为“Y是”）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/08_申万行业成分（分级）.md
@@ -560,7 +560,7 @@ class IndexMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexMonthlyField] | None = None,
+        fields: Sequence[IndexMonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexMonthlyResponse:
         """指数月线行情: 获取指数月线行情,每月更新一次
@@ -573,7 +573,7 @@ class IndexMethods(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/04_指数月线行情.md
@@ -602,7 +602,7 @@ class IndexMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexWeeklyField] | None = None,
+        fields: Sequence[IndexWeeklyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexWeeklyResponse:
         """指数周线行情: 获取指数周线行情
@@ -615,7 +615,7 @@ class IndexMethods(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/03_指数周线行情.md
@@ -644,7 +644,7 @@ class IndexMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexWeightField] | None = None,
+        fields: Sequence[IndexWeightField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexWeightResponse:
         """指数成分和权重: 获取各类指数成分和权重，月度数据 ，建议输入参数里开始日期和结束日分别输入当月第一天和最后一天的日期。
@@ -657,7 +657,7 @@ class IndexMethods(BaseClient):
             trade_date: 交易日期（格式YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/05_指数成分和权重.md
@@ -686,7 +686,7 @@ class IndexMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SwDailyField] | None = None,
+        fields: Sequence[SwDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SwDailyResponse:
         """申万行业日线行情: 获取申万行业日线行情（默认是申万2021版行情）
@@ -699,7 +699,7 @@ class IndexMethods(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/09_申万行业指数日行情.md
@@ -728,7 +728,7 @@ class IndexMethods(BaseClient):
         ts_code: _SzDailyInfoTsCode | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SzDailyInfoField] | None = None,
+        fields: Sequence[SzDailyInfoField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SzDailyInfoResponse:
         """深圳市场每日交易概况: 获取深圳市场每日交易概况
@@ -741,7 +741,7 @@ class IndexMethods(BaseClient):
             ts_code: 板块代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
@@ -774,7 +774,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CiDailyField] | None = None,
+        fields: Sequence[CiDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CiDailyResponse:
         """中信行业指数行情: 获取中信行业指数日线行情
@@ -787,7 +787,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/11_中信行业指数日行情.md
@@ -817,7 +817,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         l3_code: str | None = None,
         ts_code: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[CiIndexMemberField] | None = None,
+        fields: Sequence[CiIndexMemberField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CiIndexMemberResponse:
         """中信行业成分: 按三级分类提取中信行业成分，可提供某个分类的所有成分，也可按股票代码提取所属分类，参数灵活
@@ -831,7 +831,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             l3_code: 三级行业代码
             ts_code: 股票代码
             is_new: 是否最新（默认为“Y是”）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/10_中信行业成分.md
@@ -862,7 +862,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyInfoField] | None = None,
+        fields: Sequence[DailyInfoField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DailyInfoResponse:
         """市场交易统计: 获取交易所股票交易统计，包括各板块明细
@@ -876,7 +876,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             exchange: 股票市场（SH上交所 SZ深交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/14_沪深市场每日交易统计.md
@@ -906,7 +906,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[IdxFactorProField] | None = None,
+        fields: Sequence[IdxFactorProField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IdxFactorProResponse:
         """指数技术因子(专业版): 获取指数每日技术面因子数据，用于跟踪指数当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估，指数包括大盘指数 申万行业指数 中信指数
@@ -921,7 +921,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             trade_date: 交易日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/13_指数技术面因子_专业版.md
@@ -951,7 +951,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         market: _IndexBasicMarket | None = None,
         publisher: str | None = None,
         category: str | None = None,
-        fields: Sequence[IndexBasicField] | None = None,
+        fields: Sequence[IndexBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexBasicResponse:
         """指数基本信息: 获取指数基础信息。
@@ -965,7 +965,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             market: 交易所或服务商(默认SSE)
             publisher: 发布商
             category: 指数类别
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/01_指数基本信息.md
@@ -995,7 +995,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         level: str | None = None,
         parent_code: str | None = None,
         src: str | None = None,
-        fields: Sequence[IndexClassifyField] | None = None,
+        fields: Sequence[IndexClassifyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexClassifyResponse:
         """申万行业分类: 获取申万行业分类，可以获取申万2014年版本（28个一级分类，104个二级分类，227个三级分类）和2021年本版（31个一级分类，134个二级分类，346个三级分类）列表信息
@@ -1008,7 +1008,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             level: 行业分级（L1/L2/L3）
             parent_code: 父级代码（一级为0）
             src: 指数来源（SW2014：申万2014年版本，SW2021：申万2021年版本）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/07_申万行业分类.md
@@ -1037,7 +1037,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexDailyField] | None = None,
+        fields: Sequence[IndexDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexDailyResponse:
         """指数日线行情: 获取指数每日行情，还可以通过bar接口获取。由于服务器压力，目前规则是单次调取最多取8000行记录，可以设置start和end日期补全。指数行情也可以通过通用行情接口获取数据．
@@ -1050,7 +1050,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             trade_date: 交易日期 （日期格式：YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/02_指数日线行情.md
@@ -1079,7 +1079,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexDailybasicField] | None = None,
+        fields: Sequence[IndexDailybasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexDailybasicResponse:
         """大盘指数每日指标: 目前只提供上证综指，深证成指，上证50，中证500，中小板指，创业板指的每日指标数据
@@ -1093,7 +1093,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             ts_code: TS代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/06_大盘指数每日指标.md
@@ -1122,7 +1122,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexGlobalField] | None = None,
+        fields: Sequence[IndexGlobalField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexGlobalResponse:
         """国际指数: 获取国际主要指数日线行情
@@ -1135,7 +1135,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             trade_date: 交易日期，YYYYMMDD格式，下同 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/12_国际主要指数.md
@@ -1165,7 +1165,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         l3_code: str | None = None,
         ts_code: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[IndexMemberAllField] | None = None,
+        fields: Sequence[IndexMemberAllField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexMemberAllResponse:
         """申万行业成分构成(分级): 按三级分类提取申万行业成分，可提供某个分类的所有成分，也可按股票代码提取所属分类，参数灵活
@@ -1179,7 +1179,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             l3_code: 三级行业代码
             ts_code: 股票代码
             is_new: 是否最新（默认为“Y是”）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/08_申万行业成分（分级）.md
@@ -1209,7 +1209,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexMonthlyField] | None = None,
+        fields: Sequence[IndexMonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexMonthlyResponse:
         """指数月线行情: 获取指数月线行情,每月更新一次
@@ -1222,7 +1222,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/04_指数月线行情.md
@@ -1251,7 +1251,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexWeeklyField] | None = None,
+        fields: Sequence[IndexWeeklyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexWeeklyResponse:
         """指数周线行情: 获取指数周线行情
@@ -1264,7 +1264,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/03_指数周线行情.md
@@ -1293,7 +1293,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[IndexWeightField] | None = None,
+        fields: Sequence[IndexWeightField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IndexWeightResponse:
         """指数成分和权重: 获取各类指数成分和权重，月度数据 ，建议输入参数里开始日期和结束日分别输入当月第一天和最后一天的日期。
@@ -1306,7 +1306,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             trade_date: 交易日期（格式YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/05_指数成分和权重.md
@@ -1335,7 +1335,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SwDailyField] | None = None,
+        fields: Sequence[SwDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SwDailyResponse:
         """申万行业日线行情: 获取申万行业日线行情（默认是申万2021版行情）
@@ -1348,7 +1348,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/09_申万行业指数日行情.md
@@ -1377,7 +1377,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         ts_code: _SzDailyInfoTsCode | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SzDailyInfoField] | None = None,
+        fields: Sequence[SzDailyInfoField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SzDailyInfoResponse:
         """深圳市场每日交易概况: 获取深圳市场每日交易概况
@@ -1390,7 +1390,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             ts_code: 板块代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md

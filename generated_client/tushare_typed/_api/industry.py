@@ -1087,7 +1087,7 @@ class IndustryMethods(BaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoCinemaField] | None = None,
+        fields: Sequence[BoCinemaField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BoCinemaResponse:
         """影院每日票房: 获取每日各影院的票房数据
@@ -1097,7 +1097,7 @@ class IndustryMethods(BaseClient):
 
         Args:
             date: 日期(格式:YYYYMMDD) (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/06_影院日度票房.md
@@ -1120,7 +1120,7 @@ class IndustryMethods(BaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoDailyField] | None = None,
+        fields: Sequence[BoDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BoDailyResponse:
         """电影日度票房: 获取电影日度票房
@@ -1130,7 +1130,7 @@ class IndustryMethods(BaseClient):
 
         Args:
             date: 日期 （格式YYYYMMDD） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/05_电影日度票房.md
@@ -1153,7 +1153,7 @@ class IndustryMethods(BaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoMonthlyField] | None = None,
+        fields: Sequence[BoMonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BoMonthlyResponse:
         """电影月度票房: 获取电影月度票房数据
@@ -1163,7 +1163,7 @@ class IndustryMethods(BaseClient):
 
         Args:
             date: 日期（每月1号，格式YYYYMMDD） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/03_电影月度票房.md
@@ -1186,7 +1186,7 @@ class IndustryMethods(BaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoWeeklyField] | None = None,
+        fields: Sequence[BoWeeklyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BoWeeklyResponse:
         """电影周度票房: 获取周度票房数据
@@ -1196,7 +1196,7 @@ class IndustryMethods(BaseClient):
 
         Args:
             date: 日期（每周一日期，格式YYYYMMDD） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/04_电影周度票房.md
@@ -1221,7 +1221,7 @@ class IndustryMethods(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FilmRecordField] | None = None,
+        fields: Sequence[FilmRecordField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FilmRecordResponse:
         """全国电影剧本备案数据: 获取全国电影剧本备案的公示数据
@@ -1234,7 +1234,7 @@ class IndustryMethods(BaseClient):
             ann_date: 公布日期 （至少输入一个参数，格式：YYYYMMDD，日期不连续，定期公布） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/07_全国电影剧本备案数据.md
@@ -1263,7 +1263,7 @@ class IndustryMethods(BaseClient):
         end_date: str | None = None,
         org: str | None = None,
         name: str | None = None,
-        fields: Sequence[TeleplayRecordField] | None = None,
+        fields: Sequence[TeleplayRecordField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TeleplayRecordResponse:
         """全国拍摄制作电视剧备案公示数据: 获取2009年以来全国拍摄制作电视剧备案公示数据
@@ -1277,7 +1277,7 @@ class IndustryMethods(BaseClient):
             end_date: 备案结束月份（YYYYMM） [YYYYMM]
             org: 备案机构
             name: 电视剧名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/08_全国电视剧备案公示数据.md
@@ -1307,7 +1307,7 @@ class IndustryMethods(BaseClient):
         item: _TmtTwincomeItem,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[TmtTwincomeField] | None = None,
+        fields: Sequence[TmtTwincomeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TmtTwincomeResponse:
         """台湾电子产业月营收: 获取台湾TMT电子产业领域各类产品月度营收数据。
@@ -1320,7 +1320,7 @@ class IndustryMethods(BaseClient):
             item: 产品代码 (required)
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/01_台湾电子产业月营收.md
@@ -1351,7 +1351,7 @@ class IndustryMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         source: str | None = None,
-        fields: Sequence[TmtTwincomedetailField] | None = None,
+        fields: Sequence[TmtTwincomedetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TmtTwincomedetailResponse:
         """台湾电子产业月营收明细: 获取台湾TMT行业上市公司各类产品月度营收情况。
@@ -1366,7 +1366,7 @@ class IndustryMethods(BaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             source: None
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/02_台湾电子产业月营收明细.md
@@ -1398,7 +1398,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoCinemaField] | None = None,
+        fields: Sequence[BoCinemaField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BoCinemaResponse:
         """影院每日票房: 获取每日各影院的票房数据
@@ -1408,7 +1408,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
 
         Args:
             date: 日期(格式:YYYYMMDD) (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/06_影院日度票房.md
@@ -1431,7 +1431,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoDailyField] | None = None,
+        fields: Sequence[BoDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BoDailyResponse:
         """电影日度票房: 获取电影日度票房
@@ -1441,7 +1441,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
 
         Args:
             date: 日期 （格式YYYYMMDD） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/05_电影日度票房.md
@@ -1464,7 +1464,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoMonthlyField] | None = None,
+        fields: Sequence[BoMonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BoMonthlyResponse:
         """电影月度票房: 获取电影月度票房数据
@@ -1474,7 +1474,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
 
         Args:
             date: 日期（每月1号，格式YYYYMMDD） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/03_电影月度票房.md
@@ -1497,7 +1497,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[BoWeeklyField] | None = None,
+        fields: Sequence[BoWeeklyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BoWeeklyResponse:
         """电影周度票房: 获取周度票房数据
@@ -1507,7 +1507,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
 
         Args:
             date: 日期（每周一日期，格式YYYYMMDD） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/04_电影周度票房.md
@@ -1532,7 +1532,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FilmRecordField] | None = None,
+        fields: Sequence[FilmRecordField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FilmRecordResponse:
         """全国电影剧本备案数据: 获取全国电影剧本备案的公示数据
@@ -1545,7 +1545,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
             ann_date: 公布日期 （至少输入一个参数，格式：YYYYMMDD，日期不连续，定期公布） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/07_全国电影剧本备案数据.md
@@ -1574,7 +1574,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         end_date: str | None = None,
         org: str | None = None,
         name: str | None = None,
-        fields: Sequence[TeleplayRecordField] | None = None,
+        fields: Sequence[TeleplayRecordField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TeleplayRecordResponse:
         """全国拍摄制作电视剧备案公示数据: 获取2009年以来全国拍摄制作电视剧备案公示数据
@@ -1588,7 +1588,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
             end_date: 备案结束月份（YYYYMM） [YYYYMM]
             org: 备案机构
             name: 电视剧名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/08_全国电视剧备案公示数据.md
@@ -1618,7 +1618,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         item: _TmtTwincomeItem,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[TmtTwincomeField] | None = None,
+        fields: Sequence[TmtTwincomeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TmtTwincomeResponse:
         """台湾电子产业月营收: 获取台湾TMT电子产业领域各类产品月度营收数据。
@@ -1631,7 +1631,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
             item: 产品代码 (required)
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/01_台湾电子产业月营收.md
@@ -1662,7 +1662,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         source: str | None = None,
-        fields: Sequence[TmtTwincomedetailField] | None = None,
+        fields: Sequence[TmtTwincomedetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TmtTwincomedetailResponse:
         """台湾电子产业月营收明细: 获取台湾TMT行业上市公司各类产品月度营收情况。
@@ -1677,7 +1677,7 @@ class AsyncIndustryMethods(AsyncBaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             source: None
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 12_行业经济/01_TMT行业/02_台湾电子产业月营收明细.md

@@ -46,7 +46,7 @@ class LlmCorpusMethods(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[AnnsDField] | None = None,
+        fields: Sequence[AnnsDField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> AnnsDResponse:
         """上市公司全量公告: 获取全量公告数据，提供pdf下载URL
@@ -60,7 +60,7 @@ class LlmCorpusMethods(BaseClient):
             ann_date: 公告日期（yyyymmdd格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/04_上市公司公告.md
@@ -86,7 +86,7 @@ class LlmCorpusMethods(BaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[CctvNewsField] | None = None,
+        fields: Sequence[CctvNewsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CctvNewsResponse:
         """新闻联播: 获取新闻联播文字稿数据，数据开始于2006年6月，超过12年历史
@@ -97,7 +97,7 @@ class LlmCorpusMethods(BaseClient):
 
         Args:
             date: 日期（输入格式：YYYYMMDD 比如：20181211） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/03_新闻联播文字稿.md
@@ -124,7 +124,7 @@ class LlmCorpusMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         pub_date: str | datetime.datetime | None = None,
-        fields: Sequence[IrmQaShField] | None = None,
+        fields: Sequence[IrmQaShField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IrmQaShResponse:
         """上证E互动: 获取上交所e互动董秘问答文本数据。上证e互动是由上海证券交易所建立、上海证券市场所有参与主体无偿使用的沟通平台,旨在引导和促进上市公司、投资者等各市场参与主体之间的信息沟通,构建集中、便捷的互动渠道。本接口数据记录了以上沟通问答的文本数据。
@@ -139,7 +139,7 @@ class LlmCorpusMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/05_上证e互动问答.md
@@ -170,7 +170,7 @@ class LlmCorpusMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         pub_date: str | datetime.datetime | None = None,
-        fields: Sequence[IrmQaSzField] | None = None,
+        fields: Sequence[IrmQaSzField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IrmQaSzResponse:
         """深证互动易: 互动易是由深交所官方推出,供投资者与上市公司直接沟通的平台,一站式公司资讯汇集,提供第一手的互动问答、投资者关系信息、公司声音等内容。
@@ -185,7 +185,7 @@ class LlmCorpusMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/06_深证易互动问答.md
@@ -214,7 +214,7 @@ class LlmCorpusMethods(BaseClient):
         src: str | None = None,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[MajorNewsField] | None = None,
+        fields: Sequence[MajorNewsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MajorNewsResponse:
         """新闻通讯: 获取长篇通讯信息，覆盖主要新闻资讯网站，提供超过8年历史新闻。
@@ -227,7 +227,7 @@ class LlmCorpusMethods(BaseClient):
             src: 新闻来源（新华网、凤凰财经、同花顺、新浪财经、华尔街见闻、中证网、财新网、第一财经、财联社）
             start_date: 新闻发布开始时间，e.g. 2018-11-21 00:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 新闻发布结束时间，e.g. 2018-11-22 00:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/02_新闻通讯（长篇）.md
@@ -254,7 +254,7 @@ class LlmCorpusMethods(BaseClient):
         start_date: str | datetime.datetime,
         end_date: str | datetime.datetime,
         src: _NewsSrc,
-        fields: Sequence[NewsField] | None = None,
+        fields: Sequence[NewsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> NewsResponse:
         """新闻快讯: 获取主流新闻网站的快讯新闻数据,提供超过6年以上历史新闻。
@@ -267,7 +267,7 @@ class LlmCorpusMethods(BaseClient):
             start_date: 开始日期(格式：2018-11-20 09:00:00） (required) [YYYY-MM-DD HH:MM:SS]
             end_date: 结束日期 (required) [YYYY-MM-DD HH:MM:SS]
             src: 新闻来源 见下表 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/01_新闻快讯（短讯）.md
@@ -299,7 +299,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[AnnsDField] | None = None,
+        fields: Sequence[AnnsDField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> AnnsDResponse:
         """上市公司全量公告: 获取全量公告数据，提供pdf下载URL
@@ -313,7 +313,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
             ann_date: 公告日期（yyyymmdd格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/04_上市公司公告.md
@@ -339,7 +339,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
         self,
         *,
         date: str | datetime.date,
-        fields: Sequence[CctvNewsField] | None = None,
+        fields: Sequence[CctvNewsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CctvNewsResponse:
         """新闻联播: 获取新闻联播文字稿数据，数据开始于2006年6月，超过12年历史
@@ -350,7 +350,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
 
         Args:
             date: 日期（输入格式：YYYYMMDD 比如：20181211） (required) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/03_新闻联播文字稿.md
@@ -377,7 +377,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         pub_date: str | datetime.datetime | None = None,
-        fields: Sequence[IrmQaShField] | None = None,
+        fields: Sequence[IrmQaShField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IrmQaShResponse:
         """上证E互动: 获取上交所e互动董秘问答文本数据。上证e互动是由上海证券交易所建立、上海证券市场所有参与主体无偿使用的沟通平台,旨在引导和促进上市公司、投资者等各市场参与主体之间的信息沟通,构建集中、便捷的互动渠道。本接口数据记录了以上沟通问答的文本数据。
@@ -392,7 +392,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/05_上证e互动问答.md
@@ -423,7 +423,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         pub_date: str | datetime.datetime | None = None,
-        fields: Sequence[IrmQaSzField] | None = None,
+        fields: Sequence[IrmQaSzField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IrmQaSzResponse:
         """深证互动易: 互动易是由深交所官方推出,供投资者与上市公司直接沟通的平台,一站式公司资讯汇集,提供第一手的互动问答、投资者关系信息、公司声音等内容。
@@ -438,7 +438,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/06_深证易互动问答.md
@@ -467,7 +467,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
         src: str | None = None,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[MajorNewsField] | None = None,
+        fields: Sequence[MajorNewsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MajorNewsResponse:
         """新闻通讯: 获取长篇通讯信息，覆盖主要新闻资讯网站，提供超过8年历史新闻。
@@ -480,7 +480,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
             src: 新闻来源（新华网、凤凰财经、同花顺、新浪财经、华尔街见闻、中证网、财新网、第一财经、财联社）
             start_date: 新闻发布开始时间，e.g. 2018-11-21 00:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 新闻发布结束时间，e.g. 2018-11-22 00:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/02_新闻通讯（长篇）.md
@@ -507,7 +507,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
         start_date: str | datetime.datetime,
         end_date: str | datetime.datetime,
         src: _NewsSrc,
-        fields: Sequence[NewsField] | None = None,
+        fields: Sequence[NewsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> NewsResponse:
         """新闻快讯: 获取主流新闻网站的快讯新闻数据,提供超过6年以上历史新闻。
@@ -520,7 +520,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
             start_date: 开始日期(格式：2018-11-20 09:00:00） (required) [YYYY-MM-DD HH:MM:SS]
             end_date: 结束日期 (required) [YYYY-MM-DD HH:MM:SS]
             src: 新闻来源 见下表 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 14_大模型语料专题数据/01_新闻快讯（短讯）.md

@@ -52,7 +52,7 @@ class MacroMethods(BaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnCpiField] | None = None,
+        fields: Sequence[CnCpiField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnCpiResponse:
         """居民消费价格指数: 获取CPI居民消费价格数据，包括全国、城市和农村的数据
@@ -64,7 +64,7 @@ class MacroMethods(BaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/01_居民消费价格指数（CPI）.md
@@ -91,7 +91,7 @@ class MacroMethods(BaseClient):
         q: str | None = None,
         start_q: str | None = None,
         end_q: str | None = None,
-        fields: Sequence[CnGdpField] | None = None,
+        fields: Sequence[CnGdpField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnGdpResponse:
         """GDP数据: 获取国民经济之GDP数据
@@ -103,7 +103,7 @@ class MacroMethods(BaseClient):
             q: 季度（2019Q1表示，2019年第一季度）
             start_q: 开始季度
             end_q: 结束季度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/02_国民经济/01_国内生产总值（GDP）.md
@@ -130,7 +130,7 @@ class MacroMethods(BaseClient):
         m: str | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnMField] | None = None,
+        fields: Sequence[CnMField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnMResponse:
         """货币供应量: 获取货币供应量之月度数据
@@ -142,7 +142,7 @@ class MacroMethods(BaseClient):
             m: 月度（202001表示，2020年1月）
             start_m: 开始月度
             end_m: 结束月度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/04_金融/01_货币供应量/01_货币供应量（月）.md
@@ -169,7 +169,7 @@ class MacroMethods(BaseClient):
         m: str | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnPmiField] | None = None,
+        fields: Sequence[CnPmiField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnPmiResponse:
         """采购经理人指数: 采购经理人指数
@@ -181,7 +181,7 @@ class MacroMethods(BaseClient):
             m: 月度（202401表示，2024年1月）
             start_m: 开始月度
             end_m: 结束月度（e.g. fields='month,pmi010000,pmi010400'）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/05_景气度/01_采购经理指数（PMI）.md
@@ -208,7 +208,7 @@ class MacroMethods(BaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnPpiField] | None = None,
+        fields: Sequence[CnPpiField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnPpiResponse:
         """工业生产者出厂价格指数: 获取PPI工业生产者出厂价格指数数据
@@ -220,7 +220,7 @@ class MacroMethods(BaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/02_工业生产者出厂价格指数（PPI）.md
@@ -247,7 +247,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[GzIndexField] | None = None,
+        fields: Sequence[GzIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> GzIndexResponse:
         """广州民间借贷利率: 广州民间借贷利率
@@ -259,7 +259,7 @@ class MacroMethods(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/07_广州民间借贷利率.md
@@ -286,7 +286,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HiborField] | None = None,
+        fields: Sequence[HiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HiborResponse:
         """Hibor利率: Hibor利率
@@ -298,7 +298,7 @@ class MacroMethods(BaseClient):
             date: 日期  (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/05_Hibor利率.md
@@ -326,7 +326,7 @@ class MacroMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         curr_type: str | None = None,
-        fields: Sequence[LiborField] | None = None,
+        fields: Sequence[LiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> LiborResponse:
         """Libor拆借利率: Libor拆借利率
@@ -339,7 +339,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             curr_type: 货币代码  (USD美元  EUR欧元  JPY日元  GBP英镑  CHF瑞郎，默认是USD)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/04_Libor利率.md
@@ -367,7 +367,7 @@ class MacroMethods(BaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[SfMonthField] | None = None,
+        fields: Sequence[SfMonthField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SfMonthResponse:
         """社融数据（月度）: 获取月度社会融资数据
@@ -379,7 +379,7 @@ class MacroMethods(BaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/04_金融/02_社会融资/01_社融增量（月度）.md
@@ -406,7 +406,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborField] | None = None,
+        fields: Sequence[ShiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborResponse:
         """Shibor利率数据: shibor利率
@@ -418,7 +418,7 @@ class MacroMethods(BaseClient):
             date: 日期 (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
@@ -445,7 +445,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborLprField] | None = None,
+        fields: Sequence[ShiborLprField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborLprResponse:
         """LPR贷款基础利率: LPR贷款基础利率
@@ -457,7 +457,7 @@ class MacroMethods(BaseClient):
             date: 日期  (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/03_LPR贷款基础利率.md
@@ -485,7 +485,7 @@ class MacroMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         bank: str | None = None,
-        fields: Sequence[ShiborQuoteField] | None = None,
+        fields: Sequence[ShiborQuoteField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborQuoteResponse:
         """Shibor报价数据: Shibor报价数据
@@ -498,7 +498,7 @@ class MacroMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             bank: 银行名称 （中文名称，例如 农业银行）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/02_Shibor报价数据.md
@@ -526,7 +526,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTbrField] | None = None,
+        fields: Sequence[UsTbrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTbrResponse:
         """短期国债利率: 获取美国短期国债利率数据
@@ -538,7 +538,7 @@ class MacroMethods(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD格式) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/03_短期国债利率.md
@@ -565,7 +565,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTltrField] | None = None,
+        fields: Sequence[UsTltrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTltrResponse:
         """国债长期利率: 国债长期利率
@@ -577,7 +577,7 @@ class MacroMethods(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/04_国债长期利率.md
@@ -604,7 +604,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTrltrField] | None = None,
+        fields: Sequence[UsTrltrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTrltrResponse:
         """国债实际长期利率平均值: 国债实际长期利率平均值
@@ -616,7 +616,7 @@ class MacroMethods(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/05_国债长期利率平均值.md
@@ -643,7 +643,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTrycrField] | None = None,
+        fields: Sequence[UsTrycrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTrycrResponse:
         """国债实际收益率曲线利率: 国债实际收益率曲线利率
@@ -655,7 +655,7 @@ class MacroMethods(BaseClient):
             date: 日期 （YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/02_国债实际收益率曲线利率.md
@@ -682,7 +682,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTycrField] | None = None,
+        fields: Sequence[UsTycrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTycrResponse:
         """国债收益率曲线利率（日频）: 获取美国每日国债收益率曲线利率
@@ -694,7 +694,7 @@ class MacroMethods(BaseClient):
             date: 日期 （YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/01_国债收益率曲线利率.md
@@ -721,7 +721,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[WzIndexField] | None = None,
+        fields: Sequence[WzIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> WzIndexResponse:
         """温州民间借贷利率: 温州民间借贷利率，即温州指数
@@ -733,7 +733,7 @@ class MacroMethods(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/06_温州民间借贷利率.md
@@ -764,7 +764,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnCpiField] | None = None,
+        fields: Sequence[CnCpiField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnCpiResponse:
         """居民消费价格指数: 获取CPI居民消费价格数据，包括全国、城市和农村的数据
@@ -776,7 +776,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/01_居民消费价格指数（CPI）.md
@@ -803,7 +803,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         q: str | None = None,
         start_q: str | None = None,
         end_q: str | None = None,
-        fields: Sequence[CnGdpField] | None = None,
+        fields: Sequence[CnGdpField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnGdpResponse:
         """GDP数据: 获取国民经济之GDP数据
@@ -815,7 +815,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             q: 季度（2019Q1表示，2019年第一季度）
             start_q: 开始季度
             end_q: 结束季度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/02_国民经济/01_国内生产总值（GDP）.md
@@ -842,7 +842,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         m: str | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnMField] | None = None,
+        fields: Sequence[CnMField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnMResponse:
         """货币供应量: 获取货币供应量之月度数据
@@ -854,7 +854,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             m: 月度（202001表示，2020年1月）
             start_m: 开始月度
             end_m: 结束月度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/04_金融/01_货币供应量/01_货币供应量（月）.md
@@ -881,7 +881,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         m: str | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnPmiField] | None = None,
+        fields: Sequence[CnPmiField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnPmiResponse:
         """采购经理人指数: 采购经理人指数
@@ -893,7 +893,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             m: 月度（202401表示，2024年1月）
             start_m: 开始月度
             end_m: 结束月度（e.g. fields='month,pmi010000,pmi010400'）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/05_景气度/01_采购经理指数（PMI）.md
@@ -920,7 +920,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[CnPpiField] | None = None,
+        fields: Sequence[CnPpiField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CnPpiResponse:
         """工业生产者出厂价格指数: 获取PPI工业生产者出厂价格指数数据
@@ -932,7 +932,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/03_价格指数/02_工业生产者出厂价格指数（PPI）.md
@@ -959,7 +959,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[GzIndexField] | None = None,
+        fields: Sequence[GzIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> GzIndexResponse:
         """广州民间借贷利率: 广州民间借贷利率
@@ -971,7 +971,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/07_广州民间借贷利率.md
@@ -998,7 +998,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HiborField] | None = None,
+        fields: Sequence[HiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HiborResponse:
         """Hibor利率: Hibor利率
@@ -1010,7 +1010,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期  (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/05_Hibor利率.md
@@ -1038,7 +1038,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         curr_type: str | None = None,
-        fields: Sequence[LiborField] | None = None,
+        fields: Sequence[LiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> LiborResponse:
         """Libor拆借利率: Libor拆借利率
@@ -1051,7 +1051,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             curr_type: 货币代码  (USD美元  EUR欧元  JPY日元  GBP英镑  CHF瑞郎，默认是USD)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/04_Libor利率.md
@@ -1079,7 +1079,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         m: str | Sequence[str] | None = None,
         start_m: str | None = None,
         end_m: str | None = None,
-        fields: Sequence[SfMonthField] | None = None,
+        fields: Sequence[SfMonthField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SfMonthResponse:
         """社融数据（月度）: 获取月度社会融资数据
@@ -1091,7 +1091,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             m: 月份（YYYYMM，下同），支持多个月份同时输入，逗号分隔 [YYYYMM]
             start_m: 开始月份
             end_m: 结束月份
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/04_金融/02_社会融资/01_社融增量（月度）.md
@@ -1118,7 +1118,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborField] | None = None,
+        fields: Sequence[ShiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborResponse:
         """Shibor利率数据: shibor利率
@@ -1130,7 +1130,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
@@ -1157,7 +1157,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborLprField] | None = None,
+        fields: Sequence[ShiborLprField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborLprResponse:
         """LPR贷款基础利率: LPR贷款基础利率
@@ -1169,7 +1169,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期  (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/03_LPR贷款基础利率.md
@@ -1197,7 +1197,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         bank: str | None = None,
-        fields: Sequence[ShiborQuoteField] | None = None,
+        fields: Sequence[ShiborQuoteField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborQuoteResponse:
         """Shibor报价数据: Shibor报价数据
@@ -1210,7 +1210,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             bank: 银行名称 （中文名称，例如 农业银行）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/02_Shibor报价数据.md
@@ -1238,7 +1238,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTbrField] | None = None,
+        fields: Sequence[UsTbrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTbrResponse:
         """短期国债利率: 获取美国短期国债利率数据
@@ -1250,7 +1250,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD格式) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/03_短期国债利率.md
@@ -1277,7 +1277,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTltrField] | None = None,
+        fields: Sequence[UsTltrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTltrResponse:
         """国债长期利率: 国债长期利率
@@ -1289,7 +1289,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/04_国债长期利率.md
@@ -1316,7 +1316,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTrltrField] | None = None,
+        fields: Sequence[UsTrltrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTrltrResponse:
         """国债实际长期利率平均值: 国债实际长期利率平均值
@@ -1328,7 +1328,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/05_国债长期利率平均值.md
@@ -1355,7 +1355,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTrycrField] | None = None,
+        fields: Sequence[UsTrycrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTrycrResponse:
         """国债实际收益率曲线利率: 国债实际收益率曲线利率
@@ -1367,7 +1367,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 （YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/02_国债实际收益率曲线利率.md
@@ -1394,7 +1394,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsTycrField] | None = None,
+        fields: Sequence[UsTycrField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTycrResponse:
         """国债收益率曲线利率（日频）: 获取美国每日国债收益率曲线利率
@@ -1406,7 +1406,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 （YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/02_国际宏观/01_美国利率/01_国债收益率曲线利率.md
@@ -1433,7 +1433,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[WzIndexField] | None = None,
+        fields: Sequence[WzIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> WzIndexResponse:
         """温州民间借贷利率: 温州民间借贷利率，即温州指数
@@ -1445,7 +1445,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/06_温州民间借贷利率.md

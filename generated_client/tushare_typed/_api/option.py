@@ -41,7 +41,7 @@ class OptionMethods(BaseClient):
         exchange: str | None = None,
         opt_code: str | None = None,
         call_put: str | None = None,
-        fields: Sequence[OptBasicField] | None = None,
+        fields: Sequence[OptBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> OptBasicResponse:
         """期权合约信息: 获取期权合约信息
@@ -54,7 +54,7 @@ class OptionMethods(BaseClient):
             exchange: 交易所代码 （包括上交所SSE等交易所）
             opt_code: 标准合约代码，OP+期货合约TS_CODE，如棕榈油2207合约，输入OPP2207.DCE
             call_put: 期权类型
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 07_期权数据/01_期权合约信息.md
@@ -84,7 +84,7 @@ class OptionMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[OptDailyField] | None = None,
+        fields: Sequence[OptDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> OptDailyResponse:
         """期权日线行情: 获取期权日线行情
@@ -99,7 +99,7 @@ class OptionMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所(SSE/SZSE/CFFEX/DCE/SHFE/CZCE）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 07_期权数据/02_期权日线行情.md
@@ -129,7 +129,7 @@ class OptionMethods(BaseClient):
         freq: _OptMinsFreq,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[OptMinsField] | None = None,
+        fields: Sequence[OptMinsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> OptMinsResponse:
         """期权历史分钟行情: 获取全市场期权合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式。
@@ -143,7 +143,7 @@ class OptionMethods(BaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2024-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2024-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 07_期权数据/03_期权分钟行情.md
@@ -176,7 +176,7 @@ class AsyncOptionMethods(AsyncBaseClient):
         exchange: str | None = None,
         opt_code: str | None = None,
         call_put: str | None = None,
-        fields: Sequence[OptBasicField] | None = None,
+        fields: Sequence[OptBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> OptBasicResponse:
         """期权合约信息: 获取期权合约信息
@@ -189,7 +189,7 @@ class AsyncOptionMethods(AsyncBaseClient):
             exchange: 交易所代码 （包括上交所SSE等交易所）
             opt_code: 标准合约代码，OP+期货合约TS_CODE，如棕榈油2207合约，输入OPP2207.DCE
             call_put: 期权类型
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 07_期权数据/01_期权合约信息.md
@@ -219,7 +219,7 @@ class AsyncOptionMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[OptDailyField] | None = None,
+        fields: Sequence[OptDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> OptDailyResponse:
         """期权日线行情: 获取期权日线行情
@@ -234,7 +234,7 @@ class AsyncOptionMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 交易所(SSE/SZSE/CFFEX/DCE/SHFE/CZCE）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 07_期权数据/02_期权日线行情.md
@@ -264,7 +264,7 @@ class AsyncOptionMethods(AsyncBaseClient):
         freq: _OptMinsFreq,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[OptMinsField] | None = None,
+        fields: Sequence[OptMinsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> OptMinsResponse:
         """期权历史分钟行情: 获取全市场期权合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式。
@@ -278,7 +278,7 @@ class AsyncOptionMethods(AsyncBaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2024-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2024-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 07_期权数据/03_期权分钟行情.md

@@ -34,7 +34,7 @@ class SpotMethods(BaseClient):
         self,
         *,
         ts_code: str | Sequence[str] | None = None,
-        fields: Sequence[SgeBasicField] | None = None,
+        fields: Sequence[SgeBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SgeBasicResponse:
         """黄金现货基础信息: 获取上海黄金交易所现货合约基础信息
@@ -44,7 +44,7 @@ class SpotMethods(BaseClient):
 
         Args:
             ts_code: 合约代码 （支持多个，逗号分隔，不输入为获取全部）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 06_现货数据/01_上海黄金基础信息.md
@@ -70,7 +70,7 @@ class SpotMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SgeDailyField] | None = None,
+        fields: Sequence[SgeDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SgeDailyResponse:
         """现货黄金日行情: 获取上海黄金交易所现货合约日线行情
@@ -83,7 +83,7 @@ class SpotMethods(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 06_现货数据/02_上海黄金现货日行情.md
@@ -113,7 +113,7 @@ class AsyncSpotMethods(AsyncBaseClient):
         self,
         *,
         ts_code: str | Sequence[str] | None = None,
-        fields: Sequence[SgeBasicField] | None = None,
+        fields: Sequence[SgeBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SgeBasicResponse:
         """黄金现货基础信息: 获取上海黄金交易所现货合约基础信息
@@ -123,7 +123,7 @@ class AsyncSpotMethods(AsyncBaseClient):
 
         Args:
             ts_code: 合约代码 （支持多个，逗号分隔，不输入为获取全部）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 06_现货数据/01_上海黄金基础信息.md
@@ -149,7 +149,7 @@ class AsyncSpotMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SgeDailyField] | None = None,
+        fields: Sequence[SgeDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SgeDailyResponse:
         """现货黄金日行情: 获取上海黄金交易所现货合约日线行情
@@ -162,7 +162,7 @@ class AsyncSpotMethods(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 06_现货数据/02_上海黄金现货日行情.md

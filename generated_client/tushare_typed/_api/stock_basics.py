@@ -48,7 +48,7 @@ class StockBasicsMethods(BaseClient):
         *,
         trade_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[BakBasicField] | None = None,
+        fields: Sequence[BakBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BakBasicResponse:
         """股票历史列表（历史每天股票列表）: 获取备用基础列表，数据从2016年开始
@@ -59,7 +59,7 @@ class StockBasicsMethods(BaseClient):
         Args:
             trade_date: 交易日期 [YYYYMMDD]
             ts_code: 股票代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/12_股票历史列表.md
@@ -84,7 +84,7 @@ class StockBasicsMethods(BaseClient):
         *,
         o_code: str | None = None,
         n_code: str | None = None,
-        fields: Sequence[BseMappingField] | None = None,
+        fields: Sequence[BseMappingField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BseMappingResponse:
         """北交所新旧代码对照表: 获取北交所股票代码变更后新旧代码映射表数据
@@ -95,7 +95,7 @@ class StockBasicsMethods(BaseClient):
         Args:
             o_code: 旧代码
             n_code: 新代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/10_北交所新旧代码对照.md
@@ -121,7 +121,7 @@ class StockBasicsMethods(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[NamechangeField] | None = None,
+        fields: Sequence[NamechangeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> NamechangeResponse:
         """股票曾用名: 历史名称变更记录
@@ -133,7 +133,7 @@ class StockBasicsMethods(BaseClient):
             ts_code: TS代码
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/06_股票曾用名.md
@@ -159,7 +159,7 @@ class StockBasicsMethods(BaseClient):
         *,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[NewShareField] | None = None,
+        fields: Sequence[NewShareField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> NewShareResponse:
         """IPO新股列表: 获取新股上市列表数据
@@ -170,7 +170,7 @@ class StockBasicsMethods(BaseClient):
         Args:
             start_date: 上网发行开始日期 [YYYYMMDD]
             end_date: 上网发行结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/11_IPO新股上市.md
@@ -197,7 +197,7 @@ class StockBasicsMethods(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkManagersField] | None = None,
+        fields: Sequence[StkManagersField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkManagersResponse:
         """上市公司管理层: 获取上市公司管理层
@@ -210,7 +210,7 @@ class StockBasicsMethods(BaseClient):
             ann_date: 公告日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/08_上市公司管理层.md
@@ -239,7 +239,7 @@ class StockBasicsMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkPremarketField] | None = None,
+        fields: Sequence[StkPremarketField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkPremarketResponse:
         """股本情况（盘前）: 每日开盘前获取当日股票的股本情况，包括总股本和流通股本，涨跌停价格等。
@@ -253,7 +253,7 @@ class StockBasicsMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/02_每日股本（盘前）.md
@@ -280,7 +280,7 @@ class StockBasicsMethods(BaseClient):
         *,
         ts_code: str | Sequence[str],
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkRewardsField] | None = None,
+        fields: Sequence[StkRewardsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkRewardsResponse:
         """管理层薪酬和持股: 获取上市公司管理层薪酬和持股
@@ -291,7 +291,7 @@ class StockBasicsMethods(BaseClient):
         Args:
             ts_code: TS股票代码，支持单个或多个代码输入 (required)
             end_date: 报告期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/09_管理层薪酬和持股.md
@@ -320,7 +320,7 @@ class StockBasicsMethods(BaseClient):
         list_status: str | None = None,
         exchange: str | None = None,
         is_hs: str | None = None,
-        fields: Sequence[StockBasicField] | None = None,
+        fields: Sequence[StockBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StockBasicResponse:
         """基础信息: 获取基础信息数据，包括股票代码、名称、上市日期、退市日期等
@@ -335,7 +335,7 @@ class StockBasicsMethods(BaseClient):
             list_status: 上市状态 L上市 D退市 P暂停上市，默认是L
             exchange: 交易所 SSE上交所 SZSE深交所 BSE北交所
             is_hs: 是否沪深港通标的，N否 H沪股通 S深股通
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/01_股票列表.md
@@ -364,7 +364,7 @@ class StockBasicsMethods(BaseClient):
         *,
         ts_code: str | None = None,
         exchange: str | None = None,
-        fields: Sequence[StockCompanyField] | None = None,
+        fields: Sequence[StockCompanyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StockCompanyResponse:
         """上市公司基本信息: 获取上市公司基础信息，单次提取4500条，可以根据交易所分批提取
@@ -375,7 +375,7 @@ class StockBasicsMethods(BaseClient):
         Args:
             ts_code: 股票代码
             exchange: 交易所代码 ，SSE上交所 SZSE深交所 BSE北交所
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/07_上市公司基本信息.md
@@ -403,7 +403,7 @@ class StockBasicsMethods(BaseClient):
         type: _StockHsgtType,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StockHsgtField] | None = None,
+        fields: Sequence[StockHsgtField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StockHsgtResponse:
         """沪深港通股票列表: 获取沪深港通股票列表
@@ -417,7 +417,7 @@ class StockBasicsMethods(BaseClient):
             type: 类型（参考下表） (required)
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/05_沪深港通股票列表.md
@@ -447,7 +447,7 @@ class StockBasicsMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StockStField] | None = None,
+        fields: Sequence[StockStField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StockStResponse:
         """ST股票列表: 获取ST股票列表，可根据交易日期获取历史上每天的ST列表
@@ -460,7 +460,7 @@ class StockBasicsMethods(BaseClient):
             trade_date: 交易日期（格式：YYYYMMDD下同） [YYYYMMDD]
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/04_ST股票列表.md
@@ -489,7 +489,7 @@ class StockBasicsMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         is_open: str | None = None,
-        fields: Sequence[TradeCalField] | None = None,
+        fields: Sequence[TradeCalField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TradeCalResponse:
         """交易日历: 获取各大交易所交易日历数据,默认提取的是上交所
@@ -502,7 +502,7 @@ class StockBasicsMethods(BaseClient):
             start_date: 开始日期 （格式：YYYYMMDD 下同） [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             is_open: 是否交易 '0'休市 '1'交易；是否交易 0休市 1交易
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/03_交易日历.md
@@ -533,7 +533,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         *,
         trade_date: str | datetime.date | None = None,
         ts_code: str | None = None,
-        fields: Sequence[BakBasicField] | None = None,
+        fields: Sequence[BakBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BakBasicResponse:
         """股票历史列表（历史每天股票列表）: 获取备用基础列表，数据从2016年开始
@@ -544,7 +544,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         Args:
             trade_date: 交易日期 [YYYYMMDD]
             ts_code: 股票代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/12_股票历史列表.md
@@ -569,7 +569,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         *,
         o_code: str | None = None,
         n_code: str | None = None,
-        fields: Sequence[BseMappingField] | None = None,
+        fields: Sequence[BseMappingField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BseMappingResponse:
         """北交所新旧代码对照表: 获取北交所股票代码变更后新旧代码映射表数据
@@ -580,7 +580,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         Args:
             o_code: 旧代码
             n_code: 新代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/10_北交所新旧代码对照.md
@@ -606,7 +606,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[NamechangeField] | None = None,
+        fields: Sequence[NamechangeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> NamechangeResponse:
         """股票曾用名: 历史名称变更记录
@@ -618,7 +618,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             ts_code: TS代码
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/06_股票曾用名.md
@@ -644,7 +644,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         *,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[NewShareField] | None = None,
+        fields: Sequence[NewShareField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> NewShareResponse:
         """IPO新股列表: 获取新股上市列表数据
@@ -655,7 +655,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         Args:
             start_date: 上网发行开始日期 [YYYYMMDD]
             end_date: 上网发行结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/11_IPO新股上市.md
@@ -682,7 +682,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkManagersField] | None = None,
+        fields: Sequence[StkManagersField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkManagersResponse:
         """上市公司管理层: 获取上市公司管理层
@@ -695,7 +695,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             ann_date: 公告日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/08_上市公司管理层.md
@@ -724,7 +724,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkPremarketField] | None = None,
+        fields: Sequence[StkPremarketField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkPremarketResponse:
         """股本情况（盘前）: 每日开盘前获取当日股票的股本情况，包括总股本和流通股本，涨跌停价格等。
@@ -738,7 +738,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/02_每日股本（盘前）.md
@@ -765,7 +765,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         *,
         ts_code: str | Sequence[str],
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkRewardsField] | None = None,
+        fields: Sequence[StkRewardsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkRewardsResponse:
         """管理层薪酬和持股: 获取上市公司管理层薪酬和持股
@@ -776,7 +776,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         Args:
             ts_code: TS股票代码，支持单个或多个代码输入 (required)
             end_date: 报告期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/09_管理层薪酬和持股.md
@@ -805,7 +805,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         list_status: str | None = None,
         exchange: str | None = None,
         is_hs: str | None = None,
-        fields: Sequence[StockBasicField] | None = None,
+        fields: Sequence[StockBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StockBasicResponse:
         """基础信息: 获取基础信息数据，包括股票代码、名称、上市日期、退市日期等
@@ -820,7 +820,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             list_status: 上市状态 L上市 D退市 P暂停上市，默认是L
             exchange: 交易所 SSE上交所 SZSE深交所 BSE北交所
             is_hs: 是否沪深港通标的，N否 H沪股通 S深股通
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/01_股票列表.md
@@ -849,7 +849,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         *,
         ts_code: str | None = None,
         exchange: str | None = None,
-        fields: Sequence[StockCompanyField] | None = None,
+        fields: Sequence[StockCompanyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StockCompanyResponse:
         """上市公司基本信息: 获取上市公司基础信息，单次提取4500条，可以根据交易所分批提取
@@ -860,7 +860,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         Args:
             ts_code: 股票代码
             exchange: 交易所代码 ，SSE上交所 SZSE深交所 BSE北交所
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/07_上市公司基本信息.md
@@ -888,7 +888,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         type: _StockHsgtType,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StockHsgtField] | None = None,
+        fields: Sequence[StockHsgtField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StockHsgtResponse:
         """沪深港通股票列表: 获取沪深港通股票列表
@@ -902,7 +902,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             type: 类型（参考下表） (required)
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/05_沪深港通股票列表.md
@@ -932,7 +932,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StockStField] | None = None,
+        fields: Sequence[StockStField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StockStResponse:
         """ST股票列表: 获取ST股票列表，可根据交易日期获取历史上每天的ST列表
@@ -945,7 +945,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             trade_date: 交易日期（格式：YYYYMMDD下同） [YYYYMMDD]
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/04_ST股票列表.md
@@ -974,7 +974,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         is_open: str | None = None,
-        fields: Sequence[TradeCalField] | None = None,
+        fields: Sequence[TradeCalField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TradeCalResponse:
         """交易日历: 获取各大交易所交易日历数据,默认提取的是上交所
@@ -987,7 +987,7 @@ class AsyncStockBasicsMethods(AsyncBaseClient):
             start_date: 开始日期 （格式：YYYYMMDD 下同） [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             is_open: 是否交易 '0'休市 '1'交易；是否交易 0休市 1交易
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/01_基础数据/03_交易日历.md

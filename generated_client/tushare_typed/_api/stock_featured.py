@@ -46,7 +46,7 @@ class StockFeaturedMethods(BaseClient):
         self,
         *,
         month: str,
-        fields: Sequence[BrokerRecommendField] | None = None,
+        fields: Sequence[BrokerRecommendField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BrokerRecommendResponse:
         """券商每月荐股: 获取券商月度金股，一般1日~3日内更新当月数据
@@ -56,7 +56,7 @@ class StockFeaturedMethods(BaseClient):
 
         Args:
             month: 月度（YYYYMM） (required) [YYYYMM]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/14_券商月度金股.md
@@ -83,7 +83,7 @@ class StockFeaturedMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CcassHoldField] | None = None,
+        fields: Sequence[CcassHoldField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CcassHoldResponse:
         """中央结算系统持股汇总: 获取中央结算系统持股汇总数据，覆盖全部历史数据，根据交易所披露时间，当日数据在下一交易日早上9点前完成入库
@@ -100,7 +100,7 @@ class StockFeaturedMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/06_中央结算系统持股统计.md
@@ -131,7 +131,7 @@ class StockFeaturedMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CcassHoldDetailField] | None = None,
+        fields: Sequence[CcassHoldDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CcassHoldDetailResponse:
         """中央结算系统持股明细: 获取中央结算系统机构席位持股明细，数据覆盖全历史，根据交易所披露时间，当日数据在下一交易日早上9点前完成
@@ -146,7 +146,7 @@ class StockFeaturedMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/07_中央结算系统持股明细.md
@@ -176,7 +176,7 @@ class StockFeaturedMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CyqChipsField] | None = None,
+        fields: Sequence[CyqChipsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CyqChipsResponse:
         """每日筹码分布: 获取A股每日的筹码分布情况，提供各价位占比，数据从2018年开始，每天17~18点之间更新当日数据
@@ -193,7 +193,7 @@ class StockFeaturedMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/03_每日筹码分布.md
@@ -222,7 +222,7 @@ class StockFeaturedMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CyqPerfField] | None = None,
+        fields: Sequence[CyqPerfField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CyqPerfResponse:
         """每日筹码及胜率: 获取A股每日筹码平均成本和胜率情况，每天17~18点左右更新，数据从2018年开始
@@ -239,7 +239,7 @@ class StockFeaturedMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/02_每日筹码及胜率.md
@@ -270,7 +270,7 @@ class StockFeaturedMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[HkHoldField] | None = None,
+        fields: Sequence[HkHoldField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkHoldResponse:
         """沪深港股通持股明细: 获取沪深港股通持股明细，数据来源港交所。
@@ -286,7 +286,7 @@ class StockFeaturedMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 类型：SH沪股通（北向）SZ深股通（北向）HK港股通（南向持股）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/08_沪深股通持股明细.md
@@ -317,7 +317,7 @@ class StockFeaturedMethods(BaseClient):
         report_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ReportRcField] | None = None,
+        fields: Sequence[ReportRcField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ReportRcResponse:
         """卖方盈利预测数据: 获取券商（卖方）每天研报的盈利预测数据，数据从2010年开始，每晚19~22点更新当日数据
@@ -334,7 +334,7 @@ class StockFeaturedMethods(BaseClient):
             report_date: 报告日期 [YYYYMMDD]
             start_date: 报告开始日期 [YYYYMMDD]
             end_date: 报告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/01_券商盈利预测数据.md
@@ -364,7 +364,7 @@ class StockFeaturedMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAhComparisonField] | None = None,
+        fields: Sequence[StkAhComparisonField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkAhComparisonResponse:
         """AH股比价: AH股比价数据，可根据交易日期获取历史
@@ -378,7 +378,7 @@ class StockFeaturedMethods(BaseClient):
             trade_date: 交易日期（格式：YYYYMMDD下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/12_AH股比价.md
@@ -408,7 +408,7 @@ class StockFeaturedMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAuctionCField] | None = None,
+        fields: Sequence[StkAuctionCField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkAuctionCResponse:
         """股票收盘集合竞价数据: 股票收盘15:00集合竞价数据，每天盘后更新
@@ -422,7 +422,7 @@ class StockFeaturedMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD) [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/10_股票收盘集合竞价数据.md
@@ -451,7 +451,7 @@ class StockFeaturedMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAuctionOField] | None = None,
+        fields: Sequence[StkAuctionOField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkAuctionOResponse:
         """股票开盘集合竞价数据: 股票开盘9:30集合竞价数据，每天盘后更新
@@ -465,7 +465,7 @@ class StockFeaturedMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD) [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/09_股票开盘集合竞价数据.md
@@ -494,7 +494,7 @@ class StockFeaturedMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkFactorField] | None = None,
+        fields: Sequence[StkFactorField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkFactorResponse:
         """股票技术因子（量化因子）: 获取股票每日技术面因子数据，用于跟踪股票当前走势情况，数据由Tushare社区自产，覆盖全历史
@@ -509,7 +509,7 @@ class StockFeaturedMethods(BaseClient):
             trade_date: 交易日期 （yyyymmdd，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/04_股票技术面因子.md
@@ -538,7 +538,7 @@ class StockFeaturedMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkFactorProField] | None = None,
+        fields: Sequence[StkFactorProField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkFactorProResponse:
         """股票技术面因子(专业版): 获取股票每日技术面因子数据，用于跟踪股票当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，_qfq表示前复权 _hfq表示后复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
@@ -553,7 +553,7 @@ class StockFeaturedMethods(BaseClient):
             trade_date: 交易日期(格式：yyyymmdd，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/05_股票技术面因子_专业版）.md
@@ -583,7 +583,7 @@ class StockFeaturedMethods(BaseClient):
         freq: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkNineturnField] | None = None,
+        fields: Sequence[StkNineturnField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkNineturnResponse:
         """神奇九转指标: 神奇九转（又称“九转序列”）是一种基于技术分析的股票趋势反转指标，其思想来源于技术分析大师汤姆·迪马克（Tom DeMark）的TD序列。该指标的核心功能是通过识别股价在上涨或下跌过程中连续9天的特定走势，来判断股价的潜在反转点，从而帮助投资者提高抄底和逃顶的成功率，日线级别配合60min的九转效果更好，数据从20230101开始。
@@ -597,7 +597,7 @@ class StockFeaturedMethods(BaseClient):
             freq: 频率(日daily)
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/11_神奇九转指标.md
@@ -627,7 +627,7 @@ class StockFeaturedMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkSurvField] | None = None,
+        fields: Sequence[StkSurvField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkSurvResponse:
         """机构调研表: 获取上市公司机构调研记录数据
@@ -640,7 +640,7 @@ class StockFeaturedMethods(BaseClient):
             trade_date: 调研日期 [YYYYMMDD]
             start_date: 调研开始日期 [YYYYMMDD]
             end_date: 调研结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/13_机构调研数据.md
@@ -670,7 +670,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         self,
         *,
         month: str,
-        fields: Sequence[BrokerRecommendField] | None = None,
+        fields: Sequence[BrokerRecommendField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BrokerRecommendResponse:
         """券商每月荐股: 获取券商月度金股，一般1日~3日内更新当月数据
@@ -680,7 +680,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
 
         Args:
             month: 月度（YYYYMM） (required) [YYYYMM]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/14_券商月度金股.md
@@ -707,7 +707,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CcassHoldField] | None = None,
+        fields: Sequence[CcassHoldField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CcassHoldResponse:
         """中央结算系统持股汇总: 获取中央结算系统持股汇总数据，覆盖全部历史数据，根据交易所披露时间，当日数据在下一交易日早上9点前完成入库
@@ -724,7 +724,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/06_中央结算系统持股统计.md
@@ -755,7 +755,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CcassHoldDetailField] | None = None,
+        fields: Sequence[CcassHoldDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CcassHoldDetailResponse:
         """中央结算系统持股明细: 获取中央结算系统机构席位持股明细，数据覆盖全历史，根据交易所披露时间，当日数据在下一交易日早上9点前完成
@@ -770,7 +770,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/07_中央结算系统持股明细.md
@@ -800,7 +800,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CyqChipsField] | None = None,
+        fields: Sequence[CyqChipsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CyqChipsResponse:
         """每日筹码分布: 获取A股每日的筹码分布情况，提供各价位占比，数据从2018年开始，每天17~18点之间更新当日数据
@@ -817,7 +817,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/03_每日筹码分布.md
@@ -846,7 +846,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[CyqPerfField] | None = None,
+        fields: Sequence[CyqPerfField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CyqPerfResponse:
         """每日筹码及胜率: 获取A股每日筹码平均成本和胜率情况，每天17~18点左右更新，数据从2018年开始
@@ -863,7 +863,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/02_每日筹码及胜率.md
@@ -894,7 +894,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[HkHoldField] | None = None,
+        fields: Sequence[HkHoldField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HkHoldResponse:
         """沪深港股通持股明细: 获取沪深港股通持股明细，数据来源港交所。
@@ -910,7 +910,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange: 类型：SH沪股通（北向）SZ深股通（北向）HK港股通（南向持股）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/08_沪深股通持股明细.md
@@ -941,7 +941,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         report_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ReportRcField] | None = None,
+        fields: Sequence[ReportRcField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ReportRcResponse:
         """卖方盈利预测数据: 获取券商（卖方）每天研报的盈利预测数据，数据从2010年开始，每晚19~22点更新当日数据
@@ -958,7 +958,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             report_date: 报告日期 [YYYYMMDD]
             start_date: 报告开始日期 [YYYYMMDD]
             end_date: 报告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/01_券商盈利预测数据.md
@@ -988,7 +988,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAhComparisonField] | None = None,
+        fields: Sequence[StkAhComparisonField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkAhComparisonResponse:
         """AH股比价: AH股比价数据，可根据交易日期获取历史
@@ -1002,7 +1002,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             trade_date: 交易日期（格式：YYYYMMDD下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/12_AH股比价.md
@@ -1032,7 +1032,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAuctionCField] | None = None,
+        fields: Sequence[StkAuctionCField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkAuctionCResponse:
         """股票收盘集合竞价数据: 股票收盘15:00集合竞价数据，每天盘后更新
@@ -1046,7 +1046,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD) [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/10_股票收盘集合竞价数据.md
@@ -1075,7 +1075,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAuctionOField] | None = None,
+        fields: Sequence[StkAuctionOField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkAuctionOResponse:
         """股票开盘集合竞价数据: 股票开盘9:30集合竞价数据，每天盘后更新
@@ -1089,7 +1089,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD) [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/09_股票开盘集合竞价数据.md
@@ -1118,7 +1118,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkFactorField] | None = None,
+        fields: Sequence[StkFactorField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkFactorResponse:
         """股票技术因子（量化因子）: 获取股票每日技术面因子数据，用于跟踪股票当前走势情况，数据由Tushare社区自产，覆盖全历史
@@ -1133,7 +1133,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             trade_date: 交易日期 （yyyymmdd，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/04_股票技术面因子.md
@@ -1162,7 +1162,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkFactorProField] | None = None,
+        fields: Sequence[StkFactorProField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkFactorProResponse:
         """股票技术面因子(专业版): 获取股票每日技术面因子数据，用于跟踪股票当前走势情况，数据由Tushare社区自产，覆盖全历史；输出参数_bfq表示不复权，_qfq表示前复权 _hfq表示后复权，描述中说明了因子的默认传参，如需要特殊参数或者更多因子可以联系管理员评估
@@ -1177,7 +1177,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             trade_date: 交易日期(格式：yyyymmdd，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/05_股票技术面因子_专业版）.md
@@ -1207,7 +1207,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         freq: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkNineturnField] | None = None,
+        fields: Sequence[StkNineturnField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkNineturnResponse:
         """神奇九转指标: 神奇九转（又称“九转序列”）是一种基于技术分析的股票趋势反转指标，其思想来源于技术分析大师汤姆·迪马克（Tom DeMark）的TD序列。该指标的核心功能是通过识别股价在上涨或下跌过程中连续9天的特定走势，来判断股价的潜在反转点，从而帮助投资者提高抄底和逃顶的成功率，日线级别配合60min的九转效果更好，数据从20230101开始。
@@ -1221,7 +1221,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             freq: 频率(日daily)
             start_date: 开始时间 [YYYYMMDD]
             end_date: 结束时间 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/11_神奇九转指标.md
@@ -1251,7 +1251,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkSurvField] | None = None,
+        fields: Sequence[StkSurvField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkSurvResponse:
         """机构调研表: 获取上市公司机构调研记录数据
@@ -1264,7 +1264,7 @@ class AsyncStockFeaturedMethods(AsyncBaseClient):
             trade_date: 调研日期 [YYYYMMDD]
             start_date: 调研开始日期 [YYYYMMDD]
             end_date: 调研结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/05_特色数据/13_机构调研数据.md

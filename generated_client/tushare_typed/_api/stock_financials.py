@@ -63,7 +63,7 @@ class StockFinancialsMethods(BaseClient):
         period: str | datetime.date | None = None,
         report_type: _BalancesheetReportType | None = None,
         comp_type: str | None = None,
-        fields: Sequence[BalancesheetField] | None = None,
+        fields: Sequence[BalancesheetField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BalancesheetResponse:
         """资产负债表: 获取上市公司资产负债表
@@ -79,7 +79,7 @@ class StockFinancialsMethods(BaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
@@ -114,7 +114,7 @@ class StockFinancialsMethods(BaseClient):
         period: str | datetime.date | None = None,
         report_type: _BalancesheetVipReportType | None = None,
         comp_type: str | None = None,
-        fields: Sequence[BalancesheetVipField] | None = None,
+        fields: Sequence[BalancesheetVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BalancesheetVipResponse:
         """资产负债表: 获取上市公司资产负债表 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用balancesheet_vip接口（参数一致），需积攒5000积分。
@@ -130,7 +130,7 @@ class StockFinancialsMethods(BaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
@@ -167,7 +167,7 @@ class StockFinancialsMethods(BaseClient):
         report_type: _CashflowReportType | None = None,
         comp_type: str | None = None,
         is_calc: int | None = None,
-        fields: Sequence[CashflowField] | None = None,
+        fields: Sequence[CashflowField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CashflowResponse:
         """现金流量表: 获取上市公司现金流量表
@@ -185,7 +185,7 @@ class StockFinancialsMethods(BaseClient):
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             is_calc: 是否计算报表
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
@@ -224,7 +224,7 @@ class StockFinancialsMethods(BaseClient):
         report_type: _CashflowVipReportType | None = None,
         comp_type: str | None = None,
         is_calc: int | None = None,
-        fields: Sequence[CashflowVipField] | None = None,
+        fields: Sequence[CashflowVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CashflowVipResponse:
         """现金流量表: 获取上市公司现金流量表 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用cashflow_vip接口（参数一致），需积攒5000积分。
@@ -242,7 +242,7 @@ class StockFinancialsMethods(BaseClient):
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             is_calc: 是否计算报表
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
@@ -277,7 +277,7 @@ class StockFinancialsMethods(BaseClient):
         pre_date: str | datetime.date | None = None,
         ann_date: str | datetime.date | None = None,
         actual_date: str | datetime.date | None = None,
-        fields: Sequence[DisclosureDateField] | None = None,
+        fields: Sequence[DisclosureDateField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DisclosureDateResponse:
         """财报披露计划: 获取财报披露计划日期
@@ -291,7 +291,7 @@ class StockFinancialsMethods(BaseClient):
             pre_date: 计划披露日期 [YYYYMMDD]
             ann_date: 最新披露公告日 [YYYYMMDD]
             actual_date: 实际披露日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/10_财报披露日期表.md
@@ -322,7 +322,7 @@ class StockFinancialsMethods(BaseClient):
         record_date: str | datetime.date | None = None,
         ex_date: str | datetime.date | None = None,
         imp_ann_date: str | datetime.date | None = None,
-        fields: Sequence[DividendField] | None = None,
+        fields: Sequence[DividendField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DividendResponse:
         """分红送股: 分红送股数据
@@ -337,7 +337,7 @@ class StockFinancialsMethods(BaseClient):
             record_date: 股权登记日期 [YYYYMMDD]
             ex_date: 除权除息日 [YYYYMMDD]
             imp_ann_date: 实施公告日 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/06_分红送股数据.md
@@ -368,7 +368,7 @@ class StockFinancialsMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[ExpressField] | None = None,
+        fields: Sequence[ExpressField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ExpressResponse:
         """业绩快报: 获取上市公司业绩快报
@@ -382,7 +382,7 @@ class StockFinancialsMethods(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
@@ -413,7 +413,7 @@ class StockFinancialsMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[ExpressVipField] | None = None,
+        fields: Sequence[ExpressVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ExpressVipResponse:
         """业绩快报: 获取上市公司业绩快报 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用express_vip接口（参数一致），需积攒5000积分。
@@ -427,7 +427,7 @@ class StockFinancialsMethods(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
@@ -458,7 +458,7 @@ class StockFinancialsMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[FinaAuditField] | None = None,
+        fields: Sequence[FinaAuditField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FinaAuditResponse:
         """财务审计意见: 获取上市公司定期财务审计意见数据
@@ -472,7 +472,7 @@ class StockFinancialsMethods(BaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/08_财务审计意见.md
@@ -503,7 +503,7 @@ class StockFinancialsMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[FinaIndicatorField] | None = None,
+        fields: Sequence[FinaIndicatorField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FinaIndicatorResponse:
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。
@@ -517,7 +517,7 @@ class StockFinancialsMethods(BaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
@@ -548,7 +548,7 @@ class StockFinancialsMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[FinaIndicatorVipField] | None = None,
+        fields: Sequence[FinaIndicatorVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FinaIndicatorVipResponse:
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用fina_indicator_vip接口（参数一致），需积攒5000积分。
@@ -562,7 +562,7 @@ class StockFinancialsMethods(BaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
@@ -593,7 +593,7 @@ class StockFinancialsMethods(BaseClient):
         type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FinaMainbzField] | None = None,
+        fields: Sequence[FinaMainbzField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FinaMainbzResponse:
         """主营业务构成: 获得上市公司主营业务构成，分地区和产品两种方式
@@ -607,7 +607,7 @@ class StockFinancialsMethods(BaseClient):
             type: 类型：P按产品 D按地区 I按行业（请输入大写字母P或者D）
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
@@ -638,7 +638,7 @@ class StockFinancialsMethods(BaseClient):
         type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FinaMainbzVipField] | None = None,
+        fields: Sequence[FinaMainbzVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FinaMainbzVipResponse:
         """主营业务构成: 获得上市公司主营业务构成，分地区和产品两种方式 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用fina_mainbz_vip接口（参数一致），需积攒5000积分。
@@ -652,7 +652,7 @@ class StockFinancialsMethods(BaseClient):
             type: 类型：P按产品 D按地区 I按行业（请输入大写字母P或者D）
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
@@ -684,7 +684,7 @@ class StockFinancialsMethods(BaseClient):
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
         type: str | None = None,
-        fields: Sequence[ForecastField] | None = None,
+        fields: Sequence[ForecastField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ForecastResponse:
         """业绩预告: 获取业绩预告数据
@@ -700,7 +700,7 @@ class StockFinancialsMethods(BaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             type: 预告类型(预增/预减/扭亏/首亏/续亏/续盈/略增/略减)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
@@ -733,7 +733,7 @@ class StockFinancialsMethods(BaseClient):
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
         type: str | None = None,
-        fields: Sequence[ForecastVipField] | None = None,
+        fields: Sequence[ForecastVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ForecastVipResponse:
         """业绩预告: 获取业绩预告数据 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用forecast_vip接口（参数一致），需积攒5000积分。
@@ -748,7 +748,7 @@ class StockFinancialsMethods(BaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             type: 预告类型(预增/预减/扭亏/首亏/续亏/续盈/略增/略减)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
@@ -783,7 +783,7 @@ class StockFinancialsMethods(BaseClient):
         period: str | datetime.date | None = None,
         report_type: _IncomeReportType | None = None,
         comp_type: str | None = None,
-        fields: Sequence[IncomeField] | None = None,
+        fields: Sequence[IncomeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IncomeResponse:
         """利润表: 获取上市公司财务利润表数据
@@ -800,7 +800,7 @@ class StockFinancialsMethods(BaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
@@ -837,7 +837,7 @@ class StockFinancialsMethods(BaseClient):
         period: str | datetime.date | None = None,
         report_type: _IncomeVipReportType | None = None,
         comp_type: str | None = None,
-        fields: Sequence[IncomeVipField] | None = None,
+        fields: Sequence[IncomeVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IncomeVipResponse:
         """利润表: 获取上市公司财务利润表数据 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用income_vip接口（参数一致），需积攒5000积分。
@@ -854,7 +854,7 @@ class StockFinancialsMethods(BaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
@@ -894,7 +894,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         period: str | datetime.date | None = None,
         report_type: _BalancesheetReportType | None = None,
         comp_type: str | None = None,
-        fields: Sequence[BalancesheetField] | None = None,
+        fields: Sequence[BalancesheetField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BalancesheetResponse:
         """资产负债表: 获取上市公司资产负债表
@@ -910,7 +910,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
@@ -945,7 +945,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         period: str | datetime.date | None = None,
         report_type: _BalancesheetVipReportType | None = None,
         comp_type: str | None = None,
-        fields: Sequence[BalancesheetVipField] | None = None,
+        fields: Sequence[BalancesheetVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BalancesheetVipResponse:
         """资产负债表: 获取上市公司资产负债表 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用balancesheet_vip接口（参数一致），需积攒5000积分。
@@ -961,7 +961,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/02_资产负债表.md
@@ -998,7 +998,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         report_type: _CashflowReportType | None = None,
         comp_type: str | None = None,
         is_calc: int | None = None,
-        fields: Sequence[CashflowField] | None = None,
+        fields: Sequence[CashflowField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CashflowResponse:
         """现金流量表: 获取上市公司现金流量表
@@ -1016,7 +1016,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             is_calc: 是否计算报表
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
@@ -1055,7 +1055,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         report_type: _CashflowVipReportType | None = None,
         comp_type: str | None = None,
         is_calc: int | None = None,
-        fields: Sequence[CashflowVipField] | None = None,
+        fields: Sequence[CashflowVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> CashflowVipResponse:
         """现金流量表: 获取上市公司现金流量表 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用cashflow_vip接口（参数一致），需积攒5000积分。
@@ -1073,7 +1073,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             report_type: 报告类型：见下方详细说明
             comp_type: 公司类型：1一般工商业 2银行 3保险 4证券
             is_calc: 是否计算报表
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/03_现金流量表.md
@@ -1108,7 +1108,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         pre_date: str | datetime.date | None = None,
         ann_date: str | datetime.date | None = None,
         actual_date: str | datetime.date | None = None,
-        fields: Sequence[DisclosureDateField] | None = None,
+        fields: Sequence[DisclosureDateField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DisclosureDateResponse:
         """财报披露计划: 获取财报披露计划日期
@@ -1122,7 +1122,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             pre_date: 计划披露日期 [YYYYMMDD]
             ann_date: 最新披露公告日 [YYYYMMDD]
             actual_date: 实际披露日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/10_财报披露日期表.md
@@ -1153,7 +1153,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         record_date: str | datetime.date | None = None,
         ex_date: str | datetime.date | None = None,
         imp_ann_date: str | datetime.date | None = None,
-        fields: Sequence[DividendField] | None = None,
+        fields: Sequence[DividendField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DividendResponse:
         """分红送股: 分红送股数据
@@ -1168,7 +1168,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             record_date: 股权登记日期 [YYYYMMDD]
             ex_date: 除权除息日 [YYYYMMDD]
             imp_ann_date: 实施公告日 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/06_分红送股数据.md
@@ -1199,7 +1199,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[ExpressField] | None = None,
+        fields: Sequence[ExpressField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ExpressResponse:
         """业绩快报: 获取上市公司业绩快报
@@ -1213,7 +1213,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
@@ -1244,7 +1244,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[ExpressVipField] | None = None,
+        fields: Sequence[ExpressVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ExpressVipResponse:
         """业绩快报: 获取上市公司业绩快报 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用express_vip接口（参数一致），需积攒5000积分。
@@ -1258,7 +1258,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/05_业绩快报.md
@@ -1289,7 +1289,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[FinaAuditField] | None = None,
+        fields: Sequence[FinaAuditField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FinaAuditResponse:
         """财务审计意见: 获取上市公司定期财务审计意见数据
@@ -1303,7 +1303,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/08_财务审计意见.md
@@ -1334,7 +1334,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[FinaIndicatorField] | None = None,
+        fields: Sequence[FinaIndicatorField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FinaIndicatorResponse:
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。
@@ -1348,7 +1348,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
@@ -1379,7 +1379,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
-        fields: Sequence[FinaIndicatorVipField] | None = None,
+        fields: Sequence[FinaIndicatorVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FinaIndicatorVipResponse:
         """财务指标数据: 获取上市公司财务指标数据，为避免服务器压力，现阶段每次请求最多返回100条记录，可通过设置日期多次请求获取更多数据。 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用fina_indicator_vip接口（参数一致），需积攒5000积分。
@@ -1393,7 +1393,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期,比如20171231表示年报) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/07_财务指标数据.md
@@ -1424,7 +1424,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FinaMainbzField] | None = None,
+        fields: Sequence[FinaMainbzField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FinaMainbzResponse:
         """主营业务构成: 获得上市公司主营业务构成，分地区和产品两种方式
@@ -1438,7 +1438,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             type: 类型：P按产品 D按地区 I按行业（请输入大写字母P或者D）
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
@@ -1469,7 +1469,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[FinaMainbzVipField] | None = None,
+        fields: Sequence[FinaMainbzVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FinaMainbzVipResponse:
         """主营业务构成: 获得上市公司主营业务构成，分地区和产品两种方式 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用fina_mainbz_vip接口（参数一致），需积攒5000积分。
@@ -1483,7 +1483,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             type: 类型：P按产品 D按地区 I按行业（请输入大写字母P或者D）
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/09_主营业务构成.md
@@ -1515,7 +1515,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
         type: str | None = None,
-        fields: Sequence[ForecastField] | None = None,
+        fields: Sequence[ForecastField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ForecastResponse:
         """业绩预告: 获取业绩预告数据
@@ -1531,7 +1531,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             type: 预告类型(预增/预减/扭亏/首亏/续亏/续盈/略增/略减)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
@@ -1564,7 +1564,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         period: str | datetime.date | None = None,
         type: str | None = None,
-        fields: Sequence[ForecastVipField] | None = None,
+        fields: Sequence[ForecastVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ForecastVipResponse:
         """业绩预告: 获取业绩预告数据 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用forecast_vip接口（参数一致），需积攒5000积分。
@@ -1579,7 +1579,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             type: 预告类型(预增/预减/扭亏/首亏/续亏/续盈/略增/略减)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/04_业绩预告.md
@@ -1614,7 +1614,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         period: str | datetime.date | None = None,
         report_type: _IncomeReportType | None = None,
         comp_type: str | None = None,
-        fields: Sequence[IncomeField] | None = None,
+        fields: Sequence[IncomeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IncomeResponse:
         """利润表: 获取上市公司财务利润表数据
@@ -1631,7 +1631,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
@@ -1668,7 +1668,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         period: str | datetime.date | None = None,
         report_type: _IncomeVipReportType | None = None,
         comp_type: str | None = None,
-        fields: Sequence[IncomeVipField] | None = None,
+        fields: Sequence[IncomeVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IncomeVipResponse:
         """利润表: 获取上市公司财务利润表数据 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用income_vip接口（参数一致），需积攒5000积分。
@@ -1685,7 +1685,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/01_利润表.md

@@ -59,7 +59,7 @@ class StockLimitBoardMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         idx_type: str | None = None,
-        fields: Sequence[DcDailyField] | None = None,
+        fields: Sequence[DcDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DcDailyResponse:
         """东财概念板块行情: 获取东财概念板块、行业指数板块、地域板块行情数据，历史数据开始于2020年
@@ -73,7 +73,7 @@ class StockLimitBoardMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             idx_type: 板块类型： 概念板块、行业板块、地域板块
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/15_东财概念和行业指数行情.md
@@ -104,7 +104,7 @@ class StockLimitBoardMethods(BaseClient):
         market: str | None = None,
         hot_type: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[DcHotField] | None = None,
+        fields: Sequence[DcHotField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DcHotResponse:
         """东方财富热板: 获取东方财富App热榜数据，包括A股市场、ETF基金、港股市场、美股市场等等，每日盘中提取4次，收盘后4次，最晚22点提取一次。
@@ -118,7 +118,7 @@ class StockLimitBoardMethods(BaseClient):
             market: 类型(A股市场、ETF基金、港股市场、美股市场)
             hot_type: 热点类型(人气榜、飙升榜)
             is_new: 是否最新（默认Y，如果为N则为盘中和盘后阶段采集，具体时间可参考rank_time字段，状态N每小时更新一次，状态Y更新时间为22：30）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/20_东方财富App热榜.md
@@ -149,7 +149,7 @@ class StockLimitBoardMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DcIndexField] | None = None,
+        fields: Sequence[DcIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DcIndexResponse:
         """东方财富概念板块: 获取东方财富每个交易日的概念板块数据，支持按日期查询
@@ -163,7 +163,7 @@ class StockLimitBoardMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/13_东方财富概念板块.md
@@ -192,7 +192,7 @@ class StockLimitBoardMethods(BaseClient):
         ts_code: str | None = None,
         con_code: str | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[DcMemberField] | None = None,
+        fields: Sequence[DcMemberField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DcMemberResponse:
         """东方财富板块成分: 获取东方财富板块每日成分数据，可以根据概念板块代码和交易日期，获取历史成分
@@ -204,7 +204,7 @@ class StockLimitBoardMethods(BaseClient):
             ts_code: 板块指数代码
             con_code: 成分股票代码
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/14_东方财富概念成分.md
@@ -233,7 +233,7 @@ class StockLimitBoardMethods(BaseClient):
         hm_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HmDetailField] | None = None,
+        fields: Sequence[HmDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HmDetailResponse:
         """游资每日明细: 获取每日游资交易明细，数据开始于2022年8。游资分类名录，请点击游资名录
@@ -247,7 +247,7 @@ class StockLimitBoardMethods(BaseClient):
             hm_name: 游资名称
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/18_游资交易每日明细.md
@@ -274,7 +274,7 @@ class StockLimitBoardMethods(BaseClient):
         self,
         *,
         name: str | None = None,
-        fields: Sequence[HmListField] | None = None,
+        fields: Sequence[HmListField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HmListResponse:
         """游资名录: 获取游资分类名录信息
@@ -284,7 +284,7 @@ class StockLimitBoardMethods(BaseClient):
 
         Args:
             name: 游资名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/17_市场游资最全名录.md
@@ -309,7 +309,7 @@ class StockLimitBoardMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         name: str | None = None,
-        fields: Sequence[KplConceptField] | None = None,
+        fields: Sequence[KplConceptField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> KplConceptResponse:
         """开盘啦题材库: 获取开盘啦概念题材列表，每天盘后更新
@@ -321,7 +321,7 @@ class StockLimitBoardMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
             ts_code: 题材代码（xxxxxx.KP格式）
             name: 题材名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/01_题材数据（开盘啦）.md
@@ -348,7 +348,7 @@ class StockLimitBoardMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         con_code: str | None = None,
-        fields: Sequence[KplConceptConsField] | None = None,
+        fields: Sequence[KplConceptConsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> KplConceptConsResponse:
         """开盘啦题材成分: 获取开盘啦概念题材的成分股
@@ -360,7 +360,7 @@ class StockLimitBoardMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
             ts_code: 题材代码（xxxxxx.KP格式）
             con_code: 成分代码（xxxxxx.SH格式）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/02_题材成分（开盘啦）.md
@@ -389,7 +389,7 @@ class StockLimitBoardMethods(BaseClient):
         tag: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[KplListField] | None = None,
+        fields: Sequence[KplListField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> KplListResponse:
         """开盘啦榜单数据: 获取开盘啦涨停、跌停、炸板等榜单数据
@@ -407,7 +407,7 @@ class StockLimitBoardMethods(BaseClient):
             tag: 板单类型（涨停/炸板/跌停/自然涨停/竞价，默认为涨停)
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/03_榜单数据（开盘啦）.md
@@ -437,7 +437,7 @@ class StockLimitBoardMethods(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[LimitCptListField] | None = None,
+        fields: Sequence[LimitCptListField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> LimitCptListResponse:
         """最强板块统计: 获取每天涨停股票最多最强的概念板块，可以分析强势板块的轮动，判断资金动向
@@ -451,7 +451,7 @@ class StockLimitBoardMethods(BaseClient):
             ts_code: 板块代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/09_涨停最强板块统计.md
@@ -482,7 +482,7 @@ class StockLimitBoardMethods(BaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[LimitListDField] | None = None,
+        fields: Sequence[LimitListDField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> LimitListDResponse:
         """涨跌停列表（新）: 获取A股每日涨跌停、炸板数据情况，数据从2020年开始（不提供ST股票的统计）
@@ -501,7 +501,7 @@ class StockLimitBoardMethods(BaseClient):
             exchange: 交易所（SH上交所SZ深交所BJ北交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/07_涨跌停和炸板数据.md
@@ -534,7 +534,7 @@ class StockLimitBoardMethods(BaseClient):
         market: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[LimitListThsField] | None = None,
+        fields: Sequence[LimitListThsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> LimitListThsResponse:
         """涨跌停榜单（同花顺）: 获取同花顺每日涨跌停榜单数据，历史数据从20231101开始提供，增量每天16点左右更新
@@ -550,7 +550,7 @@ class StockLimitBoardMethods(BaseClient):
             market: HS-沪深主板 GEM-创业板 STAR-科创板
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/06_同花顺涨跌停榜单.md
@@ -582,7 +582,7 @@ class StockLimitBoardMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         nums: str | Sequence[str] | None = None,
-        fields: Sequence[LimitStepField] | None = None,
+        fields: Sequence[LimitStepField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> LimitStepResponse:
         """连板天梯: 获取每天连板个数晋级的股票，可以分析出每天连续涨停进阶个数，判断强势热度
@@ -597,7 +597,7 @@ class StockLimitBoardMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             nums: 连板次数，支持多个输入，例如nums='2,3'
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/08_涨停股票连板天梯.md
@@ -627,7 +627,7 @@ class StockLimitBoardMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAuctionField] | None = None,
+        fields: Sequence[StkAuctionField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkAuctionResponse:
         """当日集合竞价: 获取当日个股和ETF的集合竞价成交情况，每天9点25~29分之间可以获取当日的集合竞价成交数据
@@ -641,7 +641,7 @@ class StockLimitBoardMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/16_开盘竞价成交（当日）.md
@@ -670,7 +670,7 @@ class StockLimitBoardMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[TdxDailyField] | None = None,
+        fields: Sequence[TdxDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TdxDailyResponse:
         """通达信板块行情: 获取通达信各板块行情，包括成交和估值等数据
@@ -683,7 +683,7 @@ class StockLimitBoardMethods(BaseClient):
             trade_date: 交易日期，格式YYYYMMDD,下同 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/23_通达信板块行情.md
@@ -711,7 +711,7 @@ class StockLimitBoardMethods(BaseClient):
         ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
         idx_type: str | None = None,
-        fields: Sequence[TdxIndexField] | None = None,
+        fields: Sequence[TdxIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TdxIndexResponse:
         """通达信板块信息: 获取通达信板块基础信息，包括概念板块、行业、风格、地域等
@@ -723,7 +723,7 @@ class StockLimitBoardMethods(BaseClient):
             ts_code: 板块代码：xxxxxx.TDX
             trade_date: 交易日期(格式：YYYYMMDD） [YYYYMMDD]
             idx_type: 板块类型：概念板块、行业板块、风格板块、地区板块
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/21_通达信板块信息.md
@@ -749,7 +749,7 @@ class StockLimitBoardMethods(BaseClient):
         *,
         ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[TdxMemberField] | None = None,
+        fields: Sequence[TdxMemberField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TdxMemberResponse:
         """通达信板块成分: 获取通达信各板块成分股信息
@@ -760,7 +760,7 @@ class StockLimitBoardMethods(BaseClient):
         Args:
             ts_code: 板块代码：xxxxxx.TDX
             trade_date: 交易日期：格式YYYYMMDD [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/22_通达信板块成分.md
@@ -787,7 +787,7 @@ class StockLimitBoardMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ThsDailyField] | None = None,
+        fields: Sequence[ThsDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ThsDailyResponse:
         """同花顺板块指数行情: 获取同花顺板块指数行情。注：数据版权归属同花顺，如做商业用途，请主动联系同花顺，如需帮助请联系微信：waditu_a
@@ -800,7 +800,7 @@ class StockLimitBoardMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/11_同花顺概念和行业指数行情.md
@@ -829,7 +829,7 @@ class StockLimitBoardMethods(BaseClient):
         ts_code: str | None = None,
         market: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[ThsHotField] | None = None,
+        fields: Sequence[ThsHotField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ThsHotResponse:
         """同花顺热榜: 获取同花顺App热榜数据，包括热股、概念板块、ETF、可转债、港美股等等，每日盘中提取4次，收盘后4次，最晚22点提取一次。
@@ -842,7 +842,7 @@ class StockLimitBoardMethods(BaseClient):
             ts_code: TS代码
             market: 热榜类型(热股、ETF、可转债、行业板块、概念板块、期货、港股、热基、美股)
             is_new: 是否最新（默认Y，如果为N则为盘中和盘后阶段采集，具体时间可参考rank_time字段，状态N每小时更新一次，状态Y更新时间为22：30）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/19_同花顺App热榜数.md
@@ -870,7 +870,7 @@ class StockLimitBoardMethods(BaseClient):
         ts_code: str | None = None,
         exchange: str | None = None,
         type: str | None = None,
-        fields: Sequence[ThsIndexField] | None = None,
+        fields: Sequence[ThsIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ThsIndexResponse:
         """同花顺概念和行业指数: 获取同花顺板块指数。注：数据版权归属同花顺，如做商业用途，请主动联系同花顺，如需帮助请联系微信：waditu_a
@@ -882,7 +882,7 @@ class StockLimitBoardMethods(BaseClient):
             ts_code: 指数代码
             exchange: 市场类型A-a股 HK-港股 US-美股
             type: 指数类型 N-概念指数 I-行业指数 R-地域指数 S-同花顺特色指数 ST-同花顺风格指数 TH-同花顺主题指数 BB-同花顺宽基指数
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/10_同花顺行业概念板块.md
@@ -908,7 +908,7 @@ class StockLimitBoardMethods(BaseClient):
         *,
         ts_code: str | None = None,
         con_code: str | None = None,
-        fields: Sequence[ThsMemberField] | None = None,
+        fields: Sequence[ThsMemberField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ThsMemberResponse:
         """同花顺概念板块成分: 获取同花顺概念板块成分列表注：数据版权归属同花顺，如做商业用途，请主动联系同花顺。
@@ -920,7 +920,7 @@ class StockLimitBoardMethods(BaseClient):
         Args:
             ts_code: 板块指数代码
             con_code: 股票代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/12_同花顺行业概念成分.md
@@ -945,7 +945,7 @@ class StockLimitBoardMethods(BaseClient):
         *,
         trade_date: str | datetime.date,
         ts_code: str | None = None,
-        fields: Sequence[TopInstField] | None = None,
+        fields: Sequence[TopInstField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TopInstResponse:
         """龙虎榜机构明细: 龙虎榜机构成交明细
@@ -956,7 +956,7 @@ class StockLimitBoardMethods(BaseClient):
         Args:
             trade_date: 交易日期 (required) [YYYYMMDD]
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/05_龙虎榜机构交易单.md
@@ -981,7 +981,7 @@ class StockLimitBoardMethods(BaseClient):
         *,
         trade_date: str | datetime.date,
         ts_code: str | None = None,
-        fields: Sequence[TopListField] | None = None,
+        fields: Sequence[TopListField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TopListResponse:
         """龙虎榜每日明细: 龙虎榜每日交易明细
@@ -992,7 +992,7 @@ class StockLimitBoardMethods(BaseClient):
         Args:
             trade_date: 交易日期 (required) [YYYYMMDD]
             ts_code: 股票代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/04_龙虎榜每日统计单.md
@@ -1024,7 +1024,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         idx_type: str | None = None,
-        fields: Sequence[DcDailyField] | None = None,
+        fields: Sequence[DcDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DcDailyResponse:
         """东财概念板块行情: 获取东财概念板块、行业指数板块、地域板块行情数据，历史数据开始于2020年
@@ -1038,7 +1038,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             idx_type: 板块类型： 概念板块、行业板块、地域板块
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/15_东财概念和行业指数行情.md
@@ -1069,7 +1069,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         market: str | None = None,
         hot_type: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[DcHotField] | None = None,
+        fields: Sequence[DcHotField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DcHotResponse:
         """东方财富热板: 获取东方财富App热榜数据，包括A股市场、ETF基金、港股市场、美股市场等等，每日盘中提取4次，收盘后4次，最晚22点提取一次。
@@ -1083,7 +1083,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             market: 类型(A股市场、ETF基金、港股市场、美股市场)
             hot_type: 热点类型(人气榜、飙升榜)
             is_new: 是否最新（默认Y，如果为N则为盘中和盘后阶段采集，具体时间可参考rank_time字段，状态N每小时更新一次，状态Y更新时间为22：30）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/20_东方财富App热榜.md
@@ -1114,7 +1114,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DcIndexField] | None = None,
+        fields: Sequence[DcIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DcIndexResponse:
         """东方财富概念板块: 获取东方财富每个交易日的概念板块数据，支持按日期查询
@@ -1128,7 +1128,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/13_东方财富概念板块.md
@@ -1157,7 +1157,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         ts_code: str | None = None,
         con_code: str | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[DcMemberField] | None = None,
+        fields: Sequence[DcMemberField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DcMemberResponse:
         """东方财富板块成分: 获取东方财富板块每日成分数据，可以根据概念板块代码和交易日期，获取历史成分
@@ -1169,7 +1169,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             ts_code: 板块指数代码
             con_code: 成分股票代码
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/14_东方财富概念成分.md
@@ -1198,7 +1198,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         hm_name: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[HmDetailField] | None = None,
+        fields: Sequence[HmDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HmDetailResponse:
         """游资每日明细: 获取每日游资交易明细，数据开始于2022年8。游资分类名录，请点击游资名录
@@ -1212,7 +1212,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             hm_name: 游资名称
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/18_游资交易每日明细.md
@@ -1239,7 +1239,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         self,
         *,
         name: str | None = None,
-        fields: Sequence[HmListField] | None = None,
+        fields: Sequence[HmListField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HmListResponse:
         """游资名录: 获取游资分类名录信息
@@ -1249,7 +1249,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
 
         Args:
             name: 游资名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/17_市场游资最全名录.md
@@ -1274,7 +1274,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         name: str | None = None,
-        fields: Sequence[KplConceptField] | None = None,
+        fields: Sequence[KplConceptField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> KplConceptResponse:
         """开盘啦题材库: 获取开盘啦概念题材列表，每天盘后更新
@@ -1286,7 +1286,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
             ts_code: 题材代码（xxxxxx.KP格式）
             name: 题材名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/01_题材数据（开盘啦）.md
@@ -1313,7 +1313,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         ts_code: str | None = None,
         con_code: str | None = None,
-        fields: Sequence[KplConceptConsField] | None = None,
+        fields: Sequence[KplConceptConsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> KplConceptConsResponse:
         """开盘啦题材成分: 获取开盘啦概念题材的成分股
@@ -1325,7 +1325,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式） [YYYYMMDD]
             ts_code: 题材代码（xxxxxx.KP格式）
             con_code: 成分代码（xxxxxx.SH格式）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/02_题材成分（开盘啦）.md
@@ -1354,7 +1354,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         tag: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[KplListField] | None = None,
+        fields: Sequence[KplListField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> KplListResponse:
         """开盘啦榜单数据: 获取开盘啦涨停、跌停、炸板等榜单数据
@@ -1372,7 +1372,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             tag: 板单类型（涨停/炸板/跌停/自然涨停/竞价，默认为涨停)
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/03_榜单数据（开盘啦）.md
@@ -1402,7 +1402,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[LimitCptListField] | None = None,
+        fields: Sequence[LimitCptListField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> LimitCptListResponse:
         """最强板块统计: 获取每天涨停股票最多最强的概念板块，可以分析强势板块的轮动，判断资金动向
@@ -1416,7 +1416,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             ts_code: 板块代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/09_涨停最强板块统计.md
@@ -1447,7 +1447,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[LimitListDField] | None = None,
+        fields: Sequence[LimitListDField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> LimitListDResponse:
         """涨跌停列表（新）: 获取A股每日涨跌停、炸板数据情况，数据从2020年开始（不提供ST股票的统计）
@@ -1466,7 +1466,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             exchange: 交易所（SH上交所SZ深交所BJ北交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/07_涨跌停和炸板数据.md
@@ -1499,7 +1499,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         market: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[LimitListThsField] | None = None,
+        fields: Sequence[LimitListThsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> LimitListThsResponse:
         """涨跌停榜单（同花顺）: 获取同花顺每日涨跌停榜单数据，历史数据从20231101开始提供，增量每天16点左右更新
@@ -1515,7 +1515,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             market: HS-沪深主板 GEM-创业板 STAR-科创板
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/06_同花顺涨跌停榜单.md
@@ -1547,7 +1547,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         nums: str | Sequence[str] | None = None,
-        fields: Sequence[LimitStepField] | None = None,
+        fields: Sequence[LimitStepField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> LimitStepResponse:
         """连板天梯: 获取每天连板个数晋级的股票，可以分析出每天连续涨停进阶个数，判断强势热度
@@ -1562,7 +1562,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             nums: 连板次数，支持多个输入，例如nums='2,3'
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/08_涨停股票连板天梯.md
@@ -1592,7 +1592,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAuctionField] | None = None,
+        fields: Sequence[StkAuctionField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkAuctionResponse:
         """当日集合竞价: 获取当日个股和ETF的集合竞价成交情况，每天9点25~29分之间可以获取当日的集合竞价成交数据
@@ -1606,7 +1606,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/16_开盘竞价成交（当日）.md
@@ -1635,7 +1635,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[TdxDailyField] | None = None,
+        fields: Sequence[TdxDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TdxDailyResponse:
         """通达信板块行情: 获取通达信各板块行情，包括成交和估值等数据
@@ -1648,7 +1648,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             trade_date: 交易日期，格式YYYYMMDD,下同 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/23_通达信板块行情.md
@@ -1676,7 +1676,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
         idx_type: str | None = None,
-        fields: Sequence[TdxIndexField] | None = None,
+        fields: Sequence[TdxIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TdxIndexResponse:
         """通达信板块信息: 获取通达信板块基础信息，包括概念板块、行业、风格、地域等
@@ -1688,7 +1688,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             ts_code: 板块代码：xxxxxx.TDX
             trade_date: 交易日期(格式：YYYYMMDD） [YYYYMMDD]
             idx_type: 板块类型：概念板块、行业板块、风格板块、地区板块
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/21_通达信板块信息.md
@@ -1714,7 +1714,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         *,
         ts_code: str | None = None,
         trade_date: str | datetime.date | None = None,
-        fields: Sequence[TdxMemberField] | None = None,
+        fields: Sequence[TdxMemberField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TdxMemberResponse:
         """通达信板块成分: 获取通达信各板块成分股信息
@@ -1725,7 +1725,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         Args:
             ts_code: 板块代码：xxxxxx.TDX
             trade_date: 交易日期：格式YYYYMMDD [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/22_通达信板块成分.md
@@ -1752,7 +1752,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ThsDailyField] | None = None,
+        fields: Sequence[ThsDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ThsDailyResponse:
         """同花顺板块指数行情: 获取同花顺板块指数行情。注：数据版权归属同花顺，如做商业用途，请主动联系同花顺，如需帮助请联系微信：waditu_a
@@ -1765,7 +1765,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/11_同花顺概念和行业指数行情.md
@@ -1794,7 +1794,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         ts_code: str | None = None,
         market: str | None = None,
         is_new: str | None = None,
-        fields: Sequence[ThsHotField] | None = None,
+        fields: Sequence[ThsHotField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ThsHotResponse:
         """同花顺热榜: 获取同花顺App热榜数据，包括热股、概念板块、ETF、可转债、港美股等等，每日盘中提取4次，收盘后4次，最晚22点提取一次。
@@ -1807,7 +1807,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             ts_code: TS代码
             market: 热榜类型(热股、ETF、可转债、行业板块、概念板块、期货、港股、热基、美股)
             is_new: 是否最新（默认Y，如果为N则为盘中和盘后阶段采集，具体时间可参考rank_time字段，状态N每小时更新一次，状态Y更新时间为22：30）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/19_同花顺App热榜数.md
@@ -1835,7 +1835,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         ts_code: str | None = None,
         exchange: str | None = None,
         type: str | None = None,
-        fields: Sequence[ThsIndexField] | None = None,
+        fields: Sequence[ThsIndexField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ThsIndexResponse:
         """同花顺概念和行业指数: 获取同花顺板块指数。注：数据版权归属同花顺，如做商业用途，请主动联系同花顺，如需帮助请联系微信：waditu_a
@@ -1847,7 +1847,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
             ts_code: 指数代码
             exchange: 市场类型A-a股 HK-港股 US-美股
             type: 指数类型 N-概念指数 I-行业指数 R-地域指数 S-同花顺特色指数 ST-同花顺风格指数 TH-同花顺主题指数 BB-同花顺宽基指数
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/10_同花顺行业概念板块.md
@@ -1873,7 +1873,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         *,
         ts_code: str | None = None,
         con_code: str | None = None,
-        fields: Sequence[ThsMemberField] | None = None,
+        fields: Sequence[ThsMemberField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ThsMemberResponse:
         """同花顺概念板块成分: 获取同花顺概念板块成分列表注：数据版权归属同花顺，如做商业用途，请主动联系同花顺。
@@ -1885,7 +1885,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         Args:
             ts_code: 板块指数代码
             con_code: 股票代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/12_同花顺行业概念成分.md
@@ -1910,7 +1910,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         *,
         trade_date: str | datetime.date,
         ts_code: str | None = None,
-        fields: Sequence[TopInstField] | None = None,
+        fields: Sequence[TopInstField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TopInstResponse:
         """龙虎榜机构明细: 龙虎榜机构成交明细
@@ -1921,7 +1921,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         Args:
             trade_date: 交易日期 (required) [YYYYMMDD]
             ts_code: TS代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/05_龙虎榜机构交易单.md
@@ -1946,7 +1946,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         *,
         trade_date: str | datetime.date,
         ts_code: str | None = None,
-        fields: Sequence[TopListField] | None = None,
+        fields: Sequence[TopListField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> TopListResponse:
         """龙虎榜每日明细: 龙虎榜每日交易明细
@@ -1957,7 +1957,7 @@ class AsyncStockLimitBoardMethods(AsyncBaseClient):
         Args:
             trade_date: 交易日期 (required) [YYYYMMDD]
             ts_code: 股票代码
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/08_打板专题数据/04_龙虎榜每日统计单.md

@@ -42,7 +42,7 @@ class StockMarginMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange_id: str | None = None,
-        fields: Sequence[MarginField] | None = None,
+        fields: Sequence[MarginField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MarginResponse:
         """融资融券交易汇总: 获取融资融券每日交易汇总数据
@@ -55,7 +55,7 @@ class StockMarginMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange_id: 交易所代码（SSE上交所SZSE深交所BSE北交所）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/01_融资融券交易汇总.md
@@ -84,7 +84,7 @@ class StockMarginMethods(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MarginDetailField] | None = None,
+        fields: Sequence[MarginDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MarginDetailResponse:
         """融资融券交易明细: 获取沪深两市每日融资融券明细
@@ -97,7 +97,7 @@ class StockMarginMethods(BaseClient):
             ts_code: TS代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/02_融资融券交易明细.md
@@ -127,7 +127,7 @@ class StockMarginMethods(BaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MarginSecsField] | None = None,
+        fields: Sequence[MarginSecsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MarginSecsResponse:
         """融资融券标的（盘前更新）: 获取沪深京三大交易所融资融券标的（包括ETF），每天盘前更新
@@ -142,7 +142,7 @@ class StockMarginMethods(BaseClient):
             exchange: 交易所（SSE上交所 SZSE深交所 BSE北交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/03_融资融券标的（盘前）.md
@@ -171,7 +171,7 @@ class StockMarginMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbLenField] | None = None,
+        fields: Sequence[SlbLenField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbLenResponse:
         """转融资交易汇总: 转融通融资汇总
@@ -185,7 +185,7 @@ class StockMarginMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/05_转融资交易汇总.md
@@ -213,7 +213,7 @@ class StockMarginMethods(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbLenMmField] | None = None,
+        fields: Sequence[SlbLenMmField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbLenMmResponse:
         """做市借券交易汇总: 做市借券交易汇总
@@ -228,7 +228,7 @@ class StockMarginMethods(BaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/07_做市借券交易汇总_停）.md
@@ -257,7 +257,7 @@ class StockMarginMethods(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbSecField] | None = None,
+        fields: Sequence[SlbSecField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbSecResponse:
         """转融券交易汇总: 转融通转融券交易汇总
@@ -272,7 +272,7 @@ class StockMarginMethods(BaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/04_转融券交易汇总_停）.md
@@ -301,7 +301,7 @@ class StockMarginMethods(BaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbSecDetailField] | None = None,
+        fields: Sequence[SlbSecDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbSecDetailResponse:
         """转融券交易明细: 转融券交易明细
@@ -316,7 +316,7 @@ class StockMarginMethods(BaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/06_转融券交易明细_停）.md
@@ -349,7 +349,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange_id: str | None = None,
-        fields: Sequence[MarginField] | None = None,
+        fields: Sequence[MarginField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MarginResponse:
         """融资融券交易汇总: 获取融资融券每日交易汇总数据
@@ -362,7 +362,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             exchange_id: 交易所代码（SSE上交所SZSE深交所BSE北交所）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/01_融资融券交易汇总.md
@@ -391,7 +391,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MarginDetailField] | None = None,
+        fields: Sequence[MarginDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MarginDetailResponse:
         """融资融券交易明细: 获取沪深两市每日融资融券明细
@@ -404,7 +404,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             ts_code: TS代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/02_融资融券交易明细.md
@@ -434,7 +434,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         exchange: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MarginSecsField] | None = None,
+        fields: Sequence[MarginSecsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MarginSecsResponse:
         """融资融券标的（盘前更新）: 获取沪深京三大交易所融资融券标的（包括ETF），每天盘前更新
@@ -449,7 +449,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             exchange: 交易所（SSE上交所 SZSE深交所 BSE北交所）
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/03_融资融券标的（盘前）.md
@@ -478,7 +478,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbLenField] | None = None,
+        fields: Sequence[SlbLenField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbLenResponse:
         """转融资交易汇总: 转融通融资汇总
@@ -492,7 +492,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/05_转融资交易汇总.md
@@ -520,7 +520,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbLenMmField] | None = None,
+        fields: Sequence[SlbLenMmField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbLenMmResponse:
         """做市借券交易汇总: 做市借券交易汇总
@@ -535,7 +535,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/07_做市借券交易汇总_停）.md
@@ -564,7 +564,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbSecField] | None = None,
+        fields: Sequence[SlbSecField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbSecResponse:
         """转融券交易汇总: 转融通转融券交易汇总
@@ -579,7 +579,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/04_转融券交易汇总_停）.md
@@ -608,7 +608,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
         ts_code: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SlbSecDetailField] | None = None,
+        fields: Sequence[SlbSecDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SlbSecDetailResponse:
         """转融券交易明细: 转融券交易明细
@@ -623,7 +623,7 @@ class AsyncStockMarginMethods(AsyncBaseClient):
             ts_code: 股票代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/06_两融及转融通/06_转融券交易明细_停）.md

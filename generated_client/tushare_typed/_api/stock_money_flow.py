@@ -43,7 +43,7 @@ class StockMoneyFlowMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowField] | None = None,
+        fields: Sequence[MoneyflowField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowResponse:
         """个股资金流向: 获取沪深A股票资金流向数据，分析大单小单成交情况，用于判别资金动向，数据开始于2010年。
@@ -57,7 +57,7 @@ class StockMoneyFlowMethods(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/01_个股资金流向.md
@@ -86,7 +86,7 @@ class StockMoneyFlowMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowCntThsField] | None = None,
+        fields: Sequence[MoneyflowCntThsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowCntThsResponse:
         """同花顺概念板块资金流向（THS）: 获取同花顺概念板块每日资金流向
@@ -99,7 +99,7 @@ class StockMoneyFlowMethods(BaseClient):
             trade_date: 交易日期(格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/04_板块资金流向（THS.md
@@ -128,7 +128,7 @@ class StockMoneyFlowMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowDcField] | None = None,
+        fields: Sequence[MoneyflowDcField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowDcResponse:
         """个股资金流向（DC）: 获取东方财富个股资金流向数据，每日盘后更新，数据开始于20230911
@@ -141,7 +141,7 @@ class StockMoneyFlowMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/03_个股资金流向（DC）.md
@@ -169,7 +169,7 @@ class StockMoneyFlowMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowHsgtField] | None = None,
+        fields: Sequence[MoneyflowHsgtField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowHsgtResponse:
         """沪深港通资金流向: 获取沪股通、深股通、港股通每日资金流向数据，每次最多返回300条记录，总量不限制。每天18~20点之间完成当日更新
@@ -183,7 +183,7 @@ class StockMoneyFlowMethods(BaseClient):
             trade_date: 交易日期 (二选一) [YYYYMMDD]
             start_date: 开始日期 (二选一) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/08_沪深港通资金流向.md
@@ -212,7 +212,7 @@ class StockMoneyFlowMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         content_type: str | None = None,
-        fields: Sequence[MoneyflowIndDcField] | None = None,
+        fields: Sequence[MoneyflowIndDcField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowIndDcResponse:
         """东财概念及行业板块资金流向（DC）: 获取东方财富板块资金流向，每天盘后更新
@@ -226,7 +226,7 @@ class StockMoneyFlowMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             content_type: 资金类型(行业、概念、地域)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/06_板块资金流向（DC）.md
@@ -256,7 +256,7 @@ class StockMoneyFlowMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowIndThsField] | None = None,
+        fields: Sequence[MoneyflowIndThsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowIndThsResponse:
         """同花顺行业资金流向（THS）: 获取同花顺行业资金流向，每日盘后更新
@@ -269,7 +269,7 @@ class StockMoneyFlowMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/05_行业资金流向（THS）.md
@@ -297,7 +297,7 @@ class StockMoneyFlowMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowMktDcField] | None = None,
+        fields: Sequence[MoneyflowMktDcField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowMktDcResponse:
         """大盘资金流向（DC）: 获取东方财富大盘资金流向数据，每日盘后更新
@@ -310,7 +310,7 @@ class StockMoneyFlowMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/07_大盘资金流向（DC）.md
@@ -338,7 +338,7 @@ class StockMoneyFlowMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowThsField] | None = None,
+        fields: Sequence[MoneyflowThsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowThsResponse:
         """个股资金流向（THS）: 获取同花顺个股资金流向数据，每日盘后更新
@@ -351,7 +351,7 @@ class StockMoneyFlowMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/02_个股资金流向（THS）.md
@@ -384,7 +384,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowField] | None = None,
+        fields: Sequence[MoneyflowField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowResponse:
         """个股资金流向: 获取沪深A股票资金流向数据，分析大单小单成交情况，用于判别资金动向，数据开始于2010年。
@@ -398,7 +398,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/01_个股资金流向.md
@@ -427,7 +427,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowCntThsField] | None = None,
+        fields: Sequence[MoneyflowCntThsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowCntThsResponse:
         """同花顺概念板块资金流向（THS）: 获取同花顺概念板块每日资金流向
@@ -440,7 +440,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             trade_date: 交易日期(格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/04_板块资金流向（THS.md
@@ -469,7 +469,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowDcField] | None = None,
+        fields: Sequence[MoneyflowDcField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowDcResponse:
         """个股资金流向（DC）: 获取东方财富个股资金流向数据，每日盘后更新，数据开始于20230911
@@ -482,7 +482,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/03_个股资金流向（DC）.md
@@ -510,7 +510,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowHsgtField] | None = None,
+        fields: Sequence[MoneyflowHsgtField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowHsgtResponse:
         """沪深港通资金流向: 获取沪股通、深股通、港股通每日资金流向数据，每次最多返回300条记录，总量不限制。每天18~20点之间完成当日更新
@@ -524,7 +524,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             trade_date: 交易日期 (二选一) [YYYYMMDD]
             start_date: 开始日期 (二选一) [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/08_沪深港通资金流向.md
@@ -553,7 +553,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         content_type: str | None = None,
-        fields: Sequence[MoneyflowIndDcField] | None = None,
+        fields: Sequence[MoneyflowIndDcField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowIndDcResponse:
         """东财概念及行业板块资金流向（DC）: 获取东方财富板块资金流向，每天盘后更新
@@ -567,7 +567,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             content_type: 资金类型(行业、概念、地域)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/06_板块资金流向（DC）.md
@@ -597,7 +597,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowIndThsField] | None = None,
+        fields: Sequence[MoneyflowIndThsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowIndThsResponse:
         """同花顺行业资金流向（THS）: 获取同花顺行业资金流向，每日盘后更新
@@ -610,7 +610,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/05_行业资金流向（THS）.md
@@ -638,7 +638,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowMktDcField] | None = None,
+        fields: Sequence[MoneyflowMktDcField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowMktDcResponse:
         """大盘资金流向（DC）: 获取东方财富大盘资金流向数据，每日盘后更新
@@ -651,7 +651,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/07_大盘资金流向（DC）.md
@@ -679,7 +679,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MoneyflowThsField] | None = None,
+        fields: Sequence[MoneyflowThsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MoneyflowThsResponse:
         """个股资金流向（THS）: 获取同花顺个股资金流向数据，每日盘后更新
@@ -692,7 +692,7 @@ class AsyncStockMoneyFlowMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD格式，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/07_资金流向数据/02_个股资金流向（THS）.md

@@ -58,7 +58,7 @@ class StockQuotesMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[AdjFactorField] | None = None,
+        fields: Sequence[AdjFactorField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> AdjFactorResponse:
         """复权因子: 本接口由Tushare自行生产，获取股票复权因子，可提取单只股票全部历史复权因子，也可以提取单日全部股票的复权因子。
@@ -71,7 +71,7 @@ class StockQuotesMethods(BaseClient):
             trade_date: 交易日期(YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/10_复权因子.md
@@ -100,7 +100,7 @@ class StockQuotesMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BakDailyField] | None = None,
+        fields: Sequence[BakDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BakDailyResponse:
         """备用行情: 获取备用行情，包括特定的行情指标(数据从2017年中左右开始，早期有几天数据缺失，近期正常)
@@ -113,7 +113,7 @@ class StockQuotesMethods(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/22_备用行情.md
@@ -142,7 +142,7 @@ class StockQuotesMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyField] | None = None,
+        fields: Sequence[DailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
@@ -157,7 +157,7 @@ class StockQuotesMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
@@ -186,7 +186,7 @@ class StockQuotesMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyBasicField] | None = None,
+        fields: Sequence[DailyBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DailyBasicResponse:
         """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
@@ -201,7 +201,7 @@ class StockQuotesMethods(BaseClient):
             trade_date: 交易日期 （二选一） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/14_每日指标.md
@@ -229,7 +229,7 @@ class StockQuotesMethods(BaseClient):
         trade_date: str | datetime.date | Sequence[str | datetime.date] | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[GgtDailyField] | None = None,
+        fields: Sequence[GgtDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> GgtDailyResponse:
         """港股通每日成交统计: 获取港股通每日成交信息，数据从2014年开始
@@ -241,7 +241,7 @@ class StockQuotesMethods(BaseClient):
             trade_date: 交易日期 （格式YYYYMMDD，下同。支持单日和多日输入） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/20_港股通每日成交统计.md
@@ -268,7 +268,7 @@ class StockQuotesMethods(BaseClient):
         month: str | Sequence[str] | None = None,
         start_month: str | None = None,
         end_month: str | None = None,
-        fields: Sequence[GgtMonthlyField] | None = None,
+        fields: Sequence[GgtMonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> GgtMonthlyResponse:
         """港股通每月成交统计: 港股通每月成交信息，数据从2014年开始
@@ -280,7 +280,7 @@ class StockQuotesMethods(BaseClient):
             month: 月度（格式YYYYMM，下同，支持多个输入） [YYYYMM]
             start_month: 开始月度
             end_month: 结束月度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/21_港股通每月成交统计.md
@@ -309,7 +309,7 @@ class StockQuotesMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         market_type: str | None = None,
-        fields: Sequence[GgtTop10Field] | None = None,
+        fields: Sequence[GgtTop10Field] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> GgtTop10Response:
         """港股通十大成交股: 获取港股通每日成交数据，其中包括沪市、深市详细数据，每天18~20点之间完成当日更新
@@ -324,7 +324,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             market_type: 市场类型 2：港股通（沪） 4：港股通（深）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/19_港股通十大成交股.md
@@ -355,7 +355,7 @@ class StockQuotesMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         market_type: str | None = None,
-        fields: Sequence[HsgtTop10Field] | None = None,
+        fields: Sequence[HsgtTop10Field] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HsgtTop10Response:
         """沪深股通十大成交股: 获取沪股通、深股通每日前十大成交详细数据，每天18~20点之间完成当日更新
@@ -370,7 +370,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             market_type: 市场类型（1：沪市 3：深市）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/18_沪深股通十大成交股.md
@@ -400,7 +400,7 @@ class StockQuotesMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MonthlyField] | None = None,
+        fields: Sequence[MonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MonthlyResponse:
         """月线行情: 获取A股月线数据
@@ -414,7 +414,7 @@ class StockQuotesMethods(BaseClient):
             trade_date: 交易日期 （每月最后一个交易日日期，YYYYMMDD格式） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/06_月线行情.md
@@ -440,7 +440,7 @@ class StockQuotesMethods(BaseClient):
         self,
         *,
         ts_code: str,
-        fields: Sequence[RtKField] | None = None,
+        fields: Sequence[RtKField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RtKResponse:
         """沪深京实时日线: 获取实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
@@ -451,7 +451,7 @@ class StockQuotesMethods(BaseClient):
 
         Args:
             ts_code: 支持通配符方式，e.g. 6*.SH、301*.SZ、600000.SH (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/02_实时K线.md
@@ -475,7 +475,7 @@ class StockQuotesMethods(BaseClient):
         *,
         freq: _RtMinFreq,
         ts_code: str | Sequence[str],
-        fields: Sequence[RtMinField] | None = None,
+        fields: Sequence[RtMinField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RtMinResponse:
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min
@@ -487,7 +487,7 @@ class StockQuotesMethods(BaseClient):
         Args:
             freq: 1MIN,5MIN,15MIN,30MIN,60MIN （大写） (required)
             ts_code: 支持单个和多个：600000.SH 或者 600000.SH,000001.SZ (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
@@ -512,7 +512,7 @@ class StockQuotesMethods(BaseClient):
         *,
         freq: _RtMinDailyFreq,
         ts_code: str,
-        fields: Sequence[RtMinDailyField] | None = None,
+        fields: Sequence[RtMinDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RtMinDailyResponse:
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min 注：同时支持当日开盘以来的所有分钟数据，接口名：rt_min_daily（只支持一个个股票提取）
@@ -524,7 +524,7 @@ class StockQuotesMethods(BaseClient):
         Args:
             freq: 1MIN,5MIN,15MIN,30MIN,60MIN （大写） (required)
             ts_code: 支持单个和多个：600000.SH 或者 600000.SH,000001.SZ (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
@@ -551,7 +551,7 @@ class StockQuotesMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkLimitField] | None = None,
+        fields: Sequence[StkLimitField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkLimitResponse:
         """每日涨跌停价格: 获取全市场（包含A/B股和基金）每日涨跌停价格，包括涨停价格，跌停价格等，每个交易日8点40左右更新当日股票涨跌停价格。
@@ -564,7 +564,7 @@ class StockQuotesMethods(BaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/16_每日涨跌停价格.md
@@ -593,7 +593,7 @@ class StockQuotesMethods(BaseClient):
         freq: _StkMinsFreq,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[StkMinsField] | None = None,
+        fields: Sequence[StkMinsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkMinsResponse:
         """股票历史分钟行情: 获取A股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
@@ -607,7 +607,7 @@ class StockQuotesMethods(BaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-08-25 09:00:00；开始日期 格式：2025-06-01 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00；结束时间 格式：2025-06-20 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/03_历史分钟.md
@@ -637,7 +637,7 @@ class StockQuotesMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         freq: str,
-        fields: Sequence[StkWeekMonthAdjField] | None = None,
+        fields: Sequence[StkWeekMonthAdjField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkWeekMonthAdjResponse:
         """股票周/月线行情(复权--每日更新): 股票周/月线行情(复权--每日更新)
@@ -651,7 +651,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始交易日期 [YYYYMMDD]
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/09_周_月线复权行情_每日更新.md
@@ -682,7 +682,7 @@ class StockQuotesMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         freq: str,
-        fields: Sequence[StkWeeklyMonthlyField] | None = None,
+        fields: Sequence[StkWeeklyMonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkWeeklyMonthlyResponse:
         """股票周/月线行情(每日更新): 股票周/月线行情(每日更新)
@@ -696,7 +696,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 开始交易日期 [YYYYMMDD]
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/08_周_月线行情_每日更新.md
@@ -727,7 +727,7 @@ class StockQuotesMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         suspend_type: str | None = None,
-        fields: Sequence[SuspendDField] | None = None,
+        fields: Sequence[SuspendDField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SuspendDResponse:
         """每日停复牌信息: 按日期方式获取股票每日停复牌信息
@@ -741,7 +741,7 @@ class StockQuotesMethods(BaseClient):
             start_date: 停复牌查询开始日期 [YYYYMMDD]
             end_date: 停复牌查询结束日期 [YYYYMMDD]
             suspend_type: 停复牌类型：S-停牌,R-复牌
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/17_每日停复牌信息.md
@@ -771,7 +771,7 @@ class StockQuotesMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[WeeklyField] | None = None,
+        fields: Sequence[WeeklyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> WeeklyResponse:
         """周线行情: 获取A股周线行情
@@ -785,7 +785,7 @@ class StockQuotesMethods(BaseClient):
             trade_date: 交易日期 （每周最后一个交易日期，YYYYMMDD格式） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/05_周线行情.md
@@ -818,7 +818,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[AdjFactorField] | None = None,
+        fields: Sequence[AdjFactorField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> AdjFactorResponse:
         """复权因子: 本接口由Tushare自行生产，获取股票复权因子，可提取单只股票全部历史复权因子，也可以提取单日全部股票的复权因子。
@@ -831,7 +831,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             trade_date: 交易日期(YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/10_复权因子.md
@@ -860,7 +860,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BakDailyField] | None = None,
+        fields: Sequence[BakDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BakDailyResponse:
         """备用行情: 获取备用行情，包括特定的行情指标(数据从2017年中左右开始，早期有几天数据缺失，近期正常)
@@ -873,7 +873,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/22_备用行情.md
@@ -902,7 +902,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyField] | None = None,
+        fields: Sequence[DailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
@@ -917,7 +917,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
@@ -946,7 +946,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyBasicField] | None = None,
+        fields: Sequence[DailyBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DailyBasicResponse:
         """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
@@ -961,7 +961,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             trade_date: 交易日期 （二选一） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/14_每日指标.md
@@ -989,7 +989,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         trade_date: str | datetime.date | Sequence[str | datetime.date] | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[GgtDailyField] | None = None,
+        fields: Sequence[GgtDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> GgtDailyResponse:
         """港股通每日成交统计: 获取港股通每日成交信息，数据从2014年开始
@@ -1001,7 +1001,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             trade_date: 交易日期 （格式YYYYMMDD，下同。支持单日和多日输入） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/20_港股通每日成交统计.md
@@ -1028,7 +1028,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         month: str | Sequence[str] | None = None,
         start_month: str | None = None,
         end_month: str | None = None,
-        fields: Sequence[GgtMonthlyField] | None = None,
+        fields: Sequence[GgtMonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> GgtMonthlyResponse:
         """港股通每月成交统计: 港股通每月成交信息，数据从2014年开始
@@ -1040,7 +1040,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             month: 月度（格式YYYYMM，下同，支持多个输入） [YYYYMM]
             start_month: 开始月度
             end_month: 结束月度
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/21_港股通每月成交统计.md
@@ -1069,7 +1069,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         market_type: str | None = None,
-        fields: Sequence[GgtTop10Field] | None = None,
+        fields: Sequence[GgtTop10Field] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> GgtTop10Response:
         """港股通十大成交股: 获取港股通每日成交数据，其中包括沪市、深市详细数据，每天18~20点之间完成当日更新
@@ -1084,7 +1084,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             market_type: 市场类型 2：港股通（沪） 4：港股通（深）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/19_港股通十大成交股.md
@@ -1115,7 +1115,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         market_type: str | None = None,
-        fields: Sequence[HsgtTop10Field] | None = None,
+        fields: Sequence[HsgtTop10Field] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> HsgtTop10Response:
         """沪深股通十大成交股: 获取沪股通、深股通每日前十大成交详细数据，每天18~20点之间完成当日更新
@@ -1130,7 +1130,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             market_type: 市场类型（1：沪市 3：深市）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/18_沪深股通十大成交股.md
@@ -1160,7 +1160,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[MonthlyField] | None = None,
+        fields: Sequence[MonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> MonthlyResponse:
         """月线行情: 获取A股月线数据
@@ -1174,7 +1174,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             trade_date: 交易日期 （每月最后一个交易日日期，YYYYMMDD格式） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/06_月线行情.md
@@ -1200,7 +1200,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         self,
         *,
         ts_code: str,
-        fields: Sequence[RtKField] | None = None,
+        fields: Sequence[RtKField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RtKResponse:
         """沪深京实时日线: 获取实时日k线行情，支持按股票代码及股票代码通配符一次性提取全部股票实时日k线行情
@@ -1211,7 +1211,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
 
         Args:
             ts_code: 支持通配符方式，e.g. 6*.SH、301*.SZ、600000.SH (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/02_实时K线.md
@@ -1235,7 +1235,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         *,
         freq: _RtMinFreq,
         ts_code: str | Sequence[str],
-        fields: Sequence[RtMinField] | None = None,
+        fields: Sequence[RtMinField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RtMinResponse:
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min
@@ -1247,7 +1247,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         Args:
             freq: 1MIN,5MIN,15MIN,30MIN,60MIN （大写） (required)
             ts_code: 支持单个和多个：600000.SH 或者 600000.SH,000001.SZ (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
@@ -1272,7 +1272,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         *,
         freq: _RtMinDailyFreq,
         ts_code: str,
-        fields: Sequence[RtMinDailyField] | None = None,
+        fields: Sequence[RtMinDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RtMinDailyResponse:
         """A股实时分钟: 获取全A股票实时分钟数据，包括1~60min 注：同时支持当日开盘以来的所有分钟数据，接口名：rt_min_daily（只支持一个个股票提取）
@@ -1284,7 +1284,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         Args:
             freq: 1MIN,5MIN,15MIN,30MIN,60MIN （大写） (required)
             ts_code: 支持单个和多个：600000.SH 或者 600000.SH,000001.SZ (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/04_实时分钟.md
@@ -1311,7 +1311,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkLimitField] | None = None,
+        fields: Sequence[StkLimitField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkLimitResponse:
         """每日涨跌停价格: 获取全市场（包含A/B股和基金）每日涨跌停价格，包括涨停价格，跌停价格等，每个交易日8点40左右更新当日股票涨跌停价格。
@@ -1324,7 +1324,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             trade_date: 交易日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/16_每日涨跌停价格.md
@@ -1353,7 +1353,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         freq: _StkMinsFreq,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[StkMinsField] | None = None,
+        fields: Sequence[StkMinsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkMinsResponse:
         """股票历史分钟行情: 获取A股分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式
@@ -1367,7 +1367,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-08-25 09:00:00；开始日期 格式：2025-06-01 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00；结束时间 格式：2025-06-20 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/03_历史分钟.md
@@ -1397,7 +1397,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         freq: str,
-        fields: Sequence[StkWeekMonthAdjField] | None = None,
+        fields: Sequence[StkWeekMonthAdjField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkWeekMonthAdjResponse:
         """股票周/月线行情(复权--每日更新): 股票周/月线行情(复权--每日更新)
@@ -1411,7 +1411,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始交易日期 [YYYYMMDD]
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/09_周_月线复权行情_每日更新.md
@@ -1442,7 +1442,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         freq: str,
-        fields: Sequence[StkWeeklyMonthlyField] | None = None,
+        fields: Sequence[StkWeeklyMonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkWeeklyMonthlyResponse:
         """股票周/月线行情(每日更新): 股票周/月线行情(每日更新)
@@ -1456,7 +1456,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 开始交易日期 [YYYYMMDD]
             end_date: 结束交易日期 [YYYYMMDD]
             freq: 频率week周，month月 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/08_周_月线行情_每日更新.md
@@ -1487,7 +1487,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         suspend_type: str | None = None,
-        fields: Sequence[SuspendDField] | None = None,
+        fields: Sequence[SuspendDField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SuspendDResponse:
         """每日停复牌信息: 按日期方式获取股票每日停复牌信息
@@ -1501,7 +1501,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             start_date: 停复牌查询开始日期 [YYYYMMDD]
             end_date: 停复牌查询结束日期 [YYYYMMDD]
             suspend_type: 停复牌类型：S-停牌,R-复牌
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/17_每日停复牌信息.md
@@ -1531,7 +1531,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[WeeklyField] | None = None,
+        fields: Sequence[WeeklyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> WeeklyResponse:
         """周线行情: 获取A股周线行情
@@ -1545,7 +1545,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             trade_date: 交易日期 （每周最后一个交易日期，YYYYMMDD格式） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/05_周线行情.md

@@ -46,7 +46,7 @@ class StockReferenceMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BlockTradeField] | None = None,
+        fields: Sequence[BlockTradeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BlockTradeResponse:
         """大宗交易: 大宗交易
@@ -60,7 +60,7 @@ class StockReferenceMethods(BaseClient):
             trade_date: 交易日期（格式：YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/07_大宗交易.md
@@ -86,7 +86,7 @@ class StockReferenceMethods(BaseClient):
         self,
         *,
         ts_code: str,
-        fields: Sequence[PledgeDetailField] | None = None,
+        fields: Sequence[PledgeDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> PledgeDetailResponse:
         """股权质押明细: 获取股票质押明细数据
@@ -96,7 +96,7 @@ class StockReferenceMethods(BaseClient):
 
         Args:
             ts_code: 股票代码 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/04_股权质押明细数据.md
@@ -120,7 +120,7 @@ class StockReferenceMethods(BaseClient):
         *,
         ts_code: str | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[PledgeStatField] | None = None,
+        fields: Sequence[PledgeStatField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> PledgeStatResponse:
         """股权质押统计数据: 获取股票质押统计数据
@@ -131,7 +131,7 @@ class StockReferenceMethods(BaseClient):
         Args:
             ts_code: 股票代码
             end_date: 截止日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/03_股权质押统计数据.md
@@ -157,7 +157,7 @@ class StockReferenceMethods(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[RepurchaseField] | None = None,
+        fields: Sequence[RepurchaseField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RepurchaseResponse:
         """股票回购: 获取上市公司回购股票数据
@@ -169,7 +169,7 @@ class StockReferenceMethods(BaseClient):
             ann_date: 公告日期（任意填参数，如果都不填，单次默认返回2000条） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/05_股票回购.md
@@ -198,7 +198,7 @@ class StockReferenceMethods(BaseClient):
         float_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShareFloatField] | None = None,
+        fields: Sequence[ShareFloatField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShareFloatResponse:
         """限售股解禁: 获取限售股解禁
@@ -212,7 +212,7 @@ class StockReferenceMethods(BaseClient):
             float_date: 解禁日期 [YYYYMMDD]
             start_date: 解禁开始日期 [YYYYMMDD]
             end_date: 解禁结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/06_限售股解禁.md
@@ -241,7 +241,7 @@ class StockReferenceMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAccountField] | None = None,
+        fields: Sequence[StkAccountField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkAccountResponse:
         """股票账户开户数据: 获取股票账户开户数据，统计周期为一周
@@ -253,7 +253,7 @@ class StockReferenceMethods(BaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/08_股票开户数据（停）.md
@@ -279,7 +279,7 @@ class StockReferenceMethods(BaseClient):
         *,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAccountOldField] | None = None,
+        fields: Sequence[StkAccountOldField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkAccountOldResponse:
         """股票账户开户数据（旧）: 获取股票账户开户数据旧版格式数据，数据从2008年1月开始，到2015年5月29，新数据请通过股票开户数据获取。
@@ -290,7 +290,7 @@ class StockReferenceMethods(BaseClient):
         Args:
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/09_股票开户数据（旧）.md
@@ -318,7 +318,7 @@ class StockReferenceMethods(BaseClient):
         enddate: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkHoldernumberField] | None = None,
+        fields: Sequence[StkHoldernumberField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkHoldernumberResponse:
         """股东人数: 获取上市公司股东户数数据，数据不定期公布
@@ -333,7 +333,7 @@ class StockReferenceMethods(BaseClient):
             enddate: 截止日期
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/10_股东人数.md
@@ -365,7 +365,7 @@ class StockReferenceMethods(BaseClient):
         end_date: str | datetime.date | None = None,
         trade_type: str | None = None,
         holder_type: str | None = None,
-        fields: Sequence[StkHoldertradeField] | None = None,
+        fields: Sequence[StkHoldertradeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkHoldertradeResponse:
         """股东增减持: 获取上市公司增减持数据，了解重要股东近期及历史上的股份增减变化
@@ -380,7 +380,7 @@ class StockReferenceMethods(BaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             trade_type: 交易类型IN增持DE减持
             holder_type: 股东类型C公司P个人G高管
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/11_股东增减持.md
@@ -412,7 +412,7 @@ class StockReferenceMethods(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[Top10FloatholdersField] | None = None,
+        fields: Sequence[Top10FloatholdersField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> Top10FloatholdersResponse:
         """前十大流通股东: 获取上市公司前十大流通股东数据
@@ -426,7 +426,7 @@ class StockReferenceMethods(BaseClient):
             ann_date: 公告日期 [YYYYMMDD]
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/02_前十大流通股东.md
@@ -457,7 +457,7 @@ class StockReferenceMethods(BaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[Top10HoldersField] | None = None,
+        fields: Sequence[Top10HoldersField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> Top10HoldersResponse:
         """前十大股东: 获取上市公司前十大股东数据，包括持有数量和比例等信息
@@ -471,7 +471,7 @@ class StockReferenceMethods(BaseClient):
             ann_date: 公告日期 [YYYYMMDD]
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/01_前十大股东.md
@@ -505,7 +505,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[BlockTradeField] | None = None,
+        fields: Sequence[BlockTradeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> BlockTradeResponse:
         """大宗交易: 大宗交易
@@ -519,7 +519,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             trade_date: 交易日期（格式：YYYYMMDD，下同） [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/07_大宗交易.md
@@ -545,7 +545,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         self,
         *,
         ts_code: str,
-        fields: Sequence[PledgeDetailField] | None = None,
+        fields: Sequence[PledgeDetailField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> PledgeDetailResponse:
         """股权质押明细: 获取股票质押明细数据
@@ -555,7 +555,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
 
         Args:
             ts_code: 股票代码 (required)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/04_股权质押明细数据.md
@@ -579,7 +579,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         *,
         ts_code: str | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[PledgeStatField] | None = None,
+        fields: Sequence[PledgeStatField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> PledgeStatResponse:
         """股权质押统计数据: 获取股票质押统计数据
@@ -590,7 +590,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         Args:
             ts_code: 股票代码
             end_date: 截止日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/03_股权质押统计数据.md
@@ -616,7 +616,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[RepurchaseField] | None = None,
+        fields: Sequence[RepurchaseField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> RepurchaseResponse:
         """股票回购: 获取上市公司回购股票数据
@@ -628,7 +628,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             ann_date: 公告日期（任意填参数，如果都不填，单次默认返回2000条） [YYYYMMDD]
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/05_股票回购.md
@@ -657,7 +657,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         float_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShareFloatField] | None = None,
+        fields: Sequence[ShareFloatField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShareFloatResponse:
         """限售股解禁: 获取限售股解禁
@@ -671,7 +671,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             float_date: 解禁日期 [YYYYMMDD]
             start_date: 解禁开始日期 [YYYYMMDD]
             end_date: 解禁结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/06_限售股解禁.md
@@ -700,7 +700,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAccountField] | None = None,
+        fields: Sequence[StkAccountField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkAccountResponse:
         """股票账户开户数据: 获取股票账户开户数据，统计周期为一周
@@ -712,7 +712,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             date: 日期 [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/08_股票开户数据（停）.md
@@ -738,7 +738,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         *,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkAccountOldField] | None = None,
+        fields: Sequence[StkAccountOldField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkAccountOldResponse:
         """股票账户开户数据（旧）: 获取股票账户开户数据旧版格式数据，数据从2008年1月开始，到2015年5月29，新数据请通过股票开户数据获取。
@@ -749,7 +749,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         Args:
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/09_股票开户数据（旧）.md
@@ -777,7 +777,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         enddate: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[StkHoldernumberField] | None = None,
+        fields: Sequence[StkHoldernumberField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkHoldernumberResponse:
         """股东人数: 获取上市公司股东户数数据，数据不定期公布
@@ -792,7 +792,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             enddate: 截止日期
             start_date: 公告开始日期 [YYYYMMDD]
             end_date: 公告结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/10_股东人数.md
@@ -824,7 +824,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         end_date: str | datetime.date | None = None,
         trade_type: str | None = None,
         holder_type: str | None = None,
-        fields: Sequence[StkHoldertradeField] | None = None,
+        fields: Sequence[StkHoldertradeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> StkHoldertradeResponse:
         """股东增减持: 获取上市公司增减持数据，了解重要股东近期及历史上的股份增减变化
@@ -839,7 +839,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             end_date: 公告结束日期 [YYYYMMDD]
             trade_type: 交易类型IN增持DE减持
             holder_type: 股东类型C公司P个人G高管
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/11_股东增减持.md
@@ -871,7 +871,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[Top10FloatholdersField] | None = None,
+        fields: Sequence[Top10FloatholdersField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> Top10FloatholdersResponse:
         """前十大流通股东: 获取上市公司前十大流通股东数据
@@ -885,7 +885,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             ann_date: 公告日期 [YYYYMMDD]
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/02_前十大流通股东.md
@@ -916,7 +916,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
         ann_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[Top10HoldersField] | None = None,
+        fields: Sequence[Top10HoldersField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> Top10HoldersResponse:
         """前十大股东: 获取上市公司前十大股东数据，包括持有数量和比例等信息
@@ -930,7 +930,7 @@ class AsyncStockReferenceMethods(AsyncBaseClient):
             ann_date: 公告日期 [YYYYMMDD]
             start_date: 报告期开始日期 [YYYYMMDD]
             end_date: 报告期结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/04_参考数据/01_前十大股东.md

@@ -45,7 +45,7 @@ class UsStockMethods(BaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsBalancesheetField] | None = None,
+        fields: Sequence[UsBalancesheetField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsBalancesheetResponse:
         """美股资产负债表: 获取美股上市公司资产负债表（目前只覆盖主要美股和中概股）
@@ -61,7 +61,7 @@ class UsStockMethods(BaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/06_美股资产负债表.md
@@ -90,7 +90,7 @@ class UsStockMethods(BaseClient):
         *,
         ts_code: str | None = None,
         classify: str | None = None,
-        fields: Sequence[UsBasicField] | None = None,
+        fields: Sequence[UsBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsBasicResponse:
         """美股列表: 获取美股列表信息
@@ -102,7 +102,7 @@ class UsStockMethods(BaseClient):
         Args:
             ts_code: 股票代码（示例：AAPL（苹果））
             classify: 股票分类（示例：ADR/GDR/EQ）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/01_美股基础信息.md
@@ -131,7 +131,7 @@ class UsStockMethods(BaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsCashflowField] | None = None,
+        fields: Sequence[UsCashflowField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsCashflowResponse:
         """美股现金流量表: 获取美股上市公司现金流量表数据（目前只覆盖主要美股和中概股）
@@ -147,7 +147,7 @@ class UsStockMethods(BaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/07_美股现金流量表.md
@@ -178,7 +178,7 @@ class UsStockMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsDailyField] | None = None,
+        fields: Sequence[UsDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsDailyResponse:
         """美股行情: 获取美股行情（未复权），包括全部股票全历史行情，以及重要的市场和估值指标
@@ -192,7 +192,7 @@ class UsStockMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/03_美股日线行情.md
@@ -222,7 +222,7 @@ class UsStockMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[UsDailyAdjField] | None = None,
+        fields: Sequence[UsDailyAdjField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsDailyAdjResponse:
         """美股复权行情: 获取美股复权行情，支持美股全市场股票，提供股本、市值、复权因子和成交信息等多个数据指标
@@ -237,7 +237,7 @@ class UsStockMethods(BaseClient):
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
             exchange: 交易所（NAS/NYS/OTC)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/04_美股复权行情.md
@@ -268,7 +268,7 @@ class UsStockMethods(BaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsFinaIndicatorField] | None = None,
+        fields: Sequence[UsFinaIndicatorField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsFinaIndicatorResponse:
         """美股财务指标数据: 获取美股上市公司财务指标数据，目前只覆盖主要美股和中概股。为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
@@ -283,7 +283,7 @@ class UsStockMethods(BaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/08_美股财务指标数据.md
@@ -315,7 +315,7 @@ class UsStockMethods(BaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsIncomeField] | None = None,
+        fields: Sequence[UsIncomeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsIncomeResponse:
         """美股利润表: 获取美股上市公司财务利润表数据（目前只覆盖主要美股和中概股）
@@ -331,7 +331,7 @@ class UsStockMethods(BaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/05_美股利润表.md
@@ -361,7 +361,7 @@ class UsStockMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         is_open: str | None = None,
-        fields: Sequence[UsTradecalField] | None = None,
+        fields: Sequence[UsTradecalField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTradecalResponse:
         """美股交易日历: 获取美股交易日历信息
@@ -373,7 +373,7 @@ class UsStockMethods(BaseClient):
             start_date: 开始日期（示例：20200101） [YYYYMMDD]
             end_date: 结束日期（示例：20200701） [YYYYMMDD]
             is_open: 是否交易（示例：0：休市 、1：交易）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/02_美股交易日历.md
@@ -407,7 +407,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsBalancesheetField] | None = None,
+        fields: Sequence[UsBalancesheetField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsBalancesheetResponse:
         """美股资产负债表: 获取美股上市公司资产负债表（目前只覆盖主要美股和中概股）
@@ -423,7 +423,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/06_美股资产负债表.md
@@ -452,7 +452,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
         *,
         ts_code: str | None = None,
         classify: str | None = None,
-        fields: Sequence[UsBasicField] | None = None,
+        fields: Sequence[UsBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsBasicResponse:
         """美股列表: 获取美股列表信息
@@ -464,7 +464,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
         Args:
             ts_code: 股票代码（示例：AAPL（苹果））
             classify: 股票分类（示例：ADR/GDR/EQ）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/01_美股基础信息.md
@@ -493,7 +493,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsCashflowField] | None = None,
+        fields: Sequence[UsCashflowField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsCashflowResponse:
         """美股现金流量表: 获取美股上市公司现金流量表数据（目前只覆盖主要美股和中概股）
@@ -509,7 +509,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/07_美股现金流量表.md
@@ -540,7 +540,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsDailyField] | None = None,
+        fields: Sequence[UsDailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsDailyResponse:
         """美股行情: 获取美股行情（未复权），包括全部股票全历史行情，以及重要的市场和估值指标
@@ -554,7 +554,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/03_美股日线行情.md
@@ -584,7 +584,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         exchange: str | None = None,
-        fields: Sequence[UsDailyAdjField] | None = None,
+        fields: Sequence[UsDailyAdjField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsDailyAdjResponse:
         """美股复权行情: 获取美股复权行情，支持美股全市场股票，提供股本、市值、复权因子和成交信息等多个数据指标
@@ -599,7 +599,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             start_date: 开始日期（YYYYMMDD） [YYYYMMDD]
             end_date: 结束日期（YYYYMMDD） [YYYYMMDD]
             exchange: 交易所（NAS/NYS/OTC)
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/04_美股复权行情.md
@@ -630,7 +630,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsFinaIndicatorField] | None = None,
+        fields: Sequence[UsFinaIndicatorField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsFinaIndicatorResponse:
         """美股财务指标数据: 获取美股上市公司财务指标数据，目前只覆盖主要美股和中概股。为避免服务器压力，现阶段每次请求最多返回200条记录，可通过设置日期多次请求获取更多数据。
@@ -645,7 +645,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/08_美股财务指标数据.md
@@ -677,7 +677,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
         report_type: str | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[UsIncomeField] | None = None,
+        fields: Sequence[UsIncomeField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsIncomeResponse:
         """美股利润表: 获取美股上市公司财务利润表数据（目前只覆盖主要美股和中概股）
@@ -693,7 +693,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             report_type: 报告期类型(Q1一季报Q2半年报Q3三季报Q4年报)
             start_date: 报告期开始时间（格式：YYYYMMDD） [YYYYMMDD]
             end_date: 报告结束始时间（格式：YYYYMMDD） [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/05_美股利润表.md
@@ -723,7 +723,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         is_open: str | None = None,
-        fields: Sequence[UsTradecalField] | None = None,
+        fields: Sequence[UsTradecalField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> UsTradecalResponse:
         """美股交易日历: 获取美股交易日历信息
@@ -735,7 +735,7 @@ class AsyncUsStockMethods(AsyncBaseClient):
             start_date: 开始日期（示例：20200101） [YYYYMMDD]
             end_date: 结束日期（示例：20200701） [YYYYMMDD]
             is_open: 是否交易（示例：0：休市 、1：交易）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 11_美股数据/02_美股交易日历.md

@@ -33,7 +33,7 @@ class WealthMethods(BaseClient):
         self,
         *,
         year: str | None = None,
-        fields: Sequence[FundSalesRatioField] | None = None,
+        fields: Sequence[FundSalesRatioField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundSalesRatioResponse:
         """各渠道公募基金销售保有规模占比: 获取各渠道公募基金销售保有规模占比数据，年度更新
@@ -43,7 +43,7 @@ class WealthMethods(BaseClient):
 
         Args:
             year: 年度（YYYY）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 15_财富管理/01_基金销售行业数据/01_各渠道公募基金销售保有规模占比.md
@@ -68,7 +68,7 @@ class WealthMethods(BaseClient):
         year: str | None = None,
         quarter: str | None = None,
         name: str | None = None,
-        fields: Sequence[FundSalesVolField] | None = None,
+        fields: Sequence[FundSalesVolField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundSalesVolResponse:
         """销售机构公募基金销售保有规模: 获取销售机构公募基金销售保有规模数据，本数据从2021年Q1开始公布，季度更新
@@ -80,7 +80,7 @@ class WealthMethods(BaseClient):
             year: 年度
             quarter: 季度
             name: 机构名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 15_财富管理/01_基金销售行业数据/02_销售机构公募基金销售保有规模.md
@@ -109,7 +109,7 @@ class AsyncWealthMethods(AsyncBaseClient):
         self,
         *,
         year: str | None = None,
-        fields: Sequence[FundSalesRatioField] | None = None,
+        fields: Sequence[FundSalesRatioField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundSalesRatioResponse:
         """各渠道公募基金销售保有规模占比: 获取各渠道公募基金销售保有规模占比数据，年度更新
@@ -119,7 +119,7 @@ class AsyncWealthMethods(AsyncBaseClient):
 
         Args:
             year: 年度（YYYY）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 15_财富管理/01_基金销售行业数据/01_各渠道公募基金销售保有规模占比.md
@@ -144,7 +144,7 @@ class AsyncWealthMethods(AsyncBaseClient):
         year: str | None = None,
         quarter: str | None = None,
         name: str | None = None,
-        fields: Sequence[FundSalesVolField] | None = None,
+        fields: Sequence[FundSalesVolField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FundSalesVolResponse:
         """销售机构公募基金销售保有规模: 获取销售机构公募基金销售保有规模数据，本数据从2021年Q1开始公布，季度更新
@@ -156,7 +156,7 @@ class AsyncWealthMethods(AsyncBaseClient):
             year: 年度
             quarter: 季度
             name: 机构名称
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 15_财富管理/01_基金销售行业数据/02_销售机构公募基金销售保有规模.md

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ParameterError
 from ..response import Response
+from .arguments import check_date_order, check_fields, split_names
 from .decode import RowDecoder, TypedPage
 from .paginator import DEFAULT_PAGE_SIZE, PageChunk, PageResult, apaginate, paginate
 from .paginator import aiter_pages as aiter_chunks
@@ -65,20 +66,16 @@ class Endpoint(Generic[ResponseT]):
                 remediation=f"fix the named arguments; see help(TushareClient.{self.api_name})",
                 api_name=self.api_name,
             ) from None
-        return request.model_dump(exclude_none=True)
+        wire = request.model_dump(exclude_none=True)
+        check_date_order(wire, self.api_name)
+        return wire
 
     def wire_fields(self, fields: Sequence[str] | None) -> tuple[str, ...] | None:
         if fields is None:
             return None
         if isinstance(fields, str):
-            fields = [name.strip() for name in fields.split(",") if name.strip()]
-        unknown = [name for name in fields if name not in self.response.wire_names]
-        if unknown:
-            raise ParameterError(
-                f"{self.api_name} has no column {', '.join(map(repr, unknown))}",
-                remediation=f"use the column names of {self.api_name}: {', '.join(self.response.wire_names)}",
-                api_name=self.api_name,
-            )
+            fields = split_names(fields) or []
+        check_fields(self.api_name, fields, self.response.wire_names)
         return tuple(fields)
 
     def response_from(self, result: PageResult, hidden: tuple[str, ...] = ()) -> ResponseT:

@@ -15,11 +15,24 @@ from typing import Any, ClassVar, Literal, NamedTuple, get_args
 from ..errors import ParameterError
 from ..response import Response
 
-__all__ = ["Adjust", "Asset", "Factor", "ProBarPlan", "ProBarResponse", "ProBarRow", "compose_bars", "plan_pro_bar"]
+__all__ = [
+    "Adjust",
+    "Asset",
+    "Factor",
+    "ProBarPlan",
+    "ProBarResponse",
+    "ProBarRow",
+    "QfqAnchor",
+    "compose_bars",
+    "plan_pro_bar",
+]
 
 Asset = Literal["E", "I", "FT", "O", "CB", "FD"]
 Adjust = Literal["qfq", "hfq"]
 Factor = Literal["tor", "vr"]
+#: Where forward adjustment (qfq) is anchored: the window's newest factor (the SDK's way: qfq prices then change
+#: with `end_date`), or the latest factor there is (prices stay the same whatever `end_date` is).
+QfqAnchor = Literal["window", "latest"]
 
 _PRICES = ("open", "high", "low", "close", "pre_close")
 _FACTOR_COLUMNS: dict[str, str] = {"tor": "turnover_rate", "vr": "volume_ratio"}
@@ -130,6 +143,7 @@ def compose_bars(
     basics: Response[Any] | None = None,
     factors: Sequence[Factor] = (),
     ma: Sequence[int] = (),
+    qfq_anchor: QfqAnchor = "window",
 ) -> ProBarResponse:
     """One `pro_bar` result from the fetched pieces: adjusted prices, merged factors, moving averages."""
     records = bars.to_dicts()
@@ -137,6 +151,8 @@ def compose_bars(
     known = _factors_by_date(adj_factors)
     bar_factors = _fill_factors(dates, known) if known else [None] * len(records)
     latest = bar_factors[0] if bar_factors else None
+    if qfq_anchor == "latest" and known:
+        latest = known[max(known)]
     basic_by_date = {row["trade_date"]: row for row in basics.to_dicts()} if basics is not None else {}
     rows = []
     for record, date, factor in zip(records, dates, bar_factors, strict=True):
@@ -168,6 +184,7 @@ class ProBarPlan:
     factors: Sequence[Factor]
     ma: Sequence[int]
     _roles: list[str] = field(default_factory=list)
+    qfq_anchor: QfqAnchor = "window"
 
     def compose(self, responses: Sequence[Response[Any]]) -> ProBarResponse:
         """The result from the responses to :attr:`requests`, in the same order."""
@@ -180,6 +197,7 @@ class ProBarPlan:
             basics=by_role.get("daily_basic"),
             factors=self.factors,
             ma=self.ma,
+            qfq_anchor=self.qfq_anchor,
         )
 
 
@@ -224,6 +242,7 @@ def plan_pro_bar(
     ma: Sequence[int],
     exchange: str | None,
     max_rows: int | None,
+    qfq_anchor: QfqAnchor = "window",
 ) -> ProBarPlan:
     """Which typed methods to call for one `pro_bar`, with what; validated before anything is sent."""
     _check_choices(adj, factors, ma)
@@ -242,11 +261,15 @@ def plan_pro_bar(
         bars["exchange"] = exchange
     requests = [(api_name, bars)]
     roles = ["bars"]
+    if qfq_anchor not in ("window", "latest"):
+        raise ParameterError(f"qfq_anchor must be 'window' or 'latest', got {qfq_anchor!r}", api_name="pro_bar")
     if adj is not None or adjfactor:
-        requests.append(("adj_factor", dict(span)))
+        # Anchored at the latest factor, the factors run to today (no end_date) whatever window the bars cover.
+        latest = adj == "qfq" and qfq_anchor == "latest"
+        requests.append(("adj_factor", {**span, "end_date": None} if latest else dict(span)))
         roles.append("adj_factor")
     if factors:
         basic_fields = ["trade_date", *(_FACTOR_COLUMNS[name] for name in factors)]
         requests.append(("daily_basic", {**span, "fields": basic_fields}))
         roles.append("daily_basic")
-    return ProBarPlan(requests, adj, adjfactor, tuple(factors), tuple(ma), roles)
+    return ProBarPlan(requests, adj, adjfactor, tuple(factors), tuple(ma), roles, qfq_anchor)

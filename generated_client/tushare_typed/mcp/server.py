@@ -30,6 +30,7 @@ from mcp.shared.exceptions import MCPError
 # isort: on
 
 from .. import __version__
+from ..progress import set_progress
 from .docs import CATEGORIES_URI, INTERFACE_URI_PREFIX, category_index, interface_markdown, interface_uri
 from .selection import Selection, SelectionError, split_list
 from .service import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, MAX_ROWS_LIMIT, MODES, Mode, ToolResult, ToolService
@@ -229,6 +230,8 @@ def serve(options: ServerOptions) -> None:
         selection=selection,
         timeout=options.timeout,
     )
+    # Progress lines are for people: an MCP server's stdout is the protocol and nobody watches its stderr.
+    set_progress(False)
     anyio.run(_serve, options, service, bearer_token)
 
 

@@ -39,6 +39,8 @@ _EXTRAS = {
     "pyarrow": ("pyarrow>=15",),
     "mcp": ("mcp>=2,<3", "jsonschema>=4.20", "uvicorn>=0.30"),
     "keyring": ("keyring>=24",),
+    # Progress bars for multi-page calls and waits (tushare_typed.progress falls back to a stderr line).
+    "progress": ("tqdm>=4.66",),
     # The REST service (tushare_typed.service); psycopg is the PostgreSQL driver for --db postgresql://...; sniffio
     # because httpcore imports it on every async request and, when it is missing, each failed import walks sys.path.
     "service": (
@@ -59,6 +61,10 @@ EXTRAS = {**_EXTRAS, "all": tuple(dict.fromkeys(requirement for group in _EXTRAS
 # Public names of the package root and the runtime module each lives in; the lazy map is generated from this.
 ROOT_EXPORTS: dict[str, str] = {
     "AsyncTushareClient": "_client",
+    "ProApi": "compat",
+    "pro_api": "compat",
+    "pro_bar": "compat",
+    "set_token": "compat",
     "TushareClient": "_client",
     "RateLimit": "ratelimit",
     "RateLimiter": "ratelimit",
@@ -89,6 +95,7 @@ def _environment() -> jinja2.Environment:
         enum_alias=typetext.enum_alias,
         enum_type=typetext.enum_type,
         closed_enum=typetext.closed_enum,
+        fields_type=typetext.fields_type,
         request_type=typetext.request_type,
         group_text=group_text,
         literal=typetext.literal,

@@ -73,3 +73,14 @@ def request_type(param: Param) -> str:
     else:
         annotation = param.python_type
     return _optional(annotation, param)
+
+
+def fields_type(api_name: str) -> str:
+    """A method's `fields`: a list of the interface's column names (each checked against its Literal, so a
+    misspelled name in a literal list is a type error) or the SDK's comma-separated string, which no type can
+    check and the runtime checks instead (unknown names raise ParameterError naming the closest).
+
+    A `list[str]` built at run time cannot be told apart from a literal list by mypy or pyright (a literal list
+    would match a `Sequence[str]` alternative too), so it is not accepted as such: annotate it
+    `list[<Api>Field]`, or pass `",".join(names)`."""
+    return f"Sequence[{pascal(api_name)}Field] | str | None"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
-from ..errors import ParameterError, TushareError
+from ..errors import ParameterError
 from .body import DEFAULT_MAX_BODY_BYTES
 from .limiter.protocol import Limiter
 from .paginator import DEFAULT_PAGE_SIZE, PageResult, apaginate, paginate
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
     from ..cache import ResponseCache
     from ..catalog import Catalog
+    from ..response import QueryResponse
     from ..store import Store, SyncReport
     from ..token import TokenStore
     from .envelope import Decoder, Page
@@ -108,10 +109,12 @@ _MISS: Any = object()
 
 @dataclass(frozen=True)
 class _QueryPlan:
-    """``query()``'s paging, with the interface's key columns added to named ``fields`` and hidden again."""
+    """``query()``'s paging: the typed methods' checks of fields and dates (for interfaces the metadata knows), the
+    interface's key columns added to named ``fields`` and hidden again, and the rows as a ``QueryResponse``."""
 
+    api_name: str
     params: dict[str, object]
-    wire_fields: Sequence[str] | str | None
+    wire_fields: Sequence[str] | None
     offset: int | None
     limit: int | None
     keys: tuple[str, ...]
@@ -131,30 +134,27 @@ class _QueryPlan:
     ) -> _QueryPlan:
         name = _check_api_name(api_name)
         offset, limit, rest = _paging_arguments(params)
+        from .arguments import prepare_query  # here: it loads the catalog, which building a client must not
+
+        names, checked = prepare_query(name, fields, rest)
         keys = client._record_keys(name)
-        from .wire import encode_fields  # here: the wire module loads pydantic, which building a client must not
+        if names is None or not keys:
+            return cls(name, checked, names, offset, limit, keys, ())
+        hidden = tuple(key for key in keys if key not in names)
+        return cls(name, checked, (*names, *hidden), offset, limit, keys, hidden)
 
-        if fields is None or not keys:
-            return cls(rest, fields, offset, limit, keys, ())
-        wanted = tuple(encode_fields(fields).split(",")) if encode_fields(fields) else None
-        if wanted is None:
-            return cls(rest, fields, offset, limit, keys, ())
-        hidden = tuple(key for key in keys if key not in wanted)
-        return cls(rest, wanted + hidden, offset, limit, keys, hidden)
+    def response(self, result: PageResult) -> QueryResponse:
+        """The caller's rows (hidden key columns removed) as a ``QueryResponse``; also a failure's ``.partial``."""
+        from ..response import QueryResponse  # here: pydantic waits for the first call
 
-    def strip(self, result: PageResult) -> PageResult:
-        if not self.hidden or not result.fields:
-            return result
-        keep = [i for i, name in enumerate(result.fields) if name not in self.hidden]
-        return dataclasses.replace(
-            result,
-            fields=tuple(result.fields[i] for i in keep),
-            items=[[row[i] for i in keep] for row in result.items],
-        )
-
-    def strip_partial(self, error: TushareError) -> None:
-        if isinstance(error.partial, PageResult):
-            error.partial = self.strip(error.partial)
+        if self.hidden and result.fields:
+            keep = [i for i, name in enumerate(result.fields) if name not in self.hidden]
+            result = dataclasses.replace(
+                result,
+                fields=tuple(result.fields[i] for i in keep),
+                items=[[row[i] for i in keep] for row in result.items],
+            )
+        return QueryResponse.from_result(self.api_name, result)
 
 
 TransportT = TypeVar("TransportT", bound=TransportBase[Any, Any])
@@ -365,23 +365,21 @@ class BaseClient(_ClientCommon[SyncTransport, "httpx.Client"]):
             options=self._options.merged(options),
         )
 
-    def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
-        """The untyped escape hatch, for any interface (also ones newer than the metadata): every row as plain
-        lists, paged like the typed methods. ``offset=`` starts later; ``limit=`` returns at most that many rows."""
+    def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> QueryResponse:
+        """The untyped escape hatch, for any interface (also ones newer than the metadata): every row as a plain
+        tuple, paged like the typed methods, with the same display and ``to_pandas/polars/arrow``. ``offset=``
+        starts later; ``limit=`` returns at most that many rows. Known interfaces get the typed methods' checks."""
         plan = _QueryPlan.make(self, api_name, fields, params)
-        try:
-            result = paginate(
-                lambda o, n: self._call(api_name, {**plan.params, "offset": o, "limit": n}, plan.wire_fields),
-                plan.page_size,
-                start_offset=plan.offset,
-                max_rows=plan.limit,
-                api_name=api_name,
-                keys=plan.keys,
-            )
-        except TushareError as error:
-            plan.strip_partial(error)
-            raise
-        return plan.strip(result)
+        result = paginate(
+            lambda o, n: self._call(plan.api_name, {**plan.params, "offset": o, "limit": n}, plan.wire_fields),
+            plan.page_size,
+            start_offset=plan.offset,
+            max_rows=plan.limit,
+            api_name=plan.api_name,
+            keys=plan.keys,
+            partial_as=plan.response,
+        )
+        return plan.response(result)
 
     def sync(
         self,
@@ -503,22 +501,19 @@ class AsyncBaseClient(_ClientCommon[AsyncTransport, "httpx.AsyncClient"]):
             options=self._options.merged(options),
         )
 
-    async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult:
+    async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> QueryResponse:
         """Async :meth:`BaseClient.query`."""
         plan = _QueryPlan.make(self, api_name, fields, params)
-        try:
-            result = await apaginate(
-                lambda o, n: self._call(api_name, {**plan.params, "offset": o, "limit": n}, plan.wire_fields),
-                plan.page_size,
-                start_offset=plan.offset,
-                max_rows=plan.limit,
-                api_name=api_name,
-                keys=plan.keys,
-            )
-        except TushareError as error:
-            plan.strip_partial(error)
-            raise
-        return plan.strip(result)
+        result = await apaginate(
+            lambda o, n: self._call(plan.api_name, {**plan.params, "offset": o, "limit": n}, plan.wire_fields),
+            plan.page_size,
+            start_offset=plan.offset,
+            max_rows=plan.limit,
+            api_name=plan.api_name,
+            keys=plan.keys,
+            partial_as=plan.response,
+        )
+        return plan.response(result)
 
     async def sync(
         self,

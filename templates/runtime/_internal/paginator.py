@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from ..errors import MalformedReplyError, ParameterError, TushareError
+from ..progress import PageProgress
 from .seam import SeamGuard
 
 __all__ = [
@@ -143,8 +144,10 @@ def paginate(
     pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name, keys)
     collector = _Collector(resume, pager.start_offset)
     try:
-        for chunk in _pages(pager, fetch, None):
-            collector.add(chunk)
+        with PageProgress(api_name) as progress:
+            for chunk in _pages(pager, fetch, None):
+                collector.add(chunk)
+                progress.update(len(collector.items), collector.pages, more=not chunk.last)
     except TushareError as exc:
         collector.fill_partial(exc, partial_as)
         raise
@@ -168,8 +171,10 @@ async def apaginate(
     pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name, keys)
     collector = _Collector(resume, pager.start_offset)
     try:
-        async for chunk in _apages(pager, fetch, None):
-            collector.add(chunk)
+        with PageProgress(api_name) as progress:
+            async for chunk in _apages(pager, fetch, None):
+                collector.add(chunk)
+                progress.update(len(collector.items), collector.pages, more=not chunk.last)
     except TushareError as exc:
         collector.fill_partial(exc, partial_as)
         raise

@@ -23,6 +23,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Literal, Self
 
+from .._internal.arguments import dates_on_the_wire
 from .._internal.tabular import to_csv
 from ..catalog import InterfaceSpec, load_catalog
 from ..errors import TushareError
@@ -181,7 +182,8 @@ class ToolService:
         if name not in served:
             hint = [CALL] if self.mode == "discovery" and name in self.interfaces else []
             raise UnknownToolError(name, hint or _close(name, served))
-        arguments = dict(arguments or {})
+        # Dates as the client takes them (2024-01-31 too), before the schema checks the wire form.
+        arguments = dates_on_the_wire(name, arguments or {})
         if name == CALL:
             return await self._call_interface(arguments)
         problems = self.tools.problems(name, arguments)
@@ -257,6 +259,7 @@ class ToolService:
         ]
         controls = {key: arguments[key] for key in _CONTROL_ARGUMENTS if key in arguments}
         merged = {**{k: v for k, v in params.items() if k not in _CONTROL_ARGUMENTS}, **controls}
+        merged = dates_on_the_wire(api_name, merged)
         problems += [_in_params(problem) for problem in self.tools.problems(api_name, merged)]
         problems = list(dict.fromkeys(problems))
         if problems:

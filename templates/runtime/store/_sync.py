@@ -27,8 +27,8 @@ from ._schema import TableSchema
 if TYPE_CHECKING:
     import pyarrow
 
-    from .._internal.paginator import PageResult
     from ..catalog import Catalog, InterfaceSpec
+    from ..response import QueryResponse
     from ._database import Database, SliceWrite
 
 __all__ = ["AsyncQuery", "SyncRequest", "run_sync", "run_sync_blocking"]
@@ -42,7 +42,9 @@ DEFAULT_CONCURRENCY: Final = 4
 class AsyncQuery(Protocol):
     """What the engine needs from a client: the async untyped ``query`` (``AsyncBaseClient.query``)."""
 
-    async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> PageResult: ...
+    async def query(
+        self, api_name: str, fields: Sequence[str] | str | None = None, **params: object
+    ) -> QueryResponse: ...
 
 
 #: Called after each committed slice with the interface's report so far (progress display, tests).
@@ -191,7 +193,7 @@ class _Engine:
             position = {name: i for i, name in enumerate(result.fields)}
             days = [
                 (parse_date(row[position["cal_date"]], "cal_date"), str(row[position["is_open"]]) == "1")
-                for row in result.items
+                for row in result.rows
             ]
             self.db.write_calendar(EXCHANGE, year, days)
         return self.db.open_days(EXCHANGE, start, end)
@@ -209,7 +211,7 @@ class _Engine:
                 api_name=spec.api_name,
             )
         column = result.fields.index("ts_code")
-        return sorted({str(row[column]) for row in result.items if row[column]})
+        return sorted({str(row[column]) for row in result.rows if row[column]})
 
     async def worker(self, work: Iterator[tuple[_Job, Slice]]) -> None:
         for job, piece in work:
@@ -240,10 +242,10 @@ class _Engine:
             if self.on_slice is not None:
                 self.on_slice(report)
 
-    def write(self, job: _Job, piece: Slice, result: PageResult) -> tuple[SliceWrite, float]:
+    def write(self, job: _Job, piece: Slice, result: QueryResponse) -> tuple[SliceWrite, float]:
         """Commit one slice; returns what it did and the seconds it took (not counting the wait for its turn)."""
         began = time.perf_counter()
-        batch = to_batch(job.schema, result.fields, result.items)
+        batch = to_batch(job.schema, result.fields, result.rows)
         built = time.perf_counter() - began
         with self.write_lock:  # one writer at a time, as the store's single connection requires anyway
             began = time.perf_counter()

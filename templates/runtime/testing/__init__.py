@@ -3,19 +3,21 @@
 :class:`TushareEmulator` is a real HTTP server on 127.0.0.1 (a random port by default) that speaks the tushare
 envelope: ``POST /`` or ``POST /dataapi/<api_name>`` with ``{"api_name", "token", "params", "fields"}``, answered
 with ``{"request_id", "code", "msg", "data": {"fields", "items", "has_more", "count"}}``. For every interface in a
-catalog it serves deterministic synthetic rows (:mod:`._synthetic`), newest first, shaped by each field's
-``python_type`` and seeded by ``api_name`` + ``params`` so repeated calls agree. It enforces what the real server
-enforces and tests need to provoke: the token (40101), per-token per-interface call quotas over a sliding window
-(40203 with the real message), row caps with ``limit``/``offset``/``has_more`` (optionally with overlapping pages),
-permission denial (40203), and injected faults (HTTP 500, dropped connections, slow replies, truncated JSON). It
-counts every call by interface, token and outcome.
+catalog it serves deterministic synthetic rows from :mod:`._data` (a weekday trading calendar, consistent daily
+bars, adjustment factors and financial statements, selected by codes, dates and ranges as the real server does). It
+enforces what the real server enforces and tests need to provoke: the token (40101), per-token per-interface call
+quotas over a sliding window (40203 with the real message, naming the window), row caps with
+``limit``/``offset``/``has_more`` (optionally with overlapping pages), permission denial (40203), and injected
+faults (HTTP 500, dropped connections, slow replies, truncated JSON). It counts every call by interface, token
+and outcome.
 
 The package is also a pytest plugin (entry point ``pytest11``, :mod:`._plugin`): the ``tushare_emulator`` fixture
 yields a running emulator and points ``TUSHARE_API_URL`` / ``TUSHARE_TOKEN`` at it. pytest imports every plugin at
 start-up, so the package imports only the standard library's lightest modules; the HTTP server is imported on
 ``start()``.
 
-``python -m tushare_typed.testing --help`` runs an emulator in the foreground (used by the benchmarks).
+``python -m tushare_typed.testing --help`` runs an emulator until stopped, e.g. in the background of a shell session
+(options: port, quota and window, denied interfaces, accepted tokens; see :mod:`._cli`).
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from ._data import Dataset
 from ._http import encode_reply, error_reply, make_handler, parse_request, shutdown_socket
-from ._synthetic import GOLDEN, Dataset, calendar_page, int_param, mix, select_fields, unit_float
+from ._synthetic import GOLDEN, int_param, mix, select_fields, unit_float
 
 if TYPE_CHECKING:
     import socket
@@ -123,11 +124,12 @@ class TushareEmulator:
 
     ``catalog`` defaults to the package's ``catalog.json``; tests should pass a small one. ``tokens`` lists the
     accepted tokens (None accepts any non-empty token). ``quota`` calls per ``window`` seconds hold for each token and
-    interface (``quotas`` overrides per interface). ``total_rows`` is how many rows a query has: one number, a
-    number per interface, or a function of ``(api_name, params)``. Rows per call are capped by ``row_caps``, else the
-    interface's ``row_limit``, else ``default_row_cap``. ``overlap`` (one number, or per interface) makes each full
-    page repeat that many rows of the page before, as some interfaces do. ``denied`` interfaces answer with the
-    permission 40203.
+    interface (``quotas`` overrides per interface). ``total_rows`` (default: what the query's codes and dates select)
+    overrides how many rows a query has (``trade_cal`` excepted: it stays a calendar): one number, a number per
+    interface, or a function of ``(api_name, params)``.
+    Rows per call are capped by ``row_caps``, else the interface's ``row_limit``, else ``default_row_cap``.
+    ``overlap`` (one number, or per interface) makes each full page repeat that many rows of the page before, as
+    some interfaces do. ``denied`` interfaces answer with the permission 40203.
     """
 
     def __init__(
@@ -138,7 +140,7 @@ class TushareEmulator:
         quota: int | None = None,
         window: float = 60.0,
         quotas: Mapping[str, int] | None = None,
-        total_rows: int | Mapping[str, int] | Callable[[str, Mapping[str, Any]], int] = 100,
+        total_rows: int | Mapping[str, int] | Callable[[str, Mapping[str, Any]], int] | None = None,
         row_caps: Mapping[str, int] | None = None,
         default_row_cap: int = 5000,
         overlap: int | Mapping[str, int] = 0,
@@ -300,7 +302,7 @@ class TushareEmulator:
         params = dict(params or {})
         names = select_fields(spec, fields)
         data = Dataset(spec, self._data_params(params), self.seed)
-        return names, data.rows(0, self._total_rows(api_name, params), names)
+        return names, data.rows(0, self._total_rows(api_name, params, data), names)
 
     # --- request handling (no sockets: the HTTP handler calls this) ------------------------------------------
 
@@ -365,10 +367,8 @@ class TushareEmulator:
     def _page(self, api_name: str, params: Mapping[str, Any], fields: str) -> dict[str, Any]:
         spec = self.catalog.get(api_name)
         names = select_fields(spec, fields)
-        if api_name == "trade_cal":
-            # A calendar must be one: every day of the range once, weekdays open (no holidays).
-            return calendar_page(names, params)
-        total = self._total_rows(api_name, params)
+        data = Dataset(spec, self._data_params(params), self.seed)
+        total = self._total_rows(api_name, params, data)
         cap = self.row_caps.get(api_name) or spec.row_limit or self.default_row_cap
         limit = int_param(params, "limit", cap)
         offset = int_param(params, "offset", 0)
@@ -378,7 +378,6 @@ class TushareEmulator:
         # repeats the last `overlap` rows of the one before, and no row is ever skipped.
         start = max(0, offset - overlap * -(-offset // cap))
         stop = min(total, start + size)
-        data = Dataset(spec, self._data_params(params), self.seed)
         items = data.rows(start, stop, names)
         return {
             "request_id": "",
@@ -387,12 +386,16 @@ class TushareEmulator:
             "data": {"fields": names, "items": items, "has_more": stop < total, "count": len(items)},
         }
 
-    def _total_rows(self, api_name: str, params: Mapping[str, Any]) -> int:
+    def _total_rows(self, api_name: str, params: Mapping[str, Any], data: Dataset) -> int:
+        # The rows the query selects, unless the test asked for a given number (then the series continues). A
+        # calendar stays one (every day of its range once), whatever the test asked of the other interfaces.
+        if data.axis_kind == "calendar":
+            return data.natural_total
         if callable(self.total_rows):
             return self.total_rows(api_name, self._data_params(params))
         if isinstance(self.total_rows, Mapping):
-            return self.total_rows.get(api_name, 100)
-        return self.total_rows
+            return self.total_rows.get(api_name, data.natural_total)
+        return data.natural_total if self.total_rows is None else self.total_rows
 
     @staticmethod
     def _data_params(params: Mapping[str, Any]) -> dict[str, Any]:

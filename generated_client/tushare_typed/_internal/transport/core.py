@@ -35,6 +35,7 @@ from ...errors import (
     UnexpectedStatusError,
     redact_text,
 )
+from ...progress import announce_wait
 from ..body import DEFAULT_MAX_BODY_BYTES, BodyTooLarge, DeadlinePassed
 from ..secret import Secret
 from .breaker import CircuitBreaker
@@ -240,6 +241,8 @@ def _attempts(
             wait = call.policy.wait_before_retry(error)
             if wait is None:
                 raise
+            if isinstance(error, RateLimitError):
+                announce_wait(call.api_name, wait, "tushare replied 40203: too many calls")
         yield Sleep(wait)
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from ...errors import RateLimitError
+from ...progress import announce_wait
 from .memory import MemoryBackend
 from .protocol import Plan, Window, WindowBackend
 
@@ -313,6 +314,7 @@ class RateLimiter:
             raise error
         if wait > LOUD_WAIT:
             _log.warning("tushare_typed: waiting %.1f s for %s's rate limit", wait, api_name)
+        announce_wait(api_name, wait, "client-side rate limit")
 
     def _plan(self, api_name: str) -> Plan:
         with self._lock:

@@ -19,6 +19,7 @@ from ._internal.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._client import AsyncTushareClient, TushareClient
+    from .compat import ProApi, pro_api, pro_bar, set_token
     from .errors import TushareError
     from .ratelimit import RateLimit, RateLimiter
     from .response import Response
@@ -28,16 +29,21 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "AsyncTushareClient": "_client",
+    "ProApi": "compat",
     "RateLimit": "ratelimit",
     "RateLimiter": "ratelimit",
     "Response": "response",
     "TokenStore": "token",
     "TushareClient": "_client",
     "TushareError": "errors",
+    "pro_api": "compat",
+    "pro_bar": "compat",
+    "set_token": "compat",
 }
 
 __all__ = [
     "AsyncTushareClient",
+    "ProApi",
     "RateLimit",
     "RateLimiter",
     "Response",
@@ -45,5 +51,8 @@ __all__ = [
     "TushareClient",
     "TushareError",
     "__version__",
+    "pro_api",
+    "pro_bar",
+    "set_token",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -39,7 +39,7 @@ class FuturesMethods(BaseClient):
         freq: _FtMinsFreq,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[FtMinsField] | None = None,
+        fields: Sequence[FtMinsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
@@ -53,7 +53,7 @@ class FuturesMethods(BaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/05_历史分钟行情.md
@@ -86,7 +86,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
         freq: _FtMinsFreq,
         start_date: str | datetime.datetime | None = None,
         end_date: str | datetime.datetime | None = None,
-        fields: Sequence[FtMinsField] | None = None,
+        fields: Sequence[FtMinsField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> FtMinsResponse:
         """期货历史分钟行情: 获取全市场期货合约分钟数据，支持1min/5min/15min/30min/60min行情，提供Python SDK和 http Restful API两种方式，如果需要主力合约分钟，请先通过主力mapping接口获取对应的合约代码后提取分钟。
@@ -100,7 +100,7 @@ class AsyncFuturesMethods(AsyncBaseClient):
             freq: 分钟频度（1min/5min/15min/30min/60min） (required)
             start_date: 开始日期 格式：2023-08-25 09:00:00 [YYYY-MM-DD HH:MM:SS]
             end_date: 结束时间 格式：2023-08-25 19:00:00 [YYYY-MM-DD HH:MM:SS]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 05_期货数据/05_历史分钟行情.md

@@ -54,7 +54,7 @@ class IndexMethods(BaseClient):
         ts_code: _SzDailyInfoTsCode | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SzDailyInfoField] | None = None,
+        fields: Sequence[SzDailyInfoField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SzDailyInfoResponse:
         """深圳市场每日交易概况: 获取深圳市场每日交易概况
@@ -67,7 +67,7 @@ class IndexMethods(BaseClient):
             ts_code: 板块代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md
@@ -100,7 +100,7 @@ class AsyncIndexMethods(AsyncBaseClient):
         ts_code: _SzDailyInfoTsCode | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[SzDailyInfoField] | None = None,
+        fields: Sequence[SzDailyInfoField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> SzDailyInfoResponse:
         """深圳市场每日交易概况: 获取深圳市场每日交易概况
@@ -113,7 +113,7 @@ class AsyncIndexMethods(AsyncBaseClient):
             ts_code: 板块代码
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 03_指数专题/15_深圳市场每日交易情况.md

@@ -35,7 +35,7 @@ class MacroMethods(BaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborField] | None = None,
+        fields: Sequence[ShiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborResponse:
         """Shibor利率数据: shibor利率
@@ -47,7 +47,7 @@ class MacroMethods(BaseClient):
             date: 日期 (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md
@@ -78,7 +78,7 @@ class AsyncMacroMethods(AsyncBaseClient):
         date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[ShiborField] | None = None,
+        fields: Sequence[ShiborField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> ShiborResponse:
         """Shibor利率数据: shibor利率
@@ -90,7 +90,7 @@ class AsyncMacroMethods(AsyncBaseClient):
             date: 日期 (日期输入格式：YYYYMMDD，下同) [YYYYMMDD]
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 13_宏观经济/01_国内宏观/01_利率数据/01_Shibor利率.md

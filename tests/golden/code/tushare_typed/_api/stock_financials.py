@@ -43,7 +43,7 @@ class StockFinancialsMethods(BaseClient):
         period: str | datetime.date | None = None,
         report_type: _IncomeVipReportType | None = None,
         comp_type: str | None = None,
-        fields: Sequence[IncomeVipField] | None = None,
+        fields: Sequence[IncomeVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IncomeVipResponse:
         """利润表: 获取上市公司财务利润表数据 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用income_vip接口（参数一致），需积攒5000积分。
@@ -60,7 +60,7 @@ class StockFinancialsMethods(BaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/01_利润表.md
@@ -101,7 +101,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
         period: str | datetime.date | None = None,
         report_type: _IncomeVipReportType | None = None,
         comp_type: str | None = None,
-        fields: Sequence[IncomeVipField] | None = None,
+        fields: Sequence[IncomeVipField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IncomeVipResponse:
         """利润表: 获取上市公司财务利润表数据 提示：当前接口只能按单只股票获取其历史数据，如果需要获取某一季度全部上市公司数据，请使用income_vip接口（参数一致），需积攒5000积分。
@@ -118,7 +118,7 @@ class AsyncStockFinancialsMethods(AsyncBaseClient):
             period: 报告期(每个季度最后一天的日期，比如20171231表示年报，20170630半年报，20170930三季报) [YYYYMMDD]
             report_type: 报告类型，参考文档最下方说明
             comp_type: 公司类型（1一般工商业2银行3保险4证券）
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/03_财务数据/01_利润表.md

@@ -37,7 +37,7 @@ class StockQuotesMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyField] | None = None,
+        fields: Sequence[DailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
@@ -52,7 +52,7 @@ class StockQuotesMethods(BaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
@@ -81,7 +81,7 @@ class StockQuotesMethods(BaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyBasicField] | None = None,
+        fields: Sequence[DailyBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DailyBasicResponse:
         """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
@@ -96,7 +96,7 @@ class StockQuotesMethods(BaseClient):
             trade_date: 交易日期 （二选一） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/14_每日指标.md
@@ -129,7 +129,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyField] | None = None,
+        fields: Sequence[DailyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DailyResponse:
         """A股日线行情: 获取股票行情数据，或通过通用行情接口获取数据，包含了前后复权数据
@@ -144,7 +144,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             trade_date: 交易日期（YYYYMMDD） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/01_历史日线.md
@@ -173,7 +173,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         trade_date: str | datetime.date | None = None,
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
-        fields: Sequence[DailyBasicField] | None = None,
+        fields: Sequence[DailyBasicField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> DailyBasicResponse:
         """每日指标: 获取全部股票每日重要的基本面指标，可用于选股分析、报表展示等。
@@ -188,7 +188,7 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             trade_date: 交易日期 （二选一） [YYYYMMDD]
             start_date: 开始日期(YYYYMMDD) [YYYYMMDD]
             end_date: 结束日期(YYYYMMDD) [YYYYMMDD]
-            fields: columns to return (default: the page's 默认显示 columns).
+            fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
         Source: 01_股票数据/02_行情数据/14_每日指标.md

@@ -1,0 +1,202 @@
+"""The tushare SDK's habits, complete and typed underneath.
+
+``import tushare_typed as ts; pro = ts.pro_api(); df = pro.daily(ts_code="000001.SZ")`` behaves like the SDK's
+line — a pandas DataFrame with the interface's columns — but every page is fetched (no silent truncation at the
+row cap), calls share the client's rate limiter and retries, arguments are checked against the interface's
+parameters before anything is sent, and the token comes from the encrypted store that :func:`set_token` writes
+(never a plain-text file). Interfaces the metadata does not know go through the untyped ``query``.
+
+pandas is imported when a DataFrame is built, not when this module is imported.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .errors import ParameterError
+
+if TYPE_CHECKING:
+    import pandas
+
+    from ._client import TushareClient
+    from .token import TokenStore
+
+__all__ = ["ProApi", "pro_api", "pro_bar", "set_token"]
+
+# SDK call arguments that are paging controls here, not interface parameters.
+_SDK_PAGING = ("limit", "offset")
+
+
+def set_token(token: str, *, store: TokenStore | None = None) -> None:
+    """Keep ``token`` in the encrypted token store (the SDK writes it to a plain ``tk.csv``; this never does).
+
+    The store needs a key: ``TUSHARE_TYPED_KEY``, a passphrase, or the OS keyring — see ``tushare-typed token set``.
+    """
+    from .token import TokenStore
+
+    (store or TokenStore()).save(token)
+
+
+def pro_api(token: str | None = None, timeout: float | None = None, **client_options: Any) -> ProApi:
+    """The SDK's ``pro_api``: an object whose methods are tushare interfaces returning DataFrames.
+
+    ``token`` as in the SDK (default: ``TUSHARE_TOKEN`` or the encrypted store); ``timeout`` in seconds per HTTP
+    request; any other keyword is a :class:`~tushare_typed.TushareClient` option (``base_url``, ``rate_limit``...).
+    """
+    from ._client import TushareClient
+
+    if timeout is not None:
+        client_options["timeout"] = timeout
+    return ProApi(TushareClient(token or None, **client_options))
+
+
+class ProApi:
+    """``pro.<api_name>(**params)`` and ``pro.query(api_name, fields=..., **params)``, as in the SDK."""
+
+    def __init__(self, client: TushareClient) -> None:
+        self._client = client
+
+    @property
+    def client(self) -> TushareClient:
+        """The typed client underneath, for the typed API: ``pro.client.daily(...)`` returns typed rows."""
+        return self._client
+
+    def __repr__(self) -> str:
+        return f"ProApi({self._client!r})"
+
+    def query(self, api_name: str, fields: str | Sequence[str] = "", **params: Any) -> pandas.DataFrame:
+        """Any interface by name, as the SDK's ``pro.query``; every page is fetched."""
+        if not isinstance(api_name, str) or not api_name:
+            raise ParameterError(
+                f"api_name must be a non-empty interface name, got {api_name!r}",
+                remediation="pass the interface's name, e.g. pro.query('daily', ts_code='000001.SZ')",
+            )
+        method = getattr(self._client, api_name, None) if _is_interface(api_name) else None
+        if method is None:
+            return _untyped_frame(self._client, api_name, fields, params)
+        return _call_typed(method, api_name, fields, params)
+
+    def __getattr__(self, name: str) -> Callable[..., pandas.DataFrame]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def call(fields: str | Sequence[str] = "", **params: Any) -> pandas.DataFrame:
+            return self.query(name, fields=fields, **params)
+
+        call.__name__ = name
+        call.__doc__ = f"tushare interface {name!r} as a DataFrame (see help(TushareClient.{name}))."
+        return call
+
+
+def pro_bar(
+    ts_code: str = "",
+    api: ProApi | None = None,
+    start_date: str = "",
+    end_date: str = "",
+    freq: str = "D",
+    asset: str = "E",
+    exchange: str = "",
+    adj: str | None = None,
+    ma: Sequence[int] = (),
+    factors: Sequence[str] | None = None,
+    adjfactor: bool = False,
+    limit: int | None = None,
+    qfq_anchor: str = "window",
+    **unsupported: Any,
+) -> pandas.DataFrame:
+    """The SDK's ``ts.pro_bar`` as a DataFrame, through the typed composite ``TushareClient.pro_bar``.
+
+    Unlike the SDK, an argument it would silently ignore (a string in ``ma``, an unknown ``adj``) is an error, and
+    every piece (bars, adjustment factors, daily_basic factors) is fetched whole. ``qfq_anchor="latest"`` (not in
+    the SDK) anchors forward adjustment at the latest factor, so qfq prices do not change with ``end_date``.
+    """
+    _refuse(
+        "pro_bar",
+        [name for name in unsupported if name not in _SDK_ONLY_PRO_BAR],
+        ("ts_code", "api", "start_date", "end_date", "freq", "asset", "exchange", "adj", "ma", "factors"),
+    )
+    client = (api or pro_api()).client
+    response = client.pro_bar(
+        ts_code=ts_code,
+        start_date=start_date or None,
+        end_date=end_date or None,
+        freq=freq,  # type: ignore[arg-type]  # checked by the typed method at run time
+        asset=asset,  # type: ignore[arg-type]  # checked by the typed method at run time
+        adj=adj,  # type: ignore[arg-type]
+        adjfactor=adjfactor,
+        factors=tuple(factors or ()),  # type: ignore[arg-type]
+        ma=tuple(ma),
+        exchange=exchange or None,
+        max_rows=limit,
+        qfq_anchor=qfq_anchor,  # type: ignore[arg-type]
+    )
+    return response.to_pandas()
+
+
+# Arguments of the SDK's pro_bar that concern its own HTTP loop; the typed client has its own retries.
+_SDK_ONLY_PRO_BAR = frozenset({"retry_count", "offset", "contract_type"})
+
+
+def _is_interface(api_name: str) -> bool:
+    from .catalog import load_catalog
+
+    return api_name in load_catalog()
+
+
+def _call_typed(
+    method: Callable[..., Any], api_name: str, fields: str | Sequence[str], params: Mapping[str, Any]
+) -> pandas.DataFrame:
+    from .catalog import load_catalog
+
+    spec = load_catalog().get(api_name)
+    known = {param.name for param in spec.params}
+    _refuse(api_name, [name for name in params if name not in known and name not in _SDK_PAGING], sorted(known))
+    arguments = {name: value for name, value in params.items() if name in known and not _blank(value)}
+    options = _paging_options(params)
+    response = method(**arguments, fields=_fields(fields), **options)
+    return response.to_pandas()
+
+
+def _untyped_frame(
+    client: TushareClient, api_name: str, fields: str | Sequence[str], params: Mapping[str, Any]
+) -> pandas.DataFrame:
+    arguments = {name: value for name, value in params.items() if not _blank(value)}
+    return client.query(api_name, fields=_fields(fields), **arguments).to_pandas()
+
+
+def _paging_options(params: Mapping[str, Any]) -> dict[str, Any]:
+    # The SDK sends limit/offset to the server and returns that one page; here limit bounds the rows of a complete
+    # call and offset says where it starts, so `limit=100` still means "at most 100 rows".
+    options: dict[str, Any] = {}
+    if not _blank(params.get("limit")):
+        options["max_rows"] = params["limit"]
+    if not _blank(params.get("offset")):
+        options["offset"] = params["offset"]
+    return options
+
+
+def _fields(fields: str | Sequence[str]) -> list[str] | None:
+    names = fields.split(",") if isinstance(fields, str) else list(fields)
+    cleaned = [name.strip() for name in names if name.strip()]
+    return cleaned or None
+
+
+def _blank(value: Any) -> bool:
+    # The SDK's habit of passing '' for "not given" (its own examples do: ts_code='').
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _refuse(api_name: str, unknown: Sequence[str], known: Sequence[str]) -> None:
+    if not unknown:
+        return
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, list(known), n=1)
+        hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    raise ParameterError(
+        f"{api_name} has no parameter {', '.join(hints)}",
+        remediation=f"use the parameters of {api_name}: {', '.join(known)}",
+        api_name=api_name,
+    )

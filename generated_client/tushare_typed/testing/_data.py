@@ -1,0 +1,421 @@
+"""Synthetic market data for the emulator (:mod:`._emulator`): deterministic, consistent and shaped by the query.
+
+A value depends only on the seed, the security and the date — never on the query that asked for it — so two
+queries over overlapping ranges agree on the rows they share, as the real server's do. What the rows look like:
+
+- a trading calendar: Monday to Friday (no holidays, so a test can count the trading days of a range);
+  ``trade_cal`` lists every calendar day with ``is_open`` ``'1'``/``'0'`` from that calendar;
+- parameters select rows: ``ts_code`` (one code or a comma-separated list), ``trade_date``, ``start_date`` /
+  ``end_date`` (only trading days in range), ``period`` (a quarter end); rows come newest first, then by code;
+- daily bars follow a smooth per-security price path: ``low <= min(open, close)``, ``max(open, close) <= high``,
+  ``pre_close`` is the previous trading day's close, ``change``/``pct_chg`` follow, volumes and amounts agree;
+- adjustment factors step up every half year or so (dividends), so forward adjustment depends on its anchor;
+- financial statements (interfaces keyed by ``end_date`` with a ``period`` parameter) have one row per quarter
+  end, published 20-110 days later, with revenue > net income and assets = liabilities + equity.
+
+Row ``i`` is computed on demand from ``i``, so paging through a large result costs no more than its pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from ._synthetic import GOLDEN, MASK64, mix, unit_float
+
+if TYPE_CHECKING:
+    from ..catalog import InterfaceSpec
+
+__all__ = ["DEFAULT_END", "DEFAULT_START", "UNIVERSE", "Dataset", "is_trading_day", "stock_code"]
+
+#: The emulator's "today": the latest date a query without an end date reaches.
+DEFAULT_END: Final = "20241231"
+#: Where a history starts when a query names securities but no start date.
+DEFAULT_START: Final = "20200101"
+#: How many securities a query that names none covers.
+UNIVERSE: Final = 10
+
+# The trading minutes of a day, as bar end times: 09:31-11:30 and 13:01-15:00.
+_MINUTES: Final = tuple(
+    f"{minute // 60:02d}:{minute % 60:02d}"
+    for minute in [*range(9 * 60 + 31, 11 * 60 + 31), *range(13 * 60 + 1, 15 * 60 + 1)]
+)
+_BAR_COLUMNS: Final = frozenset(
+    {"open", "high", "low", "close", "pre_close", "change", "pct_chg", "vol", "amount", "adj_factor"}
+)
+
+
+def is_trading_day(day: dt.date) -> bool:
+    # Weekdays only: no holiday table to keep up to date, and tests can count the trading days in a range.
+    return day.weekday() < 5
+
+
+def stock_code(index: int) -> str:
+    return f"{600000 + index:06d}.SH" if index % 2 else f"{index:06d}.SZ"
+
+
+class Dataset:
+    """The rows of one query. ``natural_total`` is how many rows the query selects; asking for rows past it
+    continues the series further back in time (the emulator's ``total_rows`` option does so)."""
+
+    def __init__(self, spec: InterfaceSpec, params: Mapping[str, Any], seed: int) -> None:
+        self.spec = spec
+        self.seed = seed
+        self.params = params
+        names = spec.field_names
+        self.axis = _axis_column(names)
+        self.axis_kind = _axis_kind(self.axis, spec)
+        given = _codes(params.get("ts_code"))
+        self.code_axis = "ts_code" in names
+        self.codes = given or [stock_code(k) for k in range(UNIVERSE)]
+        self.fixed_date = _date_param(params, "period" if self.axis_kind == "quarter" else "trade_date")
+        end = _date_param(params, "end_date") or DEFAULT_END
+        start = _date_param(params, "start_date")
+        if self.axis_kind == "minute":
+            start = start or end  # minute bars: one trading day unless a range is given
+        elif start is None and self.axis is not None and (given or not self.code_axis or self.axis_kind == "calendar"):
+            start = DEFAULT_START
+        self.end = self.fixed_date or end
+        self.start = self.fixed_date or start or self.end
+        self._dates: list[dt.date] = []
+        self._cursor = _parse(self.end) + dt.timedelta(days=1)
+        self.natural_total = self._count()
+        self._echo = {k: v for k, v in params.items() if isinstance(v, str) and "," not in v}
+        self._types = {f.name: f.python_type for f in spec.fields}
+        self._day_texts: dict[dt.date, str] = {}
+
+    # --- shape -------------------------------------------------------------------------------------------------
+
+    def _width(self) -> int:
+        return len(self.codes) if self.code_axis else 1
+
+    def _count(self) -> int:
+        if self.axis is None:
+            return len(self.codes) if self.code_axis else 1
+        if self.fixed_date is not None:
+            return self._width() if self._on_axis(_parse(self.fixed_date)) else 0
+        first = _parse(self.start)
+        days = 0
+        while (day := self._date(days)) is not None and day >= first:
+            days += 1
+        return days * self._width() * self._per_day()
+
+    def _per_day(self) -> int:
+        return len(_MINUTES) if self.axis_kind == "minute" else 1
+
+    def _date(self, index: int) -> dt.date | None:
+        """The ``index``-th date of the axis, newest first (None when the axis is a single date not in it)."""
+        while len(self._dates) <= index:
+            if self._cursor.toordinal() <= 1:  # 0001-01-01: nothing further back (half a million trading days)
+                return None
+            day = self._cursor - dt.timedelta(days=1)
+            self._cursor = day
+            if self._on_axis(day):
+                self._dates.append(day)
+        return self._dates[index]
+
+    def _on_axis(self, day: dt.date) -> bool:
+        if self.axis_kind == "quarter":
+            return (day.month, day.day) in ((3, 31), (6, 30), (9, 30), (12, 31))
+        if self.axis_kind == "calendar":
+            wanted = self.params.get("is_open")
+            return wanted in (None, "") or str(wanted) == ("1" if is_trading_day(day) else "0")
+        return is_trading_day(day)
+
+    def _position(self, i: int) -> tuple[dt.date | None, str]:
+        # One date (or none): the rows are securities, past the given ones into the universe. Else dates × codes.
+        if self.axis is None or self.fixed_date is not None:
+            day = _parse(self.fixed_date) if self.fixed_date is not None else None
+            return day, self.codes[i] if i < len(self.codes) else stock_code(i)
+        width = self._width()
+        return self._date(i // width // self._per_day()), self.codes[i % width]
+
+    def minute(self, i: int) -> str:
+        """The time of day of row ``i`` on a minute axis, newest first: 15:00, 14:59, ... 09:31."""
+        return _MINUTES[-1 - (i // self._width()) % len(_MINUTES)]
+
+    # --- values ------------------------------------------------------------------------------------------------
+
+    def rows(self, start: int, stop: int, names: Sequence[str]) -> list[list[Any]]:
+        """Rows ``start`` to ``stop`` (exclusive), with the columns ``names``."""
+        columns = [self._column(name) for name in names]
+        minutes = self.axis_kind == "minute"
+        out = []
+        for i in range(start, stop):
+            day, code = self._position(i)
+            row = _Row(self, code, day, self.minute(i) if minutes else "")
+            out.append([column(row) for column in columns])
+        return out
+
+    def _column(self, name: str) -> Callable[[_Row], Any]:
+        """How column ``name`` is made from a row, decided once per call rather than once per value."""
+        kind = self._types[name]
+        if name == self.axis:
+            return _Row.axis_text
+        if name in _BAR_COLUMNS and kind in ("float", "int") and self.axis_kind in ("trading", "minute"):
+            return (lambda row: round(row.bar()[name])) if kind == "int" else (lambda row: row.bar()[name])
+        if self.axis_kind == "quarter" and kind == "float":
+            return lambda row: row.statement(name)
+        maker = _VALUE_MAKERS.get(name, _generic)
+        return lambda row: maker(row, name, kind)
+
+    def day_text(self, day: dt.date) -> str:
+        text = self._day_texts.get(day)
+        if text is None:
+            text = self._day_texts[day] = _text(day)
+        return text
+
+
+class _Row:
+    """The values of one (security, date): computed lazily and shared between the columns that depend on them."""
+
+    def __init__(self, data: Dataset, code: str, day: dt.date | None, minute: str = "") -> None:
+        self.data = data
+        self.code = code
+        self.day = day
+        self.minute = minute
+        self.ordinal = day.toordinal() if day is not None else 0
+        self._bar: dict[str, float] | None = None
+        self._statement: dict[str, float] | None = None
+        self._key: int | None = None
+
+    def axis_text(self) -> str:
+        if self.day is None:
+            return ""
+        return f"{self.day:%Y-%m-%d} {self.minute}:00" if self.minute else self.data.day_text(self.day)
+
+    def noise(self, salt: str) -> float:
+        """A uniform [0, 1) draw fixed by seed, security, date (and minute) and ``salt``."""
+        if self._key is None:
+            day = (self.ordinal * GOLDEN + _salt(self.minute)) & MASK64
+            self._key = mix(_hash(f"{self.data.seed}|{self.code}") ^ day)
+        return unit_float(mix(self._key ^ _salt(salt)))
+
+    def bar(self) -> dict[str, float]:
+        if self._bar is None:
+            day = self.day or _parse(DEFAULT_END)
+            bar = _bar(self.data.seed, self.code, day, self.noise)
+            self._bar = _minute_bar(bar, self.noise) if self.minute else bar
+        return self._bar
+
+    def statement(self, name: str) -> float:
+        if self._statement is None:
+            self._statement = _statement(self.noise)
+        if name in self._statement:
+            return self._statement[name]
+        # Any other item: a plausible share of revenue, positive.
+        return round(self._statement["total_revenue"] * 0.2 * self.noise(name), 2)
+
+
+def _bar(seed: int, code: str, day: dt.date, noise: Callable[[str], float]) -> dict[str, float]:
+    close = _close(seed, code, day)
+    pre_close = _close(seed, code, _previous_trading_day(day))
+    open_ = round(pre_close * (1 + 0.03 * (noise("open") - 0.5)), 2)
+    high = round(max(open_, close) * (1 + 0.02 * noise("high")), 2)
+    low = round(min(open_, close) * (1 - 0.02 * noise("low")), 2)
+    vol = round(20_000 + 1_500_000 * noise("vol") ** 2, 2)  # hands (100 shares)
+    change = round(close - pre_close, 2)
+    return {
+        "open": open_,
+        "high": max(high, open_, close),
+        "low": min(low, open_, close),
+        "close": close,
+        "pre_close": pre_close,
+        "change": change,
+        "pct_chg": round(change / pre_close * 100, 4),
+        "vol": vol,
+        "amount": round(vol * 100 * (open_ + close + high + low) / 4 / 1000, 3),  # thousands of yuan
+        "adj_factor": adj_factor(seed, code, day),
+    }
+
+
+def _minute_bar(day: dict[str, float], noise: Callable[[str], float]) -> dict[str, float]:
+    """A one-minute bar inside the day's range: prices between the day's low and high, a sliver of its volume."""
+    low, high = day["low"], day["high"]
+    open_ = round(low + (high - low) * noise("m_open"), 2)
+    close = round(low + (high - low) * noise("m_close"), 2)
+    vol = round(day["vol"] * 100 / 240 * (0.2 + 1.6 * noise("m_vol")))  # shares
+    return {
+        **day,
+        "open": open_,
+        "close": close,
+        "high": max(open_, close, round(max(open_, close) + (high - max(open_, close)) * noise("m_high"), 2)),
+        "low": min(open_, close, round(min(open_, close) - (min(open_, close) - low) * noise("m_low"), 2)),
+        "vol": vol,
+        "amount": round(vol * (open_ + close) / 2, 2),
+    }
+
+
+def _close(seed: int, code: str, day: dt.date) -> float:
+    """A smooth, security-specific price path (two slow waves around a base price) with a small daily jitter."""
+    base = _hash(f"{seed}|{code}|base")
+    level = 5 + (base % 9500) / 100
+    phase1, phase2 = (base >> 20) % 628 / 100, (base >> 30) % 628 / 100
+    t = day.toordinal()
+    jitter = unit_float(mix(base ^ (t * GOLDEN & MASK64))) - 0.5
+    return round(level * math.exp(0.3 * math.sin(t / 97 + phase1) + 0.1 * math.sin(t / 23 + phase2)) + 0.1 * jitter, 2)
+
+
+def adj_factor(seed: int, code: str, day: dt.date) -> float:
+    """Steps up by 2-8 % about every 180 days (a dividend or a bonus issue), from 1.0 in 1990."""
+    base = _hash(f"{seed}|{code}|adj")
+    steps = max(0, (day.toordinal() - 726_468 + base % 180) // 180)  # 726_468: 1990-01-01
+    return round((1 + 0.02 + (base >> 12) % 7 / 100) ** steps, 4)
+
+
+def _statement(noise: Callable[[str], float]) -> dict[str, float]:
+    revenue = round(1e8 * (1 + 999 * noise("revenue") ** 3), 2)
+    income = round(revenue * (0.02 + 0.18 * noise("margin")), 2)
+    assets = round(revenue * (1.5 + 4 * noise("assets")), 2)
+    liabilities = round(assets * (0.3 + 0.5 * noise("leverage")), 2)
+    shares = round(1e8 * (1 + 99 * noise("shares")), 0)
+    return {
+        "total_revenue": revenue,
+        "revenue": round(revenue * 0.98, 2),
+        "total_cogs": round(revenue - income * 1.3, 2),
+        "operate_profit": round(income * 1.25, 2),
+        "total_profit": round(income * 1.2, 2),
+        "income_tax": round(income * 0.2, 2),
+        "n_income": income,
+        "n_income_attr_p": round(income * 0.95, 2),
+        "total_assets": assets,
+        "total_liab": liabilities,
+        "total_hldr_eqy_inc_min_int": round(assets - liabilities, 2),
+        "total_hldr_eqy_exc_min_int": round((assets - liabilities) * 0.97, 2),
+        "total_share": shares,
+        "basic_eps": round(income * 0.95 / shares, 4),
+        "diluted_eps": round(income * 0.95 / shares, 4),
+    }
+
+
+# --- columns other than the axis, bars and statements ------------------------------------------------------------
+
+
+def _generic(row: _Row, name: str, kind: str) -> Any:
+    if name in row.data._echo and kind == "str":
+        return str(row.data._echo[name])
+    draw = row.noise(name)
+    if kind == "int":
+        return int(draw * 1_000_000)
+    if kind == "float":
+        return round(1 + draw * 99_999, 2)
+    if kind == "bool":
+        return draw < 0.5
+    if kind == "datetime":
+        return _datetime(row, name)
+    if kind == "date" or name.endswith("_date") or name == "date":
+        return _text(row.day or _parse(DEFAULT_END))
+    return f"{name}_{int(draw * 10_000):04d}"
+
+
+def _datetime(row: _Row, name: str) -> str:
+    day = row.day or _parse(row.data.end)
+    return dt.datetime(day.year, day.month, day.day, 15).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _announced(row: _Row, name: str, kind: str) -> str:
+    # Reports are published after the period they cover.
+    day = row.day or _parse(DEFAULT_END)
+    return _text(day + dt.timedelta(days=20 + int(row.noise("ann") * 90)))
+
+
+def _pretrade(row: _Row, name: str, kind: str) -> str:
+    return _text(_previous_trading_day(row.day or _parse(DEFAULT_END)))
+
+
+def _is_open(row: _Row, name: str, kind: str) -> str:
+    return "1" if row.day is not None and is_trading_day(row.day) else "0"
+
+
+def _exchange(row: _Row, name: str, kind: str) -> str:
+    echoed = row.data._echo.get(name)
+    if echoed:
+        return str(echoed)
+    return "SSE" if row.code.endswith(".SH") else "SZSE"
+
+
+def _listed(code: str) -> str:
+    return _text(dt.date(1991, 1, 1) + dt.timedelta(days=_hash(code) % 9000))
+
+
+_VALUE_MAKERS: Final[dict[str, Callable[[_Row, str, str], Any]]] = {
+    "ts_code": lambda row, name, kind: row.code,
+    "symbol": lambda row, name, kind: row.code.split(".")[0],
+    "name": lambda row, name, kind: f"样本{row.code.split('.')[0][-3:]}",
+    "ann_date": _announced,
+    "f_ann_date": _announced,
+    "pretrade_date": _pretrade,
+    "is_open": _is_open,
+    "exchange": _exchange,
+    "list_date": lambda row, name, kind: _listed(row.code),
+    "list_status": lambda row, name, kind: "L",
+}
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+
+
+def _axis_column(names: Sequence[str]) -> str | None:
+    for candidate in ("trade_date", "cal_date", "end_date", "date", "trade_time"):
+        if candidate in names:
+            return candidate
+    return None
+
+
+def _axis_kind(axis: str | None, spec: InterfaceSpec) -> str:
+    if axis == "cal_date":
+        return "calendar"
+    if axis == "trade_time":
+        return "minute"
+    if axis == "end_date" and any(param.name == "period" for param in spec.params):
+        return "quarter"
+    return "trading"
+
+
+def _codes(value: Any) -> list[str]:
+    if not isinstance(value, str):
+        return []
+    return list(dict.fromkeys(code.strip() for code in value.split(",") if code.strip()))
+
+
+def _date_param(params: Mapping[str, Any], name: str) -> str | None:
+    value = params.get(name)
+    # YYYYMMDD, YYYY-MM-DD, or the date of a 'YYYY-MM-DD HH:MM:SS' (minute interfaces take date-times).
+    text = str(value)[:10].replace("-", "") if isinstance(value, str | int) else ""
+    if len(text) != 8 or not text.isdigit():
+        return None
+    try:
+        _parse(text)
+    except ValueError:
+        return None
+    return text
+
+
+def _previous_trading_day(day: dt.date) -> dt.date:
+    day -= dt.timedelta(days=1)
+    while not is_trading_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _parse(text: str) -> dt.date:
+    return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+
+
+def _text(day: dt.date | None) -> str:
+    return day.strftime("%Y%m%d") if day is not None else ""
+
+
+@functools.lru_cache(maxsize=65_536)
+def _hash(text: str) -> int:
+    # hash() is salted per process; the data must agree between runs and processes.
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+@functools.lru_cache(maxsize=1024)
+def _salt(text: str) -> int:
+    return _hash(text)
