@@ -327,8 +327,12 @@ def _pretrade(row: _Row, name: str, kind: str) -> str:
     return _text(_previous_trading_day(row.day or _parse(DEFAULT_END)))
 
 
-def _is_open(row: _Row, name: str, kind: str) -> str:
-    return "1" if row.day is not None and is_trading_day(row.day) else "0"
+def _is_open(row: _Row, name: str, kind: str) -> str | int:
+    # trade_cal documents is_open as text; hk_tradecal and us_tradecal as an integer.
+    is_open = row.day is not None and is_trading_day(row.day)
+    if kind == "int":
+        return int(is_open)
+    return "1" if is_open else "0"
 
 
 def _exchange(row: _Row, name: str, kind: str) -> str:
