@@ -8,13 +8,11 @@ the client and of the pytest plugin, both of which must stay cheap to import.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, TypeVar
@@ -227,6 +225,8 @@ class Catalog:
         try:
             return self.interfaces[api_name]
         except KeyError:
+            import difflib  # here: only an unknown name needs it
+
             close = difflib.get_close_matches(api_name, list(self.interfaces), n=3, cutoff=0.6)
             raise UnknownInterfaceError(api_name, close) from None
 
@@ -292,6 +292,8 @@ def _read_catalog_text(path: str | None) -> str:
     try:
         if path is not None:
             return Path(path).read_text(encoding="utf-8")
+        from importlib import resources  # here: it imports tempfile and shutil, which a client's construction skips
+
         return resources.files(_package_name()).joinpath(CATALOG_RESOURCE).read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         where = path or f"package resource {_package_name()}/{CATALOG_RESOURCE}"

@@ -103,6 +103,15 @@ def _checked_catalog(catalog: object) -> Catalog | None:
 
 
 T = TypeVar("T")
+
+
+def _package_catalog() -> Catalog:
+    """The package's catalog, imported and read on first need (the limiter asks on the first call)."""
+    from ..catalog import load_catalog
+
+    return load_catalog()
+
+
 # A cache lookup that found nothing (None is a valid decoded reply).
 _MISS: Any = object()
 
@@ -254,7 +263,6 @@ class _ClientCommon(Generic[TransportT, HttpT]):
         """
         if isinstance(rate_limit, Limiter):
             return rate_limit
-        from ..catalog import load_catalog
         from .limiter.policy import RateLimit, RateLimiter, token_key
 
         if rate_limit is not None and (
@@ -268,7 +276,7 @@ class _ClientCommon(Generic[TransportT, HttpT]):
         if rate_limit is None and os.environ.get(POINTS_VARIABLE, "").strip():
             rate_limit = _points_from_environment()
         key = token_key(self._token.reveal()) if self._token is not None else "default"
-        catalog = (self._catalog or load_catalog) if rate_limit is not None else None
+        catalog = (self._catalog or _package_catalog) if rate_limit is not None else None
         try:
             return RateLimiter(rate_limit, catalog=catalog, key=key)
         except (TypeError, ValueError) as error:

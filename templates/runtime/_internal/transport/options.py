@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
@@ -85,6 +84,8 @@ def _check_option(name: str, value: Any, minimum: float, integer: bool) -> None:
 
 
 def new_request_id() -> str:
+    import uuid  # here: uuid imports platform, which building a client does not need
+
     return uuid.uuid4().hex
 
 
