@@ -50,12 +50,17 @@ CATALOG: dict[str, Any] = {
 
 
 @contextmanager
-def emulator_process(*, quota: int | None = None, window: float = 60.0, total_rows: int = 100) -> Iterator[str]:
-    """Start ``python -m tushare_typed.testing`` and yield its URL; stop it on exit."""
+def emulator_process(
+    *, quota: int | None = None, window: float = 60.0, total_rows: int = 100, package_catalog: bool = False
+) -> Iterator[str]:
+    """Start ``python -m tushare_typed.testing`` and yield its URL; stop it on exit. It serves the bench catalog
+    (a lean ``daily``), or with ``package_catalog`` every interface as the package knows it."""
     with tempfile.TemporaryDirectory() as tmp:
-        catalog = Path(tmp) / "catalog.json"
-        catalog.write_text(json.dumps(CATALOG), encoding="utf-8")
-        command = [sys.executable, "-m", "tushare_typed.testing", "--catalog", str(catalog)]
+        command = [sys.executable, "-m", "tushare_typed.testing"]
+        if not package_catalog:
+            catalog = Path(tmp) / "catalog.json"
+            catalog.write_text(json.dumps(CATALOG), encoding="utf-8")
+            command += ["--catalog", str(catalog)]
         command += ["--window", str(window), "--total-rows", str(total_rows)]
         if quota is not None:
             command += ["--quota", str(quota)]

@@ -108,7 +108,8 @@ def _wait_first_execute(base: str, key: str, started: float, timeout: float = 12
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp, emulator_process(quota=args.quota, window=args.window) as upstream:
+    upstream_emulator = emulator_process(quota=args.quota, window=args.window, package_catalog=True)
+    with tempfile.TemporaryDirectory() as tmp, upstream_emulator as upstream:
         data = Path(tmp)
         db = args.db or str(data / "service.sqlite3")
         if db.startswith("postgres"):
