@@ -107,6 +107,7 @@ def run_cli(example: Example) -> str:
 LOCAL_EXECUTORS: dict[str, Callable[[Example], str]] = {
     "Python": run_python,
     "Python (async)": run_python,
+    "pro_api (SDK habit)": run_python,
     "CLI": run_cli,
 }
 MCP_LABEL = "MCP tool call"
@@ -186,7 +187,7 @@ def test_the_extractor_reads_a_tab_whole() -> None:
 @pytest.mark.timeout(90)
 def test_python_and_cli_examples_run_against_the_emulator(emulator_env: dict[str, str]) -> None:
     examples = [e for page in interface_pages() for e in reference_examples(page) if e.label in LOCAL_EXECUTORS]
-    assert len(examples) == 3 * len(interface_pages())
+    assert len(examples) == len(LOCAL_EXECUTORS) * len(interface_pages())
     failures = run_locally(examples, rows_expected=True)
     assert not failures, "\n".join(failures)
 

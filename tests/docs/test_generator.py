@@ -123,10 +123,11 @@ def test_every_real_interface_gets_arguments_its_parameters_accept(metadata: Met
 
 
 def test_examples_pass_the_same_arguments_everywhere() -> None:
-    sync, async_, cli, mcp = examples(interface(examples=["pro.demo(ts_code='600000.SH')"]))
+    sync, async_, compatible, cli, mcp = examples(interface(examples=["pro.demo(ts_code='600000.SH')"]))
     assert 'client.demo(ts_code="600000.SH", max_rows=5)' in sync.code
     assert "print(row.ts_code, row.close)" in sync.code
     assert 'await client.demo(ts_code="600000.SH", max_rows=5)' in async_.code
+    assert 'frame = pro.demo(ts_code="600000.SH", limit=5)' in compatible.code
     assert cli.code == "tushare-typed exec demo -p ts_code=600000.SH --fields ts_code,close --max-rows 5"
     request = json.loads(mcp.code)
     assert request["params"] == {

@@ -1,9 +1,9 @@
 """The runnable examples on each interface page, generated from the metadata: the typed client (sync and async),
-the CLI and an MCP tool call, all passing the same arguments (see `arguments.py`).
+the compatible ``pro_api`` call, the CLI and an MCP tool call, all passing the same arguments (see `arguments.py`).
 
 Each example kind has a builder here and an executor in `tests/docs/test_examples.py`, which runs every example on
-the rendered pages against the emulator. A new way to call an interface (e.g. the `pro_api` compatibility layer)
-is one more builder in `BUILDERS` and one more executor there.
+the rendered pages against the emulator. A new way to call an interface is one more builder in `BUILDERS` and one
+more executor there.
 """
 
 from __future__ import annotations
@@ -94,6 +94,21 @@ def python_async(interface: Interface) -> Example:
     return Example(kind="python-async", label="Python (async)", language="python", code=code)
 
 
+def pro_api(interface: Interface) -> Example:
+    """The SDK's habit through the compatible layer: the same arguments, a complete DataFrame."""
+    call = _python_call(f"pro.{interface.api_name}", [*_python_arguments(interface), f"limit={MAX_ROWS}"])
+    code = "\n".join(
+        [
+            "import tushare_typed as ts",
+            "",
+            "pro = ts.pro_api()  # as with the SDK, but every page, checked arguments, the encrypted token store",
+            f"frame = {call}",
+            "print(frame.head())",
+        ]
+    )
+    return Example(kind="pro-api", label="pro_api (SDK habit)", language="python", code=code)
+
+
 def _cli_value(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -129,7 +144,7 @@ def mcp(interface: Interface) -> Example:
     return Example(kind="mcp", label="MCP tool call", language="json", code=code)
 
 
-BUILDERS: tuple[Callable[[Interface], Example], ...] = (python_sync, python_async, cli, mcp)
+BUILDERS: tuple[Callable[[Interface], Example], ...] = (python_sync, python_async, pro_api, cli, mcp)
 
 
 def examples(interface: Interface) -> list[Example]:
