@@ -11,10 +11,10 @@ pandas is imported when a DataFrame is built, not when this module is imported.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._internal.arguments import refuse_unknown, split_names
 from .errors import ParameterError
 
 if TYPE_CHECKING:
@@ -112,8 +112,9 @@ def pro_bar(
     every piece (bars, adjustment factors, daily_basic factors) is fetched whole. ``qfq_anchor="latest"`` (not in
     the SDK) anchors forward adjustment at the latest factor, so qfq prices do not change with ``end_date``.
     """
-    _refuse(
+    refuse_unknown(
         "pro_bar",
+        "parameter",
         [name for name in unsupported if name not in _SDK_ONLY_PRO_BAR],
         ("ts_code", "api", "start_date", "end_date", "freq", "asset", "exchange", "adj", "ma", "factors"),
     )
@@ -152,10 +153,11 @@ def _call_typed(
 
     spec = load_catalog().get(api_name)
     known = {param.name for param in spec.params}
-    _refuse(api_name, [name for name in params if name not in known and name not in _SDK_PAGING], sorted(known))
+    unknown = [name for name in params if name not in known and name not in _SDK_PAGING]
+    refuse_unknown(api_name, "parameter", unknown, sorted(known))
     arguments = {name: value for name, value in params.items() if name in known and not _blank(value)}
     options = _paging_options(params)
-    response = method(**arguments, fields=_fields(fields), **options)
+    response = method(**arguments, fields=split_names(fields), **options)
     return response.to_pandas()
 
 
@@ -163,7 +165,7 @@ def _untyped_frame(
     client: TushareClient, api_name: str, fields: str | Sequence[str], params: Mapping[str, Any]
 ) -> pandas.DataFrame:
     arguments = {name: value for name, value in params.items() if not _blank(value)}
-    return client.query(api_name, fields=_fields(fields), **arguments).to_pandas()
+    return client.query(api_name, fields=split_names(fields), **arguments).to_pandas()
 
 
 def _paging_options(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -177,26 +179,6 @@ def _paging_options(params: Mapping[str, Any]) -> dict[str, Any]:
     return options
 
 
-def _fields(fields: str | Sequence[str]) -> list[str] | None:
-    names = fields.split(",") if isinstance(fields, str) else list(fields)
-    cleaned = [name.strip() for name in names if name.strip()]
-    return cleaned or None
-
-
 def _blank(value: Any) -> bool:
     # The SDK's habit of passing '' for "not given" (its own examples do: ts_code='').
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _refuse(api_name: str, unknown: Sequence[str], known: Sequence[str]) -> None:
-    if not unknown:
-        return
-    hints = []
-    for name in unknown:
-        close = difflib.get_close_matches(name, list(known), n=1)
-        hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    raise ParameterError(
-        f"{api_name} has no parameter {', '.join(hints)}",
-        remediation=f"use the parameters of {api_name}: {', '.join(known)}",
-        api_name=api_name,
-    )

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import ParameterError
-from .wire import to_wire_date
 
 __all__ = [
     "check_date_order",
@@ -55,7 +54,12 @@ def split_names(names: str | Sequence[str] | None) -> list[str] | None:
 
 def check_fields(api_name: str, fields: Sequence[str], known: Sequence[str]) -> None:
     """Refuse column names ``api_name`` does not have, suggesting the closest for each."""
-    unknown = [name for name in fields if name not in known]
+    refuse_unknown(api_name, "column", [name for name in fields if name not in known], known)
+
+
+def refuse_unknown(api_name: str, kind: str, unknown: Sequence[str], known: Sequence[str]) -> None:
+    """A ``ParameterError`` for the ``kind`` names (column, parameter) ``api_name`` does not have, each with the
+    closest known name; nothing when ``unknown`` is empty."""
     if not unknown:
         return
     described = []
@@ -63,8 +67,8 @@ def check_fields(api_name: str, fields: Sequence[str], known: Sequence[str]) -> 
         near = closest(name, known, n=1)
         described.append(repr(name) + (f" (did you mean {near[0]!r}?)" if near else ""))
     raise ParameterError(
-        f"{api_name} has no column {', '.join(described)}",
-        remediation=f"use the column names of {api_name}: {', '.join(known)}",
+        f"{api_name} has no {kind} {', '.join(described)}",
+        remediation=f"use the {kind} names of {api_name}: {', '.join(known)}",
         api_name=api_name,
     )
 
@@ -79,7 +83,7 @@ def normalize_dates(
     for name, value in params.items():
         if name in dates and value is not None and value != "":
             try:
-                normalized[name] = to_wire_date(value)
+                normalized[name] = _wire_date(value)
             except ValueError as error:
                 raise ParameterError(
                     f"{name}: {error}",
@@ -134,5 +138,12 @@ def dates_on_the_wire(api_name: str, arguments: Mapping[str, Any]) -> dict[str, 
     converted = dict(arguments)
     for name in dates & converted.keys():
         with contextlib.suppress(ValueError):
-            converted[name] = to_wire_date(converted[name])
+            converted[name] = _wire_date(converted[name])
     return converted
+
+
+def _wire_date(value: Any) -> str:
+    # Imported on use: the wire module loads pydantic, which importing these rules (compat, hints) must not.
+    from .wire import to_wire_date
+
+    return to_wire_date(value)
