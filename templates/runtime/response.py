@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Protocol, 
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._internal.collector import collector_paused
+
 if TYPE_CHECKING:
     import pandas
     import polars
@@ -204,9 +206,11 @@ class QueryResponse(Response[Any]):
     @classmethod
     def from_result(cls, api_name: str, result: _PagedRows) -> QueryResponse:
         """The response for the rows a paged call collected (a :class:`~.paginator.PageResult`)."""
+        with collector_paused():
+            rows = [tuple(item) for item in result.items]
         return cls.model_construct(
             api_name=api_name,
-            rows=[tuple(item) for item in result.items],
+            rows=rows,
             fields=list(result.fields),
             completed=result.completed,
             next_offset=result.next_offset,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +16,7 @@ from tushare_typed.catalog import Catalog
 from tushare_typed.errors import ParameterError
 from tushare_typed.models import DailyResponse
 from tushare_typed.store import Store, StoreAccessError, StoreLockedError, SyncError, SyncReport
+from tushare_typed.store._database import Database, SliceWrite
 from tushare_typed.testing import Faults, TushareEmulator
 
 from .helpers import ROWS_PER_DAY, rows_per_query, store_catalog, with_plan
@@ -215,3 +219,56 @@ def test_progress_goes_to_stderr(
 ) -> None:
     sync(emulator, catalog, store_path, progress=True)
     assert f"daily: {DAYS}/{DAYS} slices, {DAYS * ROWS_PER_DAY} rows" in capsys.readouterr().err
+
+
+@pytest.mark.timeout(30)
+def test_fetching_goes_on_while_a_slice_commits(
+    emulator: TushareEmulator, catalog: Catalog, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two fetchers and a first commit held until the emulator has served three more slices: a fetcher that waited
+    # for its own commit (or for the one under way) would never get there.
+    write_slice = Database.write_slice
+    held: list[bool] = []
+
+    def slow_first_commit(self: Database, *args: Any, **kwargs: Any) -> SliceWrite:
+        if not held:
+            held.append(_wait_for(lambda: emulator.calls("daily") >= 4, seconds=10))
+        return write_slice(self, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "write_slice", slow_first_commit)
+    report = sync(emulator, catalog, store_path, concurrency=2)
+    assert held == [True]
+    assert report.interfaces["daily"].slices_done == DAYS
+    assert distinct_keys(store_path, catalog) == (DAYS * ROWS_PER_DAY, DAYS * ROWS_PER_DAY)
+
+
+@pytest.mark.timeout(30)
+def test_a_failed_commit_stops_the_sync_keeping_what_was_committed(
+    emulator: TushareEmulator, catalog: Catalog, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_slice = Database.write_slice
+    commits: list[str] = []
+
+    def second_commit_fails(self: Database, schema: Any, slice_id: str, *args: Any, **kwargs: Any) -> SliceWrite:
+        commits.append(slice_id)
+        if len(commits) == 2:
+            raise StoreAccessError("the disk is full", remediation="free some space")
+        return write_slice(self, schema, slice_id, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "write_slice", second_commit_fails)
+    with pytest.raises(SyncError, match="the disk is full") as caught:
+        sync(emulator, catalog, store_path, concurrency=4)
+    # The fetchers stop taking slices; what they had fetched is dropped, not written after the failure.
+    assert len(commits) == 2
+    assert caught.value.report.interfaces["daily"].slices_done == 1
+    assert distinct_keys(store_path, catalog) == (ROWS_PER_DAY, ROWS_PER_DAY)
+    assert emulator.calls("daily") < DAYS
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True

@@ -99,3 +99,19 @@ def test_any_sequence_of_slices_keeps_the_last_value_of_every_key(slices: list[l
             assert set(database.covered("quotes")) == {f"s{n}" for n in range(len(slices))}
         finally:
             database.close()
+
+
+@pytest.mark.timeout(30)
+def test_slices_are_written_on_one_thread_and_reads_get_every_thread_back(db: Database) -> None:
+    def threads() -> int:
+        (count,) = db.one("SELECT current_setting('threads')")
+        return int(count)
+
+    db.one("SET threads = 3")
+    with db.one_thread():
+        assert threads() == 1
+        write(db, "20240102", [("A", "20240102", 1.0)])
+    assert threads() == 3
+    with pytest.raises(RuntimeError), db.one_thread():
+        raise RuntimeError
+    assert threads() == 3

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Generic, TypeAlias, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import MalformedReplyError, error_from_reply, redact_text
+from .collector import collector_paused
 
 __all__ = [
     "Count",
@@ -156,7 +157,8 @@ def decode_envelope(
     Raises the typed error for ``code != 0`` and ``MalformedReplyError`` for anything undecodable.
     """
     try:
-        envelope = model.model_validate_json(body, strict=strict)
+        with collector_paused():
+            envelope = model.model_validate_json(body, strict=strict)
     except ValidationError as exc:
         _server_error_despite_bad_data(body, api_name, request_id)
         raise malformed(body, api_name, request_id, _first_problem(exc, columns)) from None

@@ -103,6 +103,13 @@ def _access_error(path: Path, error: BaseException) -> StoreError:
     return StoreAccessError(f"cannot open or write the store {path}: {text.splitlines()[0] if text else error!r}")
 
 
+def _scalar(conn: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The one value of a one-row query. Fetched with fetchall: after fetchone, DuckDB counts the result as
+    unfinished, and the next ``register`` on the connection fails ("Resource In Use")."""
+    ((value,),) = conn.execute(sql).fetchall()
+    return value
+
+
 class Database:
     """An open store file. ``read_only`` opens an existing file for reading (several processes may do so)."""
 
@@ -142,6 +149,19 @@ class Database:
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self._lock:
             yield self._conn
+
+    @contextmanager
+    def one_thread(self) -> Iterator[None]:
+        """DuckDB on one thread inside the block, its own setting back after. A slice's insert is too small to split
+        across threads, and waking them for each cost a sixth of a sync's store CPU; reads get them all back."""
+        with self.cursor() as conn:
+            threads = _scalar(conn, "SELECT current_setting('threads')")
+            conn.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            with self.cursor() as conn:
+                conn.execute(f"SET threads = {int(threads)}")
 
     # --- tables --------------------------------------------------------------------------------------------------
 
@@ -262,15 +282,15 @@ class Database:
         conn: duckdb.DuckDBPyConnection, schema: TableSchema, slice_id: str, batch: pyarrow.Table, columns: _Columns
     ) -> SliceWrite:
         targets, exprs = columns.targets_sql, columns.exprs_sql
-        (before,) = conn.execute(f"SELECT count(*) FROM {schema.table}").fetchone() or (0,)
+        before = _scalar(conn, f"SELECT count(*) FROM {schema.table}")
         if schema.append_only:
             conn.execute(f"DELETE FROM {schema.table} WHERE {quote(SLICE_COLUMN)} = ?", [slice_id])
-            (kept,) = conn.execute(f"SELECT count(*) FROM {schema.table}").fetchone() or (0,)
+            kept = _scalar(conn, f"SELECT count(*) FROM {schema.table}")
             conn.execute(
                 f"INSERT INTO {schema.table} ({targets}, {quote(SLICE_COLUMN)}) SELECT {exprs}, ? FROM {_BATCH}",
                 [slice_id],
             )
-            (after,) = conn.execute(f"SELECT count(*) FROM {schema.table}").fetchone() or (0,)
+            after = _scalar(conn, f"SELECT count(*) FROM {schema.table}")
             rows = after - kept
             return SliceWrite(rows, after - before, rows - (after - before))
         # Of one record twice, keep the last (rows in a parallel Arrow scan come in no set order, hence positions).
@@ -279,8 +299,8 @@ class Database:
             f"INSERT OR REPLACE INTO {schema.table} ({targets}) SELECT {exprs} FROM {_BATCH} "
             f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {POSITION_COLUMN} DESC) = 1"
         )
-        (after,) = conn.execute(f"SELECT count(*) FROM {schema.table}").fetchone() or (0,)
-        (rows,) = conn.execute(f"SELECT count(DISTINCT ({keys})) FROM {_BATCH}").fetchone() or (0,)
+        after = _scalar(conn, f"SELECT count(*) FROM {schema.table}")
+        rows = _scalar(conn, f"SELECT count(DISTINCT ({keys})) FROM {_BATCH}")
         return SliceWrite(rows, after - before, rows - (after - before))
 
     # --- calendar ------------------------------------------------------------------------------------------------
@@ -291,9 +311,10 @@ class Database:
             try:
                 conn.execute("BEGIN TRANSACTION")
                 try:
-                    conn.executemany(
-                        f"INSERT OR REPLACE INTO {CALENDAR_TABLE} VALUES (?, ?, ?)",
-                        [(exchange, day, is_open) for day, is_open in days],
+                    # Two list parameters unnested in one statement: executemany costs a statement per day.
+                    conn.execute(
+                        f"INSERT OR REPLACE INTO {CALENDAR_TABLE} SELECT ?, unnest(?::DATE[]), unnest(?::BOOLEAN[])",
+                        [exchange, [day for day, _ in days], [is_open for _, is_open in days]],
                     )
                     conn.execute(
                         f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, ?, NULL, ?)",
@@ -318,10 +339,10 @@ class Database:
     # --- reading -------------------------------------------------------------------------------------------------
 
     def one(self, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...]:
-        """The first row of a query."""
+        """The first row of a one-row query (fetched whole, see :func:`_scalar`)."""
         with self.cursor() as conn:
-            row = conn.execute(sql, params).fetchone()
-        return tuple(row) if row is not None else ()
+            rows = conn.execute(sql, params).fetchall()
+        return tuple(rows[0]) if rows else ()
 
     def arrow(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pyarrow.Table:
         """Run a query and return its result as an Arrow table."""

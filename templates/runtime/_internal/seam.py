@@ -15,8 +15,11 @@ turns into an error rather than paging for ever.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+import operator
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
+
+from .collector import collector_paused
 
 __all__ = ["SeamGuard", "freeze_row"]
 
@@ -32,6 +35,30 @@ def _freeze(value: Any) -> Hashable:
     if isinstance(value, dict):
         return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
     return value  # type: ignore[no-any-return]
+
+
+def _key_getter(positions: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """The key tuple of a row, built in C (itemgetter of one position returns the bare value, hence the wrap)."""
+    if len(positions) == 1:
+        (position,) = positions
+        return lambda row: (row[position],)
+    return operator.itemgetter(*positions)
+
+
+def _identities(
+    rows: Sequence[Sequence[Any]],
+    plain: Callable[[Sequence[Any]], tuple[Any, ...]],
+    frozen: Callable[[Sequence[Any]], Hashable],
+) -> list[Hashable]:
+    """Each row's identity: ``plain`` when every value is a JSON scalar (the usual page, identical to the frozen
+    form then, and several times cheaper), else ``frozen`` for every row of the page."""
+    with collector_paused():
+        identities: list[Hashable] = list(map(plain, rows))
+    try:
+        set(identities)  # hashes each identity: a list or dict value anywhere raises
+    except TypeError:
+        return [frozen(row) for row in rows]
+    return identities
 
 
 class SeamGuard:
@@ -61,8 +88,8 @@ class SeamGuard:
         they are keys. ``layout`` names the column at each item position when it differs from ``fields``."""
         positions = self.positions(fields, layout or fields)
         if positions is None:
-            return [freeze_row(row) for row in rows], False
-        return [tuple(_freeze(row[p]) for p in positions) for row in rows], True
+            return _identities(rows, tuple, freeze_row), False
+        return _identities(rows, _key_getter(positions), lambda row: tuple(_freeze(row[p]) for p in positions)), True
 
     def repeated_page(self, identities: Sequence[Hashable], keyed: bool) -> bool:
         """The page is the previous page again: the server ignored ``offset``."""
