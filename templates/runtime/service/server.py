@@ -1,14 +1,18 @@
 """``tushare-typed serve``: migrate the database once, then run the app under uvicorn (one or several workers).
 
 Workers are processes: each builds its app from the environment (:func:`app_from_env`), so the options travel as
-environment variables, and they share the database and the limiter's SQLite file (or Redis).
+environment variables, and they share the database and the limiter's SQLite file (or Redis). On Linux each worker
+listens on its own socket of the same port, so that the kernel spreads connections across them (:mod:`._workers`).
 """
 
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
+from typing import Any, Final
 
+from ..errors import ParameterError
 from .config import ENV_DATA, ENV_DB, ServiceConfig
 
 __all__ = ["app_from_env", "serve"]
@@ -28,6 +32,22 @@ def app_from_env() -> object:
     return create_app(ServiceConfig.from_env(run_migrations=False if migrated else None))
 
 
+_APP: Final = "tushare_typed.service.server:app_from_env"
+_UVICORN_OPTIONS: Final[dict[str, Any]] = {
+    "factory": True,
+    "access_log": False,
+    "server_header": False,
+    "log_level": "warning",
+}
+
+
+def _serve_on(sock: socket.socket) -> None:
+    """One worker process: the app on its own listening socket (see :mod:`._workers`)."""
+    import uvicorn
+
+    uvicorn.Server(uvicorn.Config(_APP, **_UVICORN_OPTIONS)).run(sockets=[sock])
+
+
 def serve(
     *,
     host: str = "127.0.0.1",
@@ -41,6 +61,7 @@ def serve(
     import uvicorn
 
     from ._db import Database
+    from ._workers import reuse_port_supported, run_workers
 
     if database_url:
         os.environ[ENV_DB] = database_url
@@ -50,13 +71,15 @@ def serve(
     Database.open(config.resolved_database_url(), run_migrations=True).close()
     os.environ[_NO_MIGRATE] = "1"
     os.environ[_LOG_JSON] = "1" if log_json else "0"
-    uvicorn.run(
-        "tushare_typed.service.server:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        server_header=False,
-        log_level="warning",
-    )
+    if workers > 1 and reuse_port_supported():
+        try:
+            status = run_workers(_serve_on, host, port, workers)
+        except OSError as error:
+            raise ParameterError(
+                f"cannot listen on {host}:{port}: {error.strerror or error}",
+                remediation="stop what listens there, or pass another --port / --host",
+            ) from None
+        if status:
+            raise SystemExit(status)
+        return
+    uvicorn.run(_APP, host=host, port=port, workers=workers, **_UVICORN_OPTIONS)
