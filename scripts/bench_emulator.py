@@ -7,6 +7,7 @@ allocations stay out of the benchmark's tracemalloc figures.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -51,10 +52,16 @@ CATALOG: dict[str, Any] = {
 
 @contextmanager
 def emulator_process(
-    *, quota: int | None = None, window: float = 60.0, total_rows: int = 100, package_catalog: bool = False
+    *,
+    quota: int | None = None,
+    window: float = 60.0,
+    total_rows: int = 100,
+    package_catalog: bool = False,
+    cpus: frozenset[int] | None = None,
 ) -> Iterator[str]:
     """Start ``python -m tushare_typed.testing`` and yield its URL; stop it on exit. It serves the bench catalog
-    (a lean ``daily``), or with ``package_catalog`` every interface as the package knows it."""
+    (a lean ``daily``), or with ``package_catalog`` every interface as the package knows it; ``cpus`` confines it
+    (and every thread it starts) to those CPUs (Linux)."""
     with tempfile.TemporaryDirectory() as tmp:
         command = [sys.executable, "-m", "tushare_typed.testing"]
         if not package_catalog:
@@ -64,7 +71,8 @@ def emulator_process(
         command += ["--window", str(window), "--total-rows", str(total_rows)]
         if quota is not None:
             command += ["--quota", str(quota)]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus is not None else None
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, preexec_fn=pin)
         assert process.stdout is not None
         try:
             yield process.stdout.readline().strip()

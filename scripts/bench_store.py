@@ -1,6 +1,6 @@
 """Figures of the local store: a 1,000,000-row `daily` sync through the emulator with a quota, read back, re-run.
 
-    python scripts/bench_store.py [--days 200] [--rows-per-day 5000] [--concurrency 4] [--rounds 2]
+    python scripts/bench_store.py [--days 200] [--rows-per-day 5000] [--concurrency 4] [--rounds 2] [--pin]
 
 The emulator (its own process, quota 500 calls/min as tushare's `daily`) serves DAYS trade days of ROWS_PER_DAY
 rows each. ROUNDS times, alternated so that a drift in machine load touches both alike:
@@ -11,6 +11,9 @@ Then, from the medians: the store's overhead (the sync's wall time over fetch on
 over fetch only (this process, every thread), which is what storing costs even where it overlaps the fetching.
 Last: `Store.read("daily")` of every row into pandas / Arrow (best of 3), and a re-run with nothing new (the calls it
 made; the look-back is one slice). The load average before and after: compare runs made under the same load only.
+
+On a 2-core machine the emulator, which makes its rows in Python, competes with the client for CPU, so whatever the
+client spends slows the upstream too; ``--pin`` gives each a core of its own, as a remote server would have.
 """
 
 from __future__ import annotations
@@ -115,13 +118,23 @@ def main() -> None:
     parser.add_argument("--rows-per-day", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=2, help="fetch-only and sync runs, alternated")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="the emulator on CPU 0 and this process on CPU 1, as a remote server would not share the client's CPU",
+    )
     args = parser.parse_args()
     print(f"load average (1, 5, 15 min): {load_average()}")
+    emulator_cpus = None
+    if args.pin:
+        emulator_cpus = frozenset({0})
+        os.sched_setaffinity(0, {1})  # threads started later (DuckDB's, the writer's) inherit it
+        print("pinned: the emulator on CPU 0, this process on CPU 1")
     days = weekdays(dt.date(2023, 1, 2), args.days)
     start, end = days[0], days[-1]
     with (
         tempfile.TemporaryDirectory() as tmp,
-        emulator_process(quota=QUOTA, total_rows=args.rows_per_day, package_catalog=True) as url,
+        emulator_process(quota=QUOTA, total_rows=args.rows_per_day, package_catalog=True, cpus=emulator_cpus) as url,
         TushareClient(DEFAULT_TOKEN, base_url=url, rate_limit=(QUOTA, 60)) as client,
     ):
         with Store(Path(tmp) / "warm.duckdb") as warm:  # imports, connections, first queries
