@@ -190,3 +190,13 @@ def _established(pid: int, port: int) -> int:
             if local_port == port and fields[3] == "01" and fields[9] in inodes:  # 01: ESTABLISHED
                 count += 1
     return count
+
+
+@pytest.mark.timeout(10)
+def test_outside_the_main_thread_the_service_keeps_uvicorns_workers() -> None:
+    # The supervisor needs the signals, which only the main thread receives.
+    answers: list[bool] = []
+    thread = threading.Thread(target=lambda: answers.append(reuse_port_supported()))
+    thread.start()
+    thread.join(timeout=5)
+    assert answers == [False]

@@ -28,7 +28,10 @@ _BACKLOG = 2048  # uvicorn's default
 
 
 def reuse_port_supported() -> bool:
-    return hasattr(socket, "SO_REUSEPORT") and sys.platform.startswith("linux")
+    """Linux (where the kernel balances connections over the sockets of one port; BSDs and macOS give them all to
+    one), from the main thread (the supervisor handles SIGINT and SIGTERM, which only the main thread can)."""
+    on_linux = hasattr(socket, "SO_REUSEPORT") and sys.platform.startswith("linux")
+    return on_linux and threading.current_thread() is threading.main_thread()
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
