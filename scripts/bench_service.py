@@ -7,6 +7,7 @@ PostgreSQL server at ``--db`` (its tables are dropped first), then measures:
 
 - cold start: from launching ``tushare-typed serve`` (all 223 interfaces, typed gateway included) to the first
   served ``/mcp/execute``;
+- each server process's CPU during the load, in % of one core (Linux): whether the workers share the work;
 - latency P50 / P95 / P99 of the load (target: P95 < 1.5 s), errors (any reply but 200), and the emulator's
   quota rejections (40203; target 0). With ``--quota`` the emulator enforces QUOTA calls per WINDOW seconds and
   every worker's limiter holds the same quota through one shared SQLite file, so demand above the quota waits
@@ -96,6 +97,29 @@ async def _load(base: str, key: str, clients: int, seconds: float) -> tuple[list
     return latencies, failures
 
 
+def _descendants(pid: int) -> list[int]:
+    """The processes under ``pid`` (Linux /proc; none elsewhere): the service's workers, and multiprocessing's
+    resource tracker, which spends no CPU."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            found += [int(child), *_descendants(int(child))]
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process still running (/proc/PID/stat, in clock ticks)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds: dict[int, float] = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime: fields 14 and 15 of stat
+    return seconds
+
+
 def _wait_first_execute(base: str, key: str, started: float, timeout: float = 120.0) -> float:
     while time.perf_counter() - started < timeout:
         try:
@@ -131,7 +155,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         server = _cli("serve", "--port", str(args.port), "--db", db, "--workers", str(args.workers), env=env)
         try:
             cold_start = _wait_first_execute(base, key, started)
+            workers = _cpu_seconds(_descendants(server.pid))
             latencies, failures = asyncio.run(_load(base, key, args.clients, args.seconds))
+            worker_cpu = [
+                round((seconds - workers[pid]) / args.seconds * 100)
+                for pid, seconds in _cpu_seconds(list(workers)).items()
+            ]
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -150,6 +179,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "p50_ms": round(cuts[49] * 1000, 1),
         "p95_ms": round(cuts[94] * 1000, 1),
         "p99_ms": round(cuts[98] * 1000, 1),
+        "worker_cpu_percent": sorted(worker_cpu, reverse=True),
         "errors": sum(failures.values()),
         "error_kinds": dict(failures),
         "upstream_calls": sum(outcomes.values()),

@@ -275,22 +275,21 @@ class _Engine:
         return done, time.perf_counter() - began
 
 
-_ARROW_TYPES: Final = {"VARCHAR": "string", "DOUBLE": "float64", "BOOLEAN": "bool_"}
+#: Arrow types that take the wire values as they are; any other column but a whole-number one (dates, datetimes)
+#: stays wire text, which the insert converts.
+_EXACT_TYPES: Final = {"VARCHAR": "string", "DOUBLE": "float64", "BOOLEAN": "bool_"}
 _WHOLE: Final = "BIGINT"
 
 
 def to_batch(schema: TableSchema, fields: Sequence[str], items: Sequence[Sequence[Any]]) -> pyarrow.Table:
-    """The fetched rows as an Arrow table of the table's known columns, each value converted exactly or refused.
-
-    Dates and datetimes stay wire text here; the insert converts them.
-    """
+    """The fetched rows as an Arrow table of the table's known columns, each value converted exactly or refused."""
     import pyarrow as pa
 
-    sql_types = {name: schema.column(name).sql_type for name in schema.names}
-    types = {name: getattr(pa, _ARROW_TYPES.get(sql_type, "string"))() for name, sql_type in sql_types.items()}
-    if all(sql_types.get(name, _WHOLE) != _WHOLE for name in fields):
+    sql_types = {column.name: column.sql_type for column in schema.columns}
+    exact = {name: getattr(pa, _EXACT_TYPES.get(t, "string"))() for name, t in sql_types.items() if t != _WHOLE}
+    if all(name in exact for name in fields):
         # Row tuples straight into one struct array: half the time of transposing them into columns first.
-        layout = pa.struct([pa.field(name, types[name]) for name in fields])
+        layout = pa.struct([pa.field(name, exact[name]) for name in fields])
         try:
             return pa.Table.from_struct_array(pa.array(items, type=layout))
         except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -301,12 +300,12 @@ def to_batch(schema: TableSchema, fields: Sequence[str], items: Sequence[Sequenc
         if name not in sql_types:
             continue  # a column newer than the metadata has no place in the table yet
         try:
-            if sql_types[name] == _WHOLE:
+            if name in exact:
+                arrays[name] = pa.array(values, type=exact[name])
+            else:
                 # Declared int64, pyarrow would truncate 2.5 to 2; inferred (ints, or doubles when any value is
                 # one) and then cast, a fraction or an overflow is refused and a whole double such as 2.0 kept.
                 arrays[name] = pa.array(values).cast(pa.int64())
-            else:
-                arrays[name] = pa.array(values, type=types[name])
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError) as error:
             raise StoreSchemaError(
                 f"column {name} of {schema.api_name} holds a value that is not {schema.column(name).python_type}: "
