@@ -1,10 +1,10 @@
-"""Is `generated_client/` (the package the tests import) what `tsgen build` makes of the sources right now?
+"""Are the generated files in `generated_client/` what `tsgen build` makes of the metadata and templates right now?
 
-The runtime tests import the installed `tushare_typed`, i.e. `generated_client/`; an edit to `templates/` (runtime
-modules included) or to the generator reaches it only through `tsgen build`. The session guard in `conftest.py`
-stops the run at once when it has not, instead of testing yesterday's copy. A full render takes seconds, so the
-guard remembers (in pytest's cache) the digest of every input and output it last found fresh, and renders again
-only when one of them changed.
+The hand-written runtime is ordinary source there, edited where it runs; only the rendered files (`is_generated`:
+`_api/`, `models/`, `_client.py`, `_version.py`, the JSON documents, the bundle's files) can fall behind their inputs.
+The session guard in `conftest.py` stops the run at once when they have, instead of testing yesterday's render. A
+full render takes seconds, so the guard remembers (in pytest's cache) the digest of every input and output it last
+found fresh, and renders again only when one of them changed.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from pathlib import Path
 
 from tsgen.files import differences, existing_files
 from tsgen.render.metadata import load_metadata
-from tsgen.render.tree import RUNTIME, render_tree
+from tsgen.render.tree import DISTRIBUTION, is_generated, render_tree
 
 REPO = Path(__file__).resolve().parents[1]
-GENERATED = REPO / "generated_client"
 METADATA = REPO / "metadata"
-# Everything a build reads, and what it writes.
-_INPUTS = (REPO / "templates", METADATA, REPO / "generator" / "tsgen", GENERATED)
+# Everything a build reads, and what it writes (the distribution's pyproject.toml is read for ruff and the bundle).
+_INPUTS = (REPO / "templates", METADATA, REPO / "generator" / "tsgen", DISTRIBUTION)
 
 STALE_MESSAGE = "generated_client is stale: run `tsgen build`"
 
@@ -35,6 +34,6 @@ def tree_digest(roots: tuple[Path, ...] = _INPUTS) -> str:
     return digest.hexdigest()
 
 
-def stale_files(runtime: Path = RUNTIME, out: Path = GENERATED) -> list[str]:
-    """What differs between a fresh render (with the runtime modules in ``runtime``) and ``out``."""
-    return differences(render_tree(load_metadata(METADATA), runtime), out)
+def stale_files(metadata: Path = METADATA, out: Path = DISTRIBUTION) -> list[str]:
+    """What differs between a fresh render of ``metadata`` and the generated files in ``out``."""
+    return differences(render_tree(load_metadata(metadata)), out, is_generated)

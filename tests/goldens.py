@@ -46,7 +46,7 @@ FIXTURE_INTERFACES = ("daily", "daily_basic", "ft_mins", "income_vip", "shibor",
 # The client modules those interfaces' docs categories map to (tests/render/test_composition.py keeps this complete).
 FIXTURE_CATEGORY_MODULES = ("futures", "index", "macro", "stock_financials", "stock_quotes")
 GOLDEN_CODE = (
-    f"{PACKAGE}/__init__.py",
+    f"{PACKAGE}/_version.py",
     f"{PACKAGE}/_client.py",
     f"{PACKAGE}/_api/__init__.py",
     *(f"{PACKAGE}/_api/{slug}.py" for slug in FIXTURE_CATEGORY_MODULES),

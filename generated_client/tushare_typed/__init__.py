@@ -7,8 +7,9 @@
 
 The supported API is the names below and the public modules `errors`, `token`, `ratelimit`, `response`,
 `models`, `catalog`, `logs`, `testing`, `cli` and `mcp`; `_internal` and `_client` are private. Names are loaded on
-first use (the map below is generated, never edited by hand), and no HTTP, validation or logging library is imported
-before the first call.
+first use from the module the map below names (add a public name here and in the `TYPE_CHECKING` block), and no HTTP,
+validation or logging library is imported before the first call. This file is hand-written; `_version.py`,
+`_client.py`, `_api/` and `models/` are rendered by `tsgen build`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._internal.lazy import lazy_exports
+from ._version import __version__
 
 if TYPE_CHECKING:
     from ._client import AsyncTushareClient, TushareClient
@@ -24,8 +26,6 @@ if TYPE_CHECKING:
     from .ratelimit import RateLimit, RateLimiter
     from .response import Response
     from .token import TokenStore
-
-__version__ = "0.1.0"
 
 _EXPORTS = {
     "AsyncTushareClient": "_client",

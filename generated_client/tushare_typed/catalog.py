@@ -1,6 +1,6 @@
 """The per-interface facts the runtime needs, loaded from the package's ``catalog.json``.
 
-``tsgen build`` writes ``catalog.json`` next to this module (format: ``templates/runtime/README.md``). It is read
+``tsgen build`` writes ``catalog.json`` next to this module (format: ``generated_client/README.md``). It is read
 lazily, on the first :func:`load_catalog` call, through :mod:`importlib.resources` so it also works from a zip, and
 parsed into frozen dataclasses. Only the standard library is imported here: this module sits on the import path of
 the client and of the pytest plugin, both of which must stay cheap to import.

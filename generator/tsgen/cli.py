@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from tsgen.docs.site import render_docs
-from tsgen.files import differences, write_tree
+from tsgen.files import Owns, differences, everything, write_tree
 from tsgen.ingest.fidelity import fidelity, headline
 from tsgen.ingest.overrides import OverridesError
 from tsgen.ingest.run import IngestResult, ingest
@@ -16,7 +16,7 @@ from tsgen.ingest.sources import Installed, SourceNotFound, docs_corpus, sdk_pac
 from tsgen.ingest.writer import write_metadata
 from tsgen.render.bundle import BundleError, write_bundle
 from tsgen.render.metadata import MetadataError, load_metadata
-from tsgen.render.tree import RenderError, render_tree
+from tsgen.render.tree import DISTRIBUTION, RenderError, complete_tree, is_generated, render_tree
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,9 +82,9 @@ def ingest_command(docs_dir: Path | None, out: Path, overrides: Path | None) -> 
     click.echo(_summary(result, written, out))
 
 
-def _check_tree(tree: dict[str, bytes], out: Path, command: str) -> None:
+def _check_tree(tree: dict[str, bytes], out: Path, command: str, owns: Owns = everything) -> None:
     """`--check`: say the folder is up to date, or list what differs and exit 1."""
-    problems = differences(tree, out)
+    problems = differences(tree, out, owns)
     if problems:
         click.echo(f"{out} is not what `tsgen {command}` produces ({len(problems)} files):", err=True)
         for problem in problems:
@@ -106,22 +106,28 @@ def _check_tree(tree: dict[str, bytes], out: Path, command: str) -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=PROJECT_ROOT / "generated_client",
+    default=DISTRIBUTION,
     show_default=True,
-    help="Where to write the tushare-typed distribution.",
+    help="Where to write the tushare-typed distribution (another folder also gets the hand-written files).",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing the files that differ from --out.")
 def build_command(metadata_dir: Path, out: Path, check: bool) -> None:
-    """Render the typed client package from the metadata."""
+    """Render the typed client package from the metadata.
+
+    Into generated_client/ (the default) it writes, checks and deletes only the files it generates; the hand-written
+    runtime there is left alone. Into any other folder it also copies the hand-written files, so the folder is a
+    complete, installable distribution."""
+    in_place = out.resolve() == DISTRIBUTION.resolve()
     try:
         metadata = load_metadata(metadata_dir)
-        tree = render_tree(metadata)
-    except (MetadataError, RenderError) as error:
+        tree = render_tree(metadata) if in_place else complete_tree(metadata)
+    except (MetadataError, RenderError, OSError) as error:
         raise click.ClickException(str(error)) from error
+    owns: Owns = is_generated if in_place else everything
     if check:
-        _check_tree(tree, out, "build")
+        _check_tree(tree, out, "build", owns)
         return
-    changed = write_tree(tree, out)
+    changed = write_tree(tree, out, owns)
     click.echo(f"{len(metadata.http_interfaces)} interfaces rendered; {changed} of {len(tree)} files changed in {out}")
 
 
@@ -129,7 +135,7 @@ def build_command(metadata_dir: Path, out: Path, check: bool) -> None:
 @click.option(
     "--client",
     type=click.Path(file_okay=False, path_type=Path),
-    default=PROJECT_ROOT / "generated_client",
+    default=DISTRIBUTION,
     show_default=True,
     help="The tree `tsgen build` wrote.",
 )

@@ -17,11 +17,12 @@ def _owned(path: Path, root: Path) -> bool:
     return not any(part in _IGNORED_PARTS or part.endswith(".egg-info") for part in parts)
 
 
-def _everything(relative: str) -> bool:
+def everything(relative: str) -> bool:
+    """The default ownership: every file under the root (caches and install artefacts aside)."""
     return True
 
 
-def existing_files(root: Path, owns: Owns = _everything) -> set[str]:
+def existing_files(root: Path, owns: Owns = everything) -> set[str]:
     """The files under `root` the generator owns (`owns` narrows it; caches and install artefacts never count)."""
     if not root.exists():
         return set()
@@ -29,7 +30,7 @@ def existing_files(root: Path, owns: Owns = _everything) -> set[str]:
     return {relative for relative in (p.relative_to(root).as_posix() for p in found) if owns(relative)}
 
 
-def differences(tree: dict[str, bytes], root: Path, owns: Owns = _everything) -> list[str]:
+def differences(tree: dict[str, bytes], root: Path, owns: Owns = everything) -> list[str]:
     """Files that are stale, missing or left over, each with what is wrong."""
     problems = []
     for relative, content in tree.items():
@@ -43,7 +44,7 @@ def differences(tree: dict[str, bytes], root: Path, owns: Owns = _everything) ->
     return problems
 
 
-def write_tree(tree: dict[str, bytes], root: Path, owns: Owns = _everything) -> int:
+def write_tree(tree: dict[str, bytes], root: Path, owns: Owns = everything) -> int:
     """Write changed files, delete owned files no longer produced; return how many files changed."""
     changed = 0
     for relative in existing_files(root, owns) - set(tree):

@@ -75,7 +75,7 @@ def test_output_schemas_describe_rows_keyed_by_column(tools: list[dict[str, Any]
 
 def test_the_tools_document_is_deterministic(tools_document: dict[str, Any]) -> None:
     text = (GENERATED / "tushare_typed" / "mcp" / "tools.json").read_text(encoding="utf-8")
-    assert list(tools_document) == ["composites", "discovery", "interfaces"]
+    assert list(tools_document) == ["$comment", "composites", "discovery", "interfaces"]
     # Keys are written sorted, so regenerating cannot reorder them.
     assert list(tools_document["interfaces"][0]) == sorted(tools_document["interfaces"][0])
     assert text.endswith("\n")
@@ -83,7 +83,7 @@ def test_the_tools_document_is_deterministic(tools_document: dict[str, Any]) -> 
 
 def test_the_discovery_tools_document_repeats_the_groups_discovery_mode_lists(tools_document: dict[str, Any]) -> None:
     discovery = read_json(GENERATED / "tushare_typed" / "mcp" / "discovery_tools.json")
-    assert discovery == {group: tools_document[group] for group in ("composites", "discovery")}
+    assert discovery == {group: tools_document[group] for group in ("$comment", "composites", "discovery")}
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""A tiny metadata fixture (a few real interfaces) rendered once into a temporary package `tt_fixture`.
+"""A tiny metadata fixture (a few real interfaces) rendered once, with the hand-written runtime beside it, into a
+temporary package `tt_fixture`.
 
 The rendered package imports itself only relatively, so it is importable under any name; calling it
 `tt_fixture` keeps it apart from the installed `tushare_typed`.
@@ -18,7 +19,7 @@ import pytest
 from tests.goldens import write_fixture_metadata
 from tsgen.files import write_tree
 from tsgen.render.metadata import load_metadata
-from tsgen.render.tree import PACKAGE, render_tree
+from tsgen.render.tree import PACKAGE, complete_tree
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +29,7 @@ def fixture_metadata(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_tree(fixture_metadata: Path) -> dict[str, bytes]:
-    return render_tree(load_metadata(fixture_metadata))
+    return complete_tree(load_metadata(fixture_metadata))
 
 
 @pytest.fixture(scope="session")

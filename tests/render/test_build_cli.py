@@ -6,11 +6,48 @@ from click.testing import CliRunner
 
 from tsgen.cli import main
 from tsgen.render.metadata import load_metadata
-from tsgen.render.tree import render_tree
+from tsgen.render.tree import DISTRIBUTION, complete_tree, handwritten_files, is_generated, render_tree
 
 
 def test_rendering_is_deterministic(fixture_metadata: Path, fixture_tree: dict[str, bytes]) -> None:
-    assert render_tree(load_metadata(fixture_metadata)) == fixture_tree
+    assert complete_tree(load_metadata(fixture_metadata)) == fixture_tree
+
+
+def test_the_build_owns_only_what_it_renders(fixture_metadata: Path) -> None:
+    rendered = render_tree(load_metadata(fixture_metadata))
+    handwritten = handwritten_files()
+    assert all(is_generated(relative) for relative in rendered)
+    assert not any(is_generated(relative) for relative in handwritten)
+    assert "tushare_typed/errors.py" in handwritten
+    assert "tushare_typed/__init__.py" in handwritten, "the root exports are declared by hand, beside the runtime"
+    assert "pyproject.toml" in handwritten, "requirements and extras are declared by hand, beside the runtime"
+    assert not set(rendered) & set(handwritten), "no file exists twice"
+
+
+def test_every_generated_file_says_so(fixture_metadata: Path) -> None:
+    schema_bound = {"openapi.json", "manifest.json", "server.json"}  # marked in .gitattributes only
+    for relative, content in render_tree(load_metadata(fixture_metadata)).items():
+        if relative in schema_bound:
+            continue
+        head = content.decode()[:400]
+        assert "enerated by" in head, f"{relative} does not say it is generated"
+
+
+def test_gitattributes_marks_the_generated_paths() -> None:
+    text = (DISTRIBUTION / ".gitattributes").read_text(encoding="utf-8")
+    assert "/tushare_typed/models/** linguist-generated=true" in text
+    assert "/tushare_typed/errors.py" not in text
+
+
+def test_a_build_in_place_leaves_the_handwritten_runtime_alone(fixture_metadata: Path, tmp_path: Path) -> None:
+    """Into the distribution itself only generated paths are written, checked and deleted; elsewhere the build
+    also copies the hand-written files (proved by test_check_passes_on_a_fresh_build_and_lists_drift)."""
+    out = tmp_path / "client"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--metadata", str(fixture_metadata), "--out", str(out)]).exit_code == 0
+    assert (out / "tushare_typed" / "errors.py").read_bytes() == (
+        DISTRIBUTION / "tushare_typed" / "errors.py"
+    ).read_bytes()
 
 
 def test_check_passes_on_a_fresh_build_and_lists_drift(fixture_metadata: Path, tmp_path: Path) -> None:
@@ -56,6 +93,7 @@ def test_rendered_tree_has_the_distribution_files(fixture_tree: dict[str, bytes]
     for name in ("pyproject.toml", "openapi.json", "tushare_typed/py.typed", "tushare_typed/catalog.json"):
         assert name in fixture_tree
     assert b'name = "tushare-typed"' in fixture_tree["pyproject.toml"]
+    assert b'__version__ = "' in fixture_tree["tushare_typed/_version.py"]
 
 
 def test_generated_package_lints_like_the_project(fixture_tree: dict[str, bytes]) -> None:

@@ -1,4 +1,4 @@
-"""`catalog.json`: the per-interface facts the client runtime needs (format in templates/runtime/README.md)."""
+"""`catalog.json`: the per-interface facts the client runtime needs (format in generated_client/README.md)."""
 
 from __future__ import annotations
 

@@ -1,1 +1,0 @@
-"""Alembic revisions, applied in order by :func:`tushare_typed.service._db.migrate`."""
