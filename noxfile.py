@@ -34,4 +34,6 @@ def tests(session: nox.Session) -> None:
     env = dict(
         line.removeprefix("export ").split("=", 1) for line in exports.splitlines() if line.startswith("export ")
     )
+    python = os.path.join(session.bin, "python")
+    session.run("bash", "scripts/check_out_build.sh", external=True, env={"TSGEN_PYTHON": python})
     session.run("pytest", "-q", *session.posargs, env={**os.environ, **env})

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: a private venv, the pinned toolchain, then the steps `nox` runs (keep the
 # two in step): lint (ruff check, ruff format --check), types (mypy; mypy --strict on the generated client), tests
-# (tsgen build --check, tsgen docs --check, the services the integration tests use, pytest).
+# (tsgen build --check, tsgen docs --check, the services the integration tests use, the --out build, pytest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
@@ -16,4 +16,6 @@ py=.venv/bin/python
 .venv/bin/tsgen docs --check
 # PostgreSQL, Redis, Chromium and the Node.js MCP clients (installed when missing), started on 127.0.0.1.
 eval "$(bash scripts/test_services.sh)"
+# `tsgen build --out` into an empty folder: a wheel of it installs and passes the runtime tests.
+bash scripts/check_out_build.sh
 "$py" -m pytest -q "$@"

@@ -117,3 +117,16 @@ def parse_blocks(text: str) -> list[Block]:
                 blocks.append(Text(number, stripped))
             index += 1
     return blocks
+
+
+def column_index(header: list[str], *names: str) -> int | None:
+    """The first column whose header contains one of ``names``."""
+    for position, text in enumerate(header):
+        if any(name in text for name in names):
+            return position
+    return None
+
+
+def cell(row: list[str], position: int | None) -> str:
+    """The row's cell at ``position``, or "" when the column is absent or the row short."""
+    return row[position] if position is not None and position < len(row) else ""

@@ -13,10 +13,10 @@ from typing import Literal
 from pydantic import ValidationError
 
 from tsgen.ingest import phrases, types
+from tsgen.ingest.enum_tables import attach_enums
 from tsgen.ingest.groups import read_groups
-from tsgen.ingest.markdown import Block, Code, Heading, Table, Text, parse_blocks
+from tsgen.ingest.markdown import Block, Code, Heading, Table, Text, cell, column_index, parse_blocks
 from tsgen.model import (
-    EnumValue,
     Interface,
     OutputField,
     Param,
@@ -40,13 +40,10 @@ _FIELDS_CAPTION = re.compile(r"输出参数|输出指标|输出字段")
 _SAMPLE_CAPTION = re.compile(r"数据样例|数据示例")
 _POINTS_KEYS = ("积分", "权限", "数据权限", "积分要求", "要求", "调取说明")
 _RATE_KEYS = (*_POINTS_KEYS, "限量", "调取说明", "注", "说明", "提示")
-_REFERS_BELOW = re.compile(r"(?:参考|见|参阅).{0,6}(?:下方|底部|下表|附表|最下方|说明)")
 # Request keys the runtime owns: `fields` is the envelope's column list, limit/offset drive the paginator.
 _ENVELOPE_PARAMS = frozenset({"fields"})
 _PAGING_PARAMS = frozenset({"limit", "offset"})
 _SINGLE_CODE = re.compile(r"只支持(?:一个|单个|单只)")
-_LEADING_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*")
-_ENUM_VALUE_HEADER = re.compile(r"代码|标识|取值|code|freq", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -115,7 +112,8 @@ def parse_page(text: str, path: str, category: list[str], scrapers: frozenset[st
     facts = _read_prose(page, api_line)
     params_tables, fields_table, enum_tables = _classify_tables(page, api_name)
     main_params = params_tables.get(api_name, [])
-    enum_tables_left = _attach_enums(page, main_params, enum_tables)
+    enum_tables_left, attached = attach_enums(main_params, enum_tables)
+    page.result.enums_attached += attached
     for leftover in enum_tables_left:
         page.report(leftover.line, "partial", "enumeration table not attached to any parameter")
     title = _title(page)
@@ -155,7 +153,7 @@ def parse_page(text: str, path: str, category: list[str], scrapers: frozenset[st
         if variant == api_name:
             continue
         variant_params = params_tables.get(variant)
-        _attach_enums(page, variant_params or [], enum_tables)
+        page.result.enums_attached += attach_enums(variant_params or [], enum_tables)[1]
         if variant_params is None:
             variant_params = _variant_params(main_params, sentence)
         # A variant offered for 全部 (all companies) needs none of the main interface's parameters.
@@ -324,26 +322,15 @@ def _classify_tables(
     return params, fields or [], enums
 
 
-def _column(header: list[str], *names: str) -> int | None:
-    for position, cell in enumerate(header):
-        if any(name in cell for name in names):
-            return position
-    return None
-
-
-def _cell(row: list[str], position: int | None) -> str:
-    return row[position] if position is not None and position < len(row) else ""
-
-
 def _params(page: _Page, table: Table) -> list[Param]:
-    name_col = _column(table.header, "名称") or 0
-    type_col = _column(table.header, "类型")
-    required_col = _column(table.header, "必选", "必须")
-    description_col = _column(table.header, "描述", "说明")
-    example_col = _column(table.header, "示例")
+    name_col = column_index(table.header, "名称") or 0
+    type_col = column_index(table.header, "类型")
+    required_col = column_index(table.header, "必选", "必须")
+    description_col = column_index(table.header, "描述", "说明")
+    example_col = column_index(table.header, "示例")
     params: list[Param] = []
     for line, row in zip(table.row_lines, table.rows, strict=True):
-        name = _cell(row, name_col)
+        name = cell(row, name_col)
         if not _PARAM_NAME.match(name):
             page.report(line, "partial", f"input row skipped: {name!r} is not a name")
             continue
@@ -353,9 +340,9 @@ def _params(page: _Page, table: Table) -> list[Param]:
         if any(param.name == name for param in params):
             page.report(line, "partial", f"duplicate input parameter {name!r} skipped")
             continue
-        wire = _cell(row, type_col) or "str"
-        description = _cell(row, description_col)
-        example = _cell(row, example_col)
+        wire = cell(row, type_col) or "str"
+        description = cell(row, description_col)
+        example = cell(row, example_col)
         if example:
             description = f"{description}（示例：{example}）"
         value_format = types.param_format(name, wire, description)
@@ -364,7 +351,7 @@ def _params(page: _Page, table: Table) -> list[Param]:
                 name=name,
                 type=wire,
                 python_type=types.param_python_type(wire, value_format),
-                required=_cell(row, required_col).upper() in ("Y", "YES", "是"),
+                required=cell(row, required_col).upper() in ("Y", "YES", "是"),
                 description=description,
                 format=value_format,
                 multi=types.accepts_many(description),
@@ -374,23 +361,23 @@ def _params(page: _Page, table: Table) -> list[Param]:
 
 
 def _fields(page: _Page, table: Table) -> list[OutputField]:
-    name_col = _column(table.header, "名称", "字段") or 0
-    type_col = _column(table.header, "类型")
-    default_col = _column(table.header, "默认显示", "默认输出")
-    description_col = _column(table.header, "描述", "中文含义", "说明")
+    name_col = column_index(table.header, "名称", "字段") or 0
+    type_col = column_index(table.header, "类型")
+    default_col = column_index(table.header, "默认显示", "默认输出")
+    description_col = column_index(table.header, "描述", "中文含义", "说明")
     fields: list[OutputField] = []
     for line, row in zip(table.row_lines, table.rows, strict=True):
-        name = _cell(row, name_col)
+        name = cell(row, name_col)
         if not _FIELD_NAME.match(name):
             page.report(line, "partial", f"output row skipped: {name!r} is not a column")
             continue
         if any(existing.name == name for existing in fields):
             page.report(line, "partial", f"duplicate output column {name!r} skipped")
             continue
-        wire = _cell(row, type_col) or "str"
+        wire = cell(row, type_col) or "str"
         if not types.known_wire_type(wire):
             page.report(line, "partial", f"column {name!r} has type {wire!r}; read as str")
-        default = _cell(row, default_col).upper() if default_col is not None else "Y"
+        default = cell(row, default_col).upper() if default_col is not None else "Y"
         fields.append(
             OutputField(
                 name=name,
@@ -398,57 +385,10 @@ def _fields(page: _Page, table: Table) -> list[OutputField]:
                 type=wire,
                 python_type=types.python_type(wire),
                 default=default != "N",
-                description=_cell(row, description_col),
+                description=cell(row, description_col),
             )
         )
     return fields
-
-
-def _attach_enums(page: _Page, params: list[Param], tables: list[tuple[Table, str]]) -> list[Table]:
-    """Give each enumeration table to the parameter it lists values for; return the tables left over."""
-    left: list[Table] = []
-    for table, caption in tables:
-        position = _enum_target(params, table, caption)
-        if position is None:
-            left.append(table)
-            continue
-        values = _enum_values(table)
-        if values:
-            params[position] = params[position].model_copy(update={"enum": values})
-            page.result.enums_attached += 1
-    return left
-
-
-def _enum_target(params: list[Param], table: Table, caption: str) -> int | None:
-    names = {param.name.lower(): position for position, param in enumerate(params)}
-    first_header = table.header[0].strip().lower() if table.header else ""
-    leading = _LEADING_NAME.match(first_header)  # realtime_quote's "src源"
-    for candidate in (first_header, leading.group(0) if leading else ""):
-        if candidate in names:
-            return names[candidate]
-    for token in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", caption):
-        if token.lower() in names:
-            return names[token.lower()]
-    # tmt_twincome's 产品代码列表 lists the values of the param described as 产品代码
-    described = [p for p, param in enumerate(params) if len(param.description) >= 2 and param.description in caption]
-    if len(described) == 1:
-        return described[0]
-    referring = [position for position, param in enumerate(params) if _REFERS_BELOW.search(param.description)]
-    return referring[0] if len(referring) == 1 else None
-
-
-def _enum_values(table: Table) -> list[EnumValue]:
-    value_col = _column(table.header, "参数标识", "src标识") or next(
-        (pos for pos, cell in enumerate(table.header) if _ENUM_VALUE_HEADER.search(cell)), 0
-    )
-    values: list[EnumValue] = []
-    for row in table.rows:
-        value = _cell(row, value_col)
-        if not value or any(existing.value == value for existing in values):
-            continue
-        others = [cell for pos, cell in enumerate(row) if pos != value_col and cell]
-        values.append(EnumValue(value=value, description=" — ".join(others)))
-    return values
 
 
 def _code_blocks(page: _Page) -> tuple[list[str], str | None]:

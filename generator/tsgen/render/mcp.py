@@ -1,5 +1,5 @@
-"""The MCP documents: `tushare_typed/mcp/tools.json` (every tool definition the server can serve), the MCPB bundle
-`manifest.json` and the registry entry `server.json`.
+"""The MCP tool documents: `tushare_typed/mcp/tools.json` (every tool definition the server can serve) and
+`discovery_tools.json` (`mcp_manifest.py` renders the bundle manifest and the registry entry).
 
 tools.json holds three lists. `discovery`: the few tools of the default mode (search the interfaces, describe one,
 call one). `interfaces`: one tool per HTTP interface, served in full mode and used in every mode to check a call's
@@ -260,7 +260,7 @@ def _call_tool() -> dict[str, Any]:
     }
 
 
-def _pro_bar_tool(metadata: Metadata) -> dict[str, Any]:
+def pro_bar_tool(metadata: Metadata) -> dict[str, Any]:
     table = dispatch_table(metadata)
     assets = sorted({asset for asset, _ in table})
     served = ", ".join(f"{asset}/{freq}→{api}" for (asset, freq), api in table.items())
@@ -326,7 +326,7 @@ def tools_document(metadata: Metadata) -> dict[str, Any]:
     return {
         "discovery": [_search_tool(), _describe_tool(), _call_tool()],
         "interfaces": [tool(interface) for interface in metadata.http_interfaces],
-        "composites": [_pro_bar_tool(metadata)],
+        "composites": [pro_bar_tool(metadata)],
     }
 
 
@@ -338,151 +338,3 @@ def discovery_tools_json(metadata: Metadata) -> str:
     """tools.json without the `interfaces` list: what discovery mode lists."""
     document = tools_document(metadata)
     return dumps({group: document[group] for group in ("discovery", "composites")})
-
-
-# --- bundle and registry -----------------------------------------------------------------------------------------
-
-# The server options a host may set, as (option, MCPB user_config entry, registry argument description).
-_OPTIONS: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    (
-        "--mode",
-        "mode",
-        {
-            "type": "string",
-            "title": "Mode",
-            "description": "discovery (default): a few tools that search, describe and call every interface; "
-            "full: one tool per interface (large tool list).",
-            "default": "discovery",
-        },
-    ),
-    (
-        "--tools",
-        "tools",
-        {
-            "type": "string",
-            "title": "Only these interfaces",
-            "description": "Comma-separated api_names to serve (e.g. daily,adj_factor,pro_bar); empty: all.",
-            "default": "",
-        },
-    ),
-    (
-        "--categories",
-        "categories",
-        {
-            "type": "string",
-            "title": "Only these categories",
-            "description": "Comma-separated category words (e.g. 股票,指数); empty: all.",
-            "default": "",
-        },
-    ),
-    (
-        "--max-points",
-        "max_points",
-        {
-            "type": "number",
-            "title": "Account points",
-            "description": "Serve only interfaces an account with this many tushare points can call; 0: all.",
-            "default": 0,
-            "min": 0,
-        },
-    ),
-)
-
-
-def manifest_json(metadata: Metadata, version: str) -> str:
-    args = ["run", "--directory", "${__dirname}", "--quiet", ENTRY_POINT]
-    for option, key, _ in _OPTIONS:
-        args += [option, f"${{user_config.{key}}}"]
-    user_config: dict[str, Any] = {
-        "tushare_token": {
-            "type": "string",
-            "title": "tushare token",
-            "description": "Your tushare API token (tushare.pro → 个人主页 → 接口TOKEN).",
-            "required": True,
-            "sensitive": True,
-        }
-    }
-    user_config.update({key: {**entry, "required": False} for _, key, entry in _OPTIONS})
-    discovery = [*tools_document(metadata)["discovery"], _pro_bar_tool(metadata)]
-    return dumps(
-        {
-            "manifest_version": MCPB_VERSION,
-            "name": DISTRIBUTION,
-            "display_name": "tushare (typed)",
-            "version": version,
-            "description": DESCRIPTION,
-            "long_description": (
-                f"Serves the {len(metadata.http_interfaces)} tushare interfaces through a few discovery tools "
-                "(or one tool per interface in full mode), with typed arguments checked before any call, paged "
-                "and size-bounded results, and each interface's documentation as a resource."
-            ),
-            "author": {"name": "tsgen"},
-            "server": {
-                "type": "uv",
-                "entry_point": ENTRY_POINT,
-                "mcp_config": {"command": "uv", "args": args, "env": {TOKEN_ENV: "${user_config.tushare_token}"}},
-            },
-            "tools": [{"name": t["name"], "description": t["title"]} for t in discovery],
-            "tools_generated": True,
-            "user_config": user_config,
-            "keywords": ["tushare", "finance", "stocks", "china", "market-data"],
-            "compatibility": {"platforms": ["darwin", "linux", "win32"], "runtimes": {"python": ">=3.11"}},
-            "license": "MIT",
-        }
-    )
-
-
-def _registry_argument(option: str, entry: Mapping[str, Any]) -> dict[str, Any]:
-    argument: dict[str, Any] = {
-        "type": "named",
-        "name": option,
-        "description": entry["description"],
-        "isRequired": False,
-        "format": entry["type"],
-        "default": str(entry["default"]),
-    }
-    if option == "--mode":
-        argument["choices"] = ["discovery", "full"]
-    return argument
-
-
-def server_json(version: str) -> str:
-    return dumps(
-        {
-            "$schema": "https://static.modelcontextprotocol.io/schemas/2025-09-29/server.schema.json",
-            "name": REGISTRY_NAME,
-            "description": DESCRIPTION,
-            "version": version,
-            "packages": [
-                {
-                    "registryType": "pypi",
-                    "identifier": DISTRIBUTION,
-                    "version": version,
-                    "runtimeHint": "uvx",
-                    # The package's command is the CLI; the server needs the `mcp` extra installed with it.
-                    "runtimeArguments": [
-                        {
-                            "type": "named",
-                            "name": "--from",
-                            "value": f"{DISTRIBUTION}[mcp]=={version}",
-                            "description": "Install the package with its mcp extra.",
-                        }
-                    ],
-                    "transport": {"type": "stdio"},
-                    "packageArguments": [
-                        {"type": "positional", "value": "mcp", "valueHint": "mcp"},
-                        {"type": "positional", "value": "serve", "valueHint": "serve"},
-                        *(_registry_argument(option, entry) for option, _, entry in _OPTIONS),
-                    ],
-                    "environmentVariables": [
-                        {
-                            "name": TOKEN_ENV,
-                            "description": "Your tushare API token.",
-                            "isRequired": True,
-                            "isSecret": True,
-                        }
-                    ],
-                }
-            ],
-        }
-    )

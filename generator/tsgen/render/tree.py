@@ -19,7 +19,8 @@ from tsgen.render import naming, typetext
 from tsgen.render.bundle import BUNDLE_IGNORE, bundle_pyproject
 from tsgen.render.catalog import catalog_json
 from tsgen.render.categories import CategoryError, category_modules
-from tsgen.render.mcp import discovery_tools_json, manifest_json, server_json, tools_json
+from tsgen.render.mcp import discovery_tools_json, tools_json
+from tsgen.render.mcp_manifest import manifest_json, server_json
 from tsgen.render.metadata import Metadata
 from tsgen.render.openapi import openapi_json
 from tsgen.render.probar import dispatch_table, pro_bar_literals
