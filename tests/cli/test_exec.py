@@ -15,7 +15,8 @@ import pytest
 
 from tushare_typed import TushareClient
 from tushare_typed.catalog import ParamSpec, load_catalog
-from tushare_typed.cli import CliUsageError, convert_value
+from tushare_typed.cli import CliUsageError
+from tushare_typed.cli.exec import convert_value
 from tushare_typed.testing import Faults, TushareEmulator
 
 from .conftest import assert_clean_failure, run
@@ -192,7 +193,7 @@ def test_a_permission_denial_is_reported_with_its_remediation(tushare_emulator: 
 def test_a_failure_midway_says_where_to_continue(
     tushare_emulator: TushareEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tushare_typed.cli._make_client", lambda timeout=None: TushareClient(max_retries=0))
+    monkeypatch.setattr("tushare_typed.cli._client.make_client", lambda timeout=None: TushareClient(max_retries=0))
     result = run("exec", "daily", "--format", "csv")
     assert_clean_failure(result, 1)
     assert "error: [SERVICE-301]" in result.stderr.splitlines()[0]
@@ -212,7 +213,7 @@ def test_an_unexpected_error_has_no_traceback_unless_debugging(monkeypatch: pyte
     def broken(timeout: float | None = None) -> TushareClient:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("tushare_typed.cli._make_client", broken)
+    monkeypatch.setattr("tushare_typed.cli._client.make_client", broken)
     result = run("exec", *DAILY)
     assert_clean_failure(result, 1)
     assert result.stderr.startswith("error: unexpected RuntimeError: boom")

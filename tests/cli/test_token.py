@@ -47,7 +47,7 @@ def test_set_reads_the_token_from_stdin_and_encrypts_it(isolated_env: Path) -> N
 
 
 def test_set_prompts_without_echo_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tushare_typed.cli._stdin_is_tty", lambda: True)
+    monkeypatch.setattr("tushare_typed.cli._client.stdin_is_tty", lambda: True)
     result = run("token", "set", input=f"{FAKE_TOKEN}\n")
     assert result.exit_code == 0
     assert "tushare token: " in result.output
@@ -93,7 +93,7 @@ def test_set_without_a_keyring_generates_a_key_and_says_where_to_keep_it(monkeyp
 
 @pytest.mark.usefixtures("no_keyring")
 def test_set_without_a_keyring_offers_a_passphrase_at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tushare_typed.cli._stdin_is_tty", lambda: True)
+    monkeypatch.setattr("tushare_typed.cli._client.stdin_is_tty", lambda: True)
     result = run("token", "set", input=f"{FAKE_TOKEN}\np\ncorrect horse\ncorrect horse\n")
     assert result.exit_code == 0, result.output
     assert "no usable OS keyring" in result.stderr

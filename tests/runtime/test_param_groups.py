@@ -8,7 +8,8 @@ import pytest
 
 from tushare_typed import TushareClient
 from tushare_typed.catalog import load_catalog
-from tushare_typed.cli import describe_text, parse_params
+from tushare_typed.cli.browse import describe_text
+from tushare_typed.cli.exec import parse_params
 from tushare_typed.errors import ParameterError
 from tushare_typed.testing import TushareEmulator
 

@@ -117,7 +117,7 @@ def test_one_log_event_per_request_without_secrets(client: TestClient, headers: 
 
 
 def test_the_serve_command_binds_loopback_by_default() -> None:
-    from tushare_typed.cli import serve_command
+    from tushare_typed.cli.service import serve_command
 
     host = next(p for p in serve_command.params if p.name == "host")
     assert host.default == "127.0.0.1"

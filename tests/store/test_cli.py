@@ -8,7 +8,7 @@ import pyarrow.dataset
 import pytest
 from click.testing import CliRunner
 
-import tushare_typed.cli
+import tushare_typed.cli.store
 import tushare_typed.store._store
 from tushare_typed.catalog import Catalog
 from tushare_typed.cli import cli
@@ -22,7 +22,7 @@ CONSISTENT = "UPDATE daily SET high = greatest(open, close, low, high), low = le
 
 @pytest.fixture
 def run(emulator: TushareEmulator, catalog: Catalog, store_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    for module in (tushare_typed.cli, tushare_typed.store._store):
+    for module in (tushare_typed.cli.store, tushare_typed.store._store):
         monkeypatch.setattr(module, "load_catalog", lambda: catalog)
     monkeypatch.setenv("TUSHARE_API_URL", emulator.url)
     monkeypatch.setenv("TUSHARE_TOKEN", emulator.token)

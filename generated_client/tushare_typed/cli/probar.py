@@ -1,5 +1,4 @@
-"""``tushare-typed pro-bar``: the SDK's composite ``pro_bar`` on the command line (registered on the root group
-by :mod:`tushare_typed.cli`)."""
+"""``tushare-typed pro-bar``: the SDK's composite ``pro_bar`` on the command line."""
 
 from __future__ import annotations
 
@@ -7,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import FORMATS, CliUsageError, _make_client, _require_parquet, write_output
+from . import _client
+from ._output import FORMATS, CliUsageError, require_parquet, write_output
 
 __all__ = ["pro_bar_command"]
 
@@ -56,8 +56,8 @@ def pro_bar_command(
     if unknown:
         raise CliUsageError(f"--factors: unknown factor {', '.join(unknown)}", "use tor, vr or both: --factors tor,vr")
     if output_format == "parquet":
-        _require_parquet(out)
-    with _make_client() as client:
+        require_parquet(out)
+    with _client.make_client() as client:
         response = client.pro_bar(
             ts_code=ts_code,
             start_date=start_date,

@@ -1,0 +1,128 @@
+"""``tushare-typed list`` and ``describe``: browse the catalog (no client, no network)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shlex
+from collections.abc import Sequence
+from typing import Any, Final
+
+import click
+
+from .._internal.tabular import to_table
+from ..catalog import InterfaceSpec, ParamSpec, UnknownInterfaceError, load_catalog
+from ._output import CliError, CliUsageError
+
+__all__ = ["describe", "describe_text", "interface", "list_command"]
+
+# describe shows parameter and field descriptions whole, as far as a wide terminal allows.
+DESCRIBE_CELL_WIDTH: Final = 100
+
+
+def interface(api: str) -> InterfaceSpec:
+    """The catalog entry of ``api``, or a usage error pointing at ``list --search``."""
+    try:
+        return load_catalog().get(api)
+    except UnknownInterfaceError as error:
+        raise CliUsageError(str(error), "find interfaces with `tushare-typed list --search TEXT`") from None
+
+
+def _matches(spec: InterfaceSpec, category: str | None, search: str | None) -> bool:
+    if category and not any(category.casefold() in part.casefold() for part in spec.category):
+        return False
+    if search:
+        haystack = " ".join((spec.api_name, spec.title, spec.description)).casefold()
+        return search.casefold() in haystack
+    return True
+
+
+@click.command("list")
+@click.option("--category", "-c", metavar="TEXT", help="Only interfaces whose category contains TEXT (e.g. 行情).")
+@click.option("--search", "-s", metavar="TEXT", help="Only interfaces whose name, title or description has TEXT.")
+def list_command(category: str | None, search: str | None) -> None:
+    """List the interfaces: name, points required, category and title."""
+    specs = [spec for spec in load_catalog() if _matches(spec, category, search)]
+    if not specs:
+        raise CliError("no interface matches", "try a shorter --search or --category, or none")
+    rows = [(spec.api_name, spec.points, " / ".join(spec.category), spec.title) for spec in specs]
+    click.echo(to_table(["api_name", "points", "category", "title"], rows), nl=False)
+    click.echo(f"{len(specs)} interfaces", err=True)
+
+
+@click.command("describe")
+@click.argument("api")
+@click.option("--json", "as_json", is_flag=True, help="Print the catalog entry as JSON.")
+def describe(api: str, as_json: bool) -> None:
+    """Show an interface: parameters, fields, points, limits and an example call."""
+    spec = interface(api)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(dataclasses.asdict(spec), ensure_ascii=False, indent=2))
+        return
+    click.echo(describe_text(spec), nl=False)
+
+
+def describe_text(spec: InterfaceSpec) -> str:
+    """The human-readable description `describe` prints."""
+    lines = [f"{spec.api_name} — {spec.title}".rstrip(" —")]
+    if spec.description:
+        lines.append(spec.description)
+    lines += ["", *_facts(spec), "", "Parameters:"]
+    param_rows = [_param_row(param) for param in spec.params]
+    lines.append(_indented_table(["name", "type", "required", "description"], param_rows) if param_rows else "  (none)")
+    lines += ["", "Fields (default: returned when --fields is not given):"]
+    field_rows = [(f.name, f.python_type, "yes" if f.default else "", f.description) for f in spec.fields]
+    lines += [_indented_table(["name", "type", "default", "description"], field_rows), "", "Example:"]
+    lines += [f"  {line}" for line in _examples(spec)]
+    return "\n".join(lines) + "\n"
+
+
+def _indented_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    table = to_table(columns, rows, max_cell_width=DESCRIBE_CELL_WIDTH)
+    return "\n".join(f"  {line}" for line in table.rstrip("\n").splitlines())
+
+
+def _facts(spec: InterfaceSpec) -> list[str]:
+    facts = [f"Category: {' / '.join(spec.category) or '-'}"]
+    facts.append(f"Points required: {spec.points if spec.points is not None else 'not documented'}")
+    if spec.permission is not None:
+        facts.append(f"Permission: {spec.permission.describe()}")
+    facts += [f"Parameter group: {group.describe()}" for group in spec.param_groups]
+    rows = f"{spec.row_limit} per call" if spec.row_limit else "no documented cap"
+    facts.append(f"Rows: {rows}" + ("; pages automatically with limit/offset" if spec.paging else ""))
+    quotas = ", ".join(limit.summary() for limit in spec.rate_limits)
+    facts.append(f"Quota: {quotas or 'the account tier default'}")
+    return facts
+
+
+def _param_row(param: ParamSpec) -> tuple[str, str, str, str]:
+    kind = param.format or param.python_type
+    about = param.description + (f" [one of: {', '.join(param.enum)}]" if param.enum else "")
+    return (param.name, kind, "yes" if param.required else "", about)
+
+
+def _example_value(param: ParamSpec) -> str:
+    if param.enum:
+        return param.enum[0]
+    by_format = {"YYYYMMDD": "20240102", "YYYYMM": "202401", "YYYY-MM-DD HH:MM:SS": "2024-01-02 09:30:00"}
+    if param.format in by_format:
+        return by_format[param.format]
+    by_type = {"date": "20240102", "datetime": "2024-01-02 09:30:00", "int": "1", "float": "1.0", "bool": "true"}
+    if param.python_type in by_type:
+        return by_type[param.python_type]
+    return "000001.SZ" if param.name.endswith("code") else "VALUE"
+
+
+def _examples(spec: InterfaceSpec) -> list[str]:
+    """One shell and one Python call, with the required parameters (or the first one) and three columns."""
+    grouped = {group.params[-1] for group in spec.param_groups}  # e.g. daily_basic: trade_date
+    chosen = [p for p in spec.params if p.required or p.name in grouped] or list(spec.params[:1])
+    values = {p.name: _example_value(p) for p in chosen}
+    fields = list(spec.default_fields[:3] or spec.field_names[:3])
+    shell = ["tushare-typed", "exec", spec.api_name, *(f"-p {shlex.quote(f'{k}={v}')}" for k, v in values.items())]
+    python = [f"{name}={value!r}" for name, value in values.items()]
+    if fields:
+        shell.append(f"--fields {','.join(fields)}")
+        python.append(f"fields={fields!r}")
+    return [" ".join(shell), f"client.{spec.api_name}({', '.join(python)})"]
