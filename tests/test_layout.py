@@ -63,9 +63,8 @@ def test_the_module_table_names_every_hand_written_module_and_nothing_else() -> 
     for module in _handwritten_modules():
         if module.endswith("__init__.py") and module != "__init__.py":
             continue
-        name = module.rsplit("/", 1)[-1]
         listed = module in named or any(
-            module.startswith(path) and path.endswith("/") and f"`{name}`" in text
+            path.endswith("/") and module.startswith(path) and f"`{module.removeprefix(path)}`" in text
             for _, paths, text in rows
             for path in paths
         )

@@ -15,6 +15,7 @@ CHECKS = (
     ("tsgen", "build", "--check"),
     ("tsgen", "docs", "--check"),
     ("test_services.sh",),
+    ("check_out_build.sh",),
     ("pytest", "-q"),
 )
 
