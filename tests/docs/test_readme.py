@@ -39,10 +39,12 @@ def test_the_first_code_block_runs_against_the_emulator(tmp_path: Path) -> None:
     text = README.read_text(encoding="utf-8")
     assert "TUSHARE_API_URL=" in text and f"TUSHARE_TOKEN={DEFAULT_TOKEN}" in text, "the README names the variables"
     with TushareEmulator() as emulator:
-        env = {
-            key: value for key, value in os.environ.items() if not key.startswith(("TUSHARE", "XDG_"))
-        } | {"TUSHARE_API_URL": emulator.url, "TUSHARE_TOKEN": DEFAULT_TOKEN, "HOME": str(tmp_path)}
-        done = subprocess.run(
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("TUSHARE", "XDG_"))} | {
+            "TUSHARE_API_URL": emulator.url,
+            "TUSHARE_TOKEN": DEFAULT_TOKEN,
+            "HOME": str(tmp_path),
+        }
+        done = subprocess.run(  # noqa: S603 - our interpreter running the README's own code
             [sys.executable, "-c", first["code"]], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=100
         )
     assert done.returncode == 0, done.stderr[-3000:]
