@@ -26,6 +26,7 @@ __all__ = [
     "MAX_DEPTH",
     "PARSE_ERROR",
     "Rejection",
+    "Validate",
     "check_line",
     "oversized",
 ]
