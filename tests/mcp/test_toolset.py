@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tushare_typed.mcp.toolset import ArgumentProblem, ToolSet, UnknownToolError, load_toolset
+from tushare_typed.mcp.bounds import MAX_ARGUMENT_CHARS, MAX_NAME_CHARS
+from tushare_typed.mcp.toolset import ArgumentProblem, ToolSet, UnknownToolError, load_toolset, oversized_arguments
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +123,31 @@ def test_every_problem_names_an_argument_of_the_call_or_a_required_one(
         top = problem.argument.split("[", 1)[0]
         assert top in arguments or top in required
         assert problem.message and problem.fix
+
+
+@pytest.mark.timeout(30)
+def test_arguments_are_bounded_before_the_schema_sees_them() -> None:
+    fits = {"ts_code": "0" * MAX_ARGUMENT_CHARS, "fields": ["a" * 2000, "b" * 2096], "params": {"x": "1" * 4000}}
+    assert oversized_arguments(fits) == []
+    found = oversized_arguments(
+        {
+            "ts_code": "0" * (MAX_ARGUMENT_CHARS + 1),
+            "fields": ["a" * 2000, "b" * 2097],
+            "params": {"ts_code": "1" * 5000, "n" * (MAX_NAME_CHARS + 1): 1, "nested": {"k" * 4000: "v" * 97}},
+            "x" * 1_000_000: 1,
+        }
+    )
+    assert [problem.argument for problem in found] == [
+        "ts_code",
+        "fields",
+        "params.ts_code",
+        f"params.{'n' * 40!r}... ({MAX_NAME_CHARS + 1} characters)",
+        "params.nested",
+        f"{'x' * 40!r}... (1000000 characters)",
+    ]
+    assert found[0].message == "holds 4097 characters of text, more than the 4096 an argument may hold"
+    assert all(len(str(problem)) < 300 for problem in found)
+
+
+def test_an_unknown_tool_repeats_only_the_start_of_its_name() -> None:
+    assert str(UnknownToolError("q" * 10_000, [])) == f"unknown tool {'q' * 40!r}... (10000 characters)"

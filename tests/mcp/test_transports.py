@@ -26,6 +26,7 @@ from tushare_typed.catalog import load_catalog
 from tushare_typed.testing import TushareEmulator
 
 from .conftest import DENIED
+from .raw_stdio import INITIALIZE
 
 SESSION_TIMEOUT = 30  # seconds; a hung server fails the test instead of the run
 
@@ -177,3 +178,18 @@ async def test_streamable_http_server_serves_discovery_behind_the_bearer_token(
     assert structured(result)["row_count"] == 2
     assert emulator.calls("daily") == 1
     assert refused.status_code == 401
+
+
+async def test_streamable_http_refuses_a_body_over_the_limit_and_keeps_serving(
+    http_server: tuple[str, TushareEmulator],
+) -> None:
+    url, emulator = http_server
+    headers = {"Authorization": f"Bearer {BEARER}", "Accept": "application/json, text/event-stream"}
+    huge = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "x", "arguments": {"a": "b" * 2**21}}}
+    initialize = {"jsonrpc": "2.0", "id": 2, "method": "initialize", "params": INITIALIZE}
+    with httpx.Client(headers=headers, timeout=SESSION_TIMEOUT) as http:
+        refused = http.post(url, json=huge)
+        served = http.post(url, json=initialize)
+    assert refused.status_code == 413  # the default --max-request-bytes is 1 MiB
+    assert served.status_code == 200 and "serverInfo" in served.text
+    assert emulator.calls() == 0

@@ -16,7 +16,7 @@ import ipaddress
 import os
 import sys
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 # isort: off
 # In templates/ this folder is itself named `mcp`, so ruff would sort the SDK as first-party there and as
@@ -26,12 +26,17 @@ import mcp.types as types
 from mcp.server import Server, ServerRequestContext
 from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
+from mcp.shared.message import SessionMessage
+from pydantic import ValidationError
 
 # isort: on
 
 from .. import __version__
 from ..progress import set_progress
+from .bounds import shorten
 from .docs import CATEGORIES_URI, INTERFACE_URI_PREFIX, category_index, interface_markdown, interface_uri
+from .framing import Rejection
+from .guarded_stdin import DEFAULT_MAX_REQUEST_BYTES, GuardedStdin
 from .selection import Selection, SelectionError, split_list
 from .service import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, MAX_ROWS_LIMIT, MODES, Mode, ToolResult, ToolService
 from .toolset import UnknownToolError
@@ -111,7 +116,7 @@ def build_server(service: ToolService) -> Server[Any]:
                 else None
             )
             if spec is None:
-                message = f"no resource {uri!r}: read {CATEGORIES_URI} or {INTERFACE_URI_PREFIX}<api_name>"
+                message = f"no resource {shorten(uri)}: read {CATEGORIES_URI} or {INTERFACE_URI_PREFIX}<api_name>"
                 raise MCPError(code=types.INVALID_PARAMS, message=message)
             text = interface_markdown(spec)
         return types.ReadResourceResult(contents=[types.TextResourceContents(uri=uri, mime_type=MARKDOWN, text=text)])
@@ -172,15 +177,34 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-async def _serve_stdio(server: Server[Any]) -> None:
-    async with stdio_server() as (read_stream, write_stream):
+def _sdk_problem(line: str) -> str | None:
+    """What the SDK's stdio reader finds wrong with a line (it drops such lines unanswered); None if nothing."""
+    try:
+        types.jsonrpc_message_adapter.validate_json(line, by_name=False)
+    except ValidationError as error:
+        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'message'}: {e['msg']}" for e in error.errors()[:3])
+    return None
+
+
+async def _serve_stdio(server: Server[Any], max_request_bytes: int) -> None:
+    stdin = GuardedStdin(sys.stdin.buffer, _sdk_problem, max_request_bytes)
+    # The SDK only iterates its `stdin` for lines of text, as GuardedStdin gives them.
+    async with stdio_server(stdin=cast("anyio.AsyncFile[str]", stdin)) as (read_stream, write_stream):
+
+        async def answer(rejection: Rejection) -> None:
+            error = types.ErrorData(code=rejection.code, message=rejection.message)
+            await write_stream.send(SessionMessage(types.JSONRPCError(jsonrpc="2.0", id=rejection.id, error=error)))
+
+        stdin.answer_with(answer)
         await server.run(read_stream, write_stream, server.create_initialization_options())
 
 
-async def _serve_streamable_http(server: Server[Any], host: str, port: int, bearer_token: str | None) -> None:
+async def _serve_streamable_http(
+    server: Server[Any], host: str, port: int, bearer_token: str | None, max_request_bytes: int
+) -> None:
     import uvicorn
 
-    app: _App = server.streamable_http_app(host=host)
+    app: _App = server.streamable_http_app(host=host, max_request_body_size=max_request_bytes)
     if bearer_token:
         app = require_bearer(app, bearer_token)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
@@ -199,6 +223,7 @@ class ServerOptions(argparse.Namespace):
     max_points: int
     max_rows: int
     max_bytes: int
+    max_request_bytes: int
     bearer_token_env: str
     timeout: float | None
 
@@ -207,9 +232,9 @@ async def _serve(options: ServerOptions, service: ToolService, bearer_token: str
     async with service:
         server = build_server(service)
         if options.transport == "stdio":
-            await _serve_stdio(server)
+            await _serve_stdio(server, options.max_request_bytes)
         else:
-            await _serve_streamable_http(server, options.host, options.port, bearer_token)
+            await _serve_streamable_http(server, options.host, options.port, bearer_token, options.max_request_bytes)
 
 
 def serve(options: ServerOptions) -> None:
@@ -301,6 +326,12 @@ def parser() -> argparse.ArgumentParser:
         type=_count(4096),
         default=DEFAULT_MAX_BYTES,
         help="bytes of text and structured content per result (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-request-bytes",
+        type=_count(4096),
+        default=DEFAULT_MAX_REQUEST_BYTES,
+        help="bytes of one message from the client; a longer one is answered with an error (default: %(default)s)",
     )
     parser.add_argument(
         "--bearer-token-env",

@@ -17,7 +17,7 @@ apply exactly as they do for a Python caller.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import TracebackType
@@ -27,10 +27,18 @@ from .._internal.arguments import dates_on_the_wire
 from .._internal.tabular import to_csv
 from ..catalog import InterfaceSpec, load_catalog
 from ..errors import TushareError
+from .bounds import close_names, shorten
 from .docs import interface_document, interface_markdown
 from .search import search
 from .selection import Selection
-from .toolset import DISCOVERY_RESOURCE, ArgumentProblem, ToolSet, UnknownToolError, load_toolset
+from .toolset import (
+    DISCOVERY_RESOURCE,
+    ArgumentProblem,
+    ToolSet,
+    UnknownToolError,
+    load_toolset,
+    oversized_arguments,
+)
 
 if TYPE_CHECKING:
     from .._client import AsyncTushareClient
@@ -181,7 +189,10 @@ class ToolService:
         served = self._served_names()
         if name not in served:
             hint = [CALL] if self.mode == "discovery" and name in self.interfaces else []
-            raise UnknownToolError(name, hint or _close(name, served))
+            raise UnknownToolError(name, hint or close_names(name, served))
+        oversized = oversized_arguments(arguments or {})
+        if oversized:
+            return invalid_arguments_result(name, oversized)
         # Dates as the client takes them (2024-01-31 too), before the schema checks the wire form.
         arguments = dates_on_the_wire(name, arguments or {})
         if name == CALL:
@@ -228,10 +239,10 @@ class ToolService:
         spec = self.interfaces.get(api_name)
         if spec is not None:
             return spec
-        close = _close(api_name, list(self.interfaces))
+        close = close_names(api_name, self.interfaces)
         guess = f"; did you mean {' or '.join(close)}?" if close else ""
         offered = "" if api_name not in load_catalog() else " (this server was started without it)"
-        message = f"no interface {api_name!r}{offered}{guess}"
+        message = f"no interface {shorten(api_name)}{offered}{guess}"
         return _error_text("PARAM-101", "PARAMETER", message, f"find interfaces with {SEARCH}")
 
     def _describe(self, api_name: str) -> ToolResult:
@@ -309,12 +320,6 @@ class ToolService:
                     AsyncTushareClient() if self.timeout is None else AsyncTushareClient(timeout=self.timeout)
                 )
         return self._client
-
-
-def _close(name: str, names: Sequence[str]) -> list[str]:
-    import difflib
-
-    return difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
 
 
 def _in_params(problem: ArgumentProblem) -> ArgumentProblem:

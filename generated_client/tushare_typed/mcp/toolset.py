@@ -22,11 +22,25 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final
 
-__all__ = ["DISCOVERY_RESOURCE", "TOOLS_RESOURCE", "ArgumentProblem", "ToolSet", "UnknownToolError", "load_toolset"]
+from .bounds import MAX_ARGUMENT_CHARS, MAX_NAME_CHARS, shorten, text_size
+
+__all__ = [
+    "DISCOVERY_RESOURCE",
+    "TOOLS_RESOURCE",
+    "ArgumentProblem",
+    "ToolSet",
+    "UnknownToolError",
+    "load_toolset",
+    "oversized_arguments",
+]
 
 TOOLS_RESOURCE: Final = "tools.json"
 DISCOVERY_RESOURCE: Final = "discovery_tools.json"
 GROUPS: Final = ("discovery", "interfaces", "composites")
+# The one argument that holds arguments: call_interface's `params`.
+_NESTED: Final = "params"
+# Characters of a schema error's own message (which repeats the value) shown when no describer fits.
+_MESSAGE_CHARS: Final = 200
 
 # The format the generator states with each pattern, shown instead of the bare regular expression.
 _PATTERN_HINTS: Final = {
@@ -55,7 +69,7 @@ class UnknownToolError(LookupError):
         self.suggestions = tuple(suggestions)
 
     def __str__(self) -> str:
-        message = f"unknown tool {self.name!r}"
+        message = f"unknown tool {shorten(self.name)}"
         if self.suggestions:
             message += "; did you mean " + " or ".join(repr(name) for name in self.suggestions) + "?"
         return message
@@ -132,6 +146,23 @@ class ToolSet:
             return validator
 
 
+def oversized_arguments(arguments: Mapping[str, Any], prefix: str = "") -> list[ArgumentProblem]:
+    """Each argument whose name or text is longer than :mod:`.bounds` allows, with its fix; empty when all fit.
+    Checked before the schema, so that no check (and no error message) ever handles an unbounded value."""
+    problems: list[ArgumentProblem] = []
+    for name, value in arguments.items():
+        if len(name) > MAX_NAME_CHARS:
+            message = f"is not an argument: names have at most {MAX_NAME_CHARS} characters"
+            problems.append(ArgumentProblem(f"{prefix}{shorten(name)}", message, "remove it"))
+        elif not prefix and name == _NESTED and isinstance(value, Mapping):
+            problems += oversized_arguments(value, f"{_NESTED}.")
+        elif (size := text_size(value)) > MAX_ARGUMENT_CHARS:
+            message = f"holds {size} characters of text, more than the {MAX_ARGUMENT_CHARS} an argument may hold"
+            fix = "pass a shorter value (split a long code list over several calls)"
+            problems.append(ArgumentProblem(f"{prefix}{name}", message, fix))
+    return problems
+
+
 @functools.cache
 def load_toolset(resource: str = TOOLS_RESOURCE) -> ToolSet:
     """The package's ``mcp/tools.json`` (or ``mcp/discovery_tools.json``), read once per process."""
@@ -183,7 +214,8 @@ def _describe(error: Any, properties: Mapping[str, Any], tool: str) -> list[Argu
     argument = _argument_name(error.absolute_path)
     describe = _DESCRIBERS.get(keyword)
     if describe is None:
-        return [ArgumentProblem(argument, error.message, f"see the inputSchema of {tool} for {argument}")]
+        message = error.message if len(error.message) <= _MESSAGE_CHARS else error.message[:_MESSAGE_CHARS] + "..."
+        return [ArgumentProblem(argument, message, f"see the inputSchema of {tool} for {argument}")]
     return [describe(argument, error, tool)]
 
 
