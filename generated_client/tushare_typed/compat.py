@@ -173,9 +173,18 @@ def _call_typed(
     unknown = [name for name in params if name not in known and name not in _SDK_PAGING]
     refuse_unknown(api_name, "parameter", unknown, sorted(known))
     arguments = {name: value for name, value in params.items() if name in known and not _blank(value)}
+    missing = [param.name for param in spec.params if param.required and param.name not in arguments]
+    if missing:
+        raise ParameterError(
+            f"{api_name} needs {', '.join(missing)} (the docs mark them required)",
+            remediation=f"pass {', '.join(f'{name}=...' for name in missing)}",
+            api_name=api_name,
+        )
     options = _paging_options(params)
     response = method(**arguments, fields=split_names(fields), **options)
-    return response.to_pandas()
+    frame = response.to_pandas()
+    # The server's column order, as the SDK's frame has it (the typed row follows the documented order).
+    return frame[[name for name in response.fields if name in frame.columns]]
 
 
 def _untyped_frame(

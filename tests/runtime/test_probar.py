@@ -168,7 +168,7 @@ def test_an_empty_window_keeps_the_columns_and_their_dtypes() -> None:
     frame = result.to_pandas()
     assert list(frame.columns) == [*fields, "ma5", "ma_v_5"]
     assert frame["close"].dtype == "float64" and frame["ma5"].dtype == "float64"
-    assert frame["ts_code"].dtype == object
+    assert frame["ts_code"].dtype == object, "an empty text column is object, as in the SDK"
 
 
 def test_a_column_null_in_every_row_is_kept() -> None:

@@ -4,8 +4,6 @@ are in their documented units, and oversized requests get a tushare-style error 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import urllib.request
 from typing import Any
 
 import pytest
@@ -69,10 +67,10 @@ def test_daily_basic_is_in_its_documented_units(emulator: TushareEmulator) -> No
 
 
 def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
-    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as reply:  # noqa: S310 (the emulator on 127.0.0.1)
-        answer: dict[str, Any] = json.loads(reply.read(1 << 20))
-        return answer
+    import httpx
+
+    answer: dict[str, Any] = httpx.post(url, json=body, timeout=10).json()
+    return answer
 
 
 @pytest.mark.timeout(30)

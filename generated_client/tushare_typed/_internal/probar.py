@@ -100,7 +100,8 @@ class ProBarResponse(Response[ProBarRow]):
         dtypes: dict[Any, str] = {float: "float64", int: "Int64", bool: "boolean"}
         columns = self.columns()
         return pd.DataFrame(
-            {name: pd.Series(columns[name], dtype=dtypes.get(kind, object)) for name, kind in self._types().items()}
+            # Text columns get pandas' own inference (its string dtype where it has one), as the SDK's frames do.
+            {name: pd.Series(columns[name], dtype=dtypes.get(kind)) for name, kind in self._types().items()}
         )
 
     def to_polars(self) -> polars.DataFrame:

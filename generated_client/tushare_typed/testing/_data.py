@@ -169,7 +169,7 @@ class Dataset:
             return (lambda row: round(row.bar()[name])) if kind == "int" else (lambda row: row.bar()[name])
         if self.axis_kind == "quarter" and kind == "float":
             return lambda row: row.statement(name)
-        maker = _VALUE_MAKERS.get(name, _generic)
+        maker = _VALUE_MAKERS.get(name) or (BASIC_MAKERS.get(name) if kind == "float" else None) or _generic
         return lambda row: maker(row, name, kind)
 
     def day_text(self, day: dt.date) -> str:
@@ -293,7 +293,6 @@ _VALUE_MAKERS: Final[dict[str, Callable[[_Row, str, str], Any]]] = {
     "exchange": _exchange,
     "list_date": lambda row, name, kind: _listed(row.code),
     "list_status": lambda row, name, kind: "L",
-    **BASIC_MAKERS,
 }
 
 
