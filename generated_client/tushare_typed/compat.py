@@ -103,40 +103,57 @@ def pro_bar(
     factors: Sequence[str] | None = None,
     adjfactor: bool = False,
     limit: int | None = None,
+    fields: str | Sequence[str] = "",
     qfq_anchor: str = "window",
     **unsupported: Any,
 ) -> pandas.DataFrame:
     """The SDK's ``ts.pro_bar`` as a DataFrame, through the typed composite ``TushareClient.pro_bar``.
 
-    Unlike the SDK, an argument it would silently ignore (a string in ``ma``, an unknown ``adj``) is an error, and
-    every piece (bars, adjustment factors, daily_basic factors) is fetched whole. ``qfq_anchor="latest"`` (not in
-    the SDK) anchors forward adjustment at the latest factor, so qfq prices do not change with ``end_date``.
+    Codes, ``freq`` and ``asset`` are normalised as the SDK does (``000001.sz`` is ``000001.SZ``). Unlike the SDK,
+    several codes are adjusted and averaged each with its own factors and bars; an argument it would silently
+    ignore (a string in ``ma``, an unknown ``adj``, ``factors`` on weekly bars, ``offset``) is an error; every
+    piece (bars, adjustment factors, daily_basic factors) is fetched whole. ``qfq_anchor="latest"`` (not in the
+    SDK) anchors forward adjustment at the latest factor, so qfq prices do not change with ``end_date``.
+    The remaining differences are listed in the migration guide.
     """
     refuse_unknown(
         "pro_bar",
         "parameter",
         [name for name in unsupported if name not in _SDK_ONLY_PRO_BAR],
-        ("ts_code", "api", "start_date", "end_date", "freq", "asset", "exchange", "adj", "ma", "factors"),
+        ("ts_code", "api", "start_date", "end_date", "freq", "asset", "exchange", "adj", "ma", "factors", "fields"),
     )
+    if not _blank(unsupported.get("offset")):
+        raise ParameterError(
+            "pro_bar's offset would skip bars before adjusting and averaging the rest",
+            remediation="narrow start_date/end_date instead, or drop offset",
+            api_name="pro_bar",
+        )
+    freq = freq.strip()
     client = (api or pro_api()).client
     response = client.pro_bar(
-        ts_code=ts_code,
+        ts_code=ts_code or "",
         start_date=start_date or None,
         end_date=end_date or None,
-        freq=freq,  # type: ignore[arg-type]  # checked by the typed method at run time
-        asset=asset,  # type: ignore[arg-type]  # checked by the typed method at run time
+        freq=freq.lower() if len(freq) >= 3 else freq.upper(),  # type: ignore[arg-type]  # checked at run time
+        asset=asset.strip().upper(),  # type: ignore[arg-type]  # checked by the typed method at run time
         adj=adj,  # type: ignore[arg-type]
         adjfactor=adjfactor,
         factors=tuple(factors or ()),  # type: ignore[arg-type]
-        ma=tuple(ma),
+        ma=tuple(ma or ()),
         exchange=exchange or None,
         max_rows=limit,
         qfq_anchor=qfq_anchor,  # type: ignore[arg-type]
     )
-    return response.to_pandas()
+    frame = response.to_pandas()
+    wanted = split_names(fields)
+    if wanted:
+        refuse_unknown("pro_bar", "column", [name for name in wanted if name not in frame.columns], list(frame))
+        frame = frame[wanted]
+    return frame
 
 
-# Arguments of the SDK's pro_bar that concern its own HTTP loop; the typed client has its own retries.
+# Arguments of the SDK's pro_bar that concern its own HTTP loop (the typed client has its own retries) or assets
+# the metadata has no interface for (contract_type: coinbar); offset is refused unless blank.
 _SDK_ONLY_PRO_BAR = frozenset({"retry_count", "offset", "contract_type"})
 
 
@@ -156,9 +173,18 @@ def _call_typed(
     unknown = [name for name in params if name not in known and name not in _SDK_PAGING]
     refuse_unknown(api_name, "parameter", unknown, sorted(known))
     arguments = {name: value for name, value in params.items() if name in known and not _blank(value)}
+    missing = [param.name for param in spec.params if param.required and param.name not in arguments]
+    if missing:
+        raise ParameterError(
+            f"{api_name} needs {', '.join(missing)} (the docs mark them required)",
+            remediation=f"pass {', '.join(f'{name}=...' for name in missing)}",
+            api_name=api_name,
+        )
     options = _paging_options(params)
     response = method(**arguments, fields=split_names(fields), **options)
-    return response.to_pandas()
+    frame = response.to_pandas()
+    # The server's column order, as the SDK's frame has it (the typed row follows the documented order).
+    return frame[[name for name in response.fields if name in frame.columns]]
 
 
 def _untyped_frame(

@@ -8,12 +8,21 @@ retries apply) and hand them to :func:`compose_bars`; the dispatch table itself 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, NamedTuple, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, get_args
+
+from pydantic import Field
 
 from ..errors import ParameterError
 from ..response import Response
+from .probar_compose import FACTOR_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow
 
 __all__ = [
     "Adjust",
@@ -33,9 +42,6 @@ Factor = Literal["tor", "vr"]
 #: Where forward adjustment (qfq) is anchored: the window's newest factor (the SDK's way: qfq prices then change
 #: with `end_date`), or the latest factor there is (prices stay the same whatever `end_date` is).
 QfqAnchor = Literal["window", "latest"]
-
-_PRICES = ("open", "high", "low", "close", "pre_close")
-_FACTOR_COLUMNS: dict[str, str] = {"tor": "turnover_rate", "vr": "volume_ratio"}
 
 
 class ProBarRow(NamedTuple):
@@ -59,9 +65,63 @@ class ProBarRow(NamedTuple):
 
 
 class ProBarResponse(Response[ProBarRow]):
-    """Bars of one `pro_bar` call; moving averages (`ma5`, `ma_v_5`, ...) are in `extra_columns`."""
+    """Bars of one `pro_bar` call. Columns the row type lacks (moving averages `ma5`, `ma_v_5`, ..., and the bar
+    interface's own, e.g. fut_daily's `settle`) are in `extra_columns`; `column_order` is the SDK's order of them
+    all, which the conversions follow, with stable dtypes also when a column is empty or null in every row."""
 
     wire_names: ClassVar[tuple[str, ...]] = ProBarRow._fields
+
+    column_order: list[str] = Field(default_factory=list)
+    #: The Python type of each extra column (None: unknown), so an empty or all-null column keeps its dtype.
+    extra_types: dict[str, Any] = Field(default_factory=dict)
+
+    def _column_names(self) -> list[str]:
+        return list(self.columns())
+
+    def columns(self) -> dict[str, list[Any]]:
+        merged = super().columns()
+        return {name: merged[name] for name in [*self.column_order, *merged] if name in merged}
+
+    def _row_values(self, positions: range) -> list[list[Any]]:
+        columns = list(self.columns().values())
+        return [[column[i] for column in columns] for i in positions]
+
+    def _column_types(self) -> dict[str, type[Any] | None]:
+        # ProBarRow's annotations are strings here (postponed evaluation): its columns are text or numbers.
+        return {name: str if name in _TEXT_COLUMNS else float for name, _ in self._returned()}
+
+    def _types(self) -> dict[str, type[Any] | None]:
+        known = self._column_types()
+        return {name: known[name] if name in known else self.extra_types.get(name) for name in self.columns()}
+
+    def to_pandas(self) -> pandas.DataFrame:
+        import pandas as pd
+
+        dtypes: dict[Any, str] = {float: "float64", int: "Int64", bool: "boolean"}
+        columns = self.columns()
+        return pd.DataFrame(
+            # Text columns get pandas' own inference (its string dtype where it has one), as the SDK's frames do.
+            {name: pd.Series(columns[name], dtype=dtypes.get(kind)) for name, kind in self._types().items()}
+        )
+
+    def to_polars(self) -> polars.DataFrame:
+        import polars as pl
+
+        kinds: dict[Any, Any] = {float: pl.Float64, int: pl.Int64, bool: pl.Boolean, str: pl.String}
+        return pl.DataFrame(self.columns(), schema={name: kinds.get(kind) for name, kind in self._types().items()})
+
+    def to_arrow(self) -> pyarrow.Table:
+        import pyarrow as pa
+
+        kinds: dict[Any, Any] = {float: pa.float64(), int: pa.int64(), bool: pa.bool_(), str: pa.string()}
+        types_ = self._types()
+        return pa.table(
+            {name: pa.array(values, type=kinds.get(types_[name])) for name, values in self.columns().items()}
+        )
+
+
+_ROW_FIELDS = frozenset(ProBarRow._fields)
+_TEXT_COLUMNS = frozenset({"ts_code", "trade_date", "trade_time"})
 
 
 def frequency_kind(freq: str) -> str:
@@ -82,58 +142,6 @@ def choose_interface(table: Mapping[tuple[str, str], str], asset: str, freq: str
     return api_name
 
 
-def _adjusted(record: dict[str, Any], factor: float | None, adj: Adjust | None, latest: float | None) -> None:
-    if adj is None or factor is None:
-        return
-    scale = factor if adj == "hfq" else factor / latest if latest else None
-    if scale is None:
-        return
-    for column in _PRICES:
-        if record.get(column) is not None:
-            record[column] = round(record[column] * scale, 2)
-    if record.get("close") is not None and record.get("pre_close"):
-        record["change"] = round(record["close"] - record["pre_close"], 2)
-        record["pct_chg"] = round(record["change"] / record["pre_close"] * 100, 2)
-
-
-def _factors_by_date(adj_factors: Response[Any] | None) -> dict[str, float]:
-    if adj_factors is None:
-        return {}
-    return {row["trade_date"]: row["adj_factor"] for row in adj_factors.to_dicts() if row.get("adj_factor") is not None}
-
-
-def _fill_factors(dates: list[str | None], known: dict[str, float]) -> list[float | None]:
-    """The factor of each bar's date; a date without one takes the next older known factor (bars are newest-first),
-    else the next newer one, as the SDK's back-fill does."""
-    factors: list[float | None] = [known.get(date or "") for date in dates]
-    older: float | None = None
-    for position in range(len(factors) - 1, -1, -1):
-        older = factors[position] if factors[position] is not None else older
-        factors[position] = older
-    newer: float | None = None
-    for position, factor in enumerate(factors):
-        newer = factor if factor is not None else newer
-        factors[position] = newer
-    return factors
-
-
-def _moving_averages(records: list[dict[str, Any]], windows: Sequence[int]) -> dict[str, list[float | None]]:
-    """`ma<N>` of close and `ma_v_<N>` of vol over each bar and the N-1 older ones (bars are newest-first)."""
-    columns: dict[str, list[float | None]] = {}
-    for window in windows:
-        if window < 1:
-            raise ParameterError(f"moving-average window must be >= 1, got {window}", api_name="pro_bar")
-        for source, name in (("close", f"ma{window}"), ("vol", f"ma_v_{window}")):
-            values = [record.get(source) for record in records]
-            averages: list[float | None] = []
-            for start in range(len(values)):
-                span = values[start : start + window]
-                full = len(span) == window and all(value is not None for value in span)
-                averages.append(round(sum(span) / window, 2) if full else None)  # type: ignore[arg-type]
-            columns[name] = averages
-    return columns
-
-
 def compose_bars(
     bars: Response[Any],
     *,
@@ -143,34 +151,59 @@ def compose_bars(
     basics: Response[Any] | None = None,
     factors: Sequence[Factor] = (),
     ma: Sequence[int] = (),
-    qfq_anchor: QfqAnchor = "window",
+    stock: bool = True,
+    minutes: bool = False,
 ) -> ProBarResponse:
-    """One `pro_bar` result from the fetched pieces: adjusted prices, merged factors, moving averages."""
+    """One `pro_bar` result from the fetched pieces, every join on (code, date): adjusted prices, merged factors,
+    moving averages, in the SDK's column order (see :mod:`.probar_compose`). The qfq anchor is each code's newest
+    factor in `adj_factors`: fetched up to today for `qfq_anchor="latest"`, over the window otherwise."""
+    from . import probar_compose as compose
+
     records = bars.to_dicts()
-    dates = [record.get("trade_date") or (record.get("trade_time") or "").replace("-", "")[:8] for record in records]
-    known = _factors_by_date(adj_factors)
-    bar_factors = _fill_factors(dates, known) if known else [None] * len(records)
-    latest = bar_factors[0] if bar_factors else None
-    if qfq_anchor == "latest" and known:
-        latest = known[max(known)]
-    basic_by_date = {row["trade_date"]: row for row in basics.to_dicts()} if basics is not None else {}
-    rows = []
-    for record, date, factor in zip(records, dates, bar_factors, strict=True):
-        _adjusted(record, factor, adj, latest)
-        record["trade_date"] = date or None
-        record["adj_factor"] = factor if keep_adj_factor else None
-        for wanted in factors:
-            record[_FACTOR_COLUMNS[wanted]] = basic_by_date.get(date or "", {}).get(_FACTOR_COLUMNS[wanted])
-        rows.append(ProBarRow(*(record.get(name) for name in ProBarRow._fields)))
-    returned = [name for name in ProBarRow._fields if any(getattr(row, name) is not None for row in rows)]
+    groups = compose.by_code(records)
+    if adj_factors is not None:
+        compose.bar_factors(records, groups, compose.keyed(adj_factors, "adj_factor"))
+    if stock and minutes and adj is None:
+        for record in records:
+            record["trade_date"] = compose.bar_date(record)
+        compose.previous_closes(records, groups)
+        for record in records:
+            compose.change_from_pre_close(record)
+    if adj is not None:
+        anchors = compose.anchors(adj_factors)
+        for record in records:
+            compose.adjust(record, adj == "hfq", anchors.get(compose.code_of(record)), minutes)
+    for wanted in factors:
+        column = compose.FACTOR_COLUMNS[wanted]
+        values = compose.keyed(basics, column)
+        for record in records:
+            record[column] = values.get((compose.code_of(record), compose.bar_date(record)))
+    order = compose.column_order(
+        bars.fields or list(type(bars).wire_names),
+        stock=stock,
+        minutes=minutes,
+        adj=adj is not None,
+        factors=factors,
+        keep_adj_factor=keep_adj_factor and adj_factors is not None,
+    )
+    averages = compose.moving_averages(records, groups, ma)
+    known = [name for name in order if name in _ROW_FIELDS]
+    extras = {name: [record.get(name) for record in records] for name in order if name not in _ROW_FIELDS}
+    kinds = bars._column_types()
     return ProBarResponse.model_construct(
-        rows=rows,
-        fields=returned,
+        rows=[
+            ProBarRow(*(record.get(name) if name in known else None for name in ProBarRow._fields))
+            for record in records
+        ],
+        fields=known,
         completed=bars.completed,
         next_offset=bars.next_offset,
         request_id=bars.request_id,
         pages=bars.pages,
-        extra_columns=_moving_averages(records, ma),
+        extra_columns={**extras, **averages},
+        column_order=[*order, *averages],
+        extra_types={**{name: kinds.get(name) for name in extras}, **dict.fromkeys(averages, float)},
+        duplicates_dropped=0,
     )
 
 
@@ -184,7 +217,8 @@ class ProBarPlan:
     factors: Sequence[Factor]
     ma: Sequence[int]
     _roles: list[str] = field(default_factory=list)
-    qfq_anchor: QfqAnchor = "window"
+    stock: bool = True
+    minutes: bool = False
 
     def compose(self, responses: Sequence[Response[Any]]) -> ProBarResponse:
         """The result from the responses to :attr:`requests`, in the same order."""
@@ -197,7 +231,8 @@ class ProBarPlan:
             basics=by_role.get("daily_basic"),
             factors=self.factors,
             ma=self.ma,
-            qfq_anchor=self.qfq_anchor,
+            stock=self.stock,
+            minutes=self.minutes,
         )
 
 
@@ -208,7 +243,7 @@ def _check_choices(adj: object, factors: Sequence[object], ma: Sequence[object])
         raise ParameterError(
             f"adj={adj!r} is not an adjustment", remediation="use 'qfq', 'hfq' or None", api_name="pro_bar"
         )
-    unknown = [factor for factor in factors if factor not in _FACTOR_COLUMNS]
+    unknown = [factor for factor in factors if factor not in FACTOR_COLUMNS]
     if unknown:
         raise ParameterError(
             f"unknown factors {unknown!r}",
@@ -228,6 +263,14 @@ def _check_choices(adj: object, factors: Sequence[object], ma: Sequence[object])
         )
 
 
+def _day(value: object) -> object:
+    if isinstance(value, str) and len(value.strip()) > 10:
+        return value.strip()[:10].replace("-", "")
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value
+
+
 def plan_pro_bar(
     table: Mapping[tuple[str, str], str],
     *,
@@ -244,18 +287,34 @@ def plan_pro_bar(
     max_rows: int | None,
     qfq_anchor: QfqAnchor = "window",
 ) -> ProBarPlan:
-    """Which typed methods to call for one `pro_bar`, with what; validated before anything is sent."""
+    """Which typed methods to call for one `pro_bar`, with what; validated before anything is sent. Codes are
+    stripped and upper-cased, as the SDK does."""
     _check_choices(adj, factors, ma)
+    ts_code = ts_code.strip().upper() if isinstance(ts_code, str) else ts_code
     if adj is not None and asset != "E":
         raise ParameterError(
             f"adj={adj!r} applies to stocks only, not asset={asset!r}",
             remediation="drop adj, or use asset='E'",
             api_name="pro_bar",
         )
+    if adj is not None and not ts_code:
+        raise ParameterError(
+            "adjusted bars need ts_code (the SDK prints a message and returns None)",
+            remediation="pass one or more codes, e.g. ts_code='000001.SZ'",
+            api_name="pro_bar",
+        )
+    minutes = frequency_kind(freq) == "min"
+    if factors and (asset != "E" or frequency_kind(freq) != "D"):
+        raise ParameterError(
+            f"factors apply to daily stock bars only, not asset={asset!r} freq={freq!r} (the SDK ignores them)",
+            remediation="drop factors, or use asset='E', freq='D'",
+            api_name="pro_bar",
+        )
     api_name = choose_interface(table, asset, freq)
-    span = {"ts_code": ts_code, "start_date": start_date, "end_date": end_date}
-    bars: dict[str, Any] = {**span, "max_rows": max_rows}
-    if frequency_kind(freq) == "min":
+    bars: dict[str, Any] = {"ts_code": ts_code, "start_date": start_date, "end_date": end_date, "max_rows": max_rows}
+    # The factor interfaces take days: a minute window's date-times are cut to their dates.
+    span = {"ts_code": ts_code, "start_date": _day(start_date), "end_date": _day(end_date)}
+    if minutes:
         bars["freq"] = freq.lower()
     if exchange is not None:
         bars["exchange"] = exchange
@@ -269,7 +328,7 @@ def plan_pro_bar(
         requests.append(("adj_factor", {**span, "end_date": None} if latest else dict(span)))
         roles.append("adj_factor")
     if factors:
-        basic_fields = ["trade_date", *(_FACTOR_COLUMNS[name] for name in factors)]
+        basic_fields = ["ts_code", "trade_date", *(FACTOR_COLUMNS[name] for name in factors)]
         requests.append(("daily_basic", {**span, "fields": basic_fields}))
         roles.append("daily_basic")
-    return ProBarPlan(requests, adj, adjfactor, tuple(factors), tuple(ma), roles, qfq_anchor)
+    return ProBarPlan(requests, adj, adjfactor, tuple(factors), tuple(ma), roles, asset == "E", minutes)

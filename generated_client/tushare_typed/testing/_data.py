@@ -20,12 +20,22 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from ._synthetic import GOLDEN, MASK64, mix, unit_float
+from ._basics import BASIC_MAKERS, generic_float
+from ._market import (
+    PERIODS,
+    bar,
+    is_period_end,
+    is_trading_day,
+    minute_bar,
+    period_bar,
+    period_days,
+    previous_trading_day,
+    statement,
+)
+from ._synthetic import GOLDEN, MASK64, mix, stable_hash, unit_float
 
 if TYPE_CHECKING:
     from ..catalog import InterfaceSpec
@@ -36,6 +46,8 @@ __all__ = ["DEFAULT_END", "DEFAULT_START", "UNIVERSE", "Dataset", "is_trading_da
 DEFAULT_END: Final = "20241231"
 #: Where a history starts when a query names securities but no start date.
 DEFAULT_START: Final = "20200101"
+#: Interfaces whose rows are weeks or months: each row aggregates the daily bars of its period.
+PERIOD_INTERFACES: Final = {"weekly": "week", "monthly": "month", "index_weekly": "week", "index_monthly": "month"}
 #: How many securities a query that names none covers.
 UNIVERSE: Final = 10
 
@@ -47,11 +59,6 @@ _MINUTES: Final = tuple(
 _BAR_COLUMNS: Final = frozenset(
     {"open", "high", "low", "close", "pre_close", "change", "pct_chg", "vol", "amount", "adj_factor"}
 )
-
-
-def is_trading_day(day: dt.date) -> bool:
-    # Weekdays only: no holiday table to keep up to date, and tests can count the trading days in a range.
-    return day.weekday() < 5
 
 
 def stock_code(index: int) -> str:
@@ -121,6 +128,8 @@ class Dataset:
     def _on_axis(self, day: dt.date) -> bool:
         if self.axis_kind == "quarter":
             return (day.month, day.day) in ((3, 31), (6, 30), (9, 30), (12, 31))
+        if self.axis_kind in PERIODS:
+            return is_period_end(day, self.axis_kind)
         if self.axis_kind == "calendar":
             wanted = self.params.get("is_open")
             return wanted in (None, "") or str(wanted) == ("1" if is_trading_day(day) else "0")
@@ -156,11 +165,11 @@ class Dataset:
         kind = self._types[name]
         if name == self.axis:
             return _Row.axis_text
-        if name in _BAR_COLUMNS and kind in ("float", "int") and self.axis_kind in ("trading", "minute"):
+        if name in _BAR_COLUMNS and kind in ("float", "int") and self.axis_kind in ("trading", "minute", *PERIODS):
             return (lambda row: round(row.bar()[name])) if kind == "int" else (lambda row: row.bar()[name])
         if self.axis_kind == "quarter" and kind == "float":
             return lambda row: row.statement(name)
-        maker = _VALUE_MAKERS.get(name, _generic)
+        maker = _VALUE_MAKERS.get(name) or (BASIC_MAKERS.get(name) if kind == "float" else None) or _generic
         return lambda row: maker(row, name, kind)
 
     def day_text(self, day: dt.date) -> str:
@@ -192,104 +201,31 @@ class _Row:
         """A uniform [0, 1) draw fixed by seed, security, date (and minute) and ``salt``."""
         if self._key is None:
             day = (self.ordinal * GOLDEN + _salt(self.minute)) & MASK64
-            self._key = mix(_hash(f"{self.data.seed}|{self.code}") ^ day)
+            self._key = mix(stable_hash(f"{self.data.seed}|{self.code}") ^ day)
         return unit_float(mix(self._key ^ _salt(salt)))
 
     def bar(self) -> dict[str, float]:
         if self._bar is None:
             day = self.day or _parse(DEFAULT_END)
-            bar = _bar(self.data.seed, self.code, day, self.noise)
-            self._bar = _minute_bar(bar, self.noise) if self.minute else bar
+            kind = self.data.axis_kind
+            if kind in PERIODS:  # a week's or month's bar: its trading days' bars, up to this (its last) day
+                days = [_Row(self.data, self.code, d).day_bar(d) for d in period_days(day, kind)]
+                self._bar = period_bar(days)
+            else:
+                day_bar = self.day_bar(day)
+                self._bar = minute_bar(day_bar, self.noise) if self.minute else day_bar
         return self._bar
+
+    def day_bar(self, day: dt.date) -> dict[str, float]:
+        return bar(self.data.seed, self.code, day, self.noise)
 
     def statement(self, name: str) -> float:
         if self._statement is None:
-            self._statement = _statement(self.noise)
+            self._statement = statement(self.noise)
         if name in self._statement:
             return self._statement[name]
         # Any other item: a plausible share of revenue, positive.
         return round(self._statement["total_revenue"] * 0.2 * self.noise(name), 2)
-
-
-def _bar(seed: int, code: str, day: dt.date, noise: Callable[[str], float]) -> dict[str, float]:
-    close = _close(seed, code, day)
-    pre_close = _close(seed, code, _previous_trading_day(day))
-    open_ = round(pre_close * (1 + 0.03 * (noise("open") - 0.5)), 2)
-    high = round(max(open_, close) * (1 + 0.02 * noise("high")), 2)
-    low = round(min(open_, close) * (1 - 0.02 * noise("low")), 2)
-    vol = round(20_000 + 1_500_000 * noise("vol") ** 2, 2)  # hands (100 shares)
-    change = round(close - pre_close, 2)
-    return {
-        "open": open_,
-        "high": max(high, open_, close),
-        "low": min(low, open_, close),
-        "close": close,
-        "pre_close": pre_close,
-        "change": change,
-        "pct_chg": round(change / pre_close * 100, 4),
-        "vol": vol,
-        "amount": round(vol * 100 * (open_ + close + high + low) / 4 / 1000, 3),  # thousands of yuan
-        "adj_factor": adj_factor(seed, code, day),
-    }
-
-
-def _minute_bar(day: dict[str, float], noise: Callable[[str], float]) -> dict[str, float]:
-    """A one-minute bar inside the day's range: prices between the day's low and high, a sliver of its volume."""
-    low, high = day["low"], day["high"]
-    open_ = round(low + (high - low) * noise("m_open"), 2)
-    close = round(low + (high - low) * noise("m_close"), 2)
-    vol = round(day["vol"] * 100 / 240 * (0.2 + 1.6 * noise("m_vol")))  # shares
-    return {
-        **day,
-        "open": open_,
-        "close": close,
-        "high": max(open_, close, round(max(open_, close) + (high - max(open_, close)) * noise("m_high"), 2)),
-        "low": min(open_, close, round(min(open_, close) - (min(open_, close) - low) * noise("m_low"), 2)),
-        "vol": vol,
-        "amount": round(vol * (open_ + close) / 2, 2),
-    }
-
-
-def _close(seed: int, code: str, day: dt.date) -> float:
-    """A smooth, security-specific price path (two slow waves around a base price) with a small daily jitter."""
-    base = _hash(f"{seed}|{code}|base")
-    level = 5 + (base % 9500) / 100
-    phase1, phase2 = (base >> 20) % 628 / 100, (base >> 30) % 628 / 100
-    t = day.toordinal()
-    jitter = unit_float(mix(base ^ (t * GOLDEN & MASK64))) - 0.5
-    return round(level * math.exp(0.3 * math.sin(t / 97 + phase1) + 0.1 * math.sin(t / 23 + phase2)) + 0.1 * jitter, 2)
-
-
-def adj_factor(seed: int, code: str, day: dt.date) -> float:
-    """Steps up by 2-8 % about every 180 days (a dividend or a bonus issue), from 1.0 in 1990."""
-    base = _hash(f"{seed}|{code}|adj")
-    steps = max(0, (day.toordinal() - 726_468 + base % 180) // 180)  # 726_468: 1990-01-01
-    return round((1 + 0.02 + (base >> 12) % 7 / 100) ** steps, 4)
-
-
-def _statement(noise: Callable[[str], float]) -> dict[str, float]:
-    revenue = round(1e8 * (1 + 999 * noise("revenue") ** 3), 2)
-    income = round(revenue * (0.02 + 0.18 * noise("margin")), 2)
-    assets = round(revenue * (1.5 + 4 * noise("assets")), 2)
-    liabilities = round(assets * (0.3 + 0.5 * noise("leverage")), 2)
-    shares = round(1e8 * (1 + 99 * noise("shares")), 0)
-    return {
-        "total_revenue": revenue,
-        "revenue": round(revenue * 0.98, 2),
-        "total_cogs": round(revenue - income * 1.3, 2),
-        "operate_profit": round(income * 1.25, 2),
-        "total_profit": round(income * 1.2, 2),
-        "income_tax": round(income * 0.2, 2),
-        "n_income": income,
-        "n_income_attr_p": round(income * 0.95, 2),
-        "total_assets": assets,
-        "total_liab": liabilities,
-        "total_hldr_eqy_inc_min_int": round(assets - liabilities, 2),
-        "total_hldr_eqy_exc_min_int": round((assets - liabilities) * 0.97, 2),
-        "total_share": shares,
-        "basic_eps": round(income * 0.95 / shares, 4),
-        "diluted_eps": round(income * 0.95 / shares, 4),
-    }
 
 
 # --- columns other than the axis, bars and statements ------------------------------------------------------------
@@ -302,7 +238,7 @@ def _generic(row: _Row, name: str, kind: str) -> Any:
     if kind == "int":
         return int(draw * 1_000_000)
     if kind == "float":
-        return round(1 + draw * 99_999, 2)
+        return generic_float(name, draw)
     if kind == "bool":
         return draw < 0.5
     if kind == "datetime":
@@ -324,7 +260,7 @@ def _announced(row: _Row, name: str, kind: str) -> str:
 
 
 def _pretrade(row: _Row, name: str, kind: str) -> str:
-    return _text(_previous_trading_day(row.day or _parse(DEFAULT_END)))
+    return _text(previous_trading_day(row.day or _parse(DEFAULT_END)))
 
 
 def _is_open(row: _Row, name: str, kind: str) -> str | int:
@@ -343,7 +279,7 @@ def _exchange(row: _Row, name: str, kind: str) -> str:
 
 
 def _listed(code: str) -> str:
-    return _text(dt.date(1991, 1, 1) + dt.timedelta(days=_hash(code) % 9000))
+    return _text(dt.date(1991, 1, 1) + dt.timedelta(days=stable_hash(code) % 9000))
 
 
 _VALUE_MAKERS: Final[dict[str, Callable[[_Row, str, str], Any]]] = {
@@ -377,6 +313,8 @@ def _axis_kind(axis: str | None, spec: InterfaceSpec) -> str:
         return "minute"
     if axis == "end_date" and any(param.name == "period" for param in spec.params):
         return "quarter"
+    if axis == "trade_date" and spec.api_name in PERIOD_INTERFACES:
+        return PERIOD_INTERFACES[spec.api_name]
     return "trading"
 
 
@@ -399,13 +337,6 @@ def _date_param(params: Mapping[str, Any], name: str) -> str | None:
     return text
 
 
-def _previous_trading_day(day: dt.date) -> dt.date:
-    day -= dt.timedelta(days=1)
-    while not is_trading_day(day):
-        day -= dt.timedelta(days=1)
-    return day
-
-
 def _parse(text: str) -> dt.date:
     return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
 
@@ -414,12 +345,6 @@ def _text(day: dt.date | None) -> str:
     return day.strftime("%Y%m%d") if day is not None else ""
 
 
-@functools.lru_cache(maxsize=65_536)
-def _hash(text: str) -> int:
-    # hash() is salted per process; the data must agree between runs and processes.
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
-
-
 @functools.lru_cache(maxsize=1024)
 def _salt(text: str) -> int:
-    return _hash(text)
+    return stable_hash(text)

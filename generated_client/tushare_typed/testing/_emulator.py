@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from ._data import Dataset
 from ._http import encode_reply, error_reply, make_handler, parse_request, shutdown_socket
-from ._synthetic import GOLDEN, int_param, mix, select_fields, unit_float
+from ._synthetic import GOLDEN, check_sizes, int_param, mix, select_fields, unit_float
 
 if TYPE_CHECKING:
     import socket
@@ -365,6 +365,7 @@ class TushareEmulator:
             return True
 
     def _page(self, api_name: str, params: Mapping[str, Any], fields: str) -> dict[str, Any]:
+        check_sizes({**params, "fields": fields})
         spec = self.catalog.get(api_name)
         names = select_fields(spec, fields)
         data = Dataset(spec, self._data_params(params), self.seed)

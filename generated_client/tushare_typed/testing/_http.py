@@ -52,6 +52,8 @@ def shutdown_socket(conn: socket.socket) -> None:
 
 
 _SERVED_PATHS: Final = ("/", "/dataapi")
+#: The largest request body read: far above any real request (codes and parameters are capped well below it).
+_MAX_BODY: Final = 1 << 20
 
 
 def make_handler(emulator: TushareEmulator) -> type[BaseHTTPRequestHandler]:
@@ -73,7 +75,13 @@ def make_handler(emulator: TushareEmulator) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             path = self.path.split("?", 1)[0]
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > _MAX_BODY:
+                # Read nothing more: answer as the server answers bad parameters, then drop the connection.
+                self.close_connection = True
+                self._send(200, encode_reply(error_reply(-2001, f"请求过大: {length} 字节 (最多 {_MAX_BODY})")))
+                return
+            body = self.rfile.read(length)
             if not (path in _SERVED_PATHS or path.startswith("/dataapi/")):
                 self._send(404, b'{"error": "not found"}')
                 return

@@ -3,6 +3,8 @@ deterministic hash (splitmix64) that faults and the synthetic data (:mod:`._data
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -11,6 +13,10 @@ if TYPE_CHECKING:
 
 MASK64: Final = (1 << 64) - 1
 GOLDEN: Final = 0x9E3779B97F4A7C15  # 2**64 / golden ratio: spreads consecutive integers over 64 bits
+#: The longest parameter value the emulator reads, and the most codes one request may name: a reply is then
+#: bounded by the row cap and the width of its columns, whatever a caller sends.
+MAX_PARAM_CHARS: Final = 16_384
+MAX_CODES: Final = 1_000
 
 
 def select_fields(spec: InterfaceSpec, fields: str | Sequence[str]) -> list[str]:
@@ -43,3 +49,20 @@ def int_param(params: Mapping[str, Any], name: str, default: int) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be an integer, got {value!r}") from None
+
+
+@functools.lru_cache(maxsize=65_536)
+def stable_hash(text: str) -> int:
+    """A 64-bit hash of ``text`` that agrees between runs and processes (``hash()`` is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def check_sizes(params: Mapping[str, Any]) -> None:
+    """A ValueError (answered as a tushare parameter error) for a parameter too long or too many codes."""
+    for name, value in params.items():
+        text = value if isinstance(value, str) else str(value)
+        if len(text) > MAX_PARAM_CHARS:
+            raise ValueError(f"{name} 超过 {MAX_PARAM_CHARS} 个字符 ({len(text)})")
+    codes = params.get("ts_code")
+    if isinstance(codes, str) and codes.count(",") >= MAX_CODES:
+        raise ValueError(f"ts_code 最多 {MAX_CODES} 个代码 ({codes.count(',') + 1})")
