@@ -248,10 +248,12 @@ def test_a_failed_commit_stops_the_sync_keeping_what_was_committed(
 ) -> None:
     write_slice = Database.write_slice
     commits: list[str] = []
+    calls_at_failure: list[int] = []
 
     def second_commit_fails(self: Database, schema: Any, slice_id: str, *args: Any, **kwargs: Any) -> SliceWrite:
         commits.append(slice_id)
         if len(commits) == 2:
+            calls_at_failure.append(emulator.calls("daily"))
             raise StoreAccessError("the disk is full", remediation="free some space")
         return write_slice(self, schema, slice_id, *args, **kwargs)
 
@@ -262,7 +264,9 @@ def test_a_failed_commit_stops_the_sync_keeping_what_was_committed(
     assert len(commits) == 2
     assert caught.value.report.interfaces["daily"].slices_done == 1
     assert distinct_keys(store_path, catalog) == (ROWS_PER_DAY, ROWS_PER_DAY)
-    assert emulator.calls("daily") < DAYS
+    # No fetcher starts a slice after the failure: at most the 4 already in flight finish (on a fast machine the
+    # failure comes before every slice was fetched; on a loaded one it may not, so the bound is relative).
+    assert emulator.calls("daily") <= calls_at_failure[0] + 4
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
