@@ -2,7 +2,7 @@
 explain. A permission denial names the points the interface needs and the account's points when they are known
 (``TUSHARE_POINTS``); an unknown interface name gets the closest known names.
 
-Called by :func:`~.errors.error_from_reply` for every error reply; a hint never replaces the error it explains.
+Called by :func:`.reply_errors.error_from_reply` for every error reply; a hint never replaces the error it explains.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 
 from ..catalog import CatalogError
 from ..errors import PermissionDeniedError, ServerParameterError, TushareError
+from .suggest import closest
 
 __all__ = ["add_hints", "interface_suggestions"]
 
@@ -33,7 +34,6 @@ def add_hints(error: TushareError) -> TushareError:
 def interface_suggestions(api_name: str) -> list[str]:
     """The known interface names closest to ``api_name`` (empty when it is known, or nothing is close)."""
     from ..catalog import load_catalog
-    from .arguments import closest
 
     catalog = load_catalog()
     return [] if api_name in catalog else closest(api_name, catalog.names())
