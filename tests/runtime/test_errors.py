@@ -268,7 +268,7 @@ def test_the_reply_mapping_still_loads_from_errors_on_first_use() -> None:
         reply_errors.parse_rate_limit,
     )
     with pytest.raises(AttributeError, match="no_such_name"):
-        _ = errors.no_such_name  # type: ignore[attr-defined]
+        _ = errors.no_such_name
 
 
 def _package_imports(tree: ast.AST) -> set[str]:
