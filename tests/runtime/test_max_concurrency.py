@@ -125,3 +125,13 @@ def test_the_bound_is_shared_by_copies_and_the_sync_twin() -> None:
     assert client.with_options(timeout=5)._transport.slots is client._transport.slots
     assert client.with_options(base_url="http://127.0.0.1:1")._transport.slots is client._transport.slots
     assert client._async_twin()._transport.slots.limit == 3
+
+
+@pytest.mark.timeout(10)
+def test_a_bound_for_an_injected_transport_is_refused_not_ignored() -> None:
+    from tushare_typed._internal.transport import SyncTransport
+
+    transport = SyncTransport("http://127.0.0.1:1")
+    with pytest.raises(ParameterError, match="max_concurrency"):
+        TushareClient("concurrency-test-token", transport=transport, max_concurrency=2)
+    TushareClient("concurrency-test-token", transport=transport).close()
