@@ -146,6 +146,7 @@ from ._api.wealth import (
     WealthPages,
 )
 from ._internal.client_base import AsyncBaseClient, BaseClient
+from ._internal.store_sync import AsyncStoreSync, StoreSync
 
 if TYPE_CHECKING:
     from ._internal.probar import ProBarResponse, QfqAnchor
@@ -232,7 +233,7 @@ class TushareClient(
     StockReferenceMethods,
     UsStockMethods,
     WealthMethods,
-    BaseClient,
+    StoreSync,
 ):
     """Client for every tushare interface; see the base class for the options.
 
@@ -383,7 +384,7 @@ class AsyncTushareClient(
     AsyncStockReferenceMethods,
     AsyncUsStockMethods,
     AsyncWealthMethods,
-    AsyncBaseClient,
+    AsyncStoreSync,
 ):
     """Asynchronous client for every tushare interface; see the base class for the options.
 

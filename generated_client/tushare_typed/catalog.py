@@ -225,10 +225,9 @@ class Catalog:
         try:
             return self.interfaces[api_name]
         except KeyError:
-            import difflib  # here: only an unknown name needs it
+            from ._internal.suggest import closest
 
-            close = difflib.get_close_matches(api_name, list(self.interfaces), n=3, cutoff=0.6)
-            raise UnknownInterfaceError(api_name, close) from None
+            raise UnknownInterfaceError(api_name, closest(api_name, self.interfaces)) from None
 
     def names(self) -> tuple[str, ...]:
         return tuple(self.interfaces)

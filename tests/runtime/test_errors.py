@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
+import json
 import pickle
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -216,3 +221,78 @@ def test_a_token_never_survives_in_a_mapped_message(prefix: str, suffix: str) ->
     error = error_from_reply(40203, prefix + token + suffix, api_name="x", request_id=None)
     assert token not in str(error)
     assert token not in repr(error)
+
+
+# --- a leaf module ----------------------------------------------------------------------------
+
+# What `import tushare_typed.errors` may load of the package: the root (and what it loads itself), and redact.
+LEAVES = {
+    "tushare_typed",
+    "tushare_typed._version",
+    "tushare_typed._internal",
+    "tushare_typed._internal.lazy",
+    "tushare_typed._internal.redact",
+    "tushare_typed.errors",
+}
+LEAF_PROBE = """
+import json, sys
+import tushare_typed.errors
+{then}
+print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in ("tushare_typed", "pydantic"))))
+"""
+
+
+def _loaded_by(then: str = "") -> set[str]:
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", LEAF_PROBE.format(then=then)], capture_output=True, text=True, check=True
+    )
+    return set(json.loads(done.stdout))
+
+
+@pytest.mark.timeout(60)
+def test_errors_imports_only_leaf_modules() -> None:
+    loaded = _loaded_by()
+    assert "tushare_typed.errors" in loaded
+    assert loaded <= LEAVES, sorted(loaded - LEAVES)
+
+
+@pytest.mark.timeout(60)
+def test_the_reply_mapping_still_loads_from_errors_on_first_use() -> None:
+    # Also the proof that the probe above sees a non-leaf import: using the moved name loads the mapping and hints.
+    loaded = _loaded_by("tushare_typed.errors.error_from_reply(40101, 'x', api_name=None, request_id=None)")
+    assert {"tushare_typed._internal.reply_errors", "tushare_typed._internal.hints"} <= loaded - LEAVES
+    from tushare_typed._internal import reply_errors
+
+    assert (errors.error_from_reply, errors.parse_rate_limit) == (
+        reply_errors.error_from_reply,
+        reply_errors.parse_rate_limit,
+    )
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = errors.no_such_name
+
+
+def _package_imports(tree: ast.AST) -> set[str]:
+    """The package modules a module's code imports anywhere (function bodies too), but for the type checker
+    (``if TYPE_CHECKING``) and the module ``__getattr__`` that serves names moved elsewhere."""
+    found: set[str] = set()
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            continue
+        if isinstance(node, ast.FunctionDef) and node.name == "__getattr__":
+            continue
+        if isinstance(node, ast.ImportFrom) and node.level:
+            found.add(node.module or "")
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "tushare_typed"}
+        else:
+            found |= _package_imports(node)
+    return found
+
+
+@pytest.mark.timeout(10)
+def test_errors_code_imports_only_leaf_modules() -> None:
+    # The fresh interpreter above misses imports made inside functions, as error_from_reply's hints once were.
+    tree = ast.parse(Path(errors.__file__).read_text(encoding="utf-8"))
+    assert _package_imports(tree) == {"_internal.redact"}
+    with_hints = ast.parse("def error_from_reply():\n    from ._internal.hints import add_hints\n")
+    assert _package_imports(with_hints) == {"_internal.hints"}

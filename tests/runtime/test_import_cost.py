@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +48,37 @@ def test_the_probe_sees_a_heavy_import() -> None:
         [sys.executable, "-c", probe.format(heavy=set(HEAVY))], capture_output=True, text=True
     )
     assert "pydantic" in json.loads(done.stdout)
+
+
+STORE_PROBE = """
+import json, sys
+import tushare_typed
+{then}
+sync = tushare_typed.TushareClient(token="x")
+asynchronous = tushare_typed.AsyncTushareClient(token="x")
+assert callable(sync.sync) and callable(asynchronous.sync)
+print(json.dumps(sorted(name for name in sys.modules if name.split(".")[:2] == ["tushare_typed", "store"]
+                        or name.split(".")[0] == "duckdb")))
+"""
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(("then", "loaded"), [("", False), ("import tushare_typed.store", True)], ids=["core", "probe"])
+def test_building_clients_imports_no_store(then: str, loaded: bool) -> None:
+    # The "probe" case imports the store first: the same probe must then see it, or the "core" case proves nothing.
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", STORE_PROBE.format(then=then)], capture_output=True, text=True, check=True
+    )
+    seen = json.loads(done.stdout)
+    assert ("tushare_typed.store" in seen and "duckdb" in seen) if loaded else seen == []
+
+
+@pytest.mark.timeout(10)
+def test_the_core_client_names_no_store() -> None:
+    # client.sync reaches the clients as a mixin (_internal/store_sync.py): the core client may not even name the
+    # store lazily or for the type checker, as it once did.
+    from tushare_typed._internal import client_base
+
+    tree = ast.parse(Path(client_base.__file__).read_text(encoding="utf-8"))
+    imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not [name for name in imported if name.split(".")[0] == "store"], imported

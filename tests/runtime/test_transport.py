@@ -194,6 +194,44 @@ def test_base_url_argument_then_environment_then_default() -> None:
         resolve_base_url("ftp://c.test", {})
 
 
+USABLE_URLS = [
+    "http://api.tushare.pro",
+    "https://a.test:8443/api/",
+    "http://127.0.0.1:9000",
+    "http://[::1]:8080/a",
+    "http://bücher.example",
+    "http://a_b.test",
+    "http://user:pw@h.test/path?q=1",
+]
+UNUSABLE_URLS = {
+    "ftp://a.test": "scheme",
+    "a.test": "scheme",
+    "http://": "no host",
+    "http://a.test:99999": "out of range",
+    "http://a.test:abc": "Port",
+    "http://a.test:0": "port 0",
+    "http://exa mple.test": "whitespace",
+    "http://a.test/\x00": "control",
+    "http://[::1": "IPv6",
+    "http://[zz]": "IPv6",
+    "http://%41.test": "'%'",
+}
+
+
+@pytest.mark.parametrize("url", USABLE_URLS)
+def test_a_usable_base_url_is_kept_and_httpx_takes_it(url: str) -> None:
+    assert resolve_base_url(url, {}) == url
+    assert httpx.URL(url).host
+
+
+@pytest.mark.parametrize("url", sorted(UNUSABLE_URLS))
+def test_an_unusable_base_url_is_refused_saying_why(url: str) -> None:
+    with pytest.raises(ParameterError, match="base_url") as caught:
+        resolve_base_url(url, {})
+    assert UNUSABLE_URLS[url] in caught.value.message
+    assert "http(s)://host" in caught.value.remediation
+
+
 def test_transport_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUSHARE_API_URL", "http://env.test/api")
     transport = SyncTransport()

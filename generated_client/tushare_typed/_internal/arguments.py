@@ -10,16 +10,15 @@ MCP server), so that one call is accepted or refused the same way wherever it is
 from __future__ import annotations
 
 import contextlib
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import ParameterError
+from .suggest import closest
 
 __all__ = [
     "check_date_order",
     "check_fields",
-    "closest",
     "dates_on_the_wire",
     "normalize_dates",
     "prepare_query",
@@ -28,11 +27,6 @@ __all__ = [
 
 # Pairs of parameters that bound one date range, as tushare names them.
 _RANGES = (("start_date", "end_date"), ("start_m", "end_m"), ("ann_date_start", "ann_date_end"))
-
-
-def closest(name: str, names: Iterable[str], n: int = 3) -> list[str]:
-    """The names most like ``name`` (for "did you mean" hints), best first."""
-    return difflib.get_close_matches(name, list(names), n=n, cutoff=0.6)
 
 
 def split_names(names: str | Sequence[str] | None) -> list[str] | None:

@@ -70,13 +70,12 @@ class Endpoint(Generic[ResponseT]):
         check_date_order(wire, self.api_name)
         return wire
 
-    def wire_fields(self, fields: Sequence[str] | None) -> tuple[str, ...] | None:
+    def wire_fields(self, fields: Sequence[str] | str | None) -> tuple[str, ...] | None:
         if fields is None:
             return None
-        if isinstance(fields, str):
-            fields = split_names(fields) or []
-        check_fields(self.api_name, fields, self.response.wire_names)
-        return tuple(fields)
+        names = split_names(fields) or []  # a name that is no string is a ParameterError here
+        check_fields(self.api_name, names, self.response.wire_names)
+        return tuple(names)
 
     def response_from(self, result: PageResult, hidden: tuple[str, ...] = ()) -> ResponseT:
         """The typed response for the rows a paged call collected, without the ``hidden`` columns."""

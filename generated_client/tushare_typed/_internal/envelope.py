@@ -5,7 +5,7 @@ request id. :func:`decode_page` is the generic one and returns a :class:`Page`; 
 supplies faster typed decoders per interface, built on :func:`decode_envelope` so that every
 decoder maps replies to errors the same way:
 
-- ``code != 0``: the typed error from :func:`tushare_typed.errors.error_from_reply`;
+- ``code != 0``: the typed error from :func:`.reply_errors.error_from_reply`;
 - anything undecodable (bad JSON, wrong types, missing keys, out-of-range numbers, rows that do not
   match ``fields``): :class:`~tushare_typed.errors.MalformedReplyError`, never another exception.
 """
@@ -18,8 +18,9 @@ from typing import Annotated, Any, Generic, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import MalformedReplyError, error_from_reply, redact_text
+from ..errors import MalformedReplyError, redact_text
 from .collector import collector_paused
+from .reply_errors import error_from_reply
 
 __all__ = [
     "Count",

@@ -2,7 +2,7 @@
 explain. A permission denial names the points the interface needs and the account's points when they are known
 (``TUSHARE_POINTS``); an unknown interface name gets the closest known names.
 
-Called by :func:`~.errors.error_from_reply` for every error reply; a hint never replaces the error it explains.
+Called by :func:`.reply_errors.error_from_reply` for every error reply; a hint never replaces the error it explains.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import os
 
 from ..catalog import CatalogError
 from ..errors import PermissionDeniedError, ServerParameterError, TushareError
+from .limiter.choose import POINTS_VARIABLE
+from .suggest import closest
 
 __all__ = ["add_hints", "interface_suggestions"]
 
 _UNKNOWN_INTERFACE_MARKS = ("请指定正确的接口名", "接口名")
-_POINTS_VARIABLE = "TUSHARE_POINTS"
 
 
 def add_hints(error: TushareError) -> TushareError:
@@ -33,7 +34,6 @@ def add_hints(error: TushareError) -> TushareError:
 def interface_suggestions(api_name: str) -> list[str]:
     """The known interface names closest to ``api_name`` (empty when it is known, or nothing is close)."""
     from ..catalog import load_catalog
-    from .arguments import closest
 
     catalog = load_catalog()
     return [] if api_name in catalog else closest(api_name, catalog.names())
@@ -55,8 +55,8 @@ def _permission_hint(error: PermissionDeniedError, api_name: str) -> None:
     if spec.permission is not None and spec.permission.describe():
         needs.append(spec.permission.describe())
     stated = f"{api_name} needs {' or '.join(needs)}" if needs else f"{api_name} needs a tier this account lacks"
-    points = os.environ.get(_POINTS_VARIABLE, "").strip()
-    account = f"; this account has {points} points ({_POINTS_VARIABLE})" if points.isdigit() else ""
+    points = os.environ.get(POINTS_VARIABLE, "").strip()
+    account = f"; this account has {points} points ({POINTS_VARIABLE})" if points.isdigit() else ""
     error.remediation = (
         f"{stated}{account}. Upgrade at https://tushare.pro/document/1?doc_id=108, or use an interface within "
         "your tier (`tushare-typed list` shows each interface's points)."

@@ -11,7 +11,8 @@ from ._store import Store
 from ._sync import SliceCallback, SyncRequest, run_sync, run_sync_blocking
 
 if TYPE_CHECKING:
-    from .._internal.client_base import AsyncBaseClient, BaseClient
+    from .._internal.client_base import AsyncBaseClient
+    from .._internal.store_sync import StoreSync
     from ._report import SyncReport
 
 __all__ = ["async_sync_with", "sync_with"]
@@ -47,7 +48,7 @@ async def async_sync_with(
 
 
 def sync_with(
-    client: BaseClient,
+    client: StoreSync,
     apis: str | Sequence[str],
     *,
     store: StoreArg = None,

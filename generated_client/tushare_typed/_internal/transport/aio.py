@@ -127,7 +127,8 @@ class AsyncTransport(TransportBase["httpx.AsyncClient", Callable[[float], Awaita
 
         deadline = time.monotonic() + budget
         try:
-            async with asyncio.timeout(budget):
+            # Waiting for a free slot (max_concurrency) is part of the attempt's budget.
+            async with asyncio.timeout(budget), self.slots.for_tasks():
                 request = pool.build_request("POST", self.base_url, **self._post_arguments(call, budget))
                 response = await pool.send(request, stream=True)
                 mark_sent(self.limiter, call)

@@ -25,6 +25,7 @@ from .options import (
     RequestOptions,
     resolve_base_url,
 )
+from .slots import RequestSlots
 
 __all__ = ["TransportBase"]
 
@@ -35,7 +36,7 @@ SleepT = TypeVar("SleepT")
 class TransportBase(Generic[HttpT, SleepT]):
     """A transport to one base URL. ``sleep``, ``clock`` and ``random`` are injectable so tests neither sleep nor
     depend on chance; ``http_client`` (an ``httpx.Client`` / ``httpx.AsyncClient``) replaces the pool, which the
-    transport then does not close."""
+    transport then does not close. ``max_concurrency`` bounds this transport's requests in flight (:mod:`.slots`)."""
 
     def __init__(
         self,
@@ -51,8 +52,10 @@ class TransportBase(Generic[HttpT, SleepT]):
         clock: Callable[[], float] = time.monotonic,
         random: Callable[[], float] = _random.random,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_concurrency: int | None = None,
     ) -> None:
         self.base_url = resolve_base_url(base_url)
+        self.slots = RequestSlots(max_concurrency)
         self.options = RequestOptions(
             timeout=timeout,
             max_retries=max_retries,
@@ -95,11 +98,12 @@ class TransportBase(Generic[HttpT, SleepT]):
         return self._http
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        # getattr: also for a transport whose construction failed (a traceback printed with locals shows it).
+        return f"{type(self).__name__}(base_url={getattr(self, 'base_url', None)!r})"
 
     def with_base_url(self, base_url: str) -> Self:
-        """A transport to another URL sharing this one's connection pool (not closing it)."""
-        return type(self)(
+        """A transport to another URL sharing this one's connection pool (not closing it) and request slots."""
+        other = type(self)(
             base_url,
             timeout=self.options.timeout or DEFAULT_TIMEOUT,
             max_retries=self.options.max_retries or 0,
@@ -111,6 +115,8 @@ class TransportBase(Generic[HttpT, SleepT]):
             random=self._random,
             max_body_bytes=self.options.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
         )
+        other.slots = self.slots
+        return other
 
     def _new_call(
         self,

@@ -20,6 +20,7 @@ __all__ = [
     "REQUEST_ID_HEADER",
     "USER_AGENT",
     "RequestOptions",
+    "check_option",
     "new_request_id",
     "resolve_base_url",
 ]
@@ -54,7 +55,7 @@ class RequestOptions:
             ("max_body_bytes", 1, True),
             ("deadline_at", -math.inf, False),
         ):
-            _check_option(name, getattr(self, name), minimum, integer)
+            check_option(name, getattr(self, name), minimum, integer)
 
     def merged(self, overrides: RequestOptions | None) -> RequestOptions:
         """These options with every non-None field of ``overrides`` taking precedence."""
@@ -68,7 +69,7 @@ class RequestOptions:
         return replace(self, **changes)
 
 
-def _check_option(name: str, value: Any, minimum: float, integer: bool) -> None:
+def check_option(name: str, value: Any, minimum: float, integer: bool) -> None:
     """A ParameterError naming the option unless ``value`` is None or a finite number (an int when ``integer``)
     of at least ``minimum`` (above 0 for ``timeout``)."""
     if value is None:
@@ -89,10 +90,67 @@ def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
-def resolve_base_url(base_url: str | None = None, environ: Mapping[str, str] | None = None) -> str:
-    """``base_url``, else ``TUSHARE_API_URL``, else ``http://api.tushare.pro``."""
+def resolve_base_url(base_url: object = None, environ: Mapping[str, str] | None = None) -> str:
+    """``base_url``, else ``TUSHARE_API_URL``, else ``http://api.tushare.pro``: checked now, so that a URL no request
+    could use is a ParameterError naming where it came from, not an ``httpx.InvalidURL`` at the first call."""
+    if base_url is not None and not isinstance(base_url, str):
+        raise ParameterError(
+            f"base_url must be a URL string, got {type(base_url).__name__}",
+            remediation=f"pass base_url as a string such as {DEFAULT_BASE_URL!r}, or leave it out",
+        )
     env = os.environ if environ is None else environ
-    url = (base_url or env.get(ENV_BASE_URL, "") or DEFAULT_BASE_URL).strip()
-    if not url.startswith(("http://", "https://")):
-        raise ParameterError(f"the base URL must start with http:// or https://, got {url!r}")
+    from_env = env.get(ENV_BASE_URL, "").strip()
+    source = "base_url" if base_url and base_url.strip() else ENV_BASE_URL if from_env else "the default base URL"
+    url = ((base_url or "").strip() or from_env or DEFAULT_BASE_URL).strip()
+    problem = _url_problem(url)
+    if problem is not None:
+        raise ParameterError(
+            f"{source} {url!r} is not a usable URL: {problem}",
+            remediation=f"pass base_url as http(s)://host[:port][/path], such as {DEFAULT_BASE_URL}, or fix "
+            f"{ENV_BASE_URL}",
+        )
     return url
+
+
+# Characters of an ASCII host name (IPv4 addresses included); IPv6 literals and non-ASCII names are checked apart.
+_HOST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
+
+
+def _url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as the API's address, or None."""
+    from urllib.parse import urlsplit
+
+    if any(character.isspace() or not character.isprintable() for character in url):
+        return "it contains whitespace or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:  # a port that is no number or out of range, a broken IPv6 literal
+        return str(error)
+    if parts.scheme not in ("http", "https"):
+        return f"the scheme must be http or https, not {parts.scheme or 'missing'!r}"
+    host = parts.hostname
+    if not host:
+        return "it names no host"
+    if port == 0:
+        return "port 0 is not a destination"
+    return _host_problem(host, bracketed="[" in parts.netloc)
+
+
+def _host_problem(host: str, *, bracketed: bool) -> str | None:
+    if bracketed:
+        import ipaddress
+
+        try:
+            ipaddress.IPv6Address(host.split("%", 1)[0])
+        except ValueError:
+            return f"{host!r} is not an IPv6 address"
+        return None
+    if host.isascii():
+        bad = sorted(set(host) - _HOST_CHARACTERS)
+        return f"the host {host!r} contains {''.join(bad)!r}" if bad else None
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        return f"the host {host!r} is not a valid international domain name"
+    return None

@@ -123,13 +123,15 @@ class SyncTransport(TransportBase["httpx.Client", Callable[[float], None]]):
 
         deadline = time.monotonic() + budget
         try:
-            request = pool.build_request("POST", self.base_url, **self._post_arguments(call, budget))
-            response = pool.send(request, stream=True)
-            mark_sent(self.limiter, call)
-            try:
-                body = b"" if response.status_code != 200 else self._read(response, call, deadline)
-            finally:
-                response.close()
+            # Waiting for a free slot (max_concurrency) is part of the attempt's budget.
+            with self.slots.held(budget) as left:
+                arguments = self._post_arguments(call, left)
+                response = pool.send(pool.build_request("POST", self.base_url, **arguments), stream=True)
+                mark_sent(self.limiter, call)
+                try:
+                    body = b"" if response.status_code != 200 else self._read(response, call, deadline)
+                finally:
+                    response.close()
             return response, body
         except httpx.RequestError as exc:
             error = network_error(exc, call)

@@ -44,6 +44,7 @@ from ._api.stock_quotes import (
     StockQuotesPages,
 )
 from ._internal.client_base import AsyncBaseClient, BaseClient
+from ._internal.store_sync import AsyncStoreSync, StoreSync
 
 if TYPE_CHECKING:
     from ._internal.probar import ProBarResponse, QfqAnchor
@@ -83,7 +84,7 @@ class TushareClient(
     MacroMethods,
     StockFinancialsMethods,
     StockQuotesMethods,
-    BaseClient,
+    StoreSync,
 ):
     """Client for every tushare interface; see the base class for the options.
 
@@ -200,7 +201,7 @@ class AsyncTushareClient(
     AsyncMacroMethods,
     AsyncStockFinancialsMethods,
     AsyncStockQuotesMethods,
-    AsyncBaseClient,
+    AsyncStoreSync,
 ):
     """Asynchronous client for every tushare interface; see the base class for the options.
 

@@ -1,0 +1,107 @@
+"""``client.sync(...)``: the local store's sync (``tushare_typed.store``, extra ``store``), mixed into the generated
+``TushareClient`` / ``AsyncTushareClient`` so that the core clients (:mod:`.client_base`) know nothing of the store.
+
+Importing this module imports neither the store nor DuckDB: ``sync`` imports them on its first call. (It sits here,
+not in ``store/``, because importing anything under ``tushare_typed.store`` runs the store package, which needs the
+extra.) The engine is ``store/_client.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .body import DEFAULT_MAX_BODY_BYTES
+from .client_base import AsyncBaseClient, BaseClient
+from .transport import DEFAULT_MAX_RATE_LIMIT_WAIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:
+    from ..store import Store, SyncReport
+
+__all__ = ["AsyncStoreSync", "StoreSync"]
+
+
+class StoreSync(BaseClient):
+    """``TushareClient.sync``."""
+
+    def sync(
+        self,
+        apis: str | Sequence[str],
+        *,
+        start: object = None,
+        end: object = None,
+        store: Store | str | os.PathLike[str] | None = None,
+        lookback: int = 1,
+        concurrency: int = 4,
+        append_only: bool = False,
+        progress: bool = False,
+    ) -> SyncReport:
+        """Fetch the history of ``apis`` into the local store (``tushare_typed.store``, extra ``store``): only the
+        slices not stored yet, plus the ``lookback`` most recent ones, concurrently within this client's quota.
+        ``store`` is a Store or a path (default: ``TUSHARE_TYPED_STORE`` or the user's data directory).
+        ``append_only`` syncs an interface without keys; ``progress`` shows slices, rows, calls/min and an ETA on
+        stderr. Interrupted or failed runs resume where they stopped; the report says what was done."""
+        from ..store._client import sync_with
+
+        return sync_with(
+            self,
+            apis,
+            store=store,
+            start=start,
+            end=end,
+            lookback=lookback,
+            concurrency=concurrency,
+            append_only=append_only,
+            progress=progress,
+        )
+
+    def _async_twin(self) -> AsyncBaseClient:
+        """An async client on this client's token, server, options, limiter and request bound (``sync`` fetches
+        through it)."""
+        limiter, options = self._transport.limiter, self._options
+        return AsyncBaseClient(
+            self._resolve_token(),
+            base_url=self.base_url,
+            timeout=DEFAULT_TIMEOUT if options.timeout is None else options.timeout,
+            max_retries=DEFAULT_MAX_RETRIES if options.max_retries is None else options.max_retries,
+            max_rate_limit_wait=(
+                DEFAULT_MAX_RATE_LIMIT_WAIT if options.max_rate_limit_wait is None else options.max_rate_limit_wait
+            ),
+            rate_limit=self.rate_limit if limiter is None else None,
+            limiter=limiter,
+            catalog=self._catalog,
+            max_body_bytes=self._transport.options.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
+            max_concurrency=self._transport.slots.limit,
+        )
+
+
+class AsyncStoreSync(AsyncBaseClient):
+    """``AsyncTushareClient.sync``."""
+
+    async def sync(
+        self,
+        apis: str | Sequence[str],
+        *,
+        start: object = None,
+        end: object = None,
+        store: Store | str | os.PathLike[str] | None = None,
+        lookback: int = 1,
+        concurrency: int = 4,
+        append_only: bool = False,
+        progress: bool = False,
+    ) -> SyncReport:
+        """Async :meth:`StoreSync.sync`."""
+        from ..store._client import async_sync_with
+
+        return await async_sync_with(
+            self,
+            apis,
+            store=store,
+            start=start,
+            end=end,
+            lookback=lookback,
+            concurrency=concurrency,
+            append_only=append_only,
+            progress=progress,
+        )
