@@ -146,7 +146,7 @@ from ._api.wealth import (
     WealthPages,
 )
 from ._internal.client_base import AsyncBaseClient, BaseClient
-from ._internal.store_sync import AsyncStoreSync, StoreSync
+from .store._mixin import AsyncStoreSync, StoreSync
 
 if TYPE_CHECKING:
     from ._internal.probar import ProBarResponse, QfqAnchor

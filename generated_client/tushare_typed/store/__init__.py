@@ -14,20 +14,57 @@ Needs the ``store`` extra (DuckDB and pyarrow): ``pip install 'tushare-typed[sto
 
 from __future__ import annotations
 
-try:
-    import duckdb  # noqa: F401
-    import pyarrow  # noqa: F401
-except ImportError as _error:
-    raise ImportError(
-        f"tushare_typed.store needs the optional 'store' extra: pip install 'tushare-typed[store]' ({_error})"
-    ) from None
+from typing import TYPE_CHECKING, Any
 
-from ._check import CheckReport
-from ._database import STORE_VARIABLE, default_store_path
-from ._errors import StoreAccessError, StoreError, StoreLockedError, StoreSchemaError, SyncError
-from ._report import InterfaceReport, SyncReport
-from ._store import Store, TableInfo
-from ._sync import SyncRequest, run_sync
+from .._internal.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ._check import CheckReport
+    from ._database import STORE_VARIABLE, default_store_path
+    from ._errors import StoreAccessError, StoreError, StoreLockedError, StoreSchemaError, SyncError
+    from ._report import InterfaceReport, SyncReport
+    from ._store import Store, TableInfo
+    from ._sync import SyncRequest, run_sync
+
+# Names load on first use, so `client.sync`'s mixin (`_mixin.py`, mixed into every client) can live here without
+# importing DuckDB at `import tushare_typed`; the first name used checks the extra is installed.
+_EXPORTS = {
+    "CheckReport": "_check",
+    "STORE_VARIABLE": "_database",
+    "default_store_path": "_database",
+    "StoreAccessError": "_errors",
+    "StoreError": "_errors",
+    "StoreLockedError": "_errors",
+    "StoreSchemaError": "_errors",
+    "SyncError": "_errors",
+    "InterfaceReport": "_report",
+    "SyncReport": "_report",
+    "Store": "_store",
+    "TableInfo": "_store",
+    "SyncRequest": "_sync",
+    "run_sync": "_sync",
+}
+
+
+def require_extra() -> None:
+    """Raise a clear ImportError when DuckDB or pyarrow (the ``store`` extra) is missing."""
+    try:
+        import duckdb  # noqa: F401
+        import pyarrow  # noqa: F401
+    except ImportError as error:
+        raise ImportError(
+            f"tushare_typed.store needs the optional 'store' extra: pip install 'tushare-typed[store]' ({error})"
+        ) from None
+
+
+_lazy_getattr, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        require_extra()
+    return _lazy_getattr(name)
+
 
 __all__ = [
     "STORE_VARIABLE",

@@ -12,7 +12,7 @@ from ._sync import SliceCallback, SyncRequest, run_sync, run_sync_blocking
 
 if TYPE_CHECKING:
     from .._internal.client_base import AsyncBaseClient
-    from .._internal.store_sync import StoreSync
+    from ._mixin import StoreSync
     from ._report import SyncReport
 
 __all__ = ["async_sync_with", "sync_with"]

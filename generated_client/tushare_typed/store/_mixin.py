@@ -1,9 +1,8 @@
 """``client.sync(...)``: the local store's sync (``tushare_typed.store``, extra ``store``), mixed into the generated
-``TushareClient`` / ``AsyncTushareClient`` so that the core clients (:mod:`.client_base`) know nothing of the store.
+``TushareClient`` / ``AsyncTushareClient`` so that the core clients (:mod:`.._internal.client_base`) know nothing of the store.
 
-Importing this module imports neither the store nor DuckDB: ``sync`` imports them on its first call. (It sits here,
-not in ``store/``, because importing anything under ``tushare_typed.store`` runs the store package, which needs the
-extra.) The engine is ``store/_client.py``.
+Importing this module imports neither the store's engine nor DuckDB (the package's names load on first use):
+``sync`` imports them on its first call. The engine is ``_client.py``.
 """
 
 from __future__ import annotations
@@ -12,12 +11,13 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .body import DEFAULT_MAX_BODY_BYTES
-from .client_base import AsyncBaseClient, BaseClient
-from .transport import DEFAULT_MAX_RATE_LIMIT_WAIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from .._internal.body import DEFAULT_MAX_BODY_BYTES
+from .._internal.client_base import AsyncBaseClient, BaseClient
+from .._internal.transport import DEFAULT_MAX_RATE_LIMIT_WAIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
-    from ..store import Store, SyncReport
+    from ._report import SyncReport
+    from ._store import Store
 
 __all__ = ["AsyncStoreSync", "StoreSync"]
 
@@ -42,7 +42,7 @@ class StoreSync(BaseClient):
         ``store`` is a Store or a path (default: ``TUSHARE_TYPED_STORE`` or the user's data directory).
         ``append_only`` syncs an interface without keys; ``progress`` shows slices, rows, calls/min and an ETA on
         stderr. Interrupted or failed runs resume where they stopped; the report says what was done."""
-        from ..store._client import sync_with
+        from ._client import sync_with
 
         return sync_with(
             self,
@@ -92,7 +92,7 @@ class AsyncStoreSync(AsyncBaseClient):
         progress: bool = False,
     ) -> SyncReport:
         """Async :meth:`StoreSync.sync`."""
-        from ..store._client import async_sync_with
+        from ._client import async_sync_with
 
         return await async_sync_with(
             self,
