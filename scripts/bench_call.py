@@ -17,6 +17,7 @@ import pstats
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -67,9 +68,10 @@ def main() -> None:
 
     from tushare_typed import TushareClient
 
-    body = Path(os.environ.get("TMPDIR", "/tmp")) / "bench_call_daily.json"
+    scratch = tempfile.TemporaryDirectory()
+    body = Path(scratch.name) / "daily.json"
     body.write_bytes(daily_reply(ROWS))
-    server = subprocess.Popen([sys.executable, "-c", _SERVER, str(body)], stdout=subprocess.PIPE, text=True)  # noqa: S603
+    server = subprocess.Popen([sys.executable, "-c", _SERVER, str(body)], stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None
     url = server.stdout.readline().strip()
     try:
@@ -102,6 +104,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        scratch.cleanup()
     sdk = statistics.median(samples["SDK pro.daily"])
     print(f"{ROWS} rows per call, median of {args.runs} interleaved rounds; load {load_before:.1f} -> {load_after:.1f}")
     for name, values in samples.items():

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Final
 
-from .._internal.arguments import closest
+from .._internal.suggest import closest
 
 __all__ = ["MAX_ARGUMENT_CHARS", "MAX_NAME_CHARS", "SHOWN_CHARS", "close_names", "shorten", "text_size"]
 

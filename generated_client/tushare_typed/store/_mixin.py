@@ -1,5 +1,6 @@
 """``client.sync(...)``: the local store's sync (``tushare_typed.store``, extra ``store``), mixed into the generated
-``TushareClient`` / ``AsyncTushareClient`` so that the core clients (:mod:`.._internal.client_base`) know nothing of the store.
+``TushareClient`` / ``AsyncTushareClient`` so that the core clients (``_internal/client_base.py``) know nothing of
+the store.
 
 Importing this module imports neither the store's engine nor DuckDB (the package's names load on first use):
 ``sync`` imports them on its first call. The engine is ``_client.py``.
