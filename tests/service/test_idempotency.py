@@ -42,8 +42,13 @@ def test_reusing_a_key_for_another_request_is_refused(client: TestClient, header
         "/mcp/execute", json={**BODY, "params": {"ts_code": "600000.SH"}, "requestId": "job-2"}, headers=headers
     )
     assert changed.status_code == 400 and changed.json()["code"] == "PARAM-101"
-    stranger = client.post("/mcp/execute", json={**BODY, "requestId": "job-2"}, headers=key_headers(client, "eve"))
-    assert stranger.status_code == 400
+    # requestIds are per owner: another owner's job-2 is theirs, whatever its content.
+    stranger = client.post(
+        "/mcp/execute",
+        json={**BODY, "params": {"ts_code": "600000.SH"}, "requestId": "job-2"},
+        headers=key_headers(client, "eve"),
+    )
+    assert stranger.status_code == 200 and "idempotent-replayed" not in stranger.headers
 
 
 def test_errors_are_replayed_too(client: TestClient, headers: dict[str, str]) -> None:

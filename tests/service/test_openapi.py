@@ -20,7 +20,11 @@ def document(small_catalog: Any, tmp_path_factory: pytest.TempPathFactory) -> di
     from tushare_typed.service.config import ServiceConfig
 
     app = create_app(ServiceConfig(data_dir=tmp_path_factory.mktemp("openapi"), catalog=small_catalog))
-    return app.openapi()
+    with TestClient(app) as client:
+        reply = client.get("/openapi.json")
+    assert reply.status_code == 200 and reply.headers["content-type"] == "application/json"
+    served: dict[str, Any] = reply.json()
+    return served
 
 
 def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -12,7 +14,7 @@ pytestmark = pytest.mark.timeout(60)
 
 def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ready"}
+    assert client.get("/readyz").json() == {"status": "ready", "database": "ok", "upstream": "ok"}
 
 
 def test_metrics_count_requests_latency_and_errors(client: TestClient, headers: dict[str, str]) -> None:
@@ -33,7 +35,7 @@ def test_migrations_build_the_declared_schema(database_url: str) -> None:
     engine = create_engine(database_url)
     migrate(engine)
     migrate(engine)  # idempotent
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     engine.dispose()
@@ -48,8 +50,9 @@ def test_database_round_trip(database_url: str) -> None:
         assert created and db.put_credential("alice", b"sealed2", b"", "test") == (credential_id, False)
         record = ExecutionRecord("r1", "daily", "alice", credential_id, "SUCCESS", 0, 12, 0, 30, None)
         db.log_execution(record)
-        claim = db.claim("request:x", "alice", "f", "r1")
-        assert claim.fresh and not db.claim("request:x", "alice", "f", "r2").fresh
+        long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+        claim = db.claim("request:x", "alice", "f", "r1", expired=long_ago)
+        assert claim.fresh and not db.claim("request:x", "alice", "f", "r2", expired=long_ago).fresh
         db.complete("request:x", 200, {"ok": True})
         stored = db.claimed("request:x")
         assert stored is not None and stored.status_code == 200 and stored.request_id == "r1"
