@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import stat
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -70,3 +72,10 @@ def test_the_service_runs_on_each_database(make_client: object, database_url: st
     reply = client.post("/mcp/execute", json={"commandId": "daily", "params": {}, "requestId": "pg-1"}, headers=headers)
     again = client.post("/mcp/execute", json={"commandId": "daily", "params": {}, "requestId": "pg-1"}, headers=headers)
     assert reply.status_code == 200 and reply.json() == again.json()
+
+
+def test_a_new_database_file_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "service.sqlite3"
+    Database.open(str(path)).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

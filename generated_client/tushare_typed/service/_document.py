@@ -39,7 +39,13 @@ _DESCRIPTIONS: Final = {
 _RETRY_AFTER: Final = {"Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}}
 #: The failures of a call upstream (``/mcp/execute`` and every ``/v1`` route).
 EXECUTION_STATUSES: Final = (400, 401, 403, 404, 408, 413, 429, 500, 503)
-_DATE_PATTERNS: Final = {"date": r"^[0-9]{8}$", "datetime": r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"}
+#: Date parameters by their documented format: ``format: date`` (YYYY-MM-DD; YYYYMMDD is accepted too), else the
+#: accepted text as a pattern.
+_DATE_SCHEMAS: Final[dict[str, dict[str, str]]] = {
+    "YYYYMMDD": {"format": "date"},
+    "YYYY-MM-DD HH:MM:SS": {"pattern": r"^[0-9]{4}-?[0-9]{2}-?[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$"},
+    "YYYYMM": {"pattern": r"^[0-9]{6}$"},
+}
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -54,21 +60,16 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def _date_formats(document: dict[str, Any], catalog: Catalog) -> None:
-    """Date parameters (``format: date``; ``YYYYMMDD`` is accepted too) and date columns (``YYYYMMDD`` text)."""
+    """The format (or pattern) of every date parameter of the ``/v1`` request bodies."""
     from ._gateway import gateway_model_names
 
     schemas = document.get("components", {}).get("schemas", {})
     for spec in catalog:
-        body_name, record_name = gateway_model_names(spec)
-        params = schemas.get(body_name, {}).get("properties", {})
+        params = schemas.get(gateway_model_names(spec)[0], {}).get("properties", {})
         for param in spec.params:
-            if param.python_type == "date" and param.name in params:
-                _annotate(params[param.name], {"format": "date"})
-        columns = schemas.get(record_name, {}).get("properties", {})
-        for column in spec.fields:
-            pattern = _DATE_PATTERNS.get(column.python_type)
-            if pattern is not None and column.name in columns:
-                _annotate(columns[column.name], {"pattern": pattern})
+            extra = _DATE_SCHEMAS.get(param.format or "")
+            if extra is not None and param.name in params:
+                _annotate(params[param.name], extra)
 
 
 def _annotate(schema: dict[str, Any], extra: dict[str, str]) -> None:

@@ -64,9 +64,9 @@ def _pascal(api_name: str) -> str:
 
 
 def gateway_model_names(spec: InterfaceSpec) -> tuple[str, str]:
-    """The document's names of an interface's request body and record schemas."""
+    """The document's names of an interface's request body and result schemas."""
     name = _pascal(spec.api_name)
-    return f"{name}Request", f"{name}Record"
+    return f"{name}Request", f"{name}Result"
 
 
 def gateway_models(spec: InterfaceSpec) -> tuple[type[BaseModel], type[BaseModel]]:
