@@ -67,7 +67,12 @@ def _call(client: TestClient, wire: _Wire, path: str, headers: dict[str, str]) -
         "server": ("127.0.0.1", 80),
     }
     assert client.portal is not None
-    client.portal.call(client.app, scope, wire.receive, wire.send)
+    app: Any = client.app
+
+    async def run() -> None:
+        await app(scope, wire.receive, wire.send)
+
+    client.portal.call(run)
 
 
 def test_the_key_is_checked_before_a_byte_of_the_body_is_read(client: TestClient) -> None:

@@ -52,9 +52,8 @@ async def _refuse(error: TushareError, scope: Scope, receive: Receive, send: Sen
     context = current_context()
     context.status = "ERROR"
     status = _STATUS.get(type(error)) or http_status(error)
-    headers = error_headers(error) or {}
-    if status in (408, 413):
-        headers["Connection"] = "close"  # the rest of the body is never read
+    # The body (if any) is never read: the connection closes rather than draining it.
+    headers = {**(error_headers(error) or {}), "Connection": "close"}
     reply = JSONResponse(error_payload(error, context.request_id), status_code=status, headers=headers)
     await reply(scope, receive, send)
 
