@@ -94,13 +94,14 @@ def test_execute_parameter_errors_are_400(
     assert payload["message"] and payload["remediation"] and payload["requestId"]
 
 
-def test_execute_without_a_token_anywhere_is_401(
+def test_execute_without_a_token_anywhere_is_403_with_a_rest_remedy(
     client: TestClient, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     monkeypatch.delenv("TUSHARE_TOKEN")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "empty-config"))
     reply = _execute(client, headers, commandId="daily")
-    assert reply.status_code == 401 and reply.json()["code"] == "AUTH-002"
+    assert reply.status_code == 403 and reply.json()["code"] == "AUTH-002"
+    assert "POST /auth/token" in reply.json()["remediation"]
     (log,) = db_of(client).executions()
     assert log["status"] == "ERROR" and log["error_payload"]["code"] == "AUTH-002"
 
@@ -116,12 +117,13 @@ def test_execute_rate_limited_is_429(make_client: AppFactory) -> None:
     assert reply.status_code == 429 and reply.json()["code"] == "RATE-201"
 
 
-def test_upstream_failure_is_500_after_retries(small_catalog: Any, make_client: AppFactory) -> None:
+def test_upstream_failure_is_503_with_retry_after_after_retries(small_catalog: Any, make_client: AppFactory) -> None:
     with TushareEmulator(small_catalog, tokens=None, faults=Faults(http_500=1.0)) as failing:
         client = make_client(upstream_url=failing.url)
         reply = _execute(client, key_headers(client), commandId="daily")
         assert failing.calls("daily") == 3
-    assert reply.status_code == 500 and reply.json()["code"] == "SERVICE-301"
+    assert reply.status_code == 503 and reply.json()["code"] == "SERVICE-301"
+    assert int(reply.headers["retry-after"]) >= 1
     (log,) = db_of(client).executions()
     assert log["retries"] == 2 and log["status"] == "ERROR"
 

@@ -20,7 +20,11 @@ def document(small_catalog: Any, tmp_path_factory: pytest.TempPathFactory) -> di
     from tushare_typed.service.config import ServiceConfig
 
     app = create_app(ServiceConfig(data_dir=tmp_path_factory.mktemp("openapi"), catalog=small_catalog))
-    return app.openapi()
+    with TestClient(app) as client:
+        reply = client.get("/openapi.json")
+    assert reply.status_code == 200 and reply.headers["content-type"] == "application/json"
+    served: dict[str, Any] = reply.json()
+    return served
 
 
 def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -113,3 +117,31 @@ def test_gateway_routes_are_built_on_first_use(make_client: Any) -> None:
     assert "/v1/trade_cal" in paths and "/v1/daily" not in paths
     missing = client.post("/v1/dayly", json={}, headers=headers)
     assert missing.status_code == 404 and "daily" in missing.json()["remediation"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "statuses"),
+    [
+        ("/mcp/execute", "post", {"400", "401", "403", "404", "408", "413", "429", "500", "503"}),
+        ("/v1/daily", "post", {"400", "401", "403", "404", "408", "413", "429", "500", "503"}),
+        ("/mcp/commands", "get", {"400", "401", "500"}),
+        ("/mcp/commands/{commandId}", "get", {"401", "404"}),
+        ("/metadata/interfaces/{interfaceName}", "get", {"401", "404"}),
+        ("/auth/token", "post", {"400", "401", "413", "500"}),
+    ],
+)
+def test_every_status_a_route_returns_is_listed(
+    document: dict[str, Any], path: str, method: str, statuses: set[str]
+) -> None:
+    listed = document["paths"][path][method]["responses"]
+    assert statuses <= set(listed)
+    for status in {"429", "503"} & set(listed):
+        assert "Retry-After" in listed[status]["headers"]
+
+
+def test_dates_have_formats(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    trade_date = schemas["DailyRequest"]["properties"]["trade_date"]
+    assert {"type": "string", "format": "date"} in [
+        {k: v for k, v in b.items() if k in ("type", "format")} for b in trade_date["anyOf"]
+    ]

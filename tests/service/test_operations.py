@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -12,7 +16,7 @@ pytestmark = pytest.mark.timeout(60)
 
 def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ready"}
+    assert client.get("/readyz").json() == {"status": "ready", "database": "ok", "upstream": "ok"}
 
 
 def test_metrics_count_requests_latency_and_errors(client: TestClient, headers: dict[str, str]) -> None:
@@ -33,7 +37,7 @@ def test_migrations_build_the_declared_schema(database_url: str) -> None:
     engine = create_engine(database_url)
     migrate(engine)
     migrate(engine)  # idempotent
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     engine.dispose()
@@ -48,8 +52,9 @@ def test_database_round_trip(database_url: str) -> None:
         assert created and db.put_credential("alice", b"sealed2", b"", "test") == (credential_id, False)
         record = ExecutionRecord("r1", "daily", "alice", credential_id, "SUCCESS", 0, 12, 0, 30, None)
         db.log_execution(record)
-        claim = db.claim("request:x", "alice", "f", "r1")
-        assert claim.fresh and not db.claim("request:x", "alice", "f", "r2").fresh
+        long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+        claim = db.claim("request:x", "alice", "f", "r1", expired=long_ago)
+        assert claim.fresh and not db.claim("request:x", "alice", "f", "r2", expired=long_ago).fresh
         db.complete("request:x", 200, {"ok": True})
         stored = db.claimed("request:x")
         assert stored is not None and stored.status_code == 200 and stored.request_id == "r1"
@@ -67,3 +72,10 @@ def test_the_service_runs_on_each_database(make_client: object, database_url: st
     reply = client.post("/mcp/execute", json={"commandId": "daily", "params": {}, "requestId": "pg-1"}, headers=headers)
     again = client.post("/mcp/execute", json={"commandId": "daily", "params": {}, "requestId": "pg-1"}, headers=headers)
     assert reply.status_code == 200 and reply.json() == again.json()
+
+
+def test_a_new_database_file_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "service.sqlite3"
+    Database.open(str(path)).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

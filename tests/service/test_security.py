@@ -51,7 +51,7 @@ def test_owner_token_is_sealed_audited_and_used(small_catalog: Any, make_client:
         headers = key_headers(client, "alice")
         # The service's own TUSHARE_TOKEN is not accepted upstream: alice must set hers.
         assert (
-            client.post("/mcp/execute", json={"commandId": "daily", "params": {}}, headers=headers).status_code == 401
+            client.post("/mcp/execute", json={"commandId": "daily", "params": {}}, headers=headers).status_code == 403
         )
         reply = client.post("/auth/token", json={"token": OWNER_TOKEN, "owner": "alice"}, headers=headers)
         assert reply.status_code == 204 and reply.content == b""
@@ -77,7 +77,8 @@ def test_storing_a_token_needs_the_service_key(make_client: AppFactory, monkeypa
     monkeypatch.delenv("TUSHARE_TYPED_KEY", raising=False)
     client = make_client(token_key=None)
     reply = client.post("/auth/token", json={"token": OWNER_TOKEN}, headers=key_headers(client))
-    assert reply.status_code == 401 and reply.json()["code"] == "AUTH-012"
+    # The service's own configuration: a server error, not the caller's credentials.
+    assert reply.status_code == 500 and reply.json()["code"] == "AUTH-012"
     assert "TUSHARE_TYPED_KEY" in reply.json()["message"]
 
 

@@ -8,6 +8,7 @@ worker threads.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -69,7 +70,8 @@ credential_audit = sa.Table(
 execution_logs = sa.Table(
     "execution_logs",
     metadata,
-    sa.Column("request_id", sa.String(64), primary_key=True),
+    sa.Column("log_id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("request_id", sa.String(64), nullable=False),
     sa.Column("command_id", sa.String(100), nullable=False),
     sa.Column("owner", sa.String(200), nullable=True),
     sa.Column(
@@ -86,6 +88,7 @@ execution_logs = sa.Table(
     sa.Column("error_payload", sa.JSON(), nullable=True),
     sa.Column("created_at", _TS, nullable=False),
     sa.Index("ix_execution_logs_status_command", "status", "command_id"),
+    sa.Index("ix_execution_logs_owner_request", "owner", "request_id"),
 )
 idempotency_records = sa.Table(
     "idempotency_records",
@@ -96,7 +99,7 @@ idempotency_records = sa.Table(
     sa.Column("request_id", sa.String(64), nullable=False),
     sa.Column("status_code", sa.Integer(), nullable=True),
     sa.Column("body", sa.Text(), nullable=True),
-    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("created_at", _TS, nullable=False, index=True),
 )
 
 
@@ -133,12 +136,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str | Path) -> Engine:
-    """An engine for ``url``; an SQLite file's folder is created (mode 0700) when missing."""
+    """An engine for ``url``; an SQLite file's folder (mode 0700) and the file itself (mode 0600, so SQLite's
+    journal files get that mode too) are created private when missing."""
     url = normalize_url(url)
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path = Path(parsed.database)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         engine = sa.create_engine(url, pool_size=10, max_overflow=20)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -353,10 +359,16 @@ class Database:
 
     # --- idempotency -------------------------------------------------------------------------------------------
 
-    def claim(self, scope_key: str, owner: str, fingerprint: str, request_id: str) -> Claim:
-        """Claim ``scope_key`` for one execution, or return the record of whoever claimed it first."""
+    def claim(self, scope_key: str, owner: str, fingerprint: str, request_id: str, *, expired: datetime) -> Claim:
+        """Claim ``scope_key`` for one execution, or return the record of whoever claimed it first; a record
+        created before ``expired`` no longer counts (it is replaced)."""
         try:
             with self._begin() as conn:
+                conn.execute(
+                    idempotency_records.delete().where(
+                        idempotency_records.c.scope_key == scope_key, idempotency_records.c.created_at < expired
+                    )
+                )
                 conn.execute(
                     idempotency_records.insert().values(
                         scope_key=scope_key,
@@ -371,7 +383,7 @@ class Database:
             pass
         existing = self.claimed(scope_key)
         if existing is None:  # released between our insert and this read: claim it again
-            return self.claim(scope_key, owner, fingerprint, request_id)
+            return self.claim(scope_key, owner, fingerprint, request_id, expired=expired)
         return existing
 
     def claimed(self, scope_key: str) -> Claim | None:
@@ -393,6 +405,12 @@ class Database:
             )
 
     def release(self, scope_key: str) -> None:
-        """Forget a claim whose execution never produced a reply (so a retry may run it)."""
+        """Forget a claim whose execution ended without a final reply (so a retry may run it)."""
         with self._begin() as conn:
             conn.execute(idempotency_records.delete().where(idempotency_records.c.scope_key == scope_key))
+
+    def purge_idempotency(self, expired: datetime) -> int:
+        """Delete the idempotency records created before ``expired``; returns how many."""
+        with self._begin() as conn:
+            done = conn.execute(idempotency_records.delete().where(idempotency_records.c.created_at < expired))
+        return int(done.rowcount)

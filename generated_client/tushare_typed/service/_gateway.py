@@ -24,14 +24,17 @@ from starlette.types import Receive, Scope, Send
 from ..catalog import Catalog, InterfaceSpec
 from ..errors import UnknownError
 from ._commands import find
-from ._errors import error_payload, http_status
-from ._execute import record_execution
+from ._errors import error_headers, error_payload, http_status
+from ._execution import execution_status, run_interface
+from ._executor import Execution
 from ._observability import current_context
+from ._schemas import ErrorPayload, ExecutionStatus
+from .config import MAX_ROWS_CAP
 
 if TYPE_CHECKING:
     from ._state import Service
 
-__all__ = ["GATEWAY_TAG", "Gateway", "gateway_models"]
+__all__ = ["GATEWAY_TAG", "Gateway", "gateway_model_names", "gateway_models"]
 
 GATEWAY_TAG = "gateway"
 _PYTHON_TYPES: dict[str, type[Any]] = {
@@ -52,10 +55,18 @@ class _Result(BaseModel):
     completed: bool = Field(description="False when the bounds stopped paging before the last row.")
     next_offset: int | None = Field(None, alias="nextOffset", description="Resume from here when not completed.")
     request_id: str = Field(alias="requestId")
+    status: ExecutionStatus = Field(description="SUCCESS, or PARTIAL: the rows so far, then a bound or `error`.")
+    error: ErrorPayload | None = Field(None, description="What stopped a PARTIAL reply early, when it failed.")
 
 
 def _pascal(api_name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in api_name.split("_") if part)
+
+
+def gateway_model_names(spec: InterfaceSpec) -> tuple[str, str]:
+    """The document's names of an interface's request body and result schemas."""
+    name = _pascal(spec.api_name)
+    return f"{name}Request", f"{name}Result"
 
 
 def gateway_models(spec: InterfaceSpec) -> tuple[type[BaseModel], type[BaseModel]]:
@@ -71,7 +82,10 @@ def gateway_models(spec: InterfaceSpec) -> tuple[type[BaseModel], type[BaseModel
         __doc__=f"Parameters of `{spec.api_name}` ({spec.title}) and paging controls.",
         fields=(columns, Field(None, description="Columns to return (default: the default ones).")),
         offset=(int, Field(0, ge=0, description="Row to start from: a previous result's nextOffset.")),
-        max_rows=(int | None, Field(None, ge=1, description="At most this many rows (default: the service's).")),
+        max_rows=(
+            int | None,
+            Field(None, ge=1, le=MAX_ROWS_CAP, description="At most this many rows (default: the service's)."),
+        ),
         max_pages=(int | None, Field(None, ge=1, description="At most this many upstream pages.")),
     )
     record_fields: dict[str, Any] = {
@@ -93,38 +107,45 @@ def gateway_models(spec: InterfaceSpec) -> tuple[type[BaseModel], type[BaseModel
     return body, result
 
 
+def _reply(execution: Execution, request_id: str) -> JSONResponse:
+    """The ``<Pascal>Result`` of an execution (PARTIAL with the rows so far when it failed midway), or an
+    ErrorPayload when there are no rows at all: the same semantics as ``/mcp/execute``."""
+    rows, error = execution.rows_response, execution.error
+    if rows is None:
+        failure = error if error is not None else UnknownError(f"{execution.api_name} returned nothing")
+        return JSONResponse(
+            error_payload(failure, request_id), status_code=http_status(failure), headers=error_headers(failure)
+        )
+    completed = error is None and rows.completed
+    next_offset = error.next_offset if error is not None else rows.next_offset
+    reply = {
+        "rows": rows.to_dicts(),
+        "fields": list(rows.fields),
+        "completed": completed,
+        "nextOffset": None if completed else next_offset,
+        "requestId": request_id,
+        "status": execution_status(execution),
+        "error": error_payload(error, request_id) if error is not None else None,
+    }
+    return JSONResponse(reply)
+
+
 def _handler(spec: InterfaceSpec, body_model: type[BaseModel], caller: Any) -> Any:
     async def handler(body: BaseModel, request: Request, caller: Any) -> JSONResponse:
         service: Service = request.app.state.service
-        _, credentials, executor = service.parts()
-        context = current_context()
-        context.command_id = spec.api_name
         values = body.model_dump(exclude_none=True)
         controls = {name: values.pop(name) for name in list(values) if name in _CONTROLS}
-        stored = await credentials.token_for_async(caller.owner)
-        execution = await executor.execute(
+        execution = await run_interface(
+            service,
             spec,
             values,
-            token=stored[1] if stored is not None else None,
+            caller.owner,
             fields=controls.get("fields"),
             offset=controls.get("offset", 0),
-            max_rows=controls.get("max_rows", service.config.default_max_rows),
+            max_rows=controls.get("max_rows"),
             max_pages=controls.get("max_pages"),
         )
-        execution.credential_id = stored[0] if stored is not None else None
-        await record_execution(service, execution, context.request_id, caller.owner)
-        response, error = execution.response, execution.error
-        if response is None or error is not None:
-            error = error if error is not None else UnknownError(f"{spec.api_name} returned nothing")
-            return JSONResponse(error_payload(error, context.request_id), status_code=http_status(error))
-        reply = {
-            "rows": response.to_dicts(),
-            "fields": list(response.fields),
-            "completed": response.completed,
-            "nextOffset": response.next_offset,
-            "requestId": context.request_id,
-        }
-        return JSONResponse(reply)
+        return _reply(execution, current_context().request_id)
 
     parameters = [
         inspect.Parameter("body", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=body_model),
@@ -188,4 +209,5 @@ class Gateway:
         route = self._routes.get(api_name)
         if route is None:
             route = await asyncio.to_thread(self.route, api_name)
+        scope["route"] = route  # logs and metrics name the interface's route, as for every other route
         await route.handle(scope, receive, send)

@@ -15,8 +15,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Final
 
-from ..errors import AuthError, ParameterError
+from ..errors import ParameterError
 from ._db import ApiKeyRow, Database, new_id
+from ._errors import ApiKeyError
 
 __all__ = ["HEADER", "IssuedKey", "authenticate", "authenticate_async", "create_key", "revoke_key"]
 
@@ -66,18 +67,18 @@ def revoke_key(db: Database, key_id: str, actor: str) -> bool:
 def _parse(presented: str | None) -> tuple[str, str]:
     """(key id, secret) of the header's value; ``AuthError`` (AUTH-001) otherwise, never echoing the value."""
     if not presented:
-        raise AuthError(f"missing {HEADER} header", remediation=_REMEDIATION)
+        raise ApiKeyError(f"missing {HEADER} header", remediation=_REMEDIATION)
     match = _KEY.match(presented.strip())
     if match is None:
-        raise AuthError(f"the {HEADER} API key is not valid", remediation=_REMEDIATION)
+        raise ApiKeyError(f"the {HEADER} API key is not valid", remediation=_REMEDIATION)
     return match.group(1), match.group(2)
 
 
 def _check(row: ApiKeyRow | None, secret: str) -> ApiKeyRow:
     if row is None or not hmac.compare_digest(row.key_hash, _hash(secret)):
-        raise AuthError(f"the {HEADER} API key is not valid", remediation=_REMEDIATION)
+        raise ApiKeyError(f"the {HEADER} API key is not valid", remediation=_REMEDIATION)
     if row.revoked_at is not None:
-        raise AuthError(f"the {HEADER} API key was revoked", remediation=_REMEDIATION)
+        raise ApiKeyError(f"the {HEADER} API key was revoked", remediation=_REMEDIATION)
     return row
 
 

@@ -24,6 +24,8 @@ __all__ = ["Metrics", "RequestContext", "RequestLogMiddleware", "current_context
 
 REQUEST_EVENT: Final = "service.request"
 LOGGER: Final = "tushare_typed.service"
+#: The status logged for a request whose client went away (nginx's "client closed request").
+_CLIENT_GONE: Final = 499
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,6 +45,8 @@ class RequestContext:
     rate_limit_hits: int = 0
     upstream_rejections: int = 0
     owner: str | None = None
+    #: The client disconnected before its reply: the request was cancelled (logged as HTTP 499).
+    client_gone: bool = False
 
 
 _CONTEXT: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
@@ -112,6 +116,8 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send_with_status)
         finally:
             _CONTEXT.reset(token)
+            if context.client_gone:
+                status_code = _CLIENT_GONE
             elapsed = time.perf_counter() - started
             route = _route_of(scope)
             self.metrics.requests.labels(route, str(status_code)).inc()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..catalog import Catalog, load_catalog
 from .config import ServiceConfig
+
+_log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ._credentials import Credentials
@@ -28,6 +32,7 @@ class Service:
     credentials: Credentials | None = None
     executor: Executor | None = None
     _logs: ExecutionLogWriter | None = None
+    _purger: asyncio.Task[None] | None = None
 
     def __post_init__(self) -> None:
         self.catalog = self.config.catalog if self.config.catalog is not None else load_catalog()
@@ -46,10 +51,34 @@ class Service:
             key_ttl=config.key_cache_ttl,
         )
         self.credentials = Credentials(self.db, config.token_key, ttl=config.key_cache_ttl)
-        self.executor = Executor(config.make_limiter_factory(), base_url=config.upstream_url)
+        self.executor = Executor(
+            config.make_limiter_factory(),
+            base_url=config.upstream_url,
+            timeout=config.upstream_timeout,
+            quota_wait=config.quota_wait,
+            deadline=config.request_deadline,
+            breaker_reset=config.breaker_reset,
+        )
         self._logs = ExecutionLogWriter(self.db)
+        self._purger = asyncio.create_task(self._purge_idempotency())
+
+    async def _purge_idempotency(self) -> None:
+        """Delete expired idempotency records now and then (every tenth of their lifetime, at most 10 minutes)."""
+        ttl = self.config.idempotency_ttl
+        interval = min(max(ttl / 10, 1.0), 600.0)
+        while self.db is not None:
+            expired = datetime.now(UTC) - timedelta(seconds=ttl)
+            try:
+                await asyncio.to_thread(self.db.purge_idempotency, expired)
+            except Exception as error:  # the next round tries again; a request never depends on it
+                _log.warning("tushare_typed.service: purging idempotency records failed (%s)", type(error).__name__)
+            await asyncio.sleep(interval)
 
     async def stop(self) -> None:
+        if self._purger is not None:
+            self._purger.cancel()
+            await asyncio.gather(self._purger, return_exceptions=True)
+            self._purger = None
         if self._logs is not None:
             await self._logs.aclose()
             self._logs = None

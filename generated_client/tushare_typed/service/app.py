@@ -3,39 +3,39 @@
     from tushare_typed.service.app import create_app
     app = create_app(ServiceConfig(database_url="postgresql://...", upstream_url="http://127.0.0.1:9000"))
 
-Every API route needs a live API key in ``X-MCP-Token``; ``/healthz``, ``/readyz``, ``/metrics`` and
-``/openapi.json`` do not. Failures are ``ErrorPayload`` bodies with the client's error codes and the spec's
-statuses (400, 401, 404, 429, 500). Cross-origin requests are refused unless origins are configured.
+Every API route needs a live API key in ``X-MCP-Token``, checked before the body is read (:mod:`._admission`);
+``/healthz``, ``/readyz``, ``/metrics`` and ``/openapi.json`` do not. Failures are ``ErrorPayload`` bodies with the
+client's error codes and REST statuses (:mod:`._errors`), ``Retry-After`` on 429 and 503. No route redirects.
+Cross-origin requests are refused unless origins are configured.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Final, cast
+from typing import Annotated, Final, cast
 
-from fastapi import Depends, FastAPI, Header, Query, Request, Security
+from fastapi import Depends, FastAPI, Header, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import ParameterError, TushareError, UnknownError
+from ._admission import AdmissionMiddleware
 from ._commands import command_detail, command_list, find, interface_metadata
 from ._db import ApiKeyRow
-from ._errors import error_payload, http_status
+from ._document import EXECUTION_STATUSES, DocumentCache, build_document, responses
+from ._errors import ApiKeyError, error_headers, error_payload, http_status
 from ._execute import execute_command
 from ._gateway import Gateway
-from ._keys import HEADER, authenticate_async, check_owner
+from ._keys import HEADER, check_owner
 from ._observability import Metrics, RequestLogMiddleware, current_context
 from ._schemas import (
     CommandDetailResponse,
     CommandListResponse,
-    ErrorPayload,
     ExecuteCommandRequest,
     ExecuteCommandResponse,
     InterfaceMetadataResponse,
@@ -45,17 +45,13 @@ from ._security import SecurityHeadersMiddleware
 from ._state import Service
 from .config import ServiceConfig
 
-__all__ = ["ERROR_RESPONSES", "create_app"]
+__all__ = ["create_app"]
 
-_ERROR: Final = {"model": ErrorPayload}
-#: The spec's error responses of an execution.
-ERROR_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
-    400: {**_ERROR, "description": "参数校验失败 (PARAM-1xx)"},
-    401: {**_ERROR, "description": "未配置或解密 Token 失败 (AUTH-0xx)"},
-    429: {**_ERROR, "description": "触发限频 (RATE-201)"},
-    500: {**_ERROR, "description": "服务异常 (SERVICE-3xx, UNK-999)"},
-}
 _api_key = APIKeyHeader(name=HEADER, scheme_name="MCPToken", auto_error=False)
+_MAX_QUERY: Final = 200
+_MAX_PROBLEMS: Final = 10
+#: The failures of every authenticated route: a bad request, the API key, the body's size and pace, a bug.
+_ADMITTED: Final = (400, 401, 408, 413, 500)
 
 
 def _service(request: Request) -> Service:
@@ -63,12 +59,11 @@ def _service(request: Request) -> Service:
     return service
 
 
-async def _caller(
-    request: Request, key: Annotated[str | None, Security(_api_key)], service: Annotated[Service, Depends(_service)]
-) -> ApiKeyRow:
-    db, _, _ = service.parts()
-    row = await authenticate_async(db, key)
-    current_context().owner = row.owner
+async def _caller(request: Request, key: Annotated[str | None, Security(_api_key)]) -> ApiKeyRow:
+    """The API key's row, which admission checked before the body was read (``key`` documents the header)."""
+    row = request.scope.get("state", {}).get("caller")
+    if not isinstance(row, ApiKeyRow):
+        raise ApiKeyError(f"missing {HEADER} header")
     return row
 
 
@@ -79,7 +74,9 @@ ServiceDep = Annotated[Service, Depends(_service)]
 def _error_response(error: TushareError) -> JSONResponse:
     context = current_context()
     context.status = context.status or "ERROR"
-    return JSONResponse(error_payload(error, context.request_id), status_code=http_status(error))
+    return JSONResponse(
+        error_payload(error, context.request_id), status_code=http_status(error), headers=error_headers(error)
+    )
 
 
 async def _on_tushare_error(request: Request, error: Exception) -> JSONResponse:
@@ -90,7 +87,7 @@ async def _on_validation_error(request: Request, error: Exception) -> JSONRespon
     # Never the input: it may hold a token.
     problems = "; ".join(
         f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
-        for problem in cast(RequestValidationError, error).errors()
+        for problem in cast(RequestValidationError, error).errors()[:_MAX_PROBLEMS]
     )
     return _error_response(
         ParameterError(f"invalid request: {problems}", remediation="fix the named fields; see /openapi.json")
@@ -119,25 +116,6 @@ async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def _openapi(app: FastAPI, gateway: Gateway) -> dict[str, Any]:
-    """The document (every gateway route built first), without FastAPI's 422 replies: validation failures are
-    400 ErrorPayloads here."""
-    if app.openapi_schema is None:
-        gateway.build_all()
-        document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        for path in document.get("paths", {}).values():
-            for operation in path.values():
-                operation.get("responses", {}).pop("422", None)
-        schemas = document.get("components", {}).get("schemas", {})
-        text = json.dumps(document["paths"])
-        for name in ("HTTPValidationError", "ValidationError"):
-            if f"#/components/schemas/{name}" not in text:
-                schemas.pop(name, None)
-        document["security"] = [{"MCPToken": []}]
-        app.openapi_schema = document
-    return app.openapi_schema
-
-
 def create_app(config: ServiceConfig | None = None) -> FastAPI:
     """The service's ASGI app; the database opens (and migrates) when the app starts."""
     config = config if config is not None else ServiceConfig.from_env()
@@ -159,6 +137,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,
+        redirect_slashes=False,  # a redirect would build its URL from the Host header
     )
     app.state.service = service
     app.add_exception_handler(TushareError, _on_tushare_error)
@@ -166,9 +146,10 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
     _add_spec_routes(app)
-    gateway = Gateway(app, service.catalog, Caller, ERROR_RESPONSES)
-    app.openapi = lambda: _openapi(app, gateway)  # type: ignore[method-assign]
-    _add_operations_routes(app, service)
+    gateway = Gateway(app, service.catalog, Caller, responses(*EXECUTION_STATUSES))
+    document = DocumentCache(lambda: build_document(app, gateway, service.catalog))
+    _add_operations_routes(app, service, document.get)
+    app.add_middleware(AdmissionMiddleware, service=service)
     if config.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -184,12 +165,14 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
 
 def _add_spec_routes(app: FastAPI) -> None:
-    @app.get("/mcp/commands", operation_id="listCommands", summary="列出可用 MCP 指令")
+    @app.get("/mcp/commands", operation_id="listCommands", summary="列出可用 MCP 指令", responses=responses(*_ADMITTED))
     async def list_commands(
         caller: Caller,
         service: ServiceDep,
-        source: Annotated[str | None, Query(description="Category text, e.g. 股票数据")] = None,
-        keyword: Annotated[str | None, Query(description="Text in the name, title or description")] = None,
+        source: Annotated[str | None, Query(max_length=_MAX_QUERY, description="Category text, e.g. 股票数据")] = None,
+        keyword: Annotated[
+            str | None, Query(max_length=_MAX_QUERY, description="Text in the name, title or description")
+        ] = None,
     ) -> CommandListResponse:
         return command_list(service.catalog, source, keyword)
 
@@ -197,9 +180,11 @@ def _add_spec_routes(app: FastAPI) -> None:
         "/mcp/commands/{commandId}",
         operation_id="getCommandDetail",
         summary="获取 MCP 指令详情",
-        responses={404: {**_ERROR, "description": "指令不存在"}},
+        responses=responses(*_ADMITTED, 404),
     )
-    async def get_command(commandId: str, caller: Caller, service: ServiceDep) -> CommandDetailResponse:
+    async def get_command(
+        commandId: Annotated[str, Path(max_length=_MAX_QUERY)], caller: Caller, service: ServiceDep
+    ) -> CommandDetailResponse:
         return command_detail(find(service.catalog, commandId, "command"))
 
     @app.post(
@@ -207,7 +192,7 @@ def _add_spec_routes(app: FastAPI) -> None:
         operation_id="executeCommand",
         summary="执行 MCP 指令",
         response_model=ExecuteCommandResponse,
-        responses=ERROR_RESPONSES,
+        responses=responses(*EXECUTION_STATUSES),
     )
     async def execute(
         body: ExecuteCommandRequest,
@@ -215,8 +200,9 @@ def _add_spec_routes(app: FastAPI) -> None:
         service: ServiceDep,
         idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
     ) -> Response:
-        status, reply, replayed = await execute_command(service, body, caller.owner, idempotency_key)
-        headers = {"Idempotent-Replayed": "true"} if replayed else None
+        (status, reply, headers), replayed = await execute_command(service, body, caller.owner, idempotency_key)
+        if replayed:
+            headers = {**(headers or {}), "Idempotent-Replayed": "true"}
         return JSONResponse(reply, status_code=status, headers=headers)
 
     @app.post(
@@ -224,7 +210,7 @@ def _add_spec_routes(app: FastAPI) -> None:
         operation_id="setToken",
         summary="设置或更新 tushare Token",
         status_code=204,
-        responses={400: ERROR_RESPONSES[400], 401: ERROR_RESPONSES[401]},
+        responses=responses(*_ADMITTED),
     )
     async def set_token(body: SetTokenRequest, caller: Caller, service: ServiceDep) -> Response:
         owner = check_owner(body.owner) if body.owner is not None else caller.owner
@@ -241,32 +227,41 @@ def _add_spec_routes(app: FastAPI) -> None:
         "/metadata/interfaces/{interfaceName}",
         operation_id="getInterfaceMetadata",
         summary="查询 tushare 接口元数据",
-        responses={404: {**_ERROR, "description": "元数据缺失"}},
+        responses=responses(*_ADMITTED, 404),
     )
     async def get_metadata(
-        interfaceName: str,
+        interfaceName: Annotated[str, Path(max_length=_MAX_QUERY)],
         caller: Caller,
         service: ServiceDep,
     ) -> InterfaceMetadataResponse:
         return interface_metadata(find(service.catalog, interfaceName, "interface"))
 
 
-def _add_operations_routes(app: FastAPI, service: Service) -> None:
+def _add_operations_routes(app: FastAPI, service: Service, document: Callable[[], Awaitable[bytes]]) -> None:
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> JSONResponse:
-        if not service.ready or service.db is None:
+        """Ready when the database answers and the upstream is reachable (not failing fast)."""
+        if not service.ready or service.db is None or service.executor is None:
             return JSONResponse({"status": "starting"}, status_code=503)
+        database = "ok"
         try:
             await asyncio.to_thread(service.db.ping)
         except Exception as error:
-            return JSONResponse({"status": "database unavailable", "error": type(error).__name__}, status_code=503)
-        return JSONResponse({"status": "ready"})
+            database = f"unavailable ({type(error).__name__})"
+        upstream = await service.executor.upstream_problem() or "ok"
+        ready = database == upstream == "ok"
+        body = {"status": "ready" if ready else "unavailable", "database": database, "upstream": upstream}
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
         body, content_type = service.metrics.render()
         return Response(body, media_type=content_type)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi() -> Response:
+        return Response(await document(), media_type="application/json")

@@ -14,6 +14,13 @@ variable                           meaning
 ``TUSHARE_POINTS``                 the account's points: its quotas are respected before tushare enforces them
 ``TUSHARE_TYPED_KEY``              the Fernet key tushare tokens are stored under
 =================================  ===============================================================================
+
+The bounds (fields of :class:`ServiceConfig`) keep every request short and small: ``quota_wait`` (seconds a call
+may wait for its quota before a 429 RATE-201 with ``Retry-After``), ``request_deadline`` (one request, every
+attempt and wait included; below common 60 s proxy timeouts), ``upstream_timeout`` (one attempt),
+``max_body_bytes`` (a request body, 413 beyond), ``body_read_timeout`` (a body arriving slower, 408),
+``idempotency_ttl`` (how long a stored reply is replayed), ``breaker_reset`` (seconds the shared circuit breaker
+fails calls fast once the upstream failed repeatedly).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from ..catalog import Catalog
 from ..errors import ParameterError
 from ..ratelimit import Limiter
 
-__all__ = ["DEFAULT_MAX_ROWS", "MAX_ROWS_CAP", "ServiceConfig"]
+__all__ = ["DEFAULT_MAX_ROWS", "MAX_PARAM_CHARS", "MAX_ROWS_CAP", "ServiceConfig"]
 
 ENV_DB: Final = "TUSHARE_TYPED_SERVICE_DB"
 ENV_DATA: Final = "TUSHARE_TYPED_SERVICE_DATA"
@@ -40,6 +47,8 @@ ENV_POINTS: Final = "TUSHARE_POINTS"
 DEFAULT_MAX_ROWS: Final = 10_000
 #: The largest ``pagination.limit`` accepted: a reply is held in memory whole.
 MAX_ROWS_CAP: Final = 200_000
+#: The longest parameter value (as text) forwarded upstream.
+MAX_PARAM_CHARS: Final = 4096
 
 LimiterFactory = Callable[[str], Limiter]
 
@@ -93,6 +102,20 @@ class ServiceConfig:
     run_migrations: bool = True
     default_max_rows: int = DEFAULT_MAX_ROWS
     idempotency_wait: float = 30.0
+    #: Seconds a stored idempotent reply is replayed; older records are purged by the service.
+    idempotency_ttl: float = 86_400.0
+    #: Seconds a call may wait for its quota; a longer wait (a per-hour or per-day cap) is a prompt 429.
+    quota_wait: float = 20.0
+    #: Seconds one request may take upstream, every attempt and wait included.
+    request_deadline: float = 45.0
+    #: Seconds one upstream attempt may take.
+    upstream_timeout: float = 15.0
+    #: Seconds the shared circuit breaker fails calls fast after repeated upstream failures.
+    breaker_reset: float = 10.0
+    #: The largest request body accepted (413 beyond), counted while it is read.
+    max_body_bytes: int = 1_048_576
+    #: Seconds a request body may take to arrive (408 beyond).
+    body_read_timeout: float = 10.0
     #: Seconds a worker trusts a live API key and an owner's stored token without reading them again: a key
     #: revoked (or a token stored) through another process takes effect within this time; 0 reads every time.
     key_cache_ttl: float = 2.0

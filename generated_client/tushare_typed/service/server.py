@@ -15,7 +15,7 @@ from typing import Any, Final
 from ..errors import ParameterError
 from .config import ENV_DATA, ENV_DB, ServiceConfig
 
-__all__ = ["app_from_env", "serve"]
+__all__ = ["DRAIN_SECONDS", "app_from_env", "serve"]
 
 _NO_MIGRATE = "TUSHARE_TYPED_SERVICE_MIGRATED"
 _LOG_JSON = "TUSHARE_TYPED_SERVICE_LOG_JSON"
@@ -33,11 +33,18 @@ def app_from_env() -> object:
 
 
 _APP: Final = "tushare_typed.service.server:app_from_env"
+#: Seconds SIGTERM waits for requests in flight (each bounded by the service's deadline) before cancelling them.
+DRAIN_SECONDS: Final = 20
 _UVICORN_OPTIONS: Final[dict[str, Any]] = {
     "factory": True,
     "access_log": False,
     "server_header": False,
     "log_level": "warning",
+    # Headers within HEADER_TIMEOUT of connecting (._http), an idle keep-alive connection closed after 5 s.
+    "http": "tushare_typed.service._http:BoundedH11Protocol",
+    "timeout_keep_alive": 5,
+    "timeout_graceful_shutdown": DRAIN_SECONDS,
+    "h11_max_incomplete_event_size": 16_384,
 }
 
 
