@@ -10,7 +10,8 @@
     tushare-typed sync daily --start 20100101 [--end YYYYMMDD] [--all-i-can] [--store PATH]
     tushare-typed sql "SELECT ts_code, avg(close) FROM daily GROUP BY 1" | store info | store check daily
     tushare-typed export daily --to DIR
-    tushare-typed bars 600000.SH --source auto --adjust qfq | compare 600000.SH --sources tushare,yahoo | sources
+    tushare-typed bars 600000.SH --source auto --adjust qfq
+    tushare-typed compare 600000.SH --sources tushare,yahoo | sources
 
 Errors print their message and remediation on stderr and exit non-zero (1 for a failed call or token operation,
 2 for a wrong command line), never with a traceback; set ``TUSHARE_TYPED_DEBUG=1`` to see one for an unexpected
@@ -19,7 +20,8 @@ pydantic), pyarrow and the MCP SDK are imported by the commands that use them.
 
 This module holds the root group and its options; each command group is a module beside it (``browse``: list and
 describe; ``exec``; ``token``; ``probar``: pro-bar; ``store``: sync, sql, store, export; ``cache``; ``service``:
-serve and api-key; ``mcp``; ``bars``: bars and sources; ``compare``), sharing the output helpers of ``_output`` and the client construction of ``_client``.
+serve and api-key; ``mcp``; ``bars``: bars and sources; ``compare``), sharing the output helpers of ``_output``,
+the client construction of ``_client`` and the :mod:`..sources` hub of ``_sources``.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from ._compare import Finding, Report, Tolerance, compare_bars
+from ._compare import DEFAULT_TOLERANCE, Finding, Report, Tolerance, compare_bars
 from ._config import SourceSettings
 from ._errors import (
     AdjustmentNotSupportedError,
@@ -96,7 +96,7 @@ def compare(
     end: str | None = None,
     *,
     adjust: str = "none",
-    tolerance: Tolerance = Tolerance(),
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
     hub: Sources | None = None,
 ) -> Report:
     """Compare ``symbols`` between every pair of ``sources``; :attr:`Report.agree` when nothing differs."""

@@ -14,15 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Final
 
+from .._internal.secret import Secret
 from ..errors import AuthError, MalformedReplyError, RateLimitError
 from ._base import Window, chain_pre_close, check_adjust, number, parse_day, require_bars
-from .._internal.secret import Secret
 from ._config import KEY_VARIABLE
 from ._errors import MissingApiKeyError, UnknownSymbolError
 from ._fetch import Fetcher, decode_json
 from ._model import Adjust, Bar
 from ._symbols import Market, SourceName, to_source
-
 
 __all__ = ["ALPHAVANTAGE_PATH", "AlphaVantageSource"]
 
@@ -79,9 +78,7 @@ class AlphaVantageSource:
         if not isinstance(payload, dict):
             raise MalformedReplyError("Alpha Vantage sent JSON that is not an object", api_name=self.name)
         if "Error Message" in payload:
-            raise UnknownSymbolError(
-                f"Alpha Vantage refused {symbol}: {payload['Error Message']}", api_name=self.name
-            )
+            raise UnknownSymbolError(f"Alpha Vantage refused {symbol}: {payload['Error Message']}", api_name=self.name)
         notice = payload.get("Note") or payload.get("Information")
         if notice is not None and _SERIES not in payload:
             text = str(notice)

@@ -4,6 +4,7 @@ the empty-series rule and ``pre_close`` from the previous bar."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -88,7 +89,7 @@ def check_adjust(source: Source, adjust: Adjust) -> None:
 def require_bars(source: str, symbol: str, window: Window, bars: list[Bar]) -> list[Bar]:
     """``bars`` sorted by date, checked for repeats; an empty series for a window with weekdays is an error."""
     bars.sort(key=lambda bar: bar.date)
-    for earlier, later in zip(bars, bars[1:], strict=False):
+    for earlier, later in itertools.pairwise(bars):
         if earlier.date == later.date:
             raise MalformedReplyError(f"{source} sent {symbol} {later.date} twice", api_name=source)
     if not bars and window.has_weekday():

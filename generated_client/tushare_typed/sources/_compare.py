@@ -22,7 +22,7 @@ from ._model import Bar, Bars
 if TYPE_CHECKING:
     from ._hub import Sources
 
-__all__ = ["Finding", "Report", "Tolerance", "compare", "compare_bars"]
+__all__ = ["DEFAULT_TOLERANCE", "Finding", "Report", "Tolerance", "compare", "compare_bars"]
 
 # pre_close is not compared: it is the previous day's close (compared there), and sources differ in whether it is
 # taken before or after that day's ex-rights adjustment.
@@ -46,6 +46,9 @@ class Tolerance:
         if name == "amount":
             return gap > self.amount_abs and gap > self.amount_rel * scale
         return gap > self.price_abs and gap > self.price_rel * scale
+
+
+DEFAULT_TOLERANCE: Final = Tolerance()
 
 
 class Finding(NamedTuple):
@@ -95,15 +98,21 @@ class Report:
         return f"{len(self.symbols)} symbols × {', '.join(self.sources)}, {self.start}..{self.end}: {verdict}"
 
 
-def compare_bars(left: Bars, right: Bars, tolerance: Tolerance = Tolerance()) -> list[Finding]:
+def compare_bars(left: Bars, right: Bars, tolerance: Tolerance = DEFAULT_TOLERANCE) -> list[Finding]:
     """The findings between two series of one symbol."""
     symbol, a, b = left.symbol, left.source, right.source
     findings: list[Finding] = []
     comparable = left.adjust == right.adjust
     if not comparable:
         findings.append(
-            Finding(symbol, "basis", a, b, detail=f"{a} is adjust={left.adjust}, {b} is adjust={right.adjust}: "
-                    "prices are on different bases and were not compared")
+            Finding(
+                symbol,
+                "basis",
+                a,
+                b,
+                detail=f"{a} is adjust={left.adjust}, {b} is adjust={right.adjust}: "
+                "prices are on different bases and were not compared",
+            )
         )
     by_day = {bar.date: bar for bar in right.rows}
     mine = {bar.date for bar in left.rows}
@@ -118,9 +127,7 @@ def compare_bars(left: Bars, right: Bars, tolerance: Tolerance = Tolerance()) ->
     return findings
 
 
-def _field_findings(
-    bar: Bar, other: Bar, a: str, b: str, names: Sequence[str], tolerance: Tolerance
-) -> list[Finding]:
+def _field_findings(bar: Bar, other: Bar, a: str, b: str, names: Sequence[str], tolerance: Tolerance) -> list[Finding]:
     found = []
     for name in names:
         mine, theirs = getattr(bar, name), getattr(other, name)
@@ -137,7 +144,7 @@ def compare(
     end: str | None = None,
     *,
     adjust: str = "none",
-    tolerance: Tolerance = Tolerance(),
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
     workers: int = _WORKERS,
 ) -> Report:
     """Fetch every symbol from every source concurrently (each source keeps to its quota), then compare each pair
@@ -155,9 +162,7 @@ def compare(
             if task_symbol != symbol:
                 continue
             if isinstance(result, TushareError):
-                report.findings.append(
-                    Finding(symbol, "error", source, "", detail=f"[{result.code}] {result.message}")
-                )
+                report.findings.append(Finding(symbol, "error", source, "", detail=f"[{result.code}] {result.message}"))
             else:
                 series.append(result)
                 report.rows.setdefault(symbol, {})[source] = len(result)

@@ -63,7 +63,9 @@ class Sources:
 
         self.settings = settings if settings is not None else SourceSettings.resolve()
         urls = self.settings.urls
-        self._fetchers = {name: self._fetcher(name, max_rate_limit_wait) for name in ("akshare", "yahoo", "alphavantage")}
+        self._fetchers = {
+            name: self._fetcher(name, max_rate_limit_wait) for name in ("akshare", "yahoo", "alphavantage")
+        }
         adapters: dict[str, Source] = {
             "tushare": TushareSource(
                 urls["tushare"], self.settings.tushare_token, self.settings.timeout, self.settings.retries
@@ -165,4 +167,3 @@ def _adjust(value: str) -> Adjust:
         if value == known:
             return known
     raise ParameterError(f"adjust={value!r} is not one of {', '.join(ADJUSTS)}", remediation="Use none, qfq or hfq.")
-

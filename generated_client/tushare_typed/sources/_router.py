@@ -101,4 +101,3 @@ class Router:
 
     def health(self) -> dict[str, str]:
         return {name: breaker.state for name, breaker in self.breakers.items()}
-

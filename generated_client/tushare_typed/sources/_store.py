@@ -74,8 +74,7 @@ class BarStore:
                         "INSERT OR REPLACE INTO source_bars (source, symbol, date, adjust, open, high, low, close,"
                         " pre_close, volume, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [
-                            [source, bar.symbol, bar.date, adjust, bar.open, bar.high, bar.low, bar.close]
-                            + [bar.pre_close, bar.volume, bar.amount]
+                            [source, bar.symbol, bar.date, adjust, *bar[2:6], bar.pre_close, bar.volume, bar.amount]
                             for bar in kept
                         ],
                     )

@@ -72,12 +72,14 @@ class TushareSource:
     def daily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
         check_adjust(self, adjust)
         market = market_of(symbol)
-        dates = {"start_date": f"{window.start:%Y%m%d}", "end_date": f"{window.end:%Y%m%d}"}
+        start, end = f"{window.start:%Y%m%d}", f"{window.end:%Y%m%d}"
         rows: list[Any]
         if market == "cn":
             adj = None if adjust == "none" else adjust
             self._calls += 1 if adj is None else 2  # daily, and adj_factor when adjusting
-            rows = list(self.client.pro_bar(ts_code=symbol, adj=adj, qfq_anchor="latest", **dates).rows)
+            rows = list(
+                self.client.pro_bar(ts_code=symbol, start_date=start, end_date=end, adj=adj, qfq_anchor="latest").rows
+            )
         elif adjust != "none":
             raise AdjustmentNotSupportedError(
                 f"tushare adjusts A-shares only, not {symbol} (market {market})", api_name=self.name
@@ -85,7 +87,7 @@ class TushareSource:
         else:
             self._calls += 1
             call = self.client.hk_daily if market == "hk" else self.client.us_daily
-            rows = list(call(ts_code=symbol, **dates).rows)
+            rows = list(call(ts_code=symbol, start_date=start, end_date=end).rows)
         volume_scale, amount_scale = _SCALES[market]
         bars = [_bar(symbol, row, adjust, volume_scale, amount_scale) for row in rows if row.close is not None]
         return require_bars(self.name, symbol, window, bars)

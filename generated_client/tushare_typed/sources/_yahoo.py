@@ -58,7 +58,8 @@ class YahooSource:
         }
         payload = decode_json(self.name, self.fetcher.get(self.url + YAHOO_PATH + to_source("yahoo", symbol), params))
         result = self._result(symbol, payload)
-        meta = result.get("meta") if isinstance(result.get("meta"), dict) else {}
+        meta = result.get("meta")
+        meta = meta if isinstance(meta, dict) else {}
         offset = dt.timedelta(seconds=number(meta.get("gmtoffset", 0), "gmtoffset", self.name))
         columns = self._columns(result)
         rows: list[dict[str, Any]] = []

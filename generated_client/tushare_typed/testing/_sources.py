@@ -153,7 +153,10 @@ class SourceLookalikes:
         result: dict[str, Any] = {"meta": {"symbol": symbol, "gmtoffset": offset, "currency": "CNY"}}
         if rows:
             result["timestamp"] = stamps
-        result["indicators"] = {"quote": [quote if rows else {}], "adjclose": [{"adjclose": [r["adjclose"] for r in rows]}]}
+        result["indicators"] = {
+            "quote": [quote if rows else {}],
+            "adjclose": [{"adjclose": [r["adjclose"] for r in rows]}],
+        }
         return _json({"chart": {"result": [result], "error": None}})
 
     def _alphavantage(self, query: dict[str, str], mode: str) -> tuple[int, str, bytes]:
