@@ -28,7 +28,8 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> Iterator[SourceLoo
 @pytest.mark.timeout(60)
 def test_bars_json_names_the_source(env: SourceLookalikes) -> None:
     result = CliRunner().invoke(
-        cli, ["bars", "600000.SH", "--source", "akshare", "--start", "20240101", "--end", "20240110", "--format", "json"]
+        cli,
+        ["bars", "600000.SH", "--source", "akshare", "--start", "20240101", "--end", "20240110", "--format", "json"],
     )
     assert result.exit_code == 0, result.output
     (series,) = json.loads(result.stdout)

@@ -30,8 +30,12 @@ __all__ = ["ALPHAVANTAGE_KEY", "SourceLookalikes"]
 ALPHAVANTAGE_KEY: Final = "lookalike-demo-key"
 _FIELDS: Final = "trade_date,open,high,low,close,pre_close,vol,amount"
 _APIS: Final = {"SH": "daily", "SZ": "daily", "BJ": "daily", "HK": "hk_daily"}
-# Session start (hours after midnight UTC) and the exchange's offset in seconds.
-_SESSIONS: Final = {"cn": (1.5, 28800), "hk": (1.5, 28800), "us": (14.5, -18000)}
+# Session start (hours after midnight UTC), the exchange's offset in seconds and its time zone.
+_SESSIONS: Final = {
+    "cn": (1.5, 28800, "Asia/Shanghai", "CNY"),
+    "hk": (1.5, 28800, "Asia/Hong_Kong", "HKD"),
+    "us": (14.5, -18000, "America/New_York", "USD"),
+}
 _RATE_TEXT: Final = {
     "akshare": "访问过于频繁，请稍后再试",
     "yahoo": "Too Many Requests",
@@ -143,14 +147,22 @@ class SourceLookalikes:
         if mode == "error" or code.startswith("999"):
             error = {"code": "Not Found", "description": "No data found, symbol may be delisted"}
             return _json({"chart": {"result": None, "error": error}}, 404)
-        first = dt.datetime.fromtimestamp(int(query.get("period1", "0")), dt.UTC).date()
-        last = dt.datetime.fromtimestamp(int(query.get("period2", "0")), dt.UTC).date() - dt.timedelta(days=1)
+        # The sessions that start in [period1, period2).
+        period1, period2 = int(query.get("period1", "0")), int(query.get("period2", "0"))
+        first = dt.datetime.fromtimestamp(period1, dt.UTC).date() - dt.timedelta(days=1)
+        last = dt.datetime.fromtimestamp(period2, dt.UTC).date() + dt.timedelta(days=1)
         rows = [] if mode == "empty" else self.bars("yahoo", code, f"{first:%Y%m%d}", f"{last:%Y%m%d}")
-        hours, offset = _SESSIONS[_market(code)]
-        stamps = [calendar.timegm(_day(r["trade_date"]).timetuple()) + int(hours * 3600) for r in rows]
+        hours, offset, zone, currency = _SESSIONS[_market(code)]
+        start_of = {
+            r["trade_date"]: calendar.timegm(_day(r["trade_date"]).timetuple()) + int(hours * 3600) for r in rows
+        }
+        rows = [r for r in rows if period1 <= start_of[r["trade_date"]] < period2]
+        stamps = [start_of[r["trade_date"]] for r in rows]
         quote = {name: [r[name] for r in rows] for name in ("open", "high", "low", "close")}
         quote["volume"] = [int(r["shares"]) for r in rows]
-        result: dict[str, Any] = {"meta": {"symbol": symbol, "gmtoffset": offset, "currency": "CNY"}}
+        meta = {"symbol": symbol, "gmtoffset": offset, "currency": currency, "exchangeTimezoneName": zone}
+        meta.update(instrumentType="EQUITY", dataGranularity="1d", timezone=zone)
+        result: dict[str, Any] = {"meta": meta}
         if rows:
             result["timestamp"] = stamps
         result["indicators"] = {
