@@ -34,7 +34,6 @@ def test_bars_json_names_the_source(env: SourceLookalikes) -> None:
     assert result.exit_code == 0, result.output
     (series,) = json.loads(result.stdout)
     assert series["source"] == "akshare" and len(series["bars"]) == 8
-    assert series["bars"][0]["volume"] % 1 == 0 or series["bars"][0]["volume"] > 0
 
 
 @pytest.mark.timeout(60)

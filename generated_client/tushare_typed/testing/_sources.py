@@ -210,6 +210,10 @@ def _yahoo_code(symbol: str) -> str:
     return symbol
 
 
+def _session_start(day: str, hours: float) -> int:
+    return calendar.timegm(_day(day).timetuple()) + int(hours * 3600)
+
+
 def _day(text: str) -> dt.date:
     return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
 
