@@ -10,6 +10,8 @@
     tushare-typed sync daily --start 20100101 [--end YYYYMMDD] [--all-i-can] [--store PATH]
     tushare-typed sql "SELECT ts_code, avg(close) FROM daily GROUP BY 1" | store info | store check daily
     tushare-typed export daily --to DIR
+    tushare-typed bars 600000.SH --source auto --adjust qfq
+    tushare-typed compare 600000.SH --sources tushare,yahoo | sources
 
 Errors print their message and remediation on stderr and exit non-zero (1 for a failed call or token operation,
 2 for a wrong command line), never with a traceback; set ``TUSHARE_TYPED_DEBUG=1`` to see one for an unexpected
@@ -18,7 +20,8 @@ pydantic), pyarrow and the MCP SDK are imported by the commands that use them.
 
 This module holds the root group and its options; each command group is a module beside it (``browse``: list and
 describe; ``exec``; ``token``; ``probar``: pro-bar; ``store``: sync, sql, store, export; ``cache``; ``service``:
-serve and api-key; ``mcp``), sharing the output helpers of ``_output`` and the client construction of ``_client``.
+serve and api-key; ``mcp``; ``bars``: bars and sources; ``compare``), sharing the output helpers of ``_output``,
+the client construction of ``_client`` and the :mod:`..sources` hub of ``_sources``.
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ from .. import __version__
 from ..errors import TushareError
 from ._client import ClientOptions, read_secret
 from ._output import CliError, CliUsageError
+from .bars import bars_command, sources_command
 from .browse import describe, list_command
 from .cache import cache_group
+from .compare import compare_command
 from .exec import exec_command
 from .mcp import mcp_group
 from .probar import pro_bar_command
@@ -101,6 +106,9 @@ for _command in (
     serve_command,
     api_key_group,
     mcp_group,
+    bars_command,
+    compare_command,
+    sources_command,
 ):
     cli.add_command(_command)
 
