@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile the typed call and print the top entries")
     args = parser.parse_args()
 
-    import tushare as ts
+    import tushare as ts  # type: ignore[import-untyped]
 
     from tushare_typed import TushareClient
 

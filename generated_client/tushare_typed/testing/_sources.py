@@ -18,7 +18,8 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs, urlsplit
 
-from ._data import DEFAULT_END, adj_factor
+from ._data import DEFAULT_END
+from ._market import adj_factor
 
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer
