@@ -26,7 +26,7 @@ from tushare_typed.testing import (
     rate_limit_message,
 )
 
-from .emulator_helpers import post, small_catalog, small_catalog_dict
+from ..runtime.emulator_helpers import post, small_catalog, small_catalog_dict
 
 DATE = re.compile(r"^\d{8}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
