@@ -105,6 +105,13 @@ def _checked_catalog(catalog: object) -> Catalog | None:
 T = TypeVar("T")
 
 
+def query_decoder(api_name: str, wire_fields: Sequence[str] | None) -> Decoder[Any]:
+    """``query()``'s page decoder (:mod:`.query_decode`), imported on the first call (it needs pydantic)."""
+    from .query_decode import QueryDecoder
+
+    return QueryDecoder(api_name, wire_fields)
+
+
 def _package_catalog() -> Catalog:
     """The package's catalog, imported and read on first need (the limiter asks on the first call)."""
     from ..catalog import load_catalog
@@ -378,8 +385,11 @@ class BaseClient(_ClientCommon[SyncTransport, "httpx.Client"]):
         tuple, paged like the typed methods, with the same display and ``to_pandas/polars/arrow``. ``offset=``
         starts later; ``limit=`` returns at most that many rows. Known interfaces get the typed methods' checks."""
         plan = _QueryPlan.make(self, api_name, fields, params)
+        decode = query_decoder(plan.api_name, plan.wire_fields)
         result = paginate(
-            lambda o, n: self._call(plan.api_name, {**plan.params, "offset": o, "limit": n}, plan.wire_fields),
+            lambda o, n: self._call(
+                plan.api_name, {**plan.params, "offset": o, "limit": n}, plan.wire_fields, decode=decode
+            ),
             plan.page_size,
             start_offset=plan.offset,
             max_rows=plan.limit,
@@ -512,8 +522,11 @@ class AsyncBaseClient(_ClientCommon[AsyncTransport, "httpx.AsyncClient"]):
     async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> QueryResponse:
         """Async :meth:`BaseClient.query`."""
         plan = _QueryPlan.make(self, api_name, fields, params)
+        decode = query_decoder(plan.api_name, plan.wire_fields)
         result = await apaginate(
-            lambda o, n: self._call(plan.api_name, {**plan.params, "offset": o, "limit": n}, plan.wire_fields),
+            lambda o, n: self._call(
+                plan.api_name, {**plan.params, "offset": o, "limit": n}, plan.wire_fields, decode=decode
+            ),
             plan.page_size,
             start_offset=plan.offset,
             max_rows=plan.limit,
