@@ -72,12 +72,13 @@ def _untyped_cell_schema() -> core_schema.CoreSchema:
         core_schema.union_schema([core_schema.list_schema(strict=True), core_schema.dict_schema(strict=True)]),
     )
     return core_schema.union_schema(
+        # The commonest first; an integer is tried before a float, which would take it as a float.
         [
-            core_schema.none_schema(),
             core_schema.str_schema(strict=True),
-            core_schema.bool_schema(strict=True),
             core_schema.int_schema(strict=True),
             core_schema.float_schema(strict=True, allow_inf_nan=False),
+            core_schema.none_schema(),
+            core_schema.bool_schema(strict=True),
             containers,
         ],
         mode="left_to_right",
@@ -133,6 +134,8 @@ class _Layout:
         self.extra_fields = tuple(name for name in columns if name not in types)
         known = {name: position for position, name in enumerate(columns)}
         self.picks = [known.get(name) for name in types] + [known[name] for name in self.extra_fields]
+        # Items already in item order: no row type, or the columns given in the row type's order (and no more).
+        self.in_order = self.picks == list(range(len(columns)))
         hints = tuple(types.get(c, Any) for c in columns)
         item_type: Any = Annotated[tuple, _Cells(hints, row_type if self.whole_row else None)]
         data = create_model(
@@ -146,7 +149,7 @@ class _Layout:
         self.envelope: type[Envelope[Any]] = Envelope[data]
 
     def arrange(self, items: list[Any]) -> list[Any]:
-        if self.whole_row:
+        if self.whole_row or self.in_order:
             return items
         picks = self.picks
         return [tuple(None if p is None else item[p] for p in picks) for item in items]
