@@ -190,7 +190,8 @@ class Response(BaseModel, Generic[RowT]):
 class QueryResponse(Response[Any]):
     """What the untyped ``query()`` returns: the same display and conversions as a typed response, with plain
     tuple rows whose columns are ``fields`` as the server sent them (any interface, also ones newer than the
-    metadata). Column types are inferred by pandas / polars / pyarrow, as nothing declares them."""
+    metadata). The cells were decoded as strictly as the typed method's (see ``_internal/query_decode.py``); column
+    types are inferred by pandas / polars / pyarrow, as nothing declares them here."""
 
     api_name: str = ""
 

@@ -5,7 +5,8 @@ variable and the encrypted :class:`TokenStore`, and returns a :class:`Secret` wh
 ``str`` are masked.
 
 The store is one JSON file (default ``$XDG_CONFIG_HOME/tushare-typed/token.enc``, else
-``~/.config/...``), mode 0600 in a 0700 directory, replaced atomically::
+``~/.config/...``), replaced atomically: mode 0600 in a 0700 directory on POSIX; on Windows, guarded by the ACLs
+of the user's profile it lies in (:mod:`._internal.token_file` reads and writes it)::
 
     {"format": "tushare-typed/token-store", "version": 1,
      "kdf": {"kind": "key"} | {"kind": "scrypt", "salt": ..., "n": ..., "r": 8, "p": 1}
@@ -25,8 +26,6 @@ import base64
 import contextlib
 import copy
 import hmac
-import json
-import logging
 import os
 import secrets
 from collections.abc import Callable, Iterator, Mapping
@@ -34,33 +33,26 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
 
-from ._internal.safe_files import NotRegularFile, open_audit_log, read_regular
 from ._internal.secret import ENV_TOKEN, Secret, default_store_path, environ_or_default, resolve_token, reveal
+from ._internal.token_file import append_audit, corrupt, read_document, write_document
 from ._internal.token_sealing import (
     SCRYPT_P,
     SCRYPT_R,
     Keyring,
     Sealing,
-    ensure_private_dir,
     fernet_key,
     import_keyring,
     key_check,
     scrypt_key,
-    utc_now,
-    write_private,
 )
 from .errors import (
     ParameterError,
     TokenKeyMismatchError,
     TokenKeyMissingError,
     TokenKeyringError,
-    TokenNotStoredError,
-    TokenStoreCorruptError,
     TokenStoreError,
     TushareError,
 )
-
-_log = logging.getLogger("tushare_typed")
 
 __all__ = [
     "DEFAULT_SCRYPT_N",
@@ -78,11 +70,8 @@ ENV_KEY = "TUSHARE_TYPED_KEY"
 #: The passphrase of a passphrase-sealed store, for programs that cannot prompt.
 ENV_PASSPHRASE = "TUSHARE_TYPED_PASSPHRASE"  # noqa: S105 - the variable's name, not a passphrase
 KEYRING_SERVICE = "tushare-typed"
-STORE_FORMAT = "tushare-typed/token-store"
-STORE_VERSION = 1
 
 _R = TypeVar("_R")
-_MAX_STORE_BYTES = 64 * 1024
 # A tampered header must not make load() burn gigabytes of memory in scrypt.
 _SCRYPT_MAX_N = 2**20
 DEFAULT_SCRYPT_N = 2**15
@@ -203,24 +192,12 @@ class TokenStore:
         try:
             yield record
         except TushareError as exc:
-            self._append_audit({**record, "outcome": "error", "code": exc.code})
+            append_audit(self.audit_path, {**record, "outcome": "error", "code": exc.code})
             raise
         except BaseException:
-            self._append_audit({**record, "outcome": "error", "code": None})
+            append_audit(self.audit_path, {**record, "outcome": "error", "code": None})
             raise
-        self._append_audit({**record, "outcome": "ok", "code": None})
-
-    def _append_audit(self, record: dict[str, Any]) -> None:
-        line = json.dumps({"time": utc_now(), "pid": os.getpid(), **record}, sort_keys=True)
-        try:
-            ensure_private_dir(self.audit_path.parent)
-            descriptor = open_audit_log(self.audit_path)
-            with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
-                handle.write(line + "\n")
-        except (OSError, TokenStoreError) as error:
-            # The audit log is a record, not a gate: an unwritable log must not lock users out; but say so.
-            _log.warning("tushare_typed: not writing the token store audit log %s: %s", self.audit_path, error)
-            return
+        append_audit(self.audit_path, {**record, "outcome": "ok", "code": None})
 
     # sealing
 
@@ -301,58 +278,13 @@ class TokenStore:
     # reading and opening
 
     def _write(self, token: str, sealing: Sealing) -> None:
-        from cryptography.fernet import Fernet
-
-        document = {
-            "format": STORE_FORMAT,
-            "version": STORE_VERSION,
-            "kdf": sealing.kdf,
-            "key_check": key_check(sealing.key),
-            "token": Fernet(sealing.key).encrypt(token.encode()).decode(),
-        }
-        data = json.dumps(document, indent=1, sort_keys=True).encode()
-        try:
-            write_private(self._path, data)
-        except OSError as exc:
-            raise TokenStoreError(f"cannot write {self._path}: {exc.strerror}") from None
+        write_document(self._path, token, sealing)
 
     def _read(self) -> dict[str, Any]:
-        try:
-            data = read_regular(self._path, _MAX_STORE_BYTES)
-        except FileNotFoundError:
-            raise TokenNotStoredError(f"no token store at {self._path}") from None
-        except NotRegularFile:
-            raise TokenStoreError(
-                f"{self._path} is not a regular file (a FIFO, device or directory), so it is not read",
-                remediation=f"remove {self._path} and save the token again, or point the store elsewhere",
-            ) from None
-        except OSError as exc:
-            raise TokenStoreError(f"cannot read {self._path}: {exc.strerror}") from None
-        if len(data) > _MAX_STORE_BYTES:
-            self._corrupt("the file is far larger than a token store")
-        try:
-            document = json.loads(data)
-        except (ValueError, RecursionError):
-            document = None
-        if document is None:
-            self._corrupt("the file is not JSON")
-        return self._checked_document(document)
+        return read_document(self._path)
 
     def _corrupt(self, reason: str) -> NoReturn:
-        raise TokenStoreCorruptError(f"the token store {self._path} is corrupt or was tampered with: {reason}")
-
-    def _checked_document(self, document: object) -> dict[str, Any]:
-        if not isinstance(document, dict) or document.get("format") != STORE_FORMAT:
-            self._corrupt("it is not a tushare-typed token store")
-        if document.get("version") != STORE_VERSION:
-            self._corrupt(f"unsupported version {document.get('version')!r}")
-        kdf = document.get("kdf")
-        if not isinstance(kdf, dict) or kdf.get("kind") not in ("key", "scrypt", "keyring"):
-            self._corrupt("the key description is missing or unknown")
-        for name in ("key_check", "token"):
-            if not isinstance(document.get(name), str):
-                self._corrupt(f"{name!r} is missing")
-        return document
+        corrupt(self._path, reason)
 
     def _open(self, document: dict[str, Any]) -> str:
         from cryptography.fernet import Fernet, InvalidToken

@@ -161,6 +161,24 @@ def one_row_with(column: str, literal: str) -> Behaviour:
     return behaviour
 
 
+def with_new_column(literal: str) -> Behaviour:
+    """One daily row followed by a column the metadata does not know, whose cell is the JSON text ``literal``."""
+
+    def behaviour(req: Request) -> Reply:
+        cells = [json.dumps(v) for v in daily_rows(1)[0]] + [literal]
+        fields = [*DAILY_FIELDS, "new_column"]
+        body = (
+            '{"code":0,"msg":"","request_id":"r","data":{"fields":'
+            + json.dumps(fields)
+            + ',"items":[['
+            + ",".join(cells)
+            + ']],"has_more":false}}'
+        )
+        return Reply(body.encode())
+
+    return behaviour
+
+
 def drip(seconds_per_byte: float) -> Behaviour:
     body = json.dumps(envelope(daily_rows(3), has_more=False)).encode()
     return lambda req: Reply(iter([(seconds_per_byte, body[i : i + 1]) for i in range(len(body))]))
@@ -229,6 +247,9 @@ BEHAVIOURS: dict[str, Behaviour] = {
     "missing_column": lambda req: as_json(
         envelope([row[:5] for row in daily_rows(2)], fields=DAILY_FIELDS[:5], has_more=False)
     ),
+    "new_column": with_new_column("42.5"),
+    "nan_in_new_column": with_new_column("NaN"),
+    "infinity_in_new_column": with_new_column("Infinity"),
     "data_null": lambda req: as_json(envelope(None, data_null=True)),
     "row_too_short": lambda req: as_json(envelope([row[:-1] for row in daily_rows(2)], has_more=False)),
     "duplicate_columns": lambda req: as_json(envelope([[1.0, 2.0]], fields=["close", "close"], has_more=False)),

@@ -18,6 +18,7 @@ from tushare_typed._internal.transport import (
     SyncTransport,
 )
 from tushare_typed.errors import MissingTokenError, ParameterError, ServiceError
+from tushare_typed.models.daily import DailyResponse
 from tushare_typed.ratelimit import Limiter, RateLimit, RateLimiter
 from tushare_typed.response import QueryResponse
 from tushare_typed.token import Secret, TokenStore
@@ -49,6 +50,16 @@ def mock() -> Iterator[respx.MockRouter]:
 
 def ok(**kwargs: Any) -> httpx.Response:
     return httpx.Response(200, content=reply_bytes(**kwargs))
+
+
+#: daily's default columns: ``query("daily")`` decodes as strictly as the typed method, so a reply must hold them.
+DAILY_FIELDS = list(DailyResponse.wire_names)
+
+
+def daily_ok(*codes: str, has_more: bool = False) -> httpx.Response:
+    """A complete daily reply, one row per code (default one row)."""
+    rows = [[code, "20240102", 1.0, 2.0, 0.5, 1.5, 1.0, 0.5, 50.0, 100.0, 150.0] for code in codes or ("000001.SZ",)]
+    return ok(fields=DAILY_FIELDS, items=rows, has_more=has_more)
 
 
 def _body(route: respx.Route, index: int = -1) -> dict[str, Any]:
@@ -121,7 +132,7 @@ def test_a_generated_method_calls_through_with_its_decoder(
 
 
 def test_query_is_the_untyped_escape_hatch(make_client: ClientFactory, mock: respx.MockRouter, token: str) -> None:
-    route = mock.post(URL).mock(return_value=ok())
+    route = mock.post(URL).mock(return_value=ok(fields=["ts_code", "name"], items=[["600000.SH", "浦发银行"]]))
     with make_client(token, quiet=True) as client:
         result = client.query("stock_basic", fields="ts_code,name", exchange="SSE", list_status=None)
     assert isinstance(result, QueryResponse)
@@ -142,7 +153,7 @@ def test_query_pages_through_every_row(make_client: ClientFactory, mock: respx.M
 def test_query_limit_caps_the_rows_and_bad_paging_is_refused(
     make_client: ClientFactory, mock: respx.MockRouter, token: str
 ) -> None:
-    mock.post(URL).mock(return_value=ok(items=[["000001.SZ", 1.0], ["000002.SZ", 2.0]], has_more=True))
+    mock.post(URL).mock(return_value=daily_ok("000001.SZ", "000002.SZ", has_more=True))
     with make_client(token, quiet=True) as client:
         result = client.query("daily", limit=2)
         assert len(result) == 2
@@ -155,7 +166,7 @@ def test_query_limit_caps_the_rows_and_bad_paging_is_refused(
 def test_the_token_comes_from_the_environment_lazily(
     make_client: ClientFactory, mock: respx.MockRouter, token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    route = mock.post(URL).mock(return_value=ok())
+    route = mock.post(URL).mock(return_value=daily_ok())
     client = make_client(None, quiet=True)
     assert "<unresolved>" in repr(client)
     monkeypatch.setenv("TUSHARE_TOKEN", token)
@@ -168,7 +179,7 @@ def test_a_missing_token_fails_on_the_first_call_without_a_request(
     make_client: ClientFactory,
     mock: respx.MockRouter,
 ) -> None:
-    route = mock.post(URL).mock(return_value=ok())
+    route = mock.post(URL).mock(return_value=daily_ok())
     client = make_client(None, quiet=True)  # building a client without a token is fine (e.g. to list tools)
     with pytest.raises(MissingTokenError) as caught:
         client.query("daily")
@@ -179,7 +190,7 @@ def test_a_missing_token_fails_on_the_first_call_without_a_request(
 def test_the_token_can_come_from_a_given_store(
     make_client: ClientFactory, mock: respx.MockRouter, token: str, tmp_path: Any
 ) -> None:
-    route = mock.post(URL).mock(return_value=ok())
+    route = mock.post(URL).mock(return_value=daily_ok())
     path = tmp_path / "token.enc"
     TokenStore(path, passphrase="pw", scrypt_n=2**10).save(token)
     client = make_client(None, quiet=True, token_store=TokenStore(path, passphrase="pw"))
@@ -251,7 +262,7 @@ def test_closing_a_copy_leaves_the_shared_pool_open(make_client: ClientFactory, 
 def test_with_options_base_url_shares_the_connection_pool(
     make_client: ClientFactory, mock: respx.MockRouter, token: str
 ) -> None:
-    route = mock.post("http://mirror.test/").mock(return_value=ok())
+    route = mock.post("http://mirror.test/").mock(return_value=daily_ok())
     client = make_client(token, base_url=URL)
     mirror = client.with_options(base_url="http://mirror.test/")
     mirror.query("daily")
@@ -325,7 +336,7 @@ def test_a_quota_builds_a_rate_limiter(rate_limit: object, expected: RateLimit) 
 
 
 def test_an_explicit_limiter_is_used(mock: respx.MockRouter, token: str) -> None:
-    mock.post(URL).mock(return_value=ok())
+    mock.post(URL).mock(return_value=daily_ok())
     limiter = FakeLimiter()
     with Client(token, base_url=URL, limiter=limiter) as client:
         client.query("daily")
@@ -369,7 +380,9 @@ def _async_client(token: str | None, **kwargs: Any) -> AsyncClient:
 
 
 async def test_async_generated_method_and_query(mock: respx.MockRouter, token: str) -> None:
-    route = mock.post(URL).mock(return_value=ok(items=[["000001.SZ", 3]]))
+    typed = ok(items=[["000001.SZ", 3]])
+    untyped = ok(fields=["close", "ts_code", "trade_date"], items=[[3, "000001.SZ", "20240102"]])
+    route = mock.post(URL).mock(side_effect=[typed, untyped])
     async with _async_client(token) as client:
         assert await client.daily("000001.SZ") == [("000001.SZ", 3.0)]
         page = await client.query("daily", ["close"], trade_date="20240102")
@@ -383,7 +396,7 @@ async def test_async_generated_method_and_query(mock: respx.MockRouter, token: s
 async def test_async_lazy_token_from_the_environment(
     mock: respx.MockRouter, token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    route = mock.post(URL).mock(return_value=ok())
+    route = mock.post(URL).mock(return_value=daily_ok())
     client = _async_client(None)
     monkeypatch.setenv("TUSHARE_TOKEN", token)
     await client.query("daily")
@@ -391,7 +404,7 @@ async def test_async_lazy_token_from_the_environment(
 
 
 async def test_async_missing_token(mock: respx.MockRouter) -> None:
-    route = mock.post(URL).mock(return_value=ok())
+    route = mock.post(URL).mock(return_value=daily_ok())
     with pytest.raises(MissingTokenError):
         await _async_client(None).query("daily")
     assert route.call_count == 0
@@ -414,7 +427,7 @@ async def test_async_with_options_and_close(mock: respx.MockRouter, token: str) 
 
 
 async def test_async_limiter_and_borrowed_pool(mock: respx.MockRouter, token: str) -> None:
-    mock.post(URL).mock(return_value=ok())
+    mock.post(URL).mock(return_value=daily_ok())
     limiter = FakeLimiter()
     borrowed = httpx.AsyncClient()
     async with AsyncClient(token, base_url=URL, limiter=limiter, http_client=borrowed) as client:

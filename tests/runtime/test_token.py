@@ -378,7 +378,7 @@ def test_a_failed_rotation_leaves_file_instance_and_keyring_unchanged(
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch:
-        patch.setattr("tushare_typed.token.write_private", fail)
+        patch.setattr("tushare_typed._internal.token_file.write_private", fail)
         with pytest.raises(TokenStoreError, match="No space left"):
             store.rotate(use_keyring=True)
     assert fake_keyring.entries == {}

@@ -54,6 +54,13 @@ __all__ = ["AsyncBaseClient", "BaseClient"]
 T = TypeVar("T")
 
 
+def query_decoder(api_name: str, wire_fields: Sequence[str] | None) -> Decoder[Any]:
+    """``query()``'s page decoder (:mod:`.query_decode`), imported on the first call (it needs pydantic)."""
+    from .query_decode import QueryDecoder
+
+    return QueryDecoder(api_name, wire_fields)
+
+
 def _package_catalog() -> Catalog:
     """The package's catalog, imported and read on first need (the limiter asks on the first call)."""
     from ..catalog import load_catalog
@@ -271,8 +278,9 @@ class BaseClient(_ClientCommon[SyncTransport, "httpx.Client"]):
         tuple, paged like the typed methods, with the same display and ``to_pandas/polars/arrow``. ``offset=``
         starts later; ``limit=`` returns at most that many rows. Known interfaces get the typed methods' checks."""
         plan = QueryPlan.make(api_name, fields, params, record_keys=self._record_keys)
+        decode = query_decoder(plan.api_name, plan.wire_fields)
         result = paginate(
-            lambda o, n: self._call(plan.api_name, plan.page_params(o, n), plan.wire_fields),
+            lambda o, n: self._call(plan.api_name, plan.page_params(o, n), plan.wire_fields, decode=decode),
             plan.page_size,
             start_offset=plan.offset,
             max_rows=plan.limit,
@@ -357,8 +365,9 @@ class AsyncBaseClient(_ClientCommon[AsyncTransport, "httpx.AsyncClient"]):
     async def query(self, api_name: str, fields: Sequence[str] | str | None = None, **params: object) -> QueryResponse:
         """Async :meth:`BaseClient.query`."""
         plan = QueryPlan.make(api_name, fields, params, record_keys=self._record_keys)
+        decode = query_decoder(plan.api_name, plan.wire_fields)
         result = await apaginate(
-            lambda o, n: self._call(plan.api_name, plan.page_params(o, n), plan.wire_fields),
+            lambda o, n: self._call(plan.api_name, plan.page_params(o, n), plan.wire_fields, decode=decode),
             plan.page_size,
             start_offset=plan.offset,
             max_rows=plan.limit,

@@ -3,8 +3,10 @@
 pydantic-core validates the JSON body directly into the interface's `Row` NamedTuples in one pass (no
 intermediate `json.loads` objects, no model per row). Numeric cells must be finite numbers of their column's type:
 a boolean, a string, NaN/Infinity or a number that overflows to inf is a `MalformedReplyError` naming the column and
-row; the one conversion is a float with no fraction in an int column (1000.0 → 1000). A reply lacking a requested
-column, or `data: null` with code 0, is an error too. The column order is guessed from the request (the named
+row; the one conversion is a float with no fraction in an int column (1000.0 → 1000). A column without a declared
+type (one newer than our metadata, or any column of an interface the metadata does not know) takes any JSON value
+but a non-finite number. A reply lacking a requested column, with a column twice, or `data: null` with code 0, is an
+error too. The column order is guessed from the request (the named
 `fields`, else the interface's default columns); when the server answers with other columns — a different order,
 fewer, or columns newer than our metadata — the body is validated again against the columns it actually has,
 and unknown columns are kept, typed `Any`, after the known ones.
@@ -12,6 +14,7 @@ and unknown columns are kept, typed `Any`, after the known ones.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, NamedTuple, Optional, TypeVar, get_type_hints
 
@@ -47,10 +50,51 @@ def _whole_number(value: float) -> int:
     return int(value)
 
 
+def _finite_nested(value: Any) -> Any:
+    """A list or object cell, refused when a number anywhere inside it is NaN or infinite."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("Input should be a finite number")
+        if isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+    return value
+
+
+def _untyped_cell_schema() -> core_schema.CoreSchema:
+    """A cell of no declared type: null, a string, a boolean, an integer, a finite float, or a list / object
+    without a non-finite number inside. Checked natively but for the (rare) containers."""
+    containers = core_schema.no_info_after_validator_function(
+        _finite_nested,
+        core_schema.union_schema([core_schema.list_schema(strict=True), core_schema.dict_schema(strict=True)]),
+    )
+    return core_schema.union_schema(
+        # The commonest first; an integer is tried before a float, which would take it as a float.
+        [
+            core_schema.str_schema(strict=True),
+            core_schema.int_schema(strict=True),
+            core_schema.float_schema(strict=True, allow_inf_nan=False),
+            core_schema.none_schema(),
+            core_schema.bool_schema(strict=True),
+            containers,
+        ],
+        mode="left_to_right",
+        custom_error_type="finite_value",
+        custom_error_message="Input should be a finite number (not NaN or Infinity), a string, a boolean, null, a list "
+        "or an object",
+    )
+
+
 def _cell_schema(hint: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
     """A cell's validation: numbers must be finite JSON numbers (no booleans, no strings, no NaN/Infinity, no
     overflow to inf); an int column also takes a float with no fraction (1000.0 → 1000), the one documented
-    conversion. Other types validate as their annotation says."""
+    conversion. An undeclared (`Any`) column takes any JSON value but a non-finite number. Other types validate as
+    their annotation says."""
+    if hint is Any:
+        return _untyped_cell_schema()
     if hint == float | None:
         return core_schema.nullable_schema(core_schema.float_schema(strict=True, allow_inf_nan=False))
     if hint == int | None:
@@ -84,12 +128,14 @@ class _Cells:
 class _Layout:
     """How one column tuple from the server maps onto the row type."""
 
-    def __init__(self, row_type: type[Any], columns: tuple[str, ...], types: dict[str, Any]) -> None:
+    def __init__(self, row_type: type[Any] | None, columns: tuple[str, ...], types: dict[str, Any]) -> None:
         self.columns = columns
         self.whole_row = columns == tuple(types)
         self.extra_fields = tuple(name for name in columns if name not in types)
         known = {name: position for position, name in enumerate(columns)}
         self.picks = [known.get(name) for name in types] + [known[name] for name in self.extra_fields]
+        # Items already in item order: no row type, or the columns given in the row type's order (and no more).
+        self.in_order = self.picks == list(range(len(columns)))
         hints = tuple(types.get(c, Any) for c in columns)
         item_type: Any = Annotated[tuple, _Cells(hints, row_type if self.whole_row else None)]
         data = create_model(
@@ -103,20 +149,23 @@ class _Layout:
         self.envelope: type[Envelope[Any]] = Envelope[data]
 
     def arrange(self, items: list[Any]) -> list[Any]:
-        if self.whole_row:
+        if self.whole_row or self.in_order:
             return items
         picks = self.picks
         return [tuple(None if p is None else item[p] for p in picks) for item in items]
 
 
 class RowDecoder(Generic[RowT]):
-    """Decodes replies of one interface; layouts are built once per column tuple and cached."""
+    """Decodes replies of one interface; layouts are built once per column tuple and cached. Without a row type
+    (an interface the metadata does not know) every column is undeclared and items keep the reply's column order."""
 
-    def __init__(self, row_type: type[RowT], wire_names: tuple[str, ...]) -> None:
-        hints = get_type_hints(row_type)
+    def __init__(self, row_type: type[RowT] | None, wire_names: tuple[str, ...] = ()) -> None:
         self.row_type = row_type
-        # Row attributes may differ from wire names (shibor's `1w` is `f_1w`); layouts speak wire names.
-        self.types = {wire: hints[attr] for wire, attr in zip(wire_names, row_type._fields, strict=True)}
+        self.types: dict[str, Any] = {}
+        if row_type is not None:
+            hints = get_type_hints(row_type)
+            # Row attributes may differ from wire names (shibor's `1w` is `f_1w`); layouts speak wire names.
+            self.types = {wire: hints[attr] for wire, attr in zip(wire_names, row_type._fields, strict=True)}
         self._layouts: dict[tuple[str, ...], _Layout] = {}
 
     def _layout(self, columns: tuple[str, ...]) -> _Layout:
@@ -125,14 +174,24 @@ class RowDecoder(Generic[RowT]):
             layout = self._layouts[columns] = _Layout(self.row_type, columns, self.types)
         return layout
 
-    def decode(self, body: bytes, api_name: str, request_id: str, expected: tuple[str, ...]) -> TypedPage[RowT]:
-        layout = self._layout(expected)
+    def decode(
+        self,
+        body: bytes,
+        api_name: str,
+        request_id: str,
+        expected: tuple[str, ...],
+        guess: tuple[str, ...] | None = None,
+    ) -> TypedPage[RowT]:
+        """The page in ``body``, which must hold the ``expected`` columns; ``guess`` (default ``expected``) is the
+        column tuple to try first (a caller that knows the last page's columns passes them)."""
+        first = expected if guess is None else guess
+        layout = self._layout(first)
         try:
-            decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=None, columns=expected)
+            decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=None, columns=first)
         except MalformedReplyError:
             # The guess may be wrong (other columns, other order): read the real columns and try once more.
             actual = _actual_columns(body)
-            if actual is None or actual == expected:
+            if actual is None or actual == first:
                 raise
             layout = self._layout(actual)
             decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=None, columns=actual)

@@ -17,6 +17,7 @@ from typing import Any, Protocol, cast
 
 from ..errors import TokenKeyInvalidError, TokenStoreError
 from . import safe_files
+from .platforms import BINARY
 from .secret import Secret
 
 KEY_CHECK_LABEL = b"tushare-typed/token-store/key-check/v1"
@@ -90,10 +91,11 @@ def ensure_private_dir(directory: Path) -> None:
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, the file being 0600 from its first byte."""
+    """Write ``data`` to ``path`` atomically, the file being 0600 from its first byte (on POSIX; on Windows the
+    directory's ACLs apply)."""
     ensure_private_dir(path.parent)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | BINARY
     descriptor = os.open(temporary, flags, 0o600)
     try:
         with os.fdopen(descriptor, "wb") as handle:
