@@ -26,7 +26,6 @@ from tushare_typed._internal.transport import (
     CircuitBreaker,
     RequestOptions,
     SyncTransport,
-    backoff_delay,
     resolve_base_url,
 )
 from tushare_typed._internal.wire import encode_fields, encode_params
@@ -248,15 +247,6 @@ def test_request_options_validate_and_merge() -> None:
     for bad in ({"timeout": 0.0}, {"max_retries": -1}, {"max_rate_limit_wait": -1.0}):
         with pytest.raises(ParameterError):
             RequestOptions(**bad)
-
-
-def test_backoff_starts_near_half_a_second_and_is_capped() -> None:
-    assert backoff_delay(1, lambda: 0.0) == 0.5
-    assert backoff_delay(1, lambda: 1.0) == 0.75
-    assert backoff_delay(2, lambda: 0.0) == 1.0
-    assert backoff_delay(3, lambda: 0.0) == 2.0
-    assert backoff_delay(20, lambda: 0.0) == 8.0
-    assert 0.5 <= backoff_delay(1) <= 0.75
 
 
 # --- a successful call ------------------------------------------------------------------------

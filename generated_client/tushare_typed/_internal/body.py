@@ -4,18 +4,14 @@ httpx bounds each network operation (connect, each read), not a whole request: a
 second keeps every read short and the request alive for ever, and its decoders inflate a compressed chunk whole,
 so a small gzip reply can allocate gigabytes before anyone looks at its size. Here the raw bytes are read chunk by
 chunk and inflated with zlib's ``max_length`` (never more than the bound plus one byte is produced), and the deadline
-is checked between chunks; a read blocked past the deadline is ended by shutting the socket down (sync) or by
-cancellation (async, the caller's ``asyncio.timeout``).
+is checked between chunks; a read blocked past the deadline is ended by shutting the socket down (sync, see
+:mod:`.transport.watchdog`) or by cancellation (async, the caller's ``asyncio.timeout``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
 from typing import Any, Final
 
 __all__ = [
@@ -27,7 +23,6 @@ __all__ = [
     "UnsupportedEncoding",
     "aread_body",
     "read_body",
-    "socket_watchdog",
 ]
 
 #: The decompressed size above which a reply is refused; tushare's biggest pages are a few megabytes.
@@ -119,28 +114,3 @@ async def aread_body(
         if clock() > deadline:
             raise DeadlinePassed
     return inflater.finish()
-
-
-@contextmanager
-def socket_watchdog(sock: socket.socket | None, seconds: float) -> Iterator[threading.Event]:
-    """Shut ``sock`` down after ``seconds`` unless the block ended first: a blocked ``recv`` then returns.
-
-    The yielded event is set when the watchdog fired, so the caller can tell a deadline from a real failure.
-    """
-    fired = threading.Event()
-    if sock is None:
-        yield fired
-        return
-
-    def fire() -> None:
-        fired.set()
-        with contextlib.suppress(OSError):  # already closed: nothing is blocked on it
-            sock.shutdown(socket.SHUT_RDWR)
-
-    timer = threading.Timer(max(seconds, 0.0), fire)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield fired
-    finally:
-        timer.cancel()

@@ -24,9 +24,9 @@ from .._internal.body import (
     Inflater,
     UnsupportedEncoding,
     read_body,
-    socket_watchdog,
 )
 from .._internal.redact import redact_text
+from .._internal.transport.watchdog import socket_watchdog
 from ..errors import (
     MalformedReplyError,
     RateLimitError,
@@ -163,9 +163,9 @@ class Fetcher:
         if status >= 300 and status != 404:
             raise UnexpectedStatusError(f"{self.source} answered HTTP {status}", api_name=self.source)
         inflater = Inflater(response.headers.get("Content-Encoding", ""), self.max_body_bytes)
-        stream = response.extensions.get("network_stream")
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        with socket_watchdog(sock, deadline - time.monotonic()) as fired:
+        with socket_watchdog(deadline - time.monotonic()) as watchdog:
+            watchdog.watch_stream(response.extensions.get("network_stream"))
+            fired = watchdog.fired
             try:
                 body = read_body(response.iter_raw(), inflater, deadline, time.monotonic)
             except Exception:

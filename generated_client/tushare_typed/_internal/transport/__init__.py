@@ -19,7 +19,7 @@ from .options import (
     new_request_id,
     resolve_base_url,
 )
-from .retry import BACKOFF_INITIAL, BACKOFF_MAX, backoff_delay
+from .retry import BACKOFF_INITIAL, BACKOFF_MAX
 from .sync import SyncTransport
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
     "RequestOptions",
     "SyncTransport",
     "TransportBase",
-    "backoff_delay",
     "decode_generic_page",
     "new_request_id",
     "resolve_base_url",

@@ -1,10 +1,11 @@
 """What one call does, free of I/O: the sync and async transports drive the same steps.
 
 One *call* is one POST of ``{"api_name", "token", "params", "fields"}`` (one page), possibly over several
-*attempts* (see :mod:`.retry` for which failures are retried and :mod:`.breaker` for failing fast). :func:`run_call`
-is a generator that *yields what to do* — take a turn from the limiter (:class:`Acquire`), send the request and read
-its body (:class:`Post`), wait (:class:`Sleep`) — and receives the outcome (or has the failure thrown into it). The
-sync and async transports only perform those steps, so the decisions exist once.
+*attempts*: after each failure :mod:`.retry` asks tenacity whether to retry and how long to wait first, and
+:mod:`.breaker` fails calls fast beside it. :func:`run_call` is a generator that *yields what to do* — take a turn
+from the limiter (:class:`Acquire`), send the request and read its body (:class:`Post`), wait (:class:`Sleep`) —
+and receives the outcome (or has the failure thrown into it). The sync and async transports only perform those
+steps, so the decisions exist once.
 
 ``timeout`` bounds one whole attempt (connect, headers and every byte of the body, read within ``max_body_bytes``
 while decompressing, see :mod:`..body`); the per-call ``deadline_at`` bounds the whole call, every attempt and
@@ -237,10 +238,8 @@ def _attempts(
                 call.attempts += 1
                 response, body = yield Post(call.attempt_budget())
                 return interpret(response, body, call, decode)
-        except BaseException as error:
-            wait = call.policy.wait_before_retry(error)
-            if wait is None:
-                raise
+        except TushareError as error:
+            wait = call.policy.wait_before_retry(error)  # raises the error when tenacity says it is final
             if isinstance(error, RateLimitError):
                 announce_wait(call.api_name, wait, "tushare replied 40203: too many calls")
         yield Sleep(wait)

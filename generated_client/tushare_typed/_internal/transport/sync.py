@@ -1,7 +1,8 @@
 """The blocking transport: performs the steps of :func:`.core.run_call` over a pooled ``httpx.Client``.
 
 httpx bounds each read, not a whole request, so the body is read here chunk by chunk against the attempt's
-deadline, and a read blocked past it is ended by shutting the socket down from a timer (:func:`..body.socket_watchdog`).
+deadline, and a read blocked past it (in the headers or the body) is ended by shutting the socket down from a timer
+armed before the request is sent (:mod:`.watchdog`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ...errors import TushareError
-from ..body import BodyTooLarge, DeadlinePassed, Inflater, UnsupportedEncoding, read_body, socket_watchdog
+from ..body import BodyTooLarge, DeadlinePassed, Inflater, UnsupportedEncoding, read_body
 from ..secret import Secret
 from .base import TransportBase
 from .core import (
@@ -28,6 +29,7 @@ from .core import (
     scrubbed,
 )
 from .options import RequestOptions
+from .watchdog import Watchdog, socket_watchdog
 
 if TYPE_CHECKING:
     import httpx
@@ -123,15 +125,17 @@ class SyncTransport(TransportBase["httpx.Client", Callable[[float], None]]):
 
         deadline = time.monotonic() + budget
         try:
-            # Waiting for a free slot (max_concurrency) is part of the attempt's budget.
-            with self.slots.held(budget) as left:
-                arguments = self._post_arguments(call, left)
-                response = pool.send(pool.build_request("POST", self.base_url, **arguments), stream=True)
-                mark_sent(self.limiter, call)
+            # Waiting for a free slot (max_concurrency) is part of the attempt's budget; from before the send,
+            # connect, headers and body all end when the rest of it is up.
+            with self.slots.held(budget) as left, socket_watchdog(left) as watchdog:
                 try:
-                    body = b"" if response.status_code != 200 else self._read(response, call, deadline)
-                finally:
-                    response.close()
+                    response, body = self._exchange(call, pool, left, deadline, watchdog)
+                except httpx.RequestError:
+                    if watchdog.fired.is_set():
+                        raise DeadlinePassed from None
+                    raise
+                if watchdog.fired.is_set():
+                    raise DeadlinePassed  # the shut-down socket read as the end of a close-delimited body
             return response, body
         except httpx.RequestError as exc:
             error = network_error(exc, call)
@@ -141,27 +145,25 @@ class SyncTransport(TransportBase["httpx.Client", Callable[[float], None]]):
         # its body) is not chained to the error as __context__.
         raise error
 
-    @staticmethod
-    def _read(response: httpx.Response, call: Call, deadline: float) -> bytes:
-        import httpx
-
-        inflater = Inflater(response.headers.get("Content-Encoding", ""), call.max_body_bytes)
-        if response.is_stream_consumed:
-            # A transport that built the reply in memory (httpx.MockTransport) has already decoded it.
-            return in_memory_body(response, call)
-        stream = response.extensions.get("network_stream")
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        # A read blocked past the deadline is ended by shutting the socket down from a timer.
-        with socket_watchdog(sock, deadline - time.monotonic()) as fired:
-            try:
-                body = read_body(response.iter_raw(), inflater, deadline, time.monotonic)
-            except httpx.RequestError:
-                if fired.is_set():
-                    raise DeadlinePassed from None
-                raise
-            if fired.is_set():
-                raise DeadlinePassed  # the shut-down socket read as the end of a close-delimited body
-            return body
+    def _exchange(
+        self, call: Call, pool: httpx.Client, budget: float, deadline: float, watchdog: Watchdog
+    ) -> tuple[httpx.Response, bytes]:
+        arguments = self._post_arguments(call, budget)
+        request = pool.build_request("POST", self.base_url, **arguments, extensions={"trace": watchdog.trace})
+        response = pool.send(request, stream=True)
+        mark_sent(self.limiter, call)
+        try:
+            if response.status_code != 200:
+                return response, b""
+            inflater = Inflater(response.headers.get("Content-Encoding", ""), call.max_body_bytes)
+            if response.is_stream_consumed:
+                # A transport that built the reply in memory (httpx.MockTransport) has already decoded it.
+                return response, in_memory_body(response, call)
+            # A reused connection is only learnt here.
+            watchdog.watch_stream(response.extensions.get("network_stream"))
+            return response, read_body(response.iter_raw(), inflater, deadline, time.monotonic)
+        finally:
+            response.close()
 
     def close(self) -> None:
         """Close the connection pool if this transport created it."""
