@@ -24,7 +24,15 @@ except ImportError as _error:
 
 from ._check import CheckReport
 from ._database import STORE_VARIABLE, default_store_path
-from ._errors import StoreAccessError, StoreError, StoreLockedError, StoreSchemaError, SyncError
+from ._errors import (
+    StoreAccessError,
+    StoreCorruptError,
+    StoreError,
+    StoreKeyConflictError,
+    StoreLockedError,
+    StoreSchemaError,
+    SyncError,
+)
 from ._report import InterfaceReport, SyncReport
 from ._store import Store, TableInfo
 from ._sync import SyncRequest, run_sync
@@ -35,7 +43,9 @@ __all__ = [
     "InterfaceReport",
     "Store",
     "StoreAccessError",
+    "StoreCorruptError",
     "StoreError",
+    "StoreKeyConflictError",
     "StoreLockedError",
     "StoreSchemaError",
     "SyncError",

@@ -10,6 +10,7 @@ process write a file at a time; a second one gets :class:`StoreLockedError` nami
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import duckdb
 
-from ._errors import StoreAccessError, StoreError, StoreLockedError, StoreSchemaError
+from ._errors import StoreAccessError, StoreError, StoreKeyConflictError, StoreLockedError, StoreSchemaError
+from ._integrity import CONNECT_CONFIG, check_batch, check_file, damaged
 from ._schema import POSITION_COLUMN, SLICE_COLUMN, TableSchema, quote
 
 if TYPE_CHECKING:
@@ -98,9 +100,21 @@ def _with_positions(batch: pyarrow.Table) -> pyarrow.Table:
 
 def _access_error(path: Path, error: BaseException) -> StoreError:
     text = str(error)
+    broken = damaged(path, error)
+    if broken is not None:
+        return broken
     if "lock" in text.lower():
         return StoreLockedError(f"the store {path} is in use by another process: {text.splitlines()[0]}")
     return StoreAccessError(f"cannot open or write the store {path}: {text.splitlines()[0] if text else error!r}")
+
+
+def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failure, keeping that failure: when the commit itself failed (disk full, read-only
+    directory) DuckDB has ended the transaction already, and its "no transaction is active" would hide the cause."""
+    try:
+        conn.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 def _scalar(conn: duckdb.DuckDBPyConnection, sql: str) -> Any:
@@ -126,10 +140,11 @@ class Database:
                 remediation="sync something first (tushare-typed sync daily --start 20240101), or pass the path "
                 "of an existing store (--store PATH or TUSHARE_TYPED_STORE)",
             )
+        check_file(self.path)
         try:
             if not self.read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = duckdb.connect(str(self.path), read_only=self.read_only)
+            conn = duckdb.connect(str(self.path), read_only=self.read_only, config=dict(CONNECT_CONFIG))
         except (OSError, duckdb.Error) as error:
             raise _access_error(self.path, error) from None
         if not self.read_only:
@@ -147,8 +162,12 @@ class Database:
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The connection, locked; a file DuckDB cannot read back is a StoreCorruptError naming it."""
         with self._lock:
-            yield self._conn
+            try:
+                yield self._conn
+            except duckdb.IOException as error:
+                raise _access_error(self.path, error) from None
 
     @contextmanager
     def one_thread(self) -> Iterator[None]:
@@ -212,13 +231,20 @@ class Database:
         return {slice_id: through for slice_id, through in rows}
 
     def write_slice(
-        self, schema: TableSchema, slice_id: str, batch: pyarrow.Table, *, through: str | None = None
+        self,
+        schema: TableSchema,
+        slice_id: str,
+        batch: pyarrow.Table,
+        *,
+        through: str | None = None,
+        since: str | None = None,
     ) -> SliceWrite:
         """Upsert one slice's rows and record the slice, in one transaction: all of it is committed, or none.
 
         A slice new to the table (every slice of a first sync) is a plain insert, which checks the primary key
         without replacing anything and costs about half an upsert; the first conflict (a re-fetched slice, or one
-        record twice in the batch) rolls that attempt back and upserts instead.
+        record twice in the batch) rolls that attempt back and upserts instead. A table without keys replaces the
+        slice's rows (those of its date range from ``since`` on, when given: a code slice fetched from there).
         """
         with self.cursor() as conn:
             try:
@@ -227,8 +253,12 @@ class Database:
                         return self._transaction(conn, schema, slice_id, batch, through, self._insert)
                     except duckdb.ConstraintException:
                         pass  # rolled back: some key is stored already or repeated; replace instead
-                # A slice may carry one record twice (pages that overlap): the upsert keeps the last, by position.
-                return self._transaction(conn, schema, slice_id, _with_positions(batch), through, self._upsert)
+                # A slice may carry one record twice (pages that overlap): the upsert keeps one of equal rows and
+                # refuses different rows under one key.
+                upsert = functools.partial(self._upsert, since=since)
+                return self._transaction(conn, schema, slice_id, _with_positions(batch), through, upsert)
+            except (StoreSchemaError, StoreKeyConflictError):
+                raise
             except (duckdb.ConversionException, duckdb.ConstraintException) as error:
                 raise StoreSchemaError(
                     f"slice {slice_id} of {schema.api_name} does not fit its table: {error}",
@@ -262,7 +292,7 @@ class Database:
                 )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         finally:
             conn.unregister(_BATCH)
@@ -279,12 +309,23 @@ class Database:
 
     @staticmethod
     def _upsert(
-        conn: duckdb.DuckDBPyConnection, schema: TableSchema, slice_id: str, batch: pyarrow.Table, columns: _Columns
+        conn: duckdb.DuckDBPyConnection,
+        schema: TableSchema,
+        slice_id: str,
+        batch: pyarrow.Table,
+        columns: _Columns,
+        *,
+        since: str | None = None,
     ) -> SliceWrite:
         targets, exprs = columns.targets_sql, columns.exprs_sql
         before = _scalar(conn, f"SELECT count(*) FROM {schema.table}")
         if schema.append_only:
-            conn.execute(f"DELETE FROM {schema.table} WHERE {quote(SLICE_COLUMN)} = ?", [slice_id])
+            delete = f"DELETE FROM {schema.table} WHERE {quote(SLICE_COLUMN)} = ?"
+            if since is not None and schema.date_column is not None:
+                first = dt.datetime.strptime(since, "%Y%m%d").date()
+                conn.execute(f"{delete} AND {quote(schema.date_column)} >= ?", [slice_id, first])
+            else:
+                conn.execute(delete, [slice_id])
             kept = _scalar(conn, f"SELECT count(*) FROM {schema.table}")
             conn.execute(
                 f"INSERT INTO {schema.table} ({targets}, {quote(SLICE_COLUMN)}) SELECT {exprs}, ? FROM {_BATCH}",
@@ -293,6 +334,7 @@ class Database:
             after = _scalar(conn, f"SELECT count(*) FROM {schema.table}")
             rows = after - kept
             return SliceWrite(rows, after - before, rows - (after - before))
+        check_batch(conn, schema, _BATCH)
         # Of one record twice, keep the last (rows in a parallel Arrow scan come in no set order, hence positions).
         keys = ", ".join(quote(k) for k in schema.keys)
         conn.execute(
@@ -322,7 +364,7 @@ class Database:
                     )
                     conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    _rollback(conn)
                     raise
             except duckdb.Error as error:
                 raise _access_error(self.path, error) from None

@@ -19,6 +19,7 @@ from ._check import CheckReport, check_table
 from ._database import STATE_TABLE, Database
 from ._errors import StoreError
 from ._export import export_table
+from ._integrity import damaged
 from ._plan import check_range, parse_date
 from ._read import stored_response
 from ._schema import SLICE_COLUMN, TableSchema, quote
@@ -172,6 +173,9 @@ class Store:
         try:
             return self.db.arrow(query, params)
         except duckdb.Error as error:
+            broken = damaged(self.path, error)
+            if broken is not None:
+                raise broken from None
             raise StoreError(
                 f"the query failed: {error}",
                 remediation="fix the SQL; tables are named after the interfaces (tushare-typed store info lists them)",

@@ -271,7 +271,7 @@ class _Engine:
         """Commit one slice; returns what it did and the seconds it took."""
         began = time.perf_counter()
         batch = to_batch(job.schema, result.fields, result.rows)
-        done = self.db.write_slice(job.schema, piece.id, batch, through=piece.through)
+        done = self.db.write_slice(job.schema, piece.id, batch, through=piece.through, since=piece.since)
         return done, time.perf_counter() - began
 
 
