@@ -34,7 +34,10 @@ __all__ = ["STORE_VARIABLE", "Database", "SliceWrite", "default_store_path"]
 STORE_VARIABLE: Final = "TUSHARE_TYPED_STORE"
 STATE_TABLE: Final = "_tushare_sync"
 CALENDAR_TABLE: Final = "_tushare_calendar"
-_INTERNAL: Final = (STATE_TABLE, CALENDAR_TABLE)
+#: The date range each interface's syncs have planned, recorded before fetching: `store check` finds the slices an
+#: interrupted sync never committed.
+PLAN_TABLE: Final = "_tushare_planned"
+_INTERNAL: Final = (STATE_TABLE, CALENDAR_TABLE, PLAN_TABLE)
 _BATCH: Final = "_tushare_batch"
 
 _SETUP: Final = (
@@ -42,6 +45,7 @@ _SETUP: Final = (
     " through VARCHAR, synced_at TIMESTAMP NOT NULL, PRIMARY KEY (api, slice))",
     f"CREATE TABLE IF NOT EXISTS {CALENDAR_TABLE} (exchange VARCHAR NOT NULL, cal_date DATE NOT NULL,"
     " is_open BOOLEAN NOT NULL, PRIMARY KEY (exchange, cal_date))",
+    f"CREATE TABLE IF NOT EXISTS {PLAN_TABLE} (api VARCHAR PRIMARY KEY, first DATE NOT NULL, last DATE NOT NULL)",
 )
 
 
@@ -229,6 +233,31 @@ class Database:
         with self.cursor() as conn:
             rows = conn.execute(f"SELECT slice, through FROM {STATE_TABLE} WHERE api = ?", [api_name]).fetchall()
         return {slice_id: through for slice_id, through in rows}
+
+    def record_plan(self, api_name: str, first: dt.date, last: dt.date) -> None:
+        """Widen the range planned for ``api_name`` to cover [first, last]."""
+        with self.cursor() as conn:
+            try:
+                conn.execute(
+                    f"INSERT INTO {PLAN_TABLE} VALUES (?, ?, ?) ON CONFLICT (api) DO UPDATE SET "
+                    "first = least(first, excluded.first), last = greatest(last, excluded.last)",
+                    [api_name, first, last],
+                )
+            except duckdb.Error as error:
+                raise _access_error(self.path, error) from None
+
+    def planned(self, api_name: str) -> tuple[dt.date, dt.date] | None:
+        """The range the syncs of ``api_name`` planned (None before any, or in a store older than this record)."""
+        if PLAN_TABLE not in self._tables():
+            return None
+        with self.cursor() as conn:
+            rows = conn.execute(f"SELECT first, last FROM {PLAN_TABLE} WHERE api = ?", [api_name]).fetchall()
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def _tables(self) -> set[str]:
+        with self.cursor() as conn:
+            rows = conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")
+            return {name for (name,) in rows.fetchall()}
 
     def write_slice(
         self,

@@ -182,6 +182,8 @@ class _Engine:
         days = await self.trade_days(start, request.end) if kind == "trade_day" else ()
         codes = await self.codes(spec) if kind == "code" else ()
         slices = plan_slices(spec, start, request.end, request.today, trade_days=days, codes=codes, covered=covered)
+        if kind not in ("snapshot", "code", "each"):
+            self.db.record_plan(spec.api_name, start, request.end)  # before fetching: check sees what never came
         todo, skipped = pending(slices, covered, request.lookback)
         report = self.report.of(spec.api_name)
         report.slices_planned, report.slices_skipped = len(slices), skipped
