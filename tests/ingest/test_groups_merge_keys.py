@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tsgen.ingest.groups import example_calls, read_groups
-from tsgen.ingest.keys import derive_keys
+from tsgen.ingest.keys import derive_keys, keys_absent_reason
 from tsgen.ingest.merge import merge_pages
 from tsgen.ingest.sync import derive_sync
 from tsgen.model import EnumValue, Interface, OutputField, Param, SourceRef
@@ -106,6 +106,32 @@ def test_keys_by_shape() -> None:
     assert derive_keys(_interface("cal", [], ["exchange", "cal_date", "is_open"])) == ["exchange", "cal_date"]
     assert derive_keys(_interface("stock_basic", [], ["ts_code", "name"])) == ["ts_code"]
     assert derive_keys(_interface("top_inst", [], ["trade_date", "ts_code", "side", "buy"])) == []
+
+
+def _numbers(interface: Interface, *names: str) -> Interface:
+    """``interface`` with the columns ``names`` numeric (the helper makes text columns)."""
+    fields = [_field(f.name, "int") if f.name in names else f for f in interface.fields]
+    return interface.model_copy(update={"fields": fields})
+
+
+def test_keys_of_daily_tables_and_statements() -> None:
+    day_params = [_param("ts_code"), _param("trade_date", python_type="date")]
+    numeric = ["ts_code", "trade_date", "name", "rzye", "rqye"]
+    margin = _numbers(_interface("margin_detail", day_params, numeric), "rzye", "rqye")
+    assert derive_keys(margin) == ["ts_code", "trade_date"]
+    # Selected on code and day but a row per price level (a price column): no rule decides, an override does.
+    chips = _numbers(_interface("cyq_chips", day_params, ["ts_code", "trade_date", "price", "percent"]), "price", "percent")
+    assert derive_keys(chips) == []
+    # A text column beside the code and day (a buyer, a seat) is a dimension the rule cannot rule out.
+    trades = _numbers(_interface("block_trade", day_params, ["ts_code", "trade_date", "vol", "buyer"]), "vol")
+    assert derive_keys(trades) == []
+    # The page does not select on the day: a list, not a daily table.
+    assert derive_keys(_numbers(_interface("listing", [_param("ts_code")], numeric), "rzye", "rqye")) == []
+    statement = _interface("forecast", [], ["ts_code", "ann_date", "end_date", "type", "p_change_min"])
+    statement = statement.model_copy(update={"category": ["股票数据", "财务数据"]})
+    assert derive_keys(statement) == ["ts_code", "end_date", "ann_date", "type"]
+    realtime = _interface("rt_k", [_param("ts_code", required=True)], ["ts_code", "close"])
+    assert keys_absent_reason(realtime) is not None and keys_absent_reason(margin) is None
 
 
 def test_sync_by_shape() -> None:
