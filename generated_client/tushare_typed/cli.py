@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import click
 
 from . import __version__
-from ._internal.tabular import to_csv, to_json, to_table
 from ._internal.identity import key_text, sync_text
+from ._internal.tabular import to_csv, to_json, to_table
 from .catalog import InterfaceSpec, ParamSpec, UnknownInterfaceError, load_catalog
 from .errors import TushareError
 from .progress import set_progress
@@ -788,7 +788,9 @@ def _syncable(points: int | None) -> tuple[list[str], list[tuple[str, str]]]:
 @click.option("--lookback", type=click.IntRange(min=0), default=1, show_default=True, help="Stored slices re-fetched.")
 @click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True, help="Requests in flight.")
 @click.option(
-    "--append-only", is_flag=True, help="Store even keyed interfaces slice-replace (interfaces without keys always are)."
+    "--append-only",
+    is_flag=True,
+    help="Store even keyed interfaces slice-replace (interfaces without keys always are).",
 )
 @click.option("--all-i-can", "all_i_can", is_flag=True, help="Every interface with a sync plan your points allow.")
 @click.option("--points", type=click.IntRange(min=0), help="Your points, for --all-i-can (default: $TUSHARE_POINTS).")

@@ -120,7 +120,9 @@ def test_keys_of_daily_tables_and_statements() -> None:
     margin = _numbers(_interface("margin_detail", day_params, numeric), "rzye", "rqye")
     assert derive_keys(margin) == ["ts_code", "trade_date"]
     # Selected on code and day but a row per price level (a price column): no rule decides, an override does.
-    chips = _numbers(_interface("cyq_chips", day_params, ["ts_code", "trade_date", "price", "percent"]), "price", "percent")
+    chips = _numbers(
+        _interface("cyq_chips", day_params, ["ts_code", "trade_date", "price", "percent"]), "price", "percent"
+    )
     assert derive_keys(chips) == []
     # A text column beside the code and day (a buyer, a seat) is a dimension the rule cannot rule out.
     trades = _numbers(_interface("block_trade", day_params, ["ts_code", "trade_date", "vol", "buyer"]), "vol")
@@ -142,7 +144,8 @@ def test_sync_by_shape() -> None:
     assert plan is not None and (plan.shape, plan.param, plan.start_param) == ("trade_day", "trade_date", "start_date")
     mins = _interface("mins", [_param("ts_code", required=True), *span], ["ts_code", "trade_time"])
     plan = derive_sync(mins)
-    assert plan is not None and (plan.shape, plan.codes_from, plan.date_column) == ("code", "stock_basic", "trade_time")
+    # trade_time is a date-time: kept whole, never as the DATE a date column is stored as (that would merge minutes).
+    assert plan is not None and (plan.shape, plan.codes_from, plan.date_column) == ("code", "stock_basic", None)
     assert derive_sync(_interface("stock_basic", [_param("exchange")], ["ts_code"])) == derive_sync(
         _interface("other_basic", [], ["ts_code"])
     )

@@ -115,6 +115,6 @@ def test_clearing_a_cache_in_a_read_only_place_is_a_clear_error(
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
     monkeypatch.setattr(SQLiteCache, "_connection", read_only)
-    with pytest.raises(TushareError, match="cannot clear the response cache .*readonly"):
+    with pytest.raises(TushareError, match=r"cannot clear the response cache .*readonly"):
         SQLiteCache(tmp_path / "cache.sqlite3").clear()
     assert (tmp_path / "cache.sqlite3").exists()  # a cache it cannot write is never deleted as if damaged

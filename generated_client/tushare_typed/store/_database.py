@@ -9,6 +9,7 @@ process write a file at a time; a second one gets :class:`StoreLockedError` nami
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -115,10 +116,8 @@ def _access_error(path: Path, error: BaseException) -> StoreError:
 def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
     """Roll back after a failure, keeping that failure: when the commit itself failed (disk full, read-only
     directory) DuckDB has ended the transaction already, and its "no transaction is active" would hide the cause."""
-    try:
+    with contextlib.suppress(duckdb.Error):
         conn.execute("ROLLBACK")
-    except duckdb.Error:
-        pass
 
 
 def _scalar(conn: duckdb.DuckDBPyConnection, sql: str) -> Any:
@@ -288,7 +287,7 @@ class Database:
                 return self._transaction(conn, schema, slice_id, _with_positions(batch), through, upsert)
             except (StoreSchemaError, StoreKeyConflictError):
                 raise
-            except (duckdb.ConversionException, duckdb.ConstraintException) as error:
+            except (duckdb.ConversionException, duckdb.ConstraintException, duckdb.InvalidInputException) as error:
                 raise StoreSchemaError(
                     f"slice {slice_id} of {schema.api_name} does not fit its table: {error}",
                     remediation="the server sent a value the metadata does not expect; report it, or sync this "

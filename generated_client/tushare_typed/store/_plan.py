@@ -1,8 +1,9 @@
 """Which slices a sync fetches: the interface's history cut by its sync shape, minus what is already stored.
 
 A slice is one unit of fetching and committing (one trade day, one report period, one month window, one code, one
-calendar day, week or month, one listed value, or the whole snapshot). A *final* slice covers a closed range: once stored, only the look-back fetches it again. The
-others (today's trade day, a period whose reports may still come, a snapshot) are fetched on every run.
+calendar day, week or month, one listed value, or the whole snapshot). A *final* slice covers a closed range: once
+stored, only the look-back fetches it again. The others (today's trade day, a period whose reports may still come,
+a snapshot) are fetched on every run.
 """
 
 from __future__ import annotations

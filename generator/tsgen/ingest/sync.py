@@ -23,9 +23,13 @@ _CODES_FROM = (
     ("指数", "index_basic"),
     ("股票", "stock_basic"),
 )
-_DATE_COLUMNS = ("trade_date", "date", "cal_date", "ann_date", "end_date", "trade_time", "month", "quarter")
+# Columns the store keeps as a DATE (YYYYMMDD on the wire). Not trade_time (a date-time: as a DATE it would merge
+# the minutes of a day), nor month/quarter (YYYYMM, 2024Q1: no day to parse).
+_DATE_COLUMNS = ("trade_date", "date", "cal_date", "ann_date", "end_date")
 _REALTIME_PREFIXES = ("rt_", "realtime_")
-REALTIME_REASON = "a realtime snapshot: each call answers with the market as it is at that moment, so there is no history to store"
+REALTIME_REASON = (
+    "a realtime snapshot: each call answers with the market as it is at that moment, so there is no history to store"
+)
 
 
 def _codes_from(interface: Interface) -> str | None:
