@@ -21,7 +21,9 @@ GOLDEN = ROOT / "tests" / "golden"
 # documenting two interfaces (rt_fut_min + rt_fut_min_daily), non-identifier columns (shibor's 1w), a parameter
 # group (daily_basic), merged pages (trade_cal, index_daily) and conflicting row caps (us_fina_indicator).
 GOLDEN_INTERFACES = (
+    "bo_weekly",
     "cn_gdp",
+    "cyq_chips",
     "daily",
     "daily_basic",
     "daily_info",
@@ -32,11 +34,14 @@ GOLDEN_INTERFACES = (
     "income",
     "income_vip",
     "index_basic",
+    "margin_detail",
+    "news",
     "index_daily",
     "rt_fut_min",
     "rt_fut_min_daily",
     "shibor",
     "stock_basic",
+    "top10_holders",
     "trade_cal",
     "us_fina_indicator",
 )

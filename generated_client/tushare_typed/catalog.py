@@ -148,7 +148,7 @@ class PermissionSpec:
         return "; ".join(parts) or self.text
 
 
-SYNC_SHAPES: Final = frozenset({"trade_day", "period", "code", "window", "snapshot"})
+SYNC_SHAPES: Final = frozenset({"trade_day", "period", "code", "window", "snapshot", "day", "week", "month", "each"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +161,8 @@ class SyncSpec:
     end_param: str | None = None
     codes_from: str | None = None
     date_column: str | None = None
+    value_format: str | None = None  # strftime of each slice's value (day/week/month); %Y%m%d when None
+    values: tuple[str, ...] = ()  # the slices' values (shape each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +180,9 @@ class InterfaceSpec:
     params: tuple[ParamSpec, ...] = ()
     fields: tuple[FieldSpec, ...] = ()
     keys: tuple[str, ...] = ()
+    keys_absent_reason: str | None = None  # why the rows have no identity (the store then replaces slices whole)
     sync: SyncSpec | None = None
+    sync_absent_reason: str | None = None
     param_groups: tuple[ParamGroupSpec, ...] = ()
     permission: PermissionSpec | None = None
 
@@ -331,7 +335,9 @@ def _parse_interface(name: str, raw: Any) -> InterfaceSpec:
             for i, item in enumerate(_list(obj.get("fields"), f"{where}.fields"))
         ),
         keys=tuple(_str_list(obj.get("keys"), f"{where}.keys")),
+        keys_absent_reason=_get_optional_str(obj, "keys_absent_reason", where),
         sync=None if obj.get("sync") is None else _parse_sync(obj["sync"], f"{where}.sync"),
+        sync_absent_reason=_get_optional_str(obj, "sync_absent_reason", where),
         param_groups=tuple(
             _parse_group(item, f"{where}.param_groups[{i}]")
             for i, item in enumerate(_list(obj.get("param_groups"), f"{where}.param_groups"))
@@ -379,6 +385,8 @@ def _parse_sync(raw: Any, where: str) -> SyncSpec:
         end_param=_get_optional_str(obj, "end_param", where),
         codes_from=_get_optional_str(obj, "codes_from", where),
         date_column=_get_optional_str(obj, "date_column", where),
+        value_format=_get_optional_str(obj, "value_format", where),
+        values=tuple(_str_list(obj.get("values", []), f"{where}.values")),
     )
 
 

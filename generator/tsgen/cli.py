@@ -41,8 +41,10 @@ def _summary(result: IngestResult, written: int, out: Path) -> str:
     lines += [f"  {line}" for line in report.merges]
     lines.append(f"interfaces with a fact not read: {len(report.unread)}")
     lines += [f"  {line}" for line in report.unread]
-    lines.append(f"HTTP interfaces without record keys: {len(report.unkeyed)}")
-    lines.append(f"  {', '.join(report.unkeyed)}")
+    lines.append(f"each interface's key and sync shape: {len(report.identities)}")
+    lines += [f"  {line}" for line in report.identities]
+    lines.append(f"HTTP interfaces with neither keys nor a reason their rows have none: {len(report.unkeyed)}")
+    lines += [f"  {', '.join(report.unkeyed)}"] if report.unkeyed else []
     if result.stale_overrides:
         lines.append(f"overrides that no longer match: {len(result.stale_overrides)}")
         lines += [f"  {message}" for message in result.stale_overrides]

@@ -16,7 +16,7 @@ SCHEMA_VERSION = 1
 PythonType = Literal["str", "int", "float", "bool", "date", "datetime"]
 Period = Literal["minute", "hour", "day"]
 InterfaceKind = Literal["http", "sdk_composite", "sdk_scraper"]
-SyncShape = Literal["trade_day", "period", "code", "window", "snapshot"]
+SyncShape = Literal["trade_day", "period", "code", "window", "snapshot", "day", "week", "month", "each"]
 GroupKind = Literal["any", "one"]
 
 PERIOD_SECONDS: dict[Period, int] = {"minute": 60, "hour": 3600, "day": 86400}
@@ -101,7 +101,9 @@ class SyncPlan(Frozen):
     trade_day: one call per trading day with ``param`` (e.g. trade_date); period: one call per report period with
     ``param`` (e.g. period); code: one call per code listed by ``codes_from`` with ``param`` (e.g. ts_code) over
     [start_param, end_param]; window: date windows over [start_param, end_param] sized to the row cap; snapshot:
-    the whole table in one paged call.
+    the whole table in one paged call; day / week / month: one call per calendar day, Monday or first of the month
+    with ``param`` (written with ``value_format``); each: one call per value of ``values`` with ``param`` (e.g.
+    every exchange of an interface that requires one).
     """
 
     shape: SyncShape
@@ -110,6 +112,10 @@ class SyncPlan(Frozen):
     end_param: str | None = Field(default=None, description="the parameter that closes a date range")
     codes_from: str | None = Field(default=None, description="the interface listing the codes (shape code)")
     date_column: str | None = Field(default=None, description="the column holding each row's date")
+    value_format: str | None = Field(
+        default=None, description="strftime format of the slice's date value (shapes day/week/month; %Y%m%d if null)"
+    )
+    values: list[str] = Field(default_factory=list, description="the value of each slice (shape each)")
 
 
 class SourceRef(Frozen):
@@ -148,7 +154,15 @@ class Interface(Frozen):
         default_factory=list,
         description="columns that identify one record (e.g. ts_code, trade_date); empty when no key is known",
     )
+    keys_absent_reason: str | None = Field(
+        default=None,
+        description="why the rows have no identity (news text, realtime snapshots...): the store then replaces each "
+        "synced slice whole; null when keyed",
+    )
     sync: SyncPlan | None = Field(default=None, description="how a local store syncs it; null when not syncable")
+    sync_absent_reason: str | None = Field(
+        default=None, description="why a store cannot sync it (a realtime snapshot has no history); null when it can"
+    )
     merged_from: list[SourceRef] = Field(
         default_factory=list, description="further pages documenting the same api_name, merged into this one"
     )
@@ -182,7 +196,13 @@ class Fidelity(Frozen):
     unattached_tables: int = Field(description="enumeration tables attached to no parameter")
     merges: list[str] = Field(description="every merge of duplicate pages and each conflict it met")
     unread: list[str] = Field(description="`api_name: fact` for every interface where a prose fact was not read")
-    unkeyed: list[str] = Field(description="HTTP interfaces with no record keys (no rule or override decides them)")
+    unkeyed: list[str] = Field(
+        description="HTTP interfaces with neither record keys nor a reason their rows have none (undecided)"
+    )
+    keys_absent: int = Field(default=0, description="interfaces whose rows have no identity, each with its reason")
+    identities: list[str] = Field(
+        default_factory=list, description="`api_name: key ...; sync shape` for every interface, or why there is none"
+    )
 
 
 class Index(Frozen):

@@ -122,7 +122,16 @@ def test_keys_and_sync_plans(corpus: IngestResult) -> None:
     assert interfaces["trade_cal"].keys == ["exchange", "cal_date"]
     assert interfaces["stock_basic"].keys == ["ts_code"]
     assert interfaces["income"].keys[:2] == ["ts_code", "end_date"]
-    assert interfaces["cyq_chips"].keys == []  # one row per price level: no certain key
+    # One row per price level: the reviewed override keys it by price too, never by (code, day) alone.
+    assert interfaces["cyq_chips"].keys == ["ts_code", "trade_date", "price"]
+    # Every HTTP interface is decided: keyed, or its rows' lack of identity is stated.
+    undecided = [i.api_name for i in interfaces.values() if i.kind == "http" and not (i.keys or i.keys_absent_reason)]
+    assert undecided == []
+    assert interfaces["news"].keys == [] and "news text" in (interfaces["news"].keys_absent_reason or "")
+    # Every interface but the realtime snapshots has a sync plan; those say why not.
+    unsynced = sorted(i.api_name for i in interfaces.values() if i.sync is None)
+    assert all(name.startswith(("rt_", "realtime_")) for name in unsynced), unsynced
+    assert all(interfaces[name].sync_absent_reason for name in unsynced)
     for interface in interfaces.values():
         assert set(interface.keys) <= {f.name for f in interface.fields}, interface.api_name
     daily_sync = interfaces["daily"].sync

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tsgen.ingest.groups import example_calls, read_groups
-from tsgen.ingest.keys import derive_keys
+from tsgen.ingest.keys import derive_keys, keys_absent_reason
 from tsgen.ingest.merge import merge_pages
 from tsgen.ingest.sync import derive_sync
 from tsgen.model import EnumValue, Interface, OutputField, Param, SourceRef
@@ -108,6 +108,34 @@ def test_keys_by_shape() -> None:
     assert derive_keys(_interface("top_inst", [], ["trade_date", "ts_code", "side", "buy"])) == []
 
 
+def _numbers(interface: Interface, *names: str) -> Interface:
+    """``interface`` with the columns ``names`` numeric (the helper makes text columns)."""
+    fields = [_field(f.name, "int") if f.name in names else f for f in interface.fields]
+    return interface.model_copy(update={"fields": fields})
+
+
+def test_keys_of_daily_tables_and_statements() -> None:
+    day_params = [_param("ts_code"), _param("trade_date", python_type="date")]
+    numeric = ["ts_code", "trade_date", "name", "rzye", "rqye"]
+    margin = _numbers(_interface("margin_detail", day_params, numeric), "rzye", "rqye")
+    assert derive_keys(margin) == ["ts_code", "trade_date"]
+    # Selected on code and day but a row per price level (a price column): no rule decides, an override does.
+    chips = _numbers(
+        _interface("cyq_chips", day_params, ["ts_code", "trade_date", "price", "percent"]), "price", "percent"
+    )
+    assert derive_keys(chips) == []
+    # A text column beside the code and day (a buyer, a seat) is a dimension the rule cannot rule out.
+    trades = _numbers(_interface("block_trade", day_params, ["ts_code", "trade_date", "vol", "buyer"]), "vol")
+    assert derive_keys(trades) == []
+    # The page does not select on the day: a list, not a daily table.
+    assert derive_keys(_numbers(_interface("listing", [_param("ts_code")], numeric), "rzye", "rqye")) == []
+    statement = _interface("forecast", [], ["ts_code", "ann_date", "end_date", "type", "p_change_min"])
+    statement = statement.model_copy(update={"category": ["股票数据", "财务数据"]})
+    assert derive_keys(statement) == ["ts_code", "end_date", "ann_date", "type"]
+    realtime = _interface("rt_k", [_param("ts_code", required=True)], ["ts_code", "close"])
+    assert keys_absent_reason(realtime) is not None and keys_absent_reason(margin) is None
+
+
 def test_sync_by_shape() -> None:
     span = [_param("start_date", python_type="date"), _param("end_date", python_type="date")]
     trade_date = _param("trade_date", python_type="date")
@@ -116,7 +144,8 @@ def test_sync_by_shape() -> None:
     assert plan is not None and (plan.shape, plan.param, plan.start_param) == ("trade_day", "trade_date", "start_date")
     mins = _interface("mins", [_param("ts_code", required=True), *span], ["ts_code", "trade_time"])
     plan = derive_sync(mins)
-    assert plan is not None and (plan.shape, plan.codes_from, plan.date_column) == ("code", "stock_basic", "trade_time")
+    # trade_time is a date-time: kept whole, never as the DATE a date column is stored as (that would merge minutes).
+    assert plan is not None and (plan.shape, plan.codes_from, plan.date_column) == ("code", "stock_basic", None)
     assert derive_sync(_interface("stock_basic", [_param("exchange")], ["ts_code"])) == derive_sync(
         _interface("other_basic", [], ["ts_code"])
     )

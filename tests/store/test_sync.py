@@ -17,6 +17,7 @@ from tushare_typed.errors import ParameterError
 from tushare_typed.models import DailyResponse
 from tushare_typed.store import Store, StoreAccessError, StoreLockedError, SyncError, SyncReport
 from tushare_typed.store._database import Database, SliceWrite
+from tushare_typed.store._schema import SLICE_COLUMN
 from tushare_typed.testing import Faults, TushareEmulator
 
 from .helpers import ROWS_PER_DAY, rows_per_query, store_catalog, with_plan
@@ -172,16 +173,14 @@ def test_bad_input_is_refused_before_any_call(emulator: TushareEmulator, catalog
 
 
 @pytest.mark.timeout(30)
-def test_an_interface_without_keys_is_refused_or_synced_append_only(
-    emulator: TushareEmulator, store_path: Path
-) -> None:
+def test_an_interface_without_keys_is_synced_slice_replace(emulator: TushareEmulator, store_path: Path) -> None:
     catalog = store_catalog()
     keyless = store_catalog(daily=with_plan(catalog.get("daily"), (), catalog.get("daily").sync))
-    with pytest.raises(ParameterError, match="has no keys") as caught:
-        sync(emulator, keyless, store_path)
-    assert "append_only=True" in caught.value.remediation
-    sync(emulator, keyless, store_path, append_only=True)
-    sync(emulator, keyless, store_path, append_only=True, lookback=3)  # three slices again: replaced, not doubled
+    sync(emulator, keyless, store_path)  # no append_only needed: rows without identity replace their slice
+    sync(emulator, keyless, store_path, lookback=3)  # three slices again: replaced, not doubled
+    assert Store(store_path, catalog=keyless).db.columns("daily").get(SLICE_COLUMN) == "VARCHAR"
+    assert distinct_keys(store_path, keyless) == (DAYS * ROWS_PER_DAY, DAYS * ROWS_PER_DAY)
+    sync(emulator, keyless, store_path, append_only=True, lookback=2)  # asked explicitly: the same table
     assert distinct_keys(store_path, keyless) == (DAYS * ROWS_PER_DAY, DAYS * ROWS_PER_DAY)
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tushare_typed.store import StoreSchemaError
+from tushare_typed.store import StoreKeyConflictError, StoreSchemaError
 from tushare_typed.store._database import Database, SliceWrite
 from tushare_typed.store._schema import Column, TableSchema
 from tushare_typed.store._sync import to_batch
@@ -61,16 +61,26 @@ def test_a_refetched_slice_replaces_its_rows_and_adds_the_new_ones(db: Database)
 
 
 @pytest.mark.timeout(30)
-def test_one_record_twice_in_a_slice_keeps_the_last(db: Database) -> None:
-    rows: list[Row] = [("A", "20240102", 1.0), ("B", "20240102", 2.0), ("A", "20240102", 9.0)]
+def test_one_record_sent_twice_in_a_slice_is_stored_once(db: Database) -> None:
+    rows: list[Row] = [("A", "20240102", 1.0), ("B", "20240102", 2.0), ("A", "20240102", 1.0)]
     assert write(db, "20240102", rows) == SliceWrite(2, 2, 0)
-    assert stored(db) == {("A", "20240102"): 9.0, ("B", "20240102"): 2.0}
+    assert stored(db) == {("A", "20240102"): 1.0, ("B", "20240102"): 2.0}
+
+
+@pytest.mark.timeout(30)
+def test_two_different_rows_under_one_key_in_a_slice_are_a_conflict_naming_them(db: Database) -> None:
+    write(db, "20240102", [("A", "20240102", 1.0)])
+    rows: list[Row] = [("A", "20240103", 1.0), ("B", "20240103", 2.0), ("A", "20240103", 9.0)]
+    with pytest.raises(StoreKeyConflictError, match=r"quotes: .*same key \(code, day\).*code='A', day='20240103'"):
+        write(db, "20240103", rows)
+    assert stored(db) == {("A", "20240102"): 1.0}  # nothing of the slice committed, nothing overwritten
+    assert db.covered("quotes") == {"20240102": None}
 
 
 @pytest.mark.timeout(30)
 def test_a_row_without_its_key_commits_nothing_and_names_the_fix(db: Database) -> None:
     write(db, "20240102", [("A", "20240102", 1.0)])
-    with pytest.raises(StoreSchemaError, match="slice 20240103 of quotes does not fit its table"):
+    with pytest.raises(StoreSchemaError, match="1 fetched rows have no value in key column code"):
         write(db, "20240103", [("B", "20240103", 2.0), (None, "20240103", 3.0)])
     assert stored(db) == {("A", "20240102"): 1.0}
     assert db.covered("quotes") == {"20240102": None}
@@ -78,7 +88,10 @@ def test_a_row_without_its_key_commits_nothing_and_names_the_fix(db: Database) -
 
 codes = st.sampled_from(["A", "B", "C", "D"])
 days = st.sampled_from(["20240102", "20240103", "20240104"])
-slice_rows = st.lists(st.tuples(codes, days, st.floats(-1e6, 1e6, allow_nan=False)), max_size=8)
+# One slice holds each key once (two different rows under one key are a conflict, tested above).
+slice_rows = st.dictionaries(st.tuples(codes, days), st.floats(-1e6, 1e6, allow_nan=False), max_size=8).map(
+    lambda rows: [(code, day, close) for (code, day), close in rows.items()]
+)
 
 
 @pytest.mark.timeout(120)

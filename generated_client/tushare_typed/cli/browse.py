@@ -9,6 +9,7 @@ from typing import Any, Final
 
 import click
 
+from .._internal.identity import key_text, sync_text
 from .._internal.tabular import to_table
 from ..catalog import InterfaceSpec, ParamSpec, UnknownInterfaceError, load_catalog
 from ._output import CliError, CliUsageError
@@ -93,6 +94,7 @@ def _facts(spec: InterfaceSpec) -> list[str]:
     facts.append(f"Rows: {rows}" + ("; pages automatically with limit/offset" if spec.paging else ""))
     quotas = ", ".join(limit.summary() for limit in spec.rate_limits)
     facts.append(f"Quota: {quotas or 'the account tier default'}")
+    facts += [f"Record key: {key_text(spec)}", f"Store sync: {sync_text(spec)}"]
     return facts
 
 

@@ -38,13 +38,12 @@ _STORE_OPTION = click.option(
 
 
 def _syncable(points: int | None) -> tuple[list[str], list[tuple[str, str]]]:
-    """Every interface the account may sync (keys, a sync plan, points), and the others with the reason."""
+    """Every interface the account may sync (a sync plan, points), and the others with the reason. Interfaces
+    without keys are synced too, slice-replace."""
     chosen, skipped = [], []
     for spec in load_catalog():
         if spec.sync is None:
-            skipped.append((spec.api_name, "no sync plan in the metadata"))
-        elif not spec.keys:
-            skipped.append((spec.api_name, "no keys in the metadata (sync it alone with --append-only)"))
+            skipped.append((spec.api_name, spec.sync_absent_reason or "no sync plan in the metadata"))
         elif points is not None and spec.points is not None and spec.points > points:
             skipped.append((spec.api_name, f"needs {spec.points} points"))
         else:
@@ -59,7 +58,11 @@ def _syncable(points: int | None) -> tuple[list[str], list[tuple[str, str]]]:
 @_STORE_OPTION
 @click.option("--lookback", type=click.IntRange(min=0), default=1, show_default=True, help="Stored slices re-fetched.")
 @click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True, help="Requests in flight.")
-@click.option("--append-only", is_flag=True, help="Sync interfaces without keys: each slice replaces its own rows.")
+@click.option(
+    "--append-only",
+    is_flag=True,
+    help="Store even keyed interfaces slice-replace (interfaces without keys always are).",
+)
 @click.option("--all-i-can", "all_i_can", is_flag=True, help="Every interface with a sync plan your points allow.")
 @click.option("--points", type=click.IntRange(min=0), help="Your points, for --all-i-can (default: $TUSHARE_POINTS).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
@@ -146,9 +149,18 @@ def store_info(store_path: Path | None) -> None:
     if not tables:
         raise CliError("the store holds no interface yet", "sync one: tushare-typed sync daily --start 20240101")
     rows = [
-        (t.api_name, t.rows, t.first or "", t.last or "", t.slices, f"{t.last_sync:%Y-%m-%d %H:%M:%S}") for t in tables
+        (
+            t.api_name,
+            t.rows,
+            t.first or "",
+            t.last or "",
+            t.slices,
+            f"{t.last_sync:%Y-%m-%d %H:%M:%S}" if t.last_sync is not None else "",  # a range without slices
+            t.mode,
+        )
+        for t in tables
     ]
-    click.echo(to_table(["api_name", "rows", "first", "last", "slices", "last_sync"], rows), nl=False)
+    click.echo(to_table(["api_name", "rows", "first", "last", "slices", "last_sync", "mode"], rows), nl=False)
 
 
 @store_group.command("check")

@@ -21,7 +21,15 @@ from .._internal.lazy import lazy_exports
 if TYPE_CHECKING:
     from ._check import CheckReport
     from ._database import STORE_VARIABLE, default_store_path
-    from ._errors import StoreAccessError, StoreError, StoreLockedError, StoreSchemaError, SyncError
+    from ._errors import (
+        StoreAccessError,
+        StoreCorruptError,
+        StoreError,
+        StoreKeyConflictError,
+        StoreLockedError,
+        StoreSchemaError,
+        SyncError,
+    )
     from ._report import InterfaceReport, SyncReport
     from ._store import Store, TableInfo
     from ._sync import SyncRequest, run_sync
@@ -33,6 +41,8 @@ _EXPORTS = {
     "STORE_VARIABLE": "_database",
     "default_store_path": "_database",
     "StoreAccessError": "_errors",
+    "StoreCorruptError": "_errors",
+    "StoreKeyConflictError": "_errors",
     "StoreError": "_errors",
     "StoreLockedError": "_errors",
     "StoreSchemaError": "_errors",
@@ -72,7 +82,9 @@ __all__ = [
     "InterfaceReport",
     "Store",
     "StoreAccessError",
+    "StoreCorruptError",
     "StoreError",
+    "StoreKeyConflictError",
     "StoreLockedError",
     "StoreSchemaError",
     "SyncError",

@@ -3,7 +3,7 @@
 - gaps: (code, open day) pairs missing between a code's first and last stored day, by the stored trade calendar;
 - invariants: rows breaking what prices and volumes must satisfy (low <= high, open and close within them,
   volumes and amounts not negative), for the columns the interface has;
-- unsynced: slices inside the synced range that no run has committed (trade days and report periods).
+- unsynced: slices of the range the syncs planned that no run has committed (an interrupted sync's remainder).
 """
 
 # SQL here is built from identifiers passed through quote() and never from values, which are bound as parameters.
@@ -11,11 +11,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from ._database import CALENDAR_TABLE
-from ._plan import format_date, parse_date, quarter_ends
+from ._plan import format_date, parse_date, plan_slices
 from ._schema import quote
 from ._sync import EXCHANGE
 
@@ -35,6 +36,8 @@ _INVARIANTS: Final = (
     ("negative amount", ("amount",), '"amount" < 0'),
 )
 SAMPLE: Final = 10
+#: The sync shapes whose slices follow the calendar, so the planned range says which slices there must be.
+_DATED_SHAPES: Final = frozenset({"trade_day", "period", "window", "day", "week", "month"})
 
 
 @dataclass(slots=True)
@@ -99,13 +102,18 @@ def _gaps(db: Database, schema: TableSchema, report: CheckReport) -> None:
 
 
 def _unsynced(db: Database, spec: InterfaceSpec, report: CheckReport) -> None:
-    covered = set(db.covered(spec.api_name))
+    """Slices of the planned range (or, in a store from before plans were recorded, the stored range) that no run
+    committed: those an interrupted sync never reached are reported, not only holes inside what is stored."""
+    covered = db.covered(spec.api_name)
     shape = spec.sync.shape if spec.sync is not None else None
-    if shape not in ("trade_day", "period") or not covered:
+    if shape not in _DATED_SHAPES:
         return
-    first, last = parse_date(min(covered), "slice"), parse_date(max(covered), "slice")
-    if shape == "trade_day":
-        expected = [format_date(day) for day in db.open_days(EXCHANGE, first, last)]
-    else:
-        expected = [format_date(period) for period in quarter_ends(first, last)]
-    report.unsynced = [slice_id for slice_id in expected if slice_id not in covered]
+    planned = db.planned(spec.api_name)
+    if planned is None:
+        if not covered:
+            return
+        planned = (parse_date(min(covered), "slice"), parse_date(max(covered), "slice"))
+    first, last = planned
+    days = db.open_days(EXCHANGE, first, last) if shape == "trade_day" else ()
+    expected = plan_slices(spec, first, last, dt.date.today(), trade_days=days)
+    report.unsynced = [piece.id for piece in expected if piece.id not in covered]

@@ -9,7 +9,9 @@ process write a file at a time; a second one gets :class:`StoreLockedError` nami
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,7 +22,8 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import duckdb
 
-from ._errors import StoreAccessError, StoreError, StoreLockedError, StoreSchemaError
+from ._errors import StoreAccessError, StoreError, StoreKeyConflictError, StoreLockedError, StoreSchemaError
+from ._integrity import CONNECT_CONFIG, check_batch, check_file, damaged
 from ._schema import POSITION_COLUMN, SLICE_COLUMN, TableSchema, quote
 
 if TYPE_CHECKING:
@@ -32,7 +35,10 @@ __all__ = ["STORE_VARIABLE", "Database", "SliceWrite", "default_store_path"]
 STORE_VARIABLE: Final = "TUSHARE_TYPED_STORE"
 STATE_TABLE: Final = "_tushare_sync"
 CALENDAR_TABLE: Final = "_tushare_calendar"
-_INTERNAL: Final = (STATE_TABLE, CALENDAR_TABLE)
+#: The date range each interface's syncs have planned, recorded before fetching: `store check` finds the slices an
+#: interrupted sync never committed.
+PLAN_TABLE: Final = "_tushare_planned"
+_INTERNAL: Final = (STATE_TABLE, CALENDAR_TABLE, PLAN_TABLE)
 _BATCH: Final = "_tushare_batch"
 
 _SETUP: Final = (
@@ -40,6 +46,7 @@ _SETUP: Final = (
     " through VARCHAR, synced_at TIMESTAMP NOT NULL, PRIMARY KEY (api, slice))",
     f"CREATE TABLE IF NOT EXISTS {CALENDAR_TABLE} (exchange VARCHAR NOT NULL, cal_date DATE NOT NULL,"
     " is_open BOOLEAN NOT NULL, PRIMARY KEY (exchange, cal_date))",
+    f"CREATE TABLE IF NOT EXISTS {PLAN_TABLE} (api VARCHAR PRIMARY KEY, first DATE NOT NULL, last DATE NOT NULL)",
 )
 
 
@@ -98,9 +105,19 @@ def _with_positions(batch: pyarrow.Table) -> pyarrow.Table:
 
 def _access_error(path: Path, error: BaseException) -> StoreError:
     text = str(error)
+    broken = damaged(path, error)
+    if broken is not None:
+        return broken
     if "lock" in text.lower():
         return StoreLockedError(f"the store {path} is in use by another process: {text.splitlines()[0]}")
     return StoreAccessError(f"cannot open or write the store {path}: {text.splitlines()[0] if text else error!r}")
+
+
+def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failure, keeping that failure: when the commit itself failed (disk full, read-only
+    directory) DuckDB has ended the transaction already, and its "no transaction is active" would hide the cause."""
+    with contextlib.suppress(duckdb.Error):
+        conn.execute("ROLLBACK")
 
 
 def _scalar(conn: duckdb.DuckDBPyConnection, sql: str) -> Any:
@@ -126,10 +143,11 @@ class Database:
                 remediation="sync something first (tushare-typed sync daily --start 20240101), or pass the path "
                 "of an existing store (--store PATH or TUSHARE_TYPED_STORE)",
             )
+        check_file(self.path)
         try:
             if not self.read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = duckdb.connect(str(self.path), read_only=self.read_only)
+            conn = duckdb.connect(str(self.path), read_only=self.read_only, config=dict(CONNECT_CONFIG))
         except (OSError, duckdb.Error) as error:
             raise _access_error(self.path, error) from None
         if not self.read_only:
@@ -147,8 +165,12 @@ class Database:
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The connection, locked; a file DuckDB cannot read back is a StoreCorruptError naming it."""
         with self._lock:
-            yield self._conn
+            try:
+                yield self._conn
+            except duckdb.IOException as error:
+                raise _access_error(self.path, error) from None
 
     @contextmanager
     def one_thread(self) -> Iterator[None]:
@@ -211,14 +233,46 @@ class Database:
             rows = conn.execute(f"SELECT slice, through FROM {STATE_TABLE} WHERE api = ?", [api_name]).fetchall()
         return {slice_id: through for slice_id, through in rows}
 
+    def record_plan(self, api_name: str, first: dt.date, last: dt.date) -> None:
+        """Widen the range planned for ``api_name`` to cover [first, last]."""
+        with self.cursor() as conn:
+            try:
+                conn.execute(
+                    f"INSERT INTO {PLAN_TABLE} VALUES (?, ?, ?) ON CONFLICT (api) DO UPDATE SET "
+                    "first = least(first, excluded.first), last = greatest(last, excluded.last)",
+                    [api_name, first, last],
+                )
+            except duckdb.Error as error:
+                raise _access_error(self.path, error) from None
+
+    def planned(self, api_name: str) -> tuple[dt.date, dt.date] | None:
+        """The range the syncs of ``api_name`` planned (None before any, or in a store older than this record)."""
+        if PLAN_TABLE not in self._tables():
+            return None
+        with self.cursor() as conn:
+            rows = conn.execute(f"SELECT first, last FROM {PLAN_TABLE} WHERE api = ?", [api_name]).fetchall()
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def _tables(self) -> set[str]:
+        with self.cursor() as conn:
+            rows = conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")
+            return {name for (name,) in rows.fetchall()}
+
     def write_slice(
-        self, schema: TableSchema, slice_id: str, batch: pyarrow.Table, *, through: str | None = None
+        self,
+        schema: TableSchema,
+        slice_id: str,
+        batch: pyarrow.Table,
+        *,
+        through: str | None = None,
+        since: str | None = None,
     ) -> SliceWrite:
         """Upsert one slice's rows and record the slice, in one transaction: all of it is committed, or none.
 
         A slice new to the table (every slice of a first sync) is a plain insert, which checks the primary key
         without replacing anything and costs about half an upsert; the first conflict (a re-fetched slice, or one
-        record twice in the batch) rolls that attempt back and upserts instead.
+        record twice in the batch) rolls that attempt back and upserts instead. A table without keys replaces the
+        slice's rows (those of its date range from ``since`` on, when given: a code slice fetched from there).
         """
         with self.cursor() as conn:
             try:
@@ -227,9 +281,13 @@ class Database:
                         return self._transaction(conn, schema, slice_id, batch, through, self._insert)
                     except duckdb.ConstraintException:
                         pass  # rolled back: some key is stored already or repeated; replace instead
-                # A slice may carry one record twice (pages that overlap): the upsert keeps the last, by position.
-                return self._transaction(conn, schema, slice_id, _with_positions(batch), through, self._upsert)
-            except (duckdb.ConversionException, duckdb.ConstraintException) as error:
+                # A slice may carry one record twice (pages that overlap): the upsert keeps one of equal rows and
+                # refuses different rows under one key.
+                upsert = functools.partial(self._upsert, since=since)
+                return self._transaction(conn, schema, slice_id, _with_positions(batch), through, upsert)
+            except (StoreSchemaError, StoreKeyConflictError):
+                raise
+            except (duckdb.ConversionException, duckdb.ConstraintException, duckdb.InvalidInputException) as error:
                 raise StoreSchemaError(
                     f"slice {slice_id} of {schema.api_name} does not fit its table: {error}",
                     remediation="the server sent a value the metadata does not expect; report it, or sync this "
@@ -262,7 +320,7 @@ class Database:
                 )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         finally:
             conn.unregister(_BATCH)
@@ -279,12 +337,23 @@ class Database:
 
     @staticmethod
     def _upsert(
-        conn: duckdb.DuckDBPyConnection, schema: TableSchema, slice_id: str, batch: pyarrow.Table, columns: _Columns
+        conn: duckdb.DuckDBPyConnection,
+        schema: TableSchema,
+        slice_id: str,
+        batch: pyarrow.Table,
+        columns: _Columns,
+        *,
+        since: str | None = None,
     ) -> SliceWrite:
         targets, exprs = columns.targets_sql, columns.exprs_sql
         before = _scalar(conn, f"SELECT count(*) FROM {schema.table}")
         if schema.append_only:
-            conn.execute(f"DELETE FROM {schema.table} WHERE {quote(SLICE_COLUMN)} = ?", [slice_id])
+            delete = f"DELETE FROM {schema.table} WHERE {quote(SLICE_COLUMN)} = ?"
+            if since is not None and schema.date_column is not None:
+                first = dt.datetime.strptime(since, "%Y%m%d").date()
+                conn.execute(f"{delete} AND {quote(schema.date_column)} >= ?", [slice_id, first])
+            else:
+                conn.execute(delete, [slice_id])
             kept = _scalar(conn, f"SELECT count(*) FROM {schema.table}")
             conn.execute(
                 f"INSERT INTO {schema.table} ({targets}, {quote(SLICE_COLUMN)}) SELECT {exprs}, ? FROM {_BATCH}",
@@ -293,6 +362,7 @@ class Database:
             after = _scalar(conn, f"SELECT count(*) FROM {schema.table}")
             rows = after - kept
             return SliceWrite(rows, after - before, rows - (after - before))
+        check_batch(conn, schema, _BATCH)
         # Of one record twice, keep the last (rows in a parallel Arrow scan come in no set order, hence positions).
         keys = ", ".join(quote(k) for k in schema.keys)
         conn.execute(
@@ -322,7 +392,7 @@ class Database:
                     )
                     conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    _rollback(conn)
                     raise
             except duckdb.Error as error:
                 raise _access_error(self.path, error) from None

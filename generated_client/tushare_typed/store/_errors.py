@@ -14,7 +14,15 @@ from ..errors import TushareError
 if TYPE_CHECKING:
     from ._report import SyncReport
 
-__all__ = ["StoreAccessError", "StoreError", "StoreLockedError", "StoreSchemaError", "SyncError"]
+__all__ = [
+    "StoreAccessError",
+    "StoreCorruptError",
+    "StoreError",
+    "StoreKeyConflictError",
+    "StoreLockedError",
+    "StoreSchemaError",
+    "SyncError",
+]
 
 
 class StoreError(TushareError):
@@ -49,6 +57,28 @@ class StoreSchemaError(StoreError):
     default_code = "STORE-403"
     default_remediation = (
         "Export the table (tushare-typed export) and drop it with tushare-typed sql 'DROP TABLE ...', then sync again."
+    )
+
+
+class StoreCorruptError(StoreError):
+    """The store path holds a file that is not a DuckDB store (an SQLite database, anything else) or a damaged one
+    (truncated, corrupt) (STORE-404)."""
+
+    default_code = "STORE-404"
+    default_remediation = (
+        "Pass the path of a DuckDB store (--store PATH or TUSHARE_TYPED_STORE), or move the file away and sync again "
+        "to rebuild it."
+    )
+
+
+class StoreKeyConflictError(StoreError):
+    """The server sent two different rows with the same record key in one slice (STORE-405): storing one would
+    silently drop the other."""
+
+    default_code = "STORE-405"
+    default_remediation = (
+        "Report it with the interface and values: its key in the metadata is narrower than the data's identity. "
+        "Meanwhile sync it append-only (--append-only), which keeps every row."
     )
 
 

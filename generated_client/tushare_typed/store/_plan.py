@@ -1,8 +1,9 @@
 """Which slices a sync fetches: the interface's history cut by its sync shape, minus what is already stored.
 
-A slice is one unit of fetching and committing (one trade day, one report period, one month window, one code, or
-the whole snapshot). A *final* slice covers a closed range: once stored, only the look-back fetches it again. The
-others (today's trade day, a period whose reports may still come, a snapshot) are fetched on every run.
+A slice is one unit of fetching and committing (one trade day, one report period, one month window, one code, one
+calendar day, week or month, one listed value, or the whole snapshot). A *final* slice covers a closed range: once
+stored, only the look-back fetches it again. The others (today's trade day, a period whose reports may still come,
+a snapshot) are fetched on every run.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Slice:
     final: bool = False
     #: The last day this slice covers (shape ``code``: a later run fetches from there on).
     through: str | None = None
+    #: The first day fetched (shape ``code`` with a date range): a table without keys replaces its rows from there.
+    since: str | None = None
 
 
 def parse_date(value: object, name: str) -> dt.date:
@@ -139,12 +142,45 @@ def plan_slices(
             Slice(format_date(p), {param: format_date(p)}, final=p + REPORT_DELAY < today)
             for p in quarter_ends(start, end)
         ]
+    if sync.shape in _CALENDAR_STEPS:
+        return _calendar_slices(sync, spec.api_name, start, end, today)
+    if sync.shape == "each":
+        param = _required(sync, "param", spec.api_name)
+        return [Slice(value, {param: value}) for value in sync.values]
     if sync.shape == "window":
         _required(sync, "start_param", spec.api_name)
         return [
             Slice(format_date(a), _range_params(sync, a, b), final=b < today) for a, b in _month_windows(start, end)
         ]
     return _code_slices(sync, spec.api_name, start, end, codes, covered or {})
+
+
+#: The calendar shapes: each slice's first day from a day in it, and the day after the slice.
+_CALENDAR_STEPS: Final = ("day", "week", "month")
+
+
+def _step(shape: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first day of the ``shape`` unit holding ``day`` and the first day of the next one."""
+    if shape == "day":
+        return day, day + dt.timedelta(days=1)
+    if shape == "week":
+        monday = day - dt.timedelta(days=day.weekday())
+        return monday, monday + dt.timedelta(days=7)
+    first = day.replace(day=1)
+    return first, dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def _calendar_slices(sync: SyncSpec, api_name: str, start: dt.date, end: dt.date, today: dt.date) -> list[Slice]:
+    """One slice per calendar day, Monday or first of the month from start to end, the value written with the
+    plan's ``value_format``; a unit is final once it has ended before today."""
+    param = _required(sync, "param", api_name)
+    pattern = sync.value_format or "%Y%m%d"
+    out = []
+    first, after = _step(sync.shape, start)
+    while first <= end:
+        out.append(Slice(format_date(first), {param: first.strftime(pattern)}, final=after <= today))
+        first, after = after, _step(sync.shape, after)[1]
+    return out
 
 
 def _code_slices(
@@ -157,7 +193,8 @@ def _code_slices(
         # Fetch again from the last day stored: it may have been incomplete when it was fetched.
         first = max(start, parse_date(through, "through")) if through else start
         params = {"ts_code": code, **_range_params(sync, first, end)}
-        out.append(Slice(code, params, final=False, through=format_date(end)))
+        since = format_date(first) if sync.start_param else None
+        out.append(Slice(code, params, final=False, through=format_date(end), since=since))
     return out
 
 

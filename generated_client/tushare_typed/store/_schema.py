@@ -94,15 +94,9 @@ class TableSchema:
 
     @classmethod
     def of(cls, spec: InterfaceSpec, *, append_only: bool = False) -> TableSchema:
-        """The schema of ``spec``; an interface without keys is refused unless ``append_only``."""
-        if not spec.keys and not append_only:
-            raise ParameterError(
-                f"{spec.api_name} has no keys in the metadata, so a re-fetched slice could not replace its rows "
-                "and the store would hold them twice",
-                remediation="sync it append-only (append_only=True, --append-only): each slice then replaces the "
-                "rows it wrote before, or add its keys to metadata/overrides.toml",
-                api_name=spec.api_name,
-            )
+        """The schema of ``spec``. A table without keys (rows with no identity, or ``append_only`` asked) is synced
+        slice-replace: each slice's rows carry its id, and a re-fetched slice replaces them (idempotent)."""
+        append_only = append_only or not spec.keys
         date_column = spec.sync.date_column if spec.sync is not None else None
         if date_column is not None and date_column not in spec.field_names:
             raise ParameterError(

@@ -19,6 +19,7 @@ from ._check import CheckReport, check_table
 from ._database import STATE_TABLE, Database
 from ._errors import StoreError
 from ._export import export_table
+from ._integrity import damaged
 from ._plan import check_range, parse_date
 from ._read import stored_response
 from ._schema import SLICE_COLUMN, TableSchema, quote
@@ -33,7 +34,8 @@ __all__ = ["Store", "TableInfo"]
 
 @dataclass(frozen=True, slots=True)
 class TableInfo:
-    """One stored interface: rows, date range (of its sync date column) and when it was last synced."""
+    """One stored interface: rows, date range (of its sync date column), when it was last synced (None when no
+    slice was), and how synced slices are written: ``upsert`` by key or ``slice-replace``."""
 
     api_name: str
     rows: int
@@ -41,6 +43,7 @@ class TableInfo:
     last: str | None
     slices: int
     last_sync: dt.datetime | None
+    mode: str = "upsert"
 
 
 class Store:
@@ -172,6 +175,9 @@ class Store:
         try:
             return self.db.arrow(query, params)
         except duckdb.Error as error:
+            broken = damaged(self.path, error)
+            if broken is not None:
+                raise broken from None
             raise StoreError(
                 f"the query failed: {error}",
                 remediation="fix the SQL; tables are named after the interfaces (tushare-typed store info lists them)",
@@ -189,7 +195,8 @@ class Store:
             slices, last_sync = self.db.one(
                 f"SELECT count(*), max(synced_at) FROM {STATE_TABLE} WHERE api = ?", [api_name]
             )
-            out.append(TableInfo(api_name, rows, _text(first), _text(last), slices, last_sync))
+            mode = "slice-replace" if SLICE_COLUMN in self.db.columns(api_name) else "upsert"
+            out.append(TableInfo(api_name, rows, _text(first), _text(last), slices, last_sync, mode))
         return out
 
     def check(self, api_name: str) -> CheckReport:

@@ -182,6 +182,8 @@ class _Engine:
         days = await self.trade_days(start, request.end) if kind == "trade_day" else ()
         codes = await self.codes(spec) if kind == "code" else ()
         slices = plan_slices(spec, start, request.end, request.today, trade_days=days, codes=codes, covered=covered)
+        if kind not in ("snapshot", "code", "each"):
+            self.db.record_plan(spec.api_name, start, request.end)  # before fetching: check sees what never came
         todo, skipped = pending(slices, covered, request.lookback)
         report = self.report.of(spec.api_name)
         report.slices_planned, report.slices_skipped = len(slices), skipped
@@ -271,7 +273,7 @@ class _Engine:
         """Commit one slice; returns what it did and the seconds it took."""
         began = time.perf_counter()
         batch = to_batch(job.schema, result.fields, result.rows)
-        done = self.db.write_slice(job.schema, piece.id, batch, through=piece.through)
+        done = self.db.write_slice(job.schema, piece.id, batch, through=piece.through, since=piece.since)
         return done, time.perf_counter() - began
 
 

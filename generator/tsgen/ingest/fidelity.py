@@ -42,8 +42,29 @@ def fidelity(result: IngestResult) -> Fidelity:
         unattached_tables=sum(1 for issue in result.issues if issue.reason.startswith(_UNATTACHED)),
         merges=result.merges,
         unread=[line for i in interfaces for line in _unread(i)],
-        unkeyed=[i.api_name for i in interfaces if i.kind == "http" and not i.keys],
+        unkeyed=[i.api_name for i in interfaces if i.kind == "http" and not i.keys and not i.keys_absent_reason],
+        keys_absent=sum(1 for i in interfaces if not i.keys and i.keys_absent_reason),
+        identities=[identity_line(i) for i in interfaces],
     )
+
+
+def key_text(interface: Interface) -> str:
+    """The interface's identity as the report and the reference pages state it."""
+    if interface.keys:
+        return "key " + ", ".join(interface.keys)
+    return f"no key ({interface.keys_absent_reason})" if interface.keys_absent_reason else "no key (undecided)"
+
+
+def sync_text(interface: Interface) -> str:
+    """How a store syncs it: the shape and whether slices upsert or replace, or why it cannot."""
+    if interface.sync is None:
+        return f"not synced ({interface.sync_absent_reason or 'no plan'})"
+    mode = "upsert by key" if interface.keys else "each slice replaces its rows"
+    return f"sync {interface.sync.shape}, {mode}"
+
+
+def identity_line(interface: Interface) -> str:
+    return f"{interface.api_name}: {key_text(interface)}; {sync_text(interface)}"
 
 
 def headline(report: Fidelity) -> str:
@@ -53,5 +74,6 @@ def headline(report: Fidelity) -> str:
         f"keys {report.keys}, row caps {report.row_limits} ({report.row_limit_conflicts} conflicting), "
         f"points {report.points}, permissions {report.permissions}, groups {report.groups}, "
         f"enums {report.enums}, sync plans {report.sync_plans}, merged pages {report.merged_pages}, "
+        f"rows without identity {report.keys_absent}, "
         f"unattached tables {report.unattached_tables}"
     )

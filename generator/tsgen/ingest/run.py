@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tsgen.ingest.keys import derive_keys
+from tsgen.ingest.keys import derive_keys, keys_absent_reason
 from tsgen.ingest.merge import merge_pages
 from tsgen.ingest.overrides import apply_overrides, load_overrides
 from tsgen.ingest.page import Issue, parse_page
 from tsgen.ingest.sdk import SCRAPERS, read_sdk
 from tsgen.ingest.sources import Installed
-from tsgen.ingest.sync import derive_sync
+from tsgen.ingest.sync import derive_sync, sync_absent_reason
 from tsgen.model import Interface, SdkFacts
 
 _ORDER_PREFIX = re.compile(r"^\d+_")
@@ -65,7 +65,15 @@ def doc_pages(root: Path) -> list[Path]:
 
 
 def _with_derived_facts(interface: Interface) -> Interface:
-    return interface.model_copy(update={"keys": derive_keys(interface), "sync": derive_sync(interface)})
+    sync = derive_sync(interface)
+    return interface.model_copy(
+        update={
+            "keys": derive_keys(interface),
+            "keys_absent_reason": keys_absent_reason(interface),
+            "sync": sync,
+            "sync_absent_reason": sync_absent_reason(interface) if sync is None else None,
+        }
+    )
 
 
 def ingest(docs: Installed, sdk_source: Installed, overrides_path: Path) -> IngestResult:

@@ -2,7 +2,8 @@
 
 By trading day (a `trade_date` parameter), by report period (`period`), by code (a required `ts_code` with a date
 range, the codes listed by the matching basic interface), by date window (`start_date`/`end_date`), or as one
-snapshot (reference tables without date parameters). Realtime interfaces get none. Overrides correct the rest.
+snapshot (reference tables without date parameters). Realtime interfaces get none, and say why. Overrides correct
+the rest (and add the shapes no parameter list reveals: one call per calendar day, week, month or listed value).
 """
 
 from __future__ import annotations
@@ -22,8 +23,13 @@ _CODES_FROM = (
     ("指数", "index_basic"),
     ("股票", "stock_basic"),
 )
-_DATE_COLUMNS = ("trade_date", "date", "cal_date", "ann_date", "end_date", "trade_time", "month", "quarter")
+# Columns the store keeps as a DATE (YYYYMMDD on the wire). Not trade_time (a date-time: as a DATE it would merge
+# the minutes of a day), nor month/quarter (YYYYMM, 2024Q1: no day to parse).
+_DATE_COLUMNS = ("trade_date", "date", "cal_date", "ann_date", "end_date")
 _REALTIME_PREFIXES = ("rt_", "realtime_")
+REALTIME_REASON = (
+    "a realtime snapshot: each call answers with the market as it is at that moment, so there is no history to store"
+)
 
 
 def _codes_from(interface: Interface) -> str | None:
@@ -67,4 +73,11 @@ def derive_sync(interface: Interface) -> SyncPlan | None:
         param.python_type in ("date", "datetime") or param.format for param in interface.params
     ):
         return SyncPlan(shape="snapshot")
+    return None
+
+
+def sync_absent_reason(interface: Interface) -> str | None:
+    """Why an interface has no sync plan, when a rule knows (realtime snapshots); None otherwise."""
+    if interface.api_name.startswith(_REALTIME_PREFIXES) or interface.kind != "http":
+        return REALTIME_REASON
     return None

@@ -49,7 +49,9 @@ def _interface(interface: Interface) -> dict[str, Any]:
         "row_limit": interface.row_limit,
         "paging": interface.paging,
         "keys": interface.keys,
+        "keys_absent_reason": interface.keys_absent_reason,
         "sync": interface.sync.model_dump() if interface.sync else None,
+        "sync_absent_reason": interface.sync_absent_reason,
         "param_groups": [{"kind": g.kind, "params": g.params} for g in interface.param_groups],
         "rate_limits": runtime_rate_limits(interface.rate_limits),
         "params": [
