@@ -64,6 +64,11 @@ def test_any_seam_shift_and_lookback_stores_every_row_once(
     api: str, cap: int, data: st.DataObject, lookback: int, split: str | None
 ) -> None:
     shift = data.draw(st.integers(0, cap - 1), label="shift")
+    if load_catalog().get(api).sync.shape == "window":  # type: ignore[union-attr]
+        # The emulator makes a fixed number of rows per query, spread over the window asked: a run split at another
+        # date asks other windows and so gets other rows, which says nothing about the store. Seams and look-back
+        # still vary.
+        split = None
     with tempfile.TemporaryDirectory() as tmp:
         plain, shifted = Path(tmp) / "plain.duckdb", Path(tmp) / "shifted.duckdb"
         _sync(plain, api, cap=100, shift=0, lookback=0, split=None)  # one page a slice: the rows as they are
