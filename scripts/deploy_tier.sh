@@ -18,10 +18,13 @@ args=("$@")
 run_tests() { exec "$py" -m pytest -q -p no:cacheprovider tests/deploy "${args[@]}"; }
 skip() { echo "deploy tier: $1; the container tests skip" >&2; export TSGEN_DEPLOY_SKIP="$1"; run_tests; }
 
-if ! command -v podman >/dev/null || ! command -v runc >/dev/null || ! command -v debootstrap >/dev/null; then
+# dnsname: service-name DNS on podman's CNI networks (compose's `postgres`, `redis`).
+packages=(podman runc debootstrap golang-github-containernetworking-plugin-dnsname)
+if ! command -v podman >/dev/null || ! command -v runc >/dev/null || ! command -v debootstrap >/dev/null \
+    || { [ -d /usr/lib/cni ] && [ ! -e /usr/lib/cni/dnsname ]; }; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        apt-get install -y -qq --no-install-recommends podman runc debootstrap >/dev/null 2>&1 \
-            || { apt-get update -qq && apt-get install -y -qq --no-install-recommends podman runc debootstrap >/dev/null; } \
+        apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null 2>&1 \
+            || { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null; } \
             || skip "podman, runc or debootstrap could not be installed"
     else
         command -v podman >/dev/null || skip "podman is not installed (apt-get install podman runc debootstrap)"

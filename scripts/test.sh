@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: a private venv, the pinned toolchain, then the steps `nox` runs (keep the
 # two in step): lint (ruff check, ruff format --check), types (mypy; mypy --strict on the generated client), tests
-# (tsgen build --check, tsgen docs --check, the services the integration tests use, the --out build, pytest).
+# (tsgen build --check, tsgen docs --check, the services the integration tests use, the --out build, pytest, then
+# the deployment tier).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
@@ -19,3 +20,5 @@ eval "$(bash scripts/test_services.sh)"
 # `tsgen build --out` into an empty folder: a wheel of it installs and passes the runtime tests.
 bash scripts/check_out_build.sh
 "$py" -m pytest -q "$@"
+# The deployment tier: the image, the compose stack and the manifests run under podman (tests/deploy).
+bash scripts/deploy_tier.sh

@@ -23,7 +23,8 @@ def image(kind: str) -> str:
 
 
 def podman(*args: str, timeout: float = 120, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["podman", *args], capture_output=True, text=True, timeout=timeout, check=check)
+    command = ["podman", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=check)  # noqa: S603
 
 
 def free_port() -> int:

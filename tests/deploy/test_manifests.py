@@ -16,39 +16,35 @@ MANIFESTS = sorted(p for p in (DEPLOY / "k8s").glob("*.yaml") if p.name != "kust
 KINDS = {"Deployment", "Service", "ConfigMap", "Secret", "HorizontalPodAutoscaler", "PodDisruptionBudget", "CronJob"}
 
 
-def _tool(name: str) -> str:
-    found = shutil.which(name)
+def _run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``tool`` (skipping the test, saying so, when it is not installed) with ``args``."""
+    found = shutil.which(tool)
     if found is None:
-        pytest.skip(f"{name} is not installed (pip install -e '.[dev]')")
-    return found
+        pytest.skip(f"{tool} is not installed (pip install -e '.[dev]')")
+    return subprocess.run([found, *args], capture_output=True, text=True, timeout=100, check=False)  # noqa: S603
 
 
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("dockerfile", sorted(DEPLOY.rglob("*Dockerfile")), ids=lambda p: p.name)
 def test_dockerfiles_are_lint_clean(dockerfile: Path) -> None:
-    result = subprocess.run([_tool("hadolint"), str(dockerfile)], capture_output=True, text=True, timeout=50)
+    result = _run("hadolint", str(dockerfile))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.timeout(120)
 def test_each_manifest_is_valid_strictly() -> None:
-    validate = _tool("kubernetes-validate")
-    result = subprocess.run(
-        [validate, "--strict", "--quiet", *map(str, MANIFESTS)], capture_output=True, text=True, timeout=110
-    )
+    result = _run("kubernetes-validate", "--strict", "--quiet", *map(str, MANIFESTS))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.timeout(120)
 def test_kustomize_renders_every_kind_and_the_render_is_valid(tmp_path: Path) -> None:
-    kubectl = _tool("kubectl")
-    rendered = subprocess.run(
-        [kubectl, "kustomize", str(DEPLOY / "k8s")], capture_output=True, text=True, timeout=60, check=True
-    ).stdout
+    rendering = _run("kubectl", "kustomize", str(DEPLOY / "k8s"))
+    assert rendering.returncode == 0, rendering.stderr
+    rendered = rendering.stdout
     kinds = {line.split(":", 1)[1].strip() for line in rendered.splitlines() if line.startswith("kind:")}
     assert kinds >= KINDS, KINDS - kinds
     out = tmp_path / "rendered.yaml"
     out.write_text(rendered, encoding="utf-8")
-    validate = _tool("kubernetes-validate")
-    result = subprocess.run([validate, "--strict", "--quiet", str(out)], capture_output=True, text=True, timeout=110)
+    result = _run("kubernetes-validate", "--strict", "--quiet", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
