@@ -110,6 +110,8 @@ class FieldSpec:
     python_type: str
     default: bool
     description: str = ""
+    #: A short Chinese label for tables people read (``to_pandas(labels="zh")``); the name when none is known.
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +183,13 @@ class InterfaceSpec:
     sync: SyncSpec | None = None
     param_groups: tuple[ParamGroupSpec, ...] = ()
     permission: PermissionSpec | None = None
+    #: An English title and keywords people search with (see :mod:`tushare_typed.search`).
+    title_en: str = ""
+    keywords: tuple[str, ...] = ()
+    #: One more for every docs release that changed the interface; the release and date (YYYY-MM-DD) of the last.
+    version: int = 1
+    changed_in: str = ""
+    changed_at: str | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -339,6 +348,11 @@ def _parse_interface(name: str, raw: Any) -> InterfaceSpec:
         permission=None
         if obj.get("permission") is None
         else _parse_permission(obj["permission"], f"{where}.permission"),
+        title_en=_get(obj, "title_en", str, where, default=""),
+        keywords=tuple(_str_list(obj.get("keywords"), f"{where}.keywords")),
+        version=_get(obj, "version", int, where, default=1),
+        changed_in=_get(obj, "changed_in", str, where, default=""),
+        changed_at=_get_optional_str(obj, "changed_at", where),
     )
     unknown_members = sorted({n for g in spec.param_groups for n in g.params} - {p.name for p in spec.params})
     if unknown_members:
@@ -421,6 +435,7 @@ def _parse_field(raw: Any, where: str) -> FieldSpec:
         python_type=_python_type(obj, where),
         default=_get(obj, "default", bool, where, default=True),
         description=_get(obj, "description", str, where, default=""),
+        label=_get(obj, "label", str, where, default=name),
     )
 
 
