@@ -110,6 +110,8 @@ class FieldSpec:
     python_type: str
     default: bool
     description: str = ""
+    #: A short Chinese label for tables people read (``to_pandas(labels="zh")``); the name when none is known.
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +187,13 @@ class InterfaceSpec:
     sync_absent_reason: str | None = None
     param_groups: tuple[ParamGroupSpec, ...] = ()
     permission: PermissionSpec | None = None
+    #: An English title and keywords people search with (see :mod:`tushare_typed.search`).
+    title_en: str = ""
+    keywords: tuple[str, ...] = ()
+    #: One more for every docs release that changed the interface; the release and date (YYYY-MM-DD) of the last.
+    version: int = 1
+    changed_in: str = ""
+    changed_at: str | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:

@@ -59,6 +59,11 @@ def parse_interface(name: str, raw: Any) -> InterfaceSpec:
         permission=None
         if obj.get("permission") is None
         else _parse_permission(obj["permission"], f"{where}.permission"),
+        title_en=_get(obj, "title_en", str, where, default=""),
+        keywords=tuple(_str_list(obj.get("keywords"), f"{where}.keywords")),
+        version=_get(obj, "version", int, where, default=1),
+        changed_in=_get(obj, "changed_in", str, where, default=""),
+        changed_at=_get_optional_str(obj, "changed_at", where),
     )
     unknown_members = sorted({n for g in spec.param_groups for n in g.params} - {p.name for p in spec.params})
     if unknown_members:
@@ -143,6 +148,7 @@ def _parse_field(raw: Any, where: str) -> FieldSpec:
         python_type=_python_type(obj, where),
         default=_get(obj, "default", bool, where, default=True),
         description=_get(obj, "description", str, where, default=""),
+        label=_get(obj, "label", str, where, default=name),
     )
 
 

@@ -27,9 +27,9 @@ from .._internal.arguments import dates_on_the_wire
 from .._internal.tabular import to_csv
 from ..catalog import InterfaceSpec, load_catalog
 from ..errors import TushareError
+from ..search import search
 from .bounds import close_names, shorten
 from .docs import interface_document, interface_markdown
-from .search import search
 from .selection import Selection
 from .toolset import (
     DISCOVERY_RESOURCE,
