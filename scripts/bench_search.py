@@ -8,8 +8,12 @@ The ranking is tushare_typed.search, the one the MCP server and `tushare-typed l
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-from tests.search.questions import run
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the questions live with the tests
+
+from tests.search.questions import run  # noqa: E402
 
 
 def main() -> None:

@@ -336,6 +336,8 @@ def _asked_market(words: list[str], query: str) -> str | None:
 
 
 def _phrase(spec: InterfaceSpec, query: str) -> float:
+    if query == spec.api_name.casefold():  # the interface's own name is the surest answer (fut_holding's "daily" title)
+        return 2 * _PHRASE_BONUS
     texts = (spec.title, spec.title_en, *spec.keywords)
     return _PHRASE_BONUS if query and any(query == text.casefold() for text in texts if text) else 0.0
 
