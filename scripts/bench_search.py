@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the questions live with the tests
 
-from tests.search.questions import run  # noqa: E402
+from tests.search.questions import run
 
 
 def main() -> None:
