@@ -10,7 +10,7 @@ from tsgen.files import write_tree
 from tsgen.ingest.fidelity import fidelity
 from tsgen.ingest.run import IngestResult
 from tsgen.jsonfile import dumps
-from tsgen.model import SCHEMA_VERSION, Index, IndexEntry, Interface, SdkFacts
+from tsgen.model import SCHEMA_VERSION, Index, IndexEntry, Interface, PushFacts, SdkFacts
 
 
 def metadata_files(result: IngestResult) -> dict[str, str]:
@@ -38,8 +38,9 @@ def metadata_files(result: IngestResult) -> dict[str, str]:
     )
     files["index.json"] = dumps(index.model_dump(mode="json"))
     files["sdk.json"] = dumps(result.sdk.model_dump(mode="json"))
+    files["push.json"] = dumps(result.push.model_dump(mode="json"))
     _, schema = models_json_schema(
-        [(Interface, "validation"), (Index, "validation"), (SdkFacts, "validation")],
+        [(Interface, "validation"), (Index, "validation"), (SdkFacts, "validation"), (PushFacts, "validation")],
         title=f"tsgen metadata v{SCHEMA_VERSION}",
     )
     files["schema.json"] = dumps(schema)
@@ -48,7 +49,7 @@ def metadata_files(result: IngestResult) -> dict[str, str]:
 
 def _owned_by_ingest(relative: str) -> bool:
     # metadata/ also holds the reviewed overrides.toml, which ingest reads and never writes.
-    return relative.startswith("interfaces/") or relative in ("index.json", "sdk.json", "schema.json")
+    return relative.startswith("interfaces/") or relative in ("index.json", "sdk.json", "push.json", "schema.json")
 
 
 def write_metadata(result: IngestResult, out: Path) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from tsgen.model import Index, Interface, SdkFacts
+from tsgen.model import Index, Interface, PushFacts, SdkFacts
 
 
 class MetadataError(Exception):
@@ -19,6 +19,7 @@ class Metadata:
     index: Index
     interfaces: list[Interface]
     sdk: SdkFacts
+    push: PushFacts
 
     @property
     def http_interfaces(self) -> list[Interface]:
@@ -40,6 +41,7 @@ def load_metadata(root: Path) -> Metadata:
             for entry in index.interfaces
         ]
         sdk = SdkFacts.model_validate_json(_read(root / "sdk.json"))
+        push = PushFacts.model_validate_json(_read(root / "push.json"))
     except ValidationError as error:
         raise MetadataError(f"invalid metadata under {root}: {error}; re-run `tsgen ingest`.") from error
-    return Metadata(index=index, interfaces=interfaces, sdk=sdk)
+    return Metadata(index=index, interfaces=interfaces, sdk=sdk, push=push)
