@@ -99,7 +99,14 @@ class PushEmulator:
 
         async def close() -> None:
             server.close()
-            await server.wait_closed()
+            try:
+                async with asyncio.timeout(5):
+                    await server.wait_closed()
+            finally:
+                others = asyncio.all_tasks() - {asyncio.current_task()}
+                for task in others:
+                    task.cancel()
+                await asyncio.gather(*others, return_exceptions=True)
 
         try:
             asyncio.run_coroutine_threadsafe(close(), loop).result(10)
@@ -174,7 +181,8 @@ class PushEmulator:
                     return
                 if self.stall_after is not None and sent_here >= self.stall_after:
                     connection.transport.pause_reading()
-                    await asyncio.Event().wait()
+                    await connection.wait_closed()  # until the client gives up or the server stops
+                    return
                 if self.garbage_every and (self.sent + self.garbage_sent + 1) % self.garbage_every == 0:
                     self.garbage_sent += 1
                     await connection.send(_GARBAGE[self.garbage_sent % len(_GARBAGE)])
