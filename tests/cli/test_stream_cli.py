@@ -47,7 +47,9 @@ def test_a_table_has_a_header_and_one_line_per_record(push: PushEmulator) -> Non
 
 def test_to_store_and_roll_up(push: PushEmulator, tmp_path: Path) -> None:
     path = tmp_path / "s.duckdb"
-    result = run("stream", "HQ_STK_TICK", "600000.SH", "--max-records", "40", "--to-store", "--store", str(path), "--roll-up")
+    result = run(
+        "stream", "HQ_STK_TICK", "600000.SH", "--max-records", "40", "--to-store", "--store", str(path), "--roll-up"
+    )
     assert result.exit_code == 0, result.output
     assert "minute bars rolled up" in result.stderr
     store = PushStore(path)

@@ -17,7 +17,7 @@ from tushare_typed.testing._push import PushEmulator
 Half = Literal["sync", "async"]
 HALVES: tuple[Half, ...] = ("sync", "async")
 # Keep-alives and deadlines short enough that the fault tests finish in seconds.
-FAST = {"heartbeat": 0.2, "dead_after": 0.8}
+FAST: dict[str, Any] = {"heartbeat": 0.2, "dead_after": 0.8}
 
 
 @pytest.fixture

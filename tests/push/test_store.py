@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 
-from tushare_typed.push import PushStore
+from tushare_typed.push import PushRecord, PushStore, TsTick
 from tushare_typed.push._protocol import Frame
 from tushare_typed.push._records import TOPICS
 from tushare_typed.testing._push import PushEmulator
@@ -36,7 +37,10 @@ def test_replayed_records_are_stored_once(half: Half, push: PushEmulator, tmp_pa
 def test_a_write_of_known_records_adds_nothing(tmp_path: Path) -> None:
     store = PushStore(tmp_path / "s.duckdb")
     decode = TOPICS["HQ_STK_MIN"].decode
-    frames = [Frame("1MIN:600000.SH", decode(record(0, "HQ_STK_MIN", "1MIN:600000.SH", n))) for n in range(10)]
+    frames = [
+        Frame("1MIN:600000.SH", cast(PushRecord, decode(record(0, "HQ_STK_MIN", "1MIN:600000.SH", n))))
+        for n in range(10)
+    ]
     try:
         assert store.write("HQ_STK_MIN", frames) == 10
         assert store.write("HQ_STK_MIN", frames[5:] + frames[:2]) == 0
@@ -47,7 +51,9 @@ def test_a_write_of_known_records_adds_nothing(tmp_path: Path) -> None:
 
 def test_minute_bars_roll_up_from_ticks(tmp_path: Path) -> None:
     decode = TOPICS["HQ_STK_TICK"].decode
-    ticks = [decode(record(3, "HQ_STK_TICK", "600000.SH", n)) for n in range(60)]  # 3 minutes of 3 s ticks
+    ticks = [
+        cast(TsTick, decode(record(3, "HQ_STK_TICK", "600000.SH", n))) for n in range(60)
+    ]  # 3 minutes of 3 s ticks
     store = PushStore(tmp_path / "s.duckdb")
     try:
         store.write("HQ_STK_TICK", [Frame("600000.SH", tick) for tick in ticks])

@@ -98,7 +98,14 @@ def test_an_unreachable_server_ends_in_a_connection_error(half: Half) -> None:
 @pytest.mark.parametrize("half", HALVES)
 def test_a_slow_consumer_with_drop_oldest_loses_the_oldest_counted(half: Half, push: PushEmulator) -> None:
     records, stats = read(
-        half, push.url, "HQ_STK_TICK", ["*.SH"], 20, queue_size=5, on_slow="drop_oldest", consume=lambda _: time.sleep(0.05)
+        half,
+        push.url,
+        "HQ_STK_TICK",
+        ["*.SH"],
+        20,
+        queue_size=5,
+        on_slow="drop_oldest",
+        consume=lambda _: time.sleep(0.05),
     )
     assert len(records) == 20 and stats.dropped > 0
     assert stats.records - stats.dropped - 20 <= 5 + 512  # at most the queue and one hand-over batch in between

@@ -53,7 +53,7 @@ def test_wildcards_expand_over_the_universe() -> None:
 
 
 def test_python_m_testing_push_prints_both_urls() -> None:
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter
+    process = subprocess.Popen(
         [sys.executable, "-m", "tushare_typed.testing", "--push"], stdout=subprocess.PIPE, text=True
     )
     try:

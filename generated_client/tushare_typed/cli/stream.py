@@ -42,7 +42,9 @@ def _table_line(values: list[Any], widths: list[int]) -> str:
 @click.option("--max-records", type=click.IntRange(min=1), help="Stop after this many records (default: never).")
 @click.option("--format", "output_format", type=click.Choice(("jsonl", "table")), default="jsonl", show_default=True)
 @click.option("--to-store", is_flag=True, help="Also write the records to the local store, each (code, time) once.")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), help="Store file for --to-store.")
+@click.option(
+    "--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), help="Store file for --to-store."
+)
 @click.option("--roll-up", is_flag=True, help="With --to-store: roll stored HQ_STK_TICK ticks up into minute bars.")
 @click.option("--url", metavar="URL", help="Push endpoint (default: TUSHARE_TYPED_WS_URL, else tushare's).")
 @click.option("--on-slow", type=click.Choice(("wait", "drop_oldest")), default="wait", show_default=True)
@@ -62,7 +64,7 @@ def stream_command(
     if (store_path or roll_up) and not to_store:
         raise CliUsageError("--store and --roll-up go with --to-store", "add --to-store")
     target = (store_path or True) if to_store else None
-    stream = _client.make_client().stream(topic, codes, url=url, on_slow=on_slow, to_store=target)  # type: ignore[arg-type]
+    stream = _client.make_client().stream(topic, codes, url=url, on_slow=on_slow, to_store=target)
     count, widths = 0, list[int]()
     try:
         with stream:
@@ -70,7 +72,9 @@ def stream_command(
                 if output_format == "table":
                     if not widths:
                         names = record._fields[:_TABLE_COLUMNS]
-                        widths = [min(_MAX_WIDTH, max(len(n), len(_text(v)))) for n, v in zip(names, record, strict=False)]
+                        widths = [
+                            min(_MAX_WIDTH, max(len(n), len(_text(v)))) for n, v in zip(names, record, strict=False)
+                        ]
                         click.echo(_table_line(list(names), widths))
                     click.echo(_table_line(list(record[:_TABLE_COLUMNS]), widths))
                 else:

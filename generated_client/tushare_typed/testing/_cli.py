@@ -55,7 +55,9 @@ def parse_arguments(argv: Sequence[str] | None) -> dict[str, Any]:
     parser.add_argument("--overlap", type=int, default=0, help="rows each page repeats from the previous one")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
     push = parser.add_argument_group("push feed (needs the realtime extra)")
-    push.add_argument("--push", action="store_true", help="also serve the push feed; its ws:// URL is stdout's 2nd line")
+    push.add_argument(
+        "--push", action="store_true", help="also serve the push feed; its ws:// URL is stdout's 2nd line"
+    )
     push.add_argument("--push-port", type=int, default=0, help="its port (default: a free one)")
     push.add_argument("--push-rate", type=float, default=200.0, help="records per second per connection")
     push.add_argument("--push-drop-after", type=int, help="close each connection after this many records")
