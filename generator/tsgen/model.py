@@ -309,3 +309,43 @@ class Changelog(Frozen):
     client_version: str = Field(description="major.minor.patch: a breaking change bumps major, an additive one minor")
     interfaces: dict[str, InterfaceVersion]
     releases: list[Release] = Field(description="newest first")
+
+
+# --- tushare's push feed (`metadata/push.json`): the SDK's record models and the topics that carry them ---
+
+PushType = Literal["str", "int", "float", "datetime"]
+
+
+class PushField(Frozen):
+    name: str
+    python_type: PushType
+    required: bool = Field(description="declared without Optional in the SDK's model: a record lacking it is malformed")
+    comment: str = Field(default="", description="the SDK source's trailing comment on the field, if any")
+
+
+class PushRecord(Frozen):
+    """One record model of the SDK (`tushare/subs/model/`), read with libcst."""
+
+    name: str = Field(description="the SDK's class name (TsTick, TsMin, ...)")
+    module: str
+    fields: list[PushField]
+
+
+class PushTopic(Frozen):
+    name: str
+    record: str = Field(description="the PushRecord the topic's frames carry")
+    description: str
+    code_pattern: str = Field(description="regex a subscribed code matches; `*` and `?` are fnmatch wildcards")
+    code_example: str
+    in_sdk_source: bool = Field(description="the SDK's own subscriber names this topic (else a reviewed fact)")
+
+
+class PushFacts(Frozen):
+    """tushare's push feed: endpoint and actions from the SDK's subscriber, topics, record models."""
+
+    distribution: str
+    url: str
+    subscribe_action: str
+    ping_action: str
+    topics: list[PushTopic]
+    records: list[PushRecord]

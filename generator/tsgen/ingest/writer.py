@@ -13,7 +13,7 @@ from tsgen.ingest.changes import update_changelog
 from tsgen.ingest.fidelity import fidelity
 from tsgen.ingest.run import IngestResult
 from tsgen.jsonfile import dumps
-from tsgen.model import SCHEMA_VERSION, Changelog, Index, IndexEntry, Interface, Release, SdkFacts
+from tsgen.model import SCHEMA_VERSION, Changelog, Index, IndexEntry, Interface, PushFacts, Release, SdkFacts
 
 
 class PreviousMetadataError(Exception):
@@ -45,8 +45,15 @@ def metadata_files(result: IngestResult, changelog: Changelog | None = None) -> 
     )
     files["index.json"] = dumps(index.model_dump(mode="json"))
     files["sdk.json"] = dumps(result.sdk.model_dump(mode="json"))
+    files["push.json"] = dumps(result.push.model_dump(mode="json"))
     _, schema = models_json_schema(
-        [(Interface, "validation"), (Index, "validation"), (SdkFacts, "validation"), (Changelog, "validation")],
+        [
+            (Interface, "validation"),
+            (Index, "validation"),
+            (SdkFacts, "validation"),
+            (Changelog, "validation"),
+            (PushFacts, "validation"),
+        ],
         title=f"tsgen metadata v{SCHEMA_VERSION}",
     )
     files["schema.json"] = dumps(schema)
@@ -75,10 +82,11 @@ def _previous(out: Path) -> tuple[dict[str, Interface], str, Changelog | None]:
 
 
 def _owned_by_ingest(relative: str) -> bool:
-    # metadata/ also holds the reviewed overrides.toml, which ingest reads and never writes.
+    # metadata/ also holds the reviewed overrides.toml, labels.toml and search.toml, which ingest reads, never writes.
     return relative.startswith("interfaces/") or relative in (
         "index.json",
         "sdk.json",
+        "push.json",
         "schema.json",
         "changelog.json",
     )

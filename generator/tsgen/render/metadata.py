@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from tsgen.model import FIRST_CLIENT_VERSION, Changelog, Index, Interface, SdkFacts
+from tsgen.model import FIRST_CLIENT_VERSION, Changelog, Index, Interface, PushFacts, SdkFacts
 from tsgen.reviewed import Reviewed, ReviewedError, check, load_reviewed
 
 
@@ -20,6 +20,7 @@ class Metadata:
     index: Index
     interfaces: list[Interface]
     sdk: SdkFacts
+    push: PushFacts
     reviewed: Reviewed = field(default_factory=Reviewed)
     changelog: Changelog | None = None
 
@@ -48,6 +49,7 @@ def load_metadata(root: Path) -> Metadata:
             for entry in index.interfaces
         ]
         sdk = SdkFacts.model_validate_json(_read(root / "sdk.json"))
+        push = PushFacts.model_validate_json(_read(root / "push.json"))
         log = root / "changelog.json"
         changelog = Changelog.model_validate_json(_read(log)) if log.exists() else None
         reviewed = load_reviewed(root)
@@ -56,4 +58,4 @@ def load_metadata(root: Path) -> Metadata:
         raise MetadataError(f"invalid metadata under {root}: {error}; re-run `tsgen ingest`.") from error
     except ReviewedError as error:
         raise MetadataError(f"{root}: {error}") from error
-    return Metadata(index=index, interfaces=interfaces, sdk=sdk, reviewed=reviewed, changelog=changelog)
+    return Metadata(index=index, interfaces=interfaces, sdk=sdk, push=push, reviewed=reviewed, changelog=changelog)

@@ -41,6 +41,7 @@ GENERATED_FILES = frozenset(
         "server.json",
         f"{PACKAGE}/_version.py",
         f"{PACKAGE}/_client.py",
+        f"{PACKAGE}/push/_records.py",
         f"{PACKAGE}/catalog.json",
         f"{PACKAGE}/mcp/tools.json",
         f"{PACKAGE}/mcp/discovery_tools.json",
@@ -86,6 +87,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         pascal=naming.pascal,
         row_attr=naming.row_attr,
+        tuple_safe=naming.tuple_safe,
         py_string=typetext.py_string,
         row_type=typetext.row_type,
         method_type=typetext.method_type,
@@ -124,6 +126,7 @@ def _rendered_sources(metadata: Metadata) -> dict[str, str]:
             pro_bar_table=dispatch_table(metadata),
             pro_bar_types=pro_bar_literals(metadata),
         ),
+        f"{PACKAGE}/push/_records.py": render("client/push/_records.py.jinja", push=metadata.push),
         f"{PACKAGE}/_api/__init__.py": render("client/_api/__init__.py.jinja"),
         f"{PACKAGE}/models/__init__.py": render("client/models/__init__.py.jinja", interfaces=interfaces),
     }
