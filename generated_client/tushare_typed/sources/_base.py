@@ -1,5 +1,6 @@
 """What every source adapter is (:class:`Source`) and the small pieces they share: the date window, strict numbers,
-the empty-series rule and ``pre_close`` from the previous bar."""
+the empty-series rule, ``pre_close`` from the previous bar, and :class:`HttpSource` (one GET, decoded: the sync and
+async halves differ only in how the GET is sent)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import MalformedReplyError, ParameterError
 from ._errors import AdjustmentNotSupportedError, EmptySeriesError
 from ._model import Adjust, Bar
 from ._symbols import Market, SourceName
 
-__all__ = ["Source", "Window", "chain_pre_close", "check_adjust", "number", "parse_day", "require_bars"]
+if TYPE_CHECKING:
+    from ._fetch import Fetcher, Reply
+
+__all__ = ["HttpSource", "Source", "Window", "chain_pre_close", "check_adjust", "number", "parse_day", "require_bars"]
 
 
 class Window:
@@ -58,6 +62,44 @@ class Source(Protocol):
     def daily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
         """The bars of ``symbol`` (tushare form) in ``window``, oldest first, in standard units."""
         ...
+
+    async def adaily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
+        """Async :meth:`daily`."""
+        ...
+
+
+class HttpSource:
+    """A source read with one GET: :meth:`request` says what to ask (and refuses what cannot be asked),
+    :meth:`decode` turns the reply into bars; :meth:`daily` and :meth:`adaily` only send it."""
+
+    name: SourceName
+    adjusts: frozenset[Adjust]
+
+    def __init__(self, url: str, fetcher: Fetcher) -> None:
+        self.url = url
+        self.fetcher = fetcher
+
+    def configured(self) -> str | None:
+        return None
+
+    def calls(self) -> int:
+        return self.fetcher.calls
+
+    def request(self, symbol: str, window: Window, adjust: Adjust) -> tuple[str, dict[str, str]]:
+        """The URL and query parameters of the GET."""
+        raise NotImplementedError
+
+    def decode(self, symbol: str, window: Window, adjust: Adjust, reply: Reply) -> list[Bar]:
+        """The bars in ``reply``, or the typed error it stands for."""
+        raise NotImplementedError
+
+    def daily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
+        url, params = self.request(symbol, window, adjust)
+        return self.decode(symbol, window, adjust, self.fetcher.get(url, params))
+
+    async def adaily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
+        url, params = self.request(symbol, window, adjust)
+        return self.decode(symbol, window, adjust, await self.fetcher.aget(url, params))
 
 
 def parse_day(text: str, fmt: str = "%Y-%m-%d", *, source: str = "sources") -> dt.date:
