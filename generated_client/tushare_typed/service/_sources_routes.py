@@ -214,15 +214,9 @@ def _symbols(text: str) -> list[str]:
 
 
 def _window(start: str | None, end: str | None, max_days: int) -> tuple[dt.date, dt.date]:
-    """The requested dates, checked to span at most ``max_days`` days."""
     from ..sources._hub import window_of
 
-    window = window_of(start, end)
-    if window.days() > max_days:
-        raise ParameterError(
-            f"{window.start:%Y%m%d}..{window.end:%Y%m%d} spans {window.days()} days; the limit is {max_days}",
-            remediation="Ask for a shorter span (several requests for a long history).",
-        )
+    window = window_of(start, end, max_days=max_days)
     return window.start, window.end
 
 

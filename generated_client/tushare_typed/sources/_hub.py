@@ -38,11 +38,17 @@ def parse_date(value: str | dt.date | None, name: str) -> dt.date | None:
         ) from None
 
 
-def window_of(start: str | dt.date | None, end: str | dt.date | None) -> Window:
-    """The window from ``start`` to ``end`` (default: today, and a year before ``end``)."""
+def window_of(start: str | dt.date | None, end: str | dt.date | None, *, max_days: int | None = None) -> Window:
+    """The window from ``start`` to ``end`` (default: today, and a year before ``end``), at most ``max_days`` long."""
     last = parse_date(end, "end") or dt.date.today()
     first = parse_date(start, "start") or last - dt.timedelta(days=_DEFAULT_DAYS)
-    return Window(first, last)
+    window = Window(first, last)
+    if max_days is not None and window.days() > max_days:
+        raise ParameterError(
+            f"{window.start:%Y%m%d}..{window.end:%Y%m%d} spans {window.days()} days; the limit is {max_days}",
+            remediation="Ask for a shorter span (several requests for a long history).",
+        )
+    return window
 
 
 class Sources:
