@@ -29,13 +29,14 @@ class Window:
             raise ParameterError(f"start {start:%Y%m%d} is after end {end:%Y%m%d}", remediation="Swap the dates.")
         self.start = start
         self.end = end
+        self._first, self._last = f"{start:%Y%m%d}", f"{end:%Y%m%d}"
 
     def __contains__(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 
     def holds(self, date: str) -> bool:
         """Whether a bar's ``YYYYMMDD`` date is in the window."""
-        return f"{self.start:%Y%m%d}" <= date <= f"{self.end:%Y%m%d}"
+        return self._first <= date <= self._last
 
     def has_weekday(self) -> bool:
         return any((self.start + dt.timedelta(days=k)).weekday() < 5 for k in range(min(7, self.days())))
@@ -104,6 +105,8 @@ class HttpSource:
 
 def parse_day(text: str, fmt: str = "%Y-%m-%d", *, source: str = "sources") -> dt.date:
     try:
+        if fmt == "%Y-%m-%d" and isinstance(text, str) and len(text) == 10 and text[4] == text[7] == "-":
+            return dt.date.fromisoformat(text)  # the same dates as strptime, at a tenth of the cost
         return dt.datetime.strptime(text, fmt).date()
     except (TypeError, ValueError):
         raise MalformedReplyError(f"{source} sent a date {text!r} that is not {fmt}", api_name=source) from None
@@ -111,8 +114,9 @@ def parse_day(text: str, fmt: str = "%Y-%m-%d", *, source: str = "sources") -> d
 
 def number(value: Any, what: str, source: str, *, scale: float = 1.0) -> float:
     """A finite number (a JSON number or a numeric string) times ``scale``, or :class:`MalformedReplyError`."""
+    kind = type(value)
     try:
-        result = float(value) if isinstance(value, int | float | str) and not isinstance(value, bool) else math.nan
+        result = float(value) if kind is float or kind is str or kind is int else math.nan
     except ValueError:
         result = math.nan
     if not math.isfinite(result):
