@@ -18,7 +18,7 @@ from tushare_typed.testing import TushareEmulator
 
 from .conftest import DENIED, emulator_client
 
-DISCOVERY_TOOLS = ["search_interfaces", "describe_interface", "call_interface", "pro_bar"]
+DISCOVERY_TOOLS = ["search_interfaces", "describe_interface", "call_interface", "pro_bar", "bars", "compare_sources"]
 
 
 def result_size(text: str, structured: dict[str, Any] | None) -> int:

@@ -42,6 +42,8 @@ from ._schemas import (
     SetTokenRequest,
 )
 from ._security import SecurityHeadersMiddleware
+from ._sources_routes import SourcesHub
+from ._sources_routes import add_routes as add_sources_routes
 from ._state import Service
 from .config import ServiceConfig
 
@@ -121,6 +123,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     config = config if config is not None else ServiceConfig.from_env()
     metrics = Metrics()
     service = Service(config, metrics)
+    sources = SourcesHub(config.sources, config.upstream_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -128,6 +131,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await sources.aclose()
             await service.stop()
 
     app = FastAPI(
@@ -146,6 +150,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
     _add_spec_routes(app)
+    add_sources_routes(app, Depends(_caller), sources)
     gateway = Gateway(app, service.catalog, Caller, responses(*EXECUTION_STATUSES))
     document = DocumentCache(lambda: build_document(app, gateway, service.catalog))
     _add_operations_routes(app, service, document.get)
