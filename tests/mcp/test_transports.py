@@ -174,6 +174,8 @@ async def test_streamable_http_server_serves_discovery_behind_the_bearer_token(
         "describe_interface",
         "call_interface",
         "pro_bar",
+        "bars",
+        "compare_sources",
     ]
     assert structured(result)["row_count"] == 2
     assert emulator.calls("daily") == 1
