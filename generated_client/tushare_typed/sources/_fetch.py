@@ -12,7 +12,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
@@ -81,7 +81,8 @@ def decode_json(source: str, reply: Reply) -> Any:
 
 @dataclass
 class Fetcher:
-    """GETs for one source over one pooled ``httpx.Client``; ``calls`` counts the requests sent."""
+    """GETs for one source over one pooled ``httpx.Client``; ``calls`` counts the requests sent. ``headers`` are
+    sent with every request (a source that wants a ``Referer``)."""
 
     source: str
     limiter: RateLimiter
@@ -90,6 +91,7 @@ class Fetcher:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_rate_limit_wait: float = 60.0
     sleep: Callable[[float], None] = time.sleep
+    headers: Mapping[str, str] = field(default_factory=dict)
     calls: int = 0
     _http: httpx.Client | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -101,25 +103,28 @@ class Fetcher:
                 import httpx
 
                 self._http = httpx.Client(
-                    headers={"Accept-Encoding": ACCEPT_ENCODING, "User-Agent": _USER_AGENT},
+                    headers={"Accept-Encoding": ACCEPT_ENCODING, "User-Agent": _USER_AGENT, **self.headers},
                     limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
                     follow_redirects=False,
                 )
             return self._http
 
-    def get(self, url: str, params: Mapping[str, str]) -> Reply:
-        """The reply of a GET (any status below 500 but 429), after up to ``retries`` retries of an outage."""
+    def get(self, url: str, params: Mapping[str, str], *, until: bytes | None = None) -> Reply:
+        """The reply of a GET (any status below 500 but 429), after up to ``retries`` retries of an outage.
+
+        ``until``: stop reading once the decoded body holds this marker (the first event of a stream that does not
+        end, such as server-sent events); the body read so far is the reply."""
         attempt = 0
         while True:
             try:
-                return self._attempt(url, params)
+                return self._attempt(url, params, until)
             except ServiceError as error:
                 if not error.retryable or attempt >= self.retries:
                     raise
             attempt += 1
             self.sleep(_BACKOFF * 2 ** (attempt - 1))
 
-    def _attempt(self, url: str, params: Mapping[str, str]) -> Reply:
+    def _attempt(self, url: str, params: Mapping[str, str], until: bytes | None) -> Reply:
         import httpx
 
         self.limiter.acquire(self.source, max_wait=self.max_rate_limit_wait)
@@ -131,7 +136,7 @@ class Fetcher:
             with self._lock:
                 self.calls += 1
             try:
-                return self._reply(response, deadline)
+                return self._reply(response, deadline, until)
             finally:
                 response.close()
         except httpx.TimeoutException as exc:
@@ -152,7 +157,7 @@ class Fetcher:
         error.message = redact_text(error.message)
         raise error
 
-    def _reply(self, response: httpx.Response, deadline: float) -> Reply:
+    def _reply(self, response: httpx.Response, deadline: float, until: bytes | None) -> Reply:
         status = response.status_code
         if status >= 500:
             raise ServiceError(f"{self.source} answered HTTP {status}", api_name=self.source)
@@ -167,7 +172,8 @@ class Fetcher:
         sock = stream.get_extra_info("socket") if stream is not None else None
         with socket_watchdog(sock, deadline - time.monotonic()) as fired:
             try:
-                body = read_body(response.iter_raw(), inflater, deadline, time.monotonic)
+                chunks = response.iter_raw() if until is None else _until(response.iter_raw(), inflater, until)
+                body = read_body(chunks, inflater, deadline, time.monotonic)
             except Exception:
                 if fired.is_set():
                     raise DeadlinePassed from None
@@ -181,3 +187,11 @@ class Fetcher:
             if self._http is not None:
                 self._http.close()
                 self._http = None
+
+
+def _until(chunks: Iterator[bytes], inflater: Inflater, marker: bytes) -> Iterator[bytes]:
+    """``chunks`` until the inflated body holds ``marker``."""
+    for chunk in chunks:
+        yield chunk
+        if marker in inflater.buffer:
+            return
