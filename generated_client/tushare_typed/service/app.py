@@ -30,6 +30,7 @@ from ._db import ApiKeyRow
 from ._document import EXECUTION_STATUSES, DocumentCache, build_document, responses
 from ._errors import ApiKeyError, error_headers, error_payload, http_status
 from ._execute import execute_command
+from ._fanout import Hub
 from ._gateway import Gateway
 from ._keys import HEADER, check_owner
 from ._observability import Metrics, RequestLogMiddleware, current_context
@@ -43,6 +44,8 @@ from ._schemas import (
 )
 from ._security import SecurityHeadersMiddleware
 from ._state import Service
+from ._stream_routes import add_stream_routes
+from ._topics import default_hub
 from .config import ServiceConfig
 
 __all__ = ["create_app"]
@@ -116,11 +119,13 @@ async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def create_app(config: ServiceConfig | None = None) -> FastAPI:
-    """The service's ASGI app; the database opens (and migrates) when the app starts."""
+def create_app(config: ServiceConfig | None = None, *, hub: Hub | None = None) -> FastAPI:
+    """The service's ASGI app; the database opens (and migrates) when the app starts. ``hub``: the streams' topics
+    (default: ``quotes``, realtime quotes polled from the sources the environment configures)."""
     config = config if config is not None else ServiceConfig.from_env()
     metrics = Metrics()
     service = Service(config, metrics)
+    streams = hub if hub is not None else default_hub()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -128,6 +133,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await streams.close()
             await service.stop()
 
     app = FastAPI(
@@ -149,6 +155,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     gateway = Gateway(app, service.catalog, Caller, responses(*EXECUTION_STATUSES))
     document = DocumentCache(lambda: build_document(app, gateway, service.catalog))
     _add_operations_routes(app, service, document.get)
+    add_stream_routes(app, service, streams, caller=_caller)
+    app.state.hub = streams
     app.add_middleware(AdmissionMiddleware, service=service)
     if config.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
