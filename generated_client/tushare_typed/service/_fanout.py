@@ -98,7 +98,9 @@ class _Channel:
     async def _pump(self, source: AsyncIterator[Any]) -> None:
         ending = Ended(None)
         try:
-            async for record in source:
+            encode = self.hub.encode
+            async for raw in source:
+                record = encode(raw) if encode is not None else raw
                 self.records += 1
                 for subscriber in list(self.subscribers):
                     if not subscriber.offer(record):
@@ -124,7 +126,8 @@ class _Channel:
 
 
 class Hub:
-    """Topics (name → :data:`SourceFactory`) shared by every subscriber; ``buffer`` records per subscriber."""
+    """Topics (name → :data:`SourceFactory`) shared by every subscriber; ``buffer`` records per subscriber.
+    ``encode`` turns each record into what subscribers get, once for all of them (not once per subscriber)."""
 
     def __init__(
         self,
@@ -132,12 +135,14 @@ class Hub:
         *,
         buffer: int = DEFAULT_BUFFER,
         max_subscribers: int = DEFAULT_MAX_SUBSCRIBERS,
+        encode: Callable[[Any], Any] | None = None,
     ) -> None:
         if buffer < 1 or max_subscribers < 1:
             raise ParameterError("buffer and max_subscribers must be at least 1", remediation="Pass positive sizes.")
         self.sources = dict(sources)
         self.buffer = buffer
         self.max_subscribers = max_subscribers
+        self.encode = encode
         self.channels: dict[tuple[str, tuple[str, ...]], _Channel] = {}
         self.lagged = 0
 

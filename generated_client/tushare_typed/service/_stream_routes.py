@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
 from fastapi import Depends, FastAPI, Path, Query, WebSocket
@@ -27,7 +28,7 @@ from ._fanout import Ended, Hub, Lagged, Subscription
 from ._keys import HEADER, authenticate_async
 from ._state import Service
 
-__all__ = ["EventStream", "add_stream_routes", "event_of"]
+__all__ = ["Encoded", "EventStream", "add_stream_routes", "encoded", "event_of"]
 
 WRITE_TIMEOUT: Final = 10.0
 HEARTBEAT: Final = 15.0
@@ -36,25 +37,37 @@ _MAX_CODES: Final = 1000
 _CODES_QUERY: Final = Query(max_length=12 * _MAX_CODES, description="Comma-separated codes, e.g. 000001.SZ,600000.SH")
 
 
-def _plain(record: Any) -> Any:
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """A record's JSON text, made once by the hub for every subscriber (``Hub(encode=encoded)``)."""
+
+    json: str
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def encoded(record: Any) -> Encoded:
+    """A record (a NamedTuple, a dict, plain data) as :class:`Encoded` JSON."""
     as_dict = getattr(record, "_asdict", None)
-    return as_dict() if callable(as_dict) else record
+    return Encoded(_json(as_dict() if callable(as_dict) else record))
 
 
-def event_of(item: Any) -> tuple[str, Any]:
-    """(event name, JSON-ready data) of a subscription's item."""
+def event_of(item: Any) -> tuple[str, str]:
+    """(event name, JSON text of its data) of a subscription's item."""
     if isinstance(item, Lagged):
-        return "lagged", {"buffer": item.buffer, "message": f"dropped: more than {item.buffer} records behind"}
+        return "lagged", _json({"buffer": item.buffer, "message": f"dropped: more than {item.buffer} records behind"})
     if isinstance(item, Ended):
-        return "end", None if item.error is None else error_payload(item.error, None)
-    return "record", _plain(item)
+        return "end", _json(None if item.error is None else error_payload(item.error, None))
+    return "record", (item if isinstance(item, Encoded) else encoded(item)).json
 
 
 def _sse(items: list[Any]) -> bytes:
     parts = []
     for item in items:
         name, data = event_of(item)
-        parts.append(f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False, separators=(',', ':'))}\n\n")
+        parts.append(f"event: {name}\ndata: {data}\n\n")
     return "".join(parts).encode()
 
 
@@ -138,8 +151,8 @@ def add_stream_routes(
             await websocket.accept()
             async for batch in _batches(subscription, heartbeat):
                 for item in batch or [None]:
-                    name, data = event_of(item) if item is not None else ("heartbeat", None)
-                    text = json.dumps({"event": name, "data": data}, ensure_ascii=False, separators=(",", ":"))
+                    name, data = event_of(item) if item is not None else ("heartbeat", "null")
+                    text = f'{{"event":"{name}","data":{data}}}'
                     await asyncio.wait_for(websocket.send_text(text), write_timeout)
             await websocket.close()
         except (TimeoutError, RuntimeError, OSError):

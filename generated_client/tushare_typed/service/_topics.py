@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from ..errors import ParameterError
 from ._fanout import Hub
+from ._stream_routes import encoded
 
 __all__ = ["default_hub", "quote_source"]
 
@@ -37,4 +38,4 @@ def default_hub() -> Hub:
         raise ParameterError(
             f"{INTERVAL_VARIABLE}={text!r} is not a number", remediation="Set seconds, e.g. 3."
         ) from None
-    return Hub({"quotes": quote_source(interval)})
+    return Hub({"quotes": quote_source(interval)}, encode=encoded)
