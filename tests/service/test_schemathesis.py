@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis import checks  # noqa: E402
 
 from tests.service.conftest import SMALL  # noqa: E402
+from tests.service.streaming import ticking  # noqa: E402
 from tushare_typed.catalog import Catalog  # noqa: E402
 from tushare_typed.service._db import Database  # noqa: E402
+from tushare_typed.service._fanout import Hub  # noqa: E402
 from tushare_typed.service._keys import create_key  # noqa: E402
 from tushare_typed.service.app import create_app  # noqa: E402
 from tushare_typed.service.config import ServiceConfig  # noqa: E402
@@ -49,7 +51,8 @@ def served(small_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) -> 
             catalog=small_catalog,
             token_key=TokenStore.generate_key(),
         )
-        yield schemathesis.openapi.from_asgi("/openapi.json", create_app(config)), key
+        hub = Hub({"quotes": ticking(3)})  # a stream that ends: the fuzzer reads each reply whole
+        yield schemathesis.openapi.from_asgi("/openapi.json", create_app(config, hub=hub)), key
     from schemathesis.python.asgi import shutdown_lifespans
 
     shutdown_lifespans()
@@ -62,6 +65,7 @@ OPERATIONS = [
     "POST /auth/token",
     "GET /metadata/interfaces/{interfaceName}",
     *(f"POST /v1/{name}" for name in SMALL),
+    "GET /v1/stream/{topic}",
 ]
 
 

@@ -34,6 +34,10 @@ WRITE_TIMEOUT: Final = 10.0
 HEARTBEAT: Final = 15.0
 _BATCH: Final = 256
 _MAX_CODES: Final = 1000
+_STREAM_DOC: Final[dict[str, Any]] = {
+    "description": "Server-Sent Events: record, lagged and end events (each data a JSON value), keep-alive comments",
+    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+}
 _CODES_QUERY: Final = Query(max_length=12 * _MAX_CODES, description="Comma-separated codes, e.g. 000001.SZ,600000.SH")
 
 
@@ -125,6 +129,7 @@ def add_stream_routes(
     write_timeout: float = WRITE_TIMEOUT,
     heartbeat: float = HEARTBEAT,
     caller: Callable[..., Any],
+    documented: dict[int | str, dict[str, Any]] | None = None,
 ) -> None:
     """``caller`` is the app's dependency that documents (and requires) the API key on HTTP routes."""
 
@@ -132,8 +137,8 @@ def add_stream_routes(
         "/v1/stream/{topic}",
         operation_id="streamTopic",
         summary="Stream a topic's records (Server-Sent Events)",
-        response_class=_EventStreamDoc,
         dependencies=[Depends(caller)],
+        responses={**(documented or {}), 200: _STREAM_DOC},
     )
     async def stream(topic: Annotated[str, Path(max_length=64)], codes: Annotated[str, _CODES_QUERY]) -> EventStream:
         return EventStream(hub, hub.subscribe(topic, _codes(codes)), write_timeout, heartbeat)
@@ -159,9 +164,3 @@ def add_stream_routes(
             return  # gone or not reading
         finally:
             hub.unsubscribe(subscription)
-
-
-class _EventStreamDoc(Response):
-    """What the OpenAPI document says the SSE route returns (the route itself returns an :class:`EventStream`)."""
-
-    media_type = "text/event-stream"

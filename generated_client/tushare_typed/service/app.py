@@ -155,7 +155,7 @@ def create_app(config: ServiceConfig | None = None, *, hub: Hub | None = None) -
     gateway = Gateway(app, service.catalog, Caller, responses(*EXECUTION_STATUSES))
     document = DocumentCache(lambda: build_document(app, gateway, service.catalog))
     _add_operations_routes(app, service, document.get)
-    add_stream_routes(app, service, streams, caller=_caller)
+    add_stream_routes(app, service, streams, caller=_caller, documented=responses(*_ADMITTED))
     app.state.hub = streams
     app.add_middleware(AdmissionMiddleware, service=service)
     if config.cors_origins:
