@@ -18,9 +18,11 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis import checks  # noqa: E402
 
 from tests.service.conftest import SMALL  # noqa: E402
+from tests.service.streaming import ticking  # noqa: E402
 from tests.service.test_sources_routes import settings_of  # noqa: E402
 from tushare_typed.catalog import Catalog  # noqa: E402
 from tushare_typed.service._db import Database  # noqa: E402
+from tushare_typed.service._fanout import Hub  # noqa: E402
 from tushare_typed.service._keys import create_key  # noqa: E402
 from tushare_typed.service.app import create_app  # noqa: E402
 from tushare_typed.service.config import ServiceConfig  # noqa: E402
@@ -56,7 +58,8 @@ def served(small_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) -> 
             token_key=TokenStore.generate_key(),
             sources=settings_of(market, lookalikes),
         )
-        yield schemathesis.openapi.from_asgi("/openapi.json", create_app(config)), key
+        hub = Hub({"quotes": ticking(3)})  # a stream that ends: the fuzzer reads each reply whole
+        yield schemathesis.openapi.from_asgi("/openapi.json", create_app(config, hub=hub)), key
     from schemathesis.python.asgi import shutdown_lifespans
 
     shutdown_lifespans()
@@ -71,6 +74,7 @@ OPERATIONS = [
     *(f"POST /v1/{name}" for name in SMALL),
     "GET /v1/sources/bars",
     "GET /v1/sources/compare",
+    "GET /v1/stream/{topic}",
 ]
 
 

@@ -16,7 +16,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
@@ -109,7 +109,8 @@ def loop_bound(held: dict[int, Any], make: Callable[[], Any]) -> Any:
 @dataclass
 class Fetcher:
     """GETs for one source over one pooled ``httpx.Client`` (and, for :meth:`aget`, one ``httpx.AsyncClient`` per
-    event loop); ``calls`` counts the requests sent."""
+    event loop); ``calls`` counts the requests sent. ``headers`` are sent with every request (a source that wants a
+    ``Referer``)."""
 
     source: str
     limiter: RateLimiter
@@ -119,6 +120,7 @@ class Fetcher:
     max_rate_limit_wait: float = 60.0
     sleep: Callable[[float], None] = time.sleep
     asleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    headers: Mapping[str, str] = field(default_factory=dict)
     calls: int = 0
     _http: httpx.Client | None = None
     _ahttp: dict[int, Any] = field(default_factory=dict)
@@ -137,23 +139,26 @@ class Fetcher:
         with self._lock:
             return loop_bound(self._ahttp, lambda: _pool(True))  # type: ignore[no-any-return]
 
-    def get(self, url: str, params: Mapping[str, str]) -> Reply:
-        """The reply of a GET (any status below 500 but 429), after up to ``retries`` retries of an outage."""
+    def get(self, url: str, params: Mapping[str, str], *, until: bytes | None = None) -> Reply:
+        """The reply of a GET (any status below 500 but 429), after up to ``retries`` retries of an outage.
+
+        ``until``: stop reading once the decoded body holds this marker (the first event of a stream that does not
+        end, such as server-sent events); the body read so far is the reply."""
         attempt = 0
         while True:
             try:
-                return self._attempt(url, params)
+                return self._attempt(url, params, until)
             except ServiceError as error:
                 delay = self._retry_delay(error, attempt)
             attempt += 1
             self.sleep(delay)
 
-    async def aget(self, url: str, params: Mapping[str, str]) -> Reply:
+    async def aget(self, url: str, params: Mapping[str, str], *, until: bytes | None = None) -> Reply:
         """Async :meth:`get`."""
         attempt = 0
         while True:
             try:
-                return await self._aattempt(url, params)
+                return await self._aattempt(url, params, until)
             except ServiceError as error:
                 delay = self._retry_delay(error, attempt)
             attempt += 1
@@ -165,7 +170,7 @@ class Fetcher:
             raise error
         return float(_BACKOFF * 2.0**attempt)
 
-    def _attempt(self, url: str, params: Mapping[str, str]) -> Reply:
+    def _attempt(self, url: str, params: Mapping[str, str], until: bytes | None) -> Reply:
         import httpx
 
         self.limiter.acquire(self.source, max_wait=self.max_rate_limit_wait)
@@ -179,7 +184,9 @@ class Fetcher:
                     watchdog.watch_stream(response.extensions.get("network_stream"))
                     fired = watchdog.fired
                     try:
-                        body = read_body(response.iter_raw(), self._inflater(response), deadline, time.monotonic)
+                        inflater = self._inflater(response)
+                        chunks = response.iter_raw() if until is None else _until(response.iter_raw(), inflater, until)
+                        body = read_body(chunks, inflater, deadline, time.monotonic)
                     except Exception:
                         if fired.is_set():
                             raise DeadlinePassed from None
@@ -194,7 +201,7 @@ class Fetcher:
         # Raised outside the handler: the httpx exception (its request holds the URL with any key) is not chained.
         raise error
 
-    async def _aattempt(self, url: str, params: Mapping[str, str]) -> Reply:
+    async def _aattempt(self, url: str, params: Mapping[str, str], until: bytes | None) -> Reply:
         import httpx
 
         await self.limiter.aacquire(self.source, max_wait=self.max_rate_limit_wait)
@@ -206,7 +213,10 @@ class Fetcher:
                 self._sent()
                 try:
                     _check_status(self.source, response.status_code)
-                    body = await aread_body(response.aiter_raw(), self._inflater(response), deadline, time.monotonic)
+                    inflater = self._inflater(response)
+                    raw = response.aiter_raw()
+                    chunks = raw if until is None else _auntil(raw, inflater, until)
+                    body = await aread_body(chunks, inflater, deadline, time.monotonic)
                     return Reply(response.status_code, response.headers.get("Content-Type", ""), body)
                 finally:
                     await response.aclose()
@@ -219,7 +229,9 @@ class Fetcher:
     def _request(self, http: httpx.Client | httpx.AsyncClient, url: str, params: Mapping[str, str]) -> httpx.Request:
         import httpx
 
-        return http.build_request("GET", url, params=params, timeout=httpx.Timeout(self.timeout))
+        return http.build_request(
+            "GET", url, params=params, headers=dict(self.headers), timeout=httpx.Timeout(self.timeout)
+        )
 
     def _sent(self) -> None:
         with self._lock:
@@ -276,3 +288,19 @@ def _check_status(source: str, status: int) -> None:
         raise error
     if status >= 300 and status != 404:
         raise UnexpectedStatusError(f"{source} answered HTTP {status}", api_name=source)
+
+
+def _until(chunks: Iterator[bytes], inflater: Inflater, marker: bytes) -> Iterator[bytes]:
+    """``chunks`` until the inflated body holds ``marker``."""
+    for chunk in chunks:
+        yield chunk
+        if marker in inflater.buffer:
+            return
+
+
+async def _auntil(chunks: AsyncIterator[bytes], inflater: Inflater, marker: bytes) -> AsyncIterator[bytes]:
+    """Async :func:`_until`."""
+    async for chunk in chunks:
+        yield chunk
+        if marker in inflater.buffer:
+            return
