@@ -44,7 +44,7 @@ def test_load_catalog_parses_every_interface_into_frozen_specs(catalog_file: Pat
     assert daily.paging is True
     assert daily.category == ("tests",)
     assert daily.rate_limits[0] == RateLimitSpec(calls=500, period=60.0)
-    assert daily.field("suspended") == FieldSpec("suspended", "suspended", "bool", "bool", False, "")
+    assert daily.field("suspended") == FieldSpec("suspended", "suspended", "bool", "bool", False, "", "suspended")
     assert daily.param("trade_date").python_type == "date"
     with pytest.raises(dataclasses.FrozenInstanceError):
         daily.row_limit = 1  # type: ignore[misc]
@@ -170,7 +170,7 @@ def test_optional_keys_take_defaults() -> None:
         {"version": 1, "interfaces": {"x": {"api_name": "x", "fields": [{"name": "a"}], "params": [{"name": "p"}]}}}
     )
     spec = catalog.get("x")
-    assert spec.fields[0] == FieldSpec(name="a", attr="a", type="str", python_type="str", default=True)
+    assert spec.fields[0] == FieldSpec(name="a", attr="a", type="str", python_type="str", default=True, label="a")
     assert spec.params[0].required is False
     assert spec.rate_limits == ()
     assert spec.row_limit is None

@@ -22,11 +22,14 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, create_
 from pydantic_core import core_schema
 
 from ..errors import MalformedReplyError
+from .collector import collector_paused
 from .envelope import Count, Envelope, decode_envelope, malformed
+from .fast_decode import fast_decode, fast_decoder
 
 __all__ = ["RowDecoder", "TypedPage"]
 
 RowT = TypeVar("RowT", bound=NamedTuple)
+_UNBUILT = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,28 @@ class RowDecoder(Generic[RowT]):
             # Row attributes may differ from wire names (shibor's `1w` is `f_1w`); layouts speak wire names.
             self.types = {wire: hints[attr] for wire, attr in zip(wire_names, row_type._fields, strict=True)}
         self._layouts: dict[tuple[str, ...], _Layout] = {}
+        self._fast: Any = _UNBUILT  # the msgspec decoder of whole rows (fast_decode.py), built on first use
+
+    def _fast_page(self, body: bytes, request_id: str, columns: tuple[str, ...]) -> TypedPage[RowT] | None:
+        """The page through the fast path, when the reply is the plain case: exactly the row type's columns."""
+        if self.row_type is None or columns != tuple(self.types):
+            return None
+        if self._fast is _UNBUILT:
+            self._fast = fast_decoder(self.row_type)
+        if self._fast is None:
+            return None
+        with collector_paused():
+            page = fast_decode(self._fast, body, columns)
+        if page is None:
+            return None
+        return TypedPage(
+            fields=columns,
+            items=page.items,
+            has_more=page.has_more,
+            count=page.count,
+            request_id=page.request_id or request_id,
+            item_fields=columns,
+        )
 
     def _layout(self, columns: tuple[str, ...]) -> _Layout:
         layout = self._layouts.get(columns)
@@ -185,6 +210,8 @@ class RowDecoder(Generic[RowT]):
         """The page in ``body``, which must hold the ``expected`` columns; ``guess`` (default ``expected``) is the
         column tuple to try first (a caller that knows the last page's columns passes them)."""
         first = expected if guess is None else guess
+        if set(expected) <= set(first) and (fast := self._fast_page(body, request_id, first)) is not None:
+            return fast
         layout = self._layout(first)
         try:
             decoded = decode_envelope(body, api_name, request_id, layout.envelope, strict=None, columns=first)

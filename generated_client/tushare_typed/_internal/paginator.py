@@ -240,7 +240,11 @@ class _Pager:
         raw = page.items
         self._check_page(page, offset)
         layout = getattr(page, "item_fields", None) or None  # typed pages lay items out by the row type
-        identities, keyed = self.seam.identities(self.fields or tuple(page.fields), raw, layout)
+        fields = self.fields or tuple(page.fields)
+        # Row identities cost a pass over the page: they are needed to compare it with what came before, and to
+        # remember it for the next page; a first page that completes the call (the common case) needs neither.
+        compared = bool(self.pages) or bool(self.seam.previous)
+        identities, keyed = self.seam.identities(fields, raw, layout) if compared else ([], self.seam.keyed)
         only_repeats = bool(self.pages) and self.seam.repeated_page(identities, keyed)
         # Pages of nothing but seam repeats can be a shift of up to a page; more repeats in a row than a page holds
         # (or, without keys, one identical page) mean the server sends the same rows whatever the offset.
@@ -279,7 +283,9 @@ class _Pager:
         self.offset = offset + cut
         self.pages += 1
         self.rows += len(kept)
-        if raw:
+        if raw and not completed:
+            if not compared:
+                identities, keyed = self.seam.identities(fields, raw, layout)
             self.seam.remember(identities[:cut], keyed)
         if not self.done:
             # Say so now, so the chunk's `last` is true whenever no further page will be fetched.

@@ -1,4 +1,5 @@
-"""The deadline of one blocking attempt: a timer that shuts the attempt's socket down when the attempt's time is up.
+"""The deadline of one blocking attempt: an alarm (:mod:`.alarms`, one shared thread) that shuts the attempt's
+socket down when the attempt's time is up.
 
 httpx bounds each network operation (connect, each read), not a whole request: a server that sends its status
 line and headers (or its body) one byte a second keeps every read short and the request alive for ever. A blocked
@@ -16,6 +17,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from .alarms import cancel, set_alarm
 
 __all__ = ["Watchdog", "socket_watchdog"]
 
@@ -68,10 +71,8 @@ def _shut(sock: socket.socket) -> None:
 def socket_watchdog(seconds: float) -> Iterator[Watchdog]:
     """A :class:`Watchdog` that fires after ``seconds`` unless the block ended first."""
     watchdog = Watchdog()
-    timer = threading.Timer(max(seconds, 0.0), watchdog.fire)
-    timer.daemon = True
-    timer.start()
+    alarm = set_alarm(seconds, watchdog.fire)
     try:
         yield watchdog
     finally:
-        timer.cancel()
+        cancel(alarm)
