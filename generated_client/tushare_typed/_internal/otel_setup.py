@@ -14,8 +14,11 @@ a setting it cannot follow, one warning line says so and the application runs wi
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,20 +47,29 @@ def wanted(env: Mapping[str, str] = os.environ) -> bool:
 
 @dataclass
 class Telemetry:
-    """The SDK this process configured; :meth:`shutdown` flushes what is queued (bounded) and stops exporting."""
+    """The SDK this process configured; :meth:`shutdown` (also run at exit) exports what is queued and stops."""
 
     tracer_provider: TracerProvider
     meter_provider: MeterProvider | None
     instrumented: list[Any] = field(default_factory=list)
+    stopped: bool = False
 
     def shutdown(self, timeout: float = EXPORT_TIMEOUT) -> None:
+        """Export what is queued and stop, waiting at most ``timeout`` seconds: an export stuck on an endpoint that
+        does not answer is left to its daemon thread, so a command never hangs on its exit."""
         for instrumentor in self.instrumented:
             instrumentor.uninstrument()
         self.instrumented.clear()
-        self.tracer_provider.force_flush(int(timeout * 1000))
-        self.tracer_provider.shutdown()
-        if self.meter_provider is not None:
-            self.meter_provider.shutdown(timeout_millis=timeout * 1000)
+        if self.stopped:
+            return
+        self.stopped = True
+        providers: list[Any] = [self.tracer_provider, self.meter_provider]
+        stopping = [threading.Thread(target=p.shutdown, name="otel-shutdown", daemon=True) for p in providers if p]
+        deadline = time.monotonic() + timeout
+        for thread in stopping:
+            thread.start()
+        for thread in stopping:
+            thread.join(max(deadline - time.monotonic(), 0.0))
 
 
 def configure_from_env(service_name: str, env: Mapping[str, str] = os.environ) -> Telemetry | None:
@@ -78,7 +90,8 @@ def configure_from_env(service_name: str, env: Mapping[str, str] = os.environ) -
         return None
     attributes = {} if env.get("OTEL_SERVICE_NAME") else {"service.name": service_name}
     resource = Resource.create(attributes)
-    tracer_provider = TracerProvider(resource=resource)  # the sampler from OTEL_TRACES_SAMPLER
+    # The sampler from OTEL_TRACES_SAMPLER; shut down by Telemetry.shutdown, bounded, rather than by the SDK at exit.
+    tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
     span_exporter, metric_exporter = exporters
     if span_exporter is not None:
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -93,10 +106,11 @@ def configure_from_env(service_name: str, env: Mapping[str, str] = os.environ) -
 
         timeout_ms = None if env.get("OTEL_METRIC_EXPORT_TIMEOUT") else EXPORT_TIMEOUT * 1000
         reader = PeriodicExportingMetricReader(metric_exporter, export_timeout_millis=timeout_ms)
-        meter_provider = MeterProvider(resource=resource, metric_readers=[reader])
+        meter_provider = MeterProvider(resource=resource, metric_readers=[reader], shutdown_on_exit=False)
         metrics.set_meter_provider(meter_provider)
     telemetry = Telemetry(tracer_provider, meter_provider)
     _instrument_httpx(telemetry)
+    atexit.register(telemetry.shutdown)
     return telemetry
 
 
