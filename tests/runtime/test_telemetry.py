@@ -16,7 +16,7 @@ import respx
 import structlog
 
 from tests.otel_support import InMemoryOtel, every_text, in_memory_otel, reset_globals
-from tushare_typed._internal import telemetry
+from tushare_typed._internal import otel_setup, telemetry
 from tushare_typed._internal.client_base import AsyncBaseClient, BaseClient
 from tushare_typed._internal.log_events import configure_logging
 from tushare_typed._internal.transport import AsyncTransport, SyncTransport
@@ -174,3 +174,35 @@ print(sorted(name for name in sys.modules if name.startswith("opentelemetry")))
 """
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=50, check=True)  # noqa: S603
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, False),
+        ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}, True),
+        ({"OTEL_TRACES_EXPORTER": "console"}, True),
+        ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_SDK_DISABLED": "true"}, False),
+    ],
+)
+@pytest.mark.timeout(10)
+def test_telemetry_is_wanted_only_when_the_otel_variables_ask(env: dict[str, str], expected: bool) -> None:
+    assert otel_setup.wanted(env) is expected
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"OTEL_TRACES_EXPORTER": "zipkin-json"}, "OTEL_TRACES_EXPORTER='zipkin-json'"),
+        ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://x", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}, "http/json"),
+    ],
+)
+@pytest.mark.timeout(10)
+def test_a_setting_the_sdk_cannot_follow_is_one_warning_and_no_telemetry(
+    env: dict[str, str], named: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    reset_globals()
+    with caplog.at_level("WARNING", logger="tushare_typed.telemetry"):
+        assert otel_setup.configure_from_env("test", env) is None
+    assert telemetry.tracer() is None
+    assert [r.getMessage() for r in caplog.records if named in r.getMessage()]
