@@ -52,4 +52,6 @@ def tests(session: nox.Session) -> None:
     )
     python = os.path.join(session.bin, "python")
     session.run("bash", "scripts/check_out_build.sh", external=True, env={"TSGEN_PYTHON": python})
+    # The deployment tier: the image, the compose stack and the manifests run under podman (tests/deploy).
+    session.run("bash", "scripts/deploy_tier.sh", external=True, env={"TSGEN_PYTHON": python})
     session.run("pytest", "-q", *session.posargs, env={**os.environ, **env})

@@ -53,6 +53,7 @@ FIXTURE_CATEGORY_MODULES = ("futures", "index", "macro", "stock_financials", "st
 GOLDEN_CODE = (
     f"{PACKAGE}/_version.py",
     f"{PACKAGE}/_client.py",
+    f"{PACKAGE}/push/_records.py",
     f"{PACKAGE}/_api/__init__.py",
     *(f"{PACKAGE}/_api/{slug}.py" for slug in FIXTURE_CATEGORY_MODULES),
     f"{PACKAGE}/models/__init__.py",
@@ -69,6 +70,7 @@ def write_fixture_metadata(target: Path) -> Path:
     for name in FIXTURE_INTERFACES:
         shutil.copy(source / "interfaces" / f"{name}.json", target / "interfaces" / f"{name}.json")
     shutil.copy(source / "sdk.json", target / "sdk.json")
+    shutil.copy(source / "push.json", target / "push.json")
     return target
 
 
@@ -84,7 +86,8 @@ def regenerate() -> None:
     (GOLDEN / "metadata").mkdir(parents=True)
     for name in GOLDEN_INTERFACES:
         (GOLDEN / "metadata" / f"{name}.json").write_text(files[f"interfaces/{name}.json"], "utf-8", newline="\n")
-    (GOLDEN / "metadata" / "sdk.json").write_text(files["sdk.json"], encoding="utf-8", newline="\n")
+    for name in ("sdk.json", "push.json"):
+        (GOLDEN / "metadata" / name).write_text(files[name], encoding="utf-8", newline="\n")
     tree = fixture_tree()
     for relative in GOLDEN_CODE:
         path = GOLDEN / "code" / relative

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .compat import ProApi, pro_api, pro_bar, set_token
     from .errors import TushareError
     from .ratelimit import RateLimit, RateLimiter
+    from .realtime import realtime_list, realtime_quote, realtime_tick
     from .response import Response
     from .token import TokenStore
 
@@ -38,6 +39,9 @@ _EXPORTS = {
     "TushareError": "errors",
     "pro_api": "compat",
     "pro_bar": "compat",
+    "realtime_list": "realtime",
+    "realtime_quote": "realtime",
+    "realtime_tick": "realtime",
     "set_token": "compat",
 }
 
@@ -53,6 +57,9 @@ __all__ = [
     "__version__",
     "pro_api",
     "pro_bar",
+    "realtime_list",
+    "realtime_quote",
+    "realtime_tick",
     "set_token",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

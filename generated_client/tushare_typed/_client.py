@@ -146,6 +146,7 @@ from ._api.wealth import (
     WealthPages,
 )
 from ._internal.client_base import AsyncBaseClient, BaseClient
+from .push._mixin import AsyncStreamMixin, StreamMixin
 from .store._mixin import AsyncStoreSync, StoreSync
 
 if TYPE_CHECKING:
@@ -234,10 +235,12 @@ class TushareClient(
     UsStockMethods,
     WealthMethods,
     StoreSync,
+    StreamMixin,
 ):
     """Client for every tushare interface; see the base class for the options.
 
-    Every interface method takes `**options` of :class:`~.options.CallOptions`; `pages` streams any of them.
+    Every interface method takes `**options` of :class:`~.options.CallOptions`; `pages` streams any of them;
+    `stream` follows tushare's push feed.
     """
 
     @property
@@ -385,10 +388,12 @@ class AsyncTushareClient(
     AsyncUsStockMethods,
     AsyncWealthMethods,
     AsyncStoreSync,
+    AsyncStreamMixin,
 ):
     """Asynchronous client for every tushare interface; see the base class for the options.
 
-    Every interface method takes `**options` of :class:`~.options.CallOptions`; `pages` streams any of them.
+    Every interface method takes `**options` of :class:`~.options.CallOptions`; `pages` streams any of them;
+    `stream` follows tushare's push feed.
     """
 
     @property

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, Protocol, 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ._internal.collector import collector_paused
+from ._internal.labels import Labels, column_labels
 
 if TYPE_CHECKING:
     import pandas
@@ -45,7 +46,8 @@ class Response(BaseModel, Generic[RowT]):
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
-    #: The interface's wire column names, in row order (set by each generated subclass).
+    #: The interface and its wire column names, in row order (set by each generated subclass).
+    interface_name: ClassVar[str] = ""
     wire_names: ClassVar[tuple[str, ...]] = ()
 
     rows: list[RowT]
@@ -135,18 +137,32 @@ class Response(BaseModel, Generic[RowT]):
         rows = self.rows
         return {name: [row[pos] for row in rows] for name, pos in self._returned()}
 
-    def columns(self) -> dict[str, list[Any]]:
-        """Column name → values: the returned known columns in row order, then the extra ones."""
-        return {**self._known_columns(), **self.extra_columns}
+    def columns(self, labels: Labels = None) -> dict[str, list[Any]]:
+        """Column name → values: the returned known columns in row order, then the extra ones; with
+        ``labels="zh"`` keyed by the columns' Chinese labels."""
+        columns = {**self._known_columns(), **self.extra_columns}
+        if not labels:
+            return columns
+        names = self._labelled(labels)
+        return {names[name]: values for name, values in columns.items()}
 
-    def to_dicts(self) -> list[dict[str, Any]]:
-        """One dict per row, keyed by wire column name (extra columns included)."""
-        columns = self.columns()
+    def to_dicts(self, labels: Labels = None) -> list[dict[str, Any]]:
+        """One dict per row, keyed by wire column name (or label, see :meth:`columns`), extra columns included."""
+        columns = self.columns(labels)
         names = list(columns)
         return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
-    def to_pandas(self) -> pandas.DataFrame:
-        """A DataFrame with stable dtypes: float64, nullable Int64 and boolean, object for strings."""
+    def _labelled(self, labels: Labels) -> dict[str, str]:
+        """Wire name → the column name a conversion uses: the wire name, or with ``labels="zh"`` the catalog's
+        Chinese label (a column the catalog does not label keeps its wire name)."""
+        return column_labels(self._interface(), self._column_names(), labels)
+
+    def _interface(self) -> str:
+        return type(self).interface_name
+
+    def to_pandas(self, labels: Labels = None) -> pandas.DataFrame:
+        """A DataFrame with stable dtypes: float64, nullable Int64 and boolean, object for strings; with
+        ``labels="zh"`` the columns carry their short Chinese labels instead of the wire names."""
         try:
             import pandas as pd
         except ImportError as error:
@@ -159,9 +175,9 @@ class Response(BaseModel, Generic[RowT]):
         frame = frame.astype(dtypes)
         for name, values in self.extra_columns.items():
             frame[name] = values
-        return frame
+        return frame.rename(columns=self._labelled(labels)) if labels else frame
 
-    def to_polars(self) -> polars.DataFrame:
+    def to_polars(self, labels: Labels = None) -> polars.DataFrame:
         try:
             import polars as pl
         except ImportError as error:
@@ -171,9 +187,9 @@ class Response(BaseModel, Generic[RowT]):
         frame = pl.DataFrame(self._known_columns(), schema=schema)
         if self.extra_columns:
             frame = frame.with_columns(*(pl.Series(name, values) for name, values in self.extra_columns.items()))
-        return frame
+        return frame.rename(self._labelled(labels)) if labels else frame
 
-    def to_arrow(self) -> pyarrow.Table:
+    def to_arrow(self, labels: Labels = None) -> pyarrow.Table:
         try:
             import pyarrow as pa
         except ImportError as error:
@@ -184,7 +200,8 @@ class Response(BaseModel, Generic[RowT]):
             name: pa.array(values, type=kinds.get(types_[name])) for name, values in self._known_columns().items()
         }
         arrays.update({name: pa.array(values) for name, values in self.extra_columns.items()})
-        return pa.table(arrays)
+        table = pa.table(arrays)
+        return table.rename_columns([self._labelled(labels)[name] for name in table.column_names]) if labels else table
 
 
 class QueryResponse(Response[Any]):
@@ -194,6 +211,9 @@ class QueryResponse(Response[Any]):
     types are inferred by pandas / polars / pyarrow, as nothing declares them here."""
 
     api_name: str = ""
+
+    def _interface(self) -> str:
+        return self.api_name
 
     def _summary(self) -> str:
         return super()._summary().replace("QueryResponse", f"QueryResponse({self.api_name})", 1)

@@ -13,10 +13,12 @@ from tsgen.ingest.overrides import OverridesError
 from tsgen.ingest.run import IngestResult, ingest
 from tsgen.ingest.sdk import SdkSourceError
 from tsgen.ingest.sources import Installed, SourceNotFound, docs_corpus, sdk_package
-from tsgen.ingest.writer import write_metadata
+from tsgen.ingest.writer import PreviousMetadataError, write_metadata
+from tsgen.model import Changelog, Release
 from tsgen.render.bundle import BundleError, write_bundle
 from tsgen.render.metadata import MetadataError, load_metadata
 from tsgen.render.tree import DISTRIBUTION, RenderError, complete_tree, is_generated, render_tree
+from tsgen.reviewed import ReviewedError, check, load_reviewed
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +28,15 @@ def main() -> None:
     """Generate the typed tushare client from the tushare docs and SDK source."""
 
 
-def _summary(result: IngestResult, written: int, out: Path) -> str:
+def _changes(changelog: Changelog, latest: Release | None) -> list[str]:
+    if latest is None:
+        return [f"changes recorded: none (client version {changelog.client_version})"]
+    breaking = sum(change.breaking for change in latest.changes)
+    lines = [f"changes recorded: {len(latest.changes)} ({breaking} breaking) → client version {latest.client_version}"]
+    return lines + [f"  {'BREAKING' if c.breaking else 'additive'}: {c.api}: {c.detail}" for c in latest.changes]
+
+
+def _summary(result: IngestResult, written: int, out: Path, changelog: Changelog, latest: Release | None) -> str:
     http = [i for i in result.interfaces.values() if i.kind == "http"]
     report = fidelity(result)
     lines = [
@@ -48,6 +58,7 @@ def _summary(result: IngestResult, written: int, out: Path) -> str:
     if result.stale_overrides:
         lines.append(f"overrides that no longer match: {len(result.stale_overrides)}")
         lines += [f"  {message}" for message in result.stale_overrides]
+    lines += _changes(changelog, latest)
     lines.append(f"files changed: {written} under {out}")
     return "\n".join(lines)
 
@@ -78,10 +89,11 @@ def ingest_command(docs_dir: Path | None, out: Path, overrides: Path | None) -> 
             raise SourceNotFound(f"--docs {docs_dir} is not a folder; pass the folder that holds the category folders.")
         docs = Installed(label="custom docs", path=docs_dir) if docs_dir else docs_corpus()
         result = ingest(docs, sdk_package(), overrides or out / "overrides.toml")
-        written = write_metadata(result, out)
-    except (SourceNotFound, OverridesError, SdkSourceError, OSError) as error:
+        check(load_reviewed(out), result.interfaces.values())
+        written, changelog, latest = write_metadata(result, out)
+    except (SourceNotFound, OverridesError, SdkSourceError, PreviousMetadataError, ReviewedError, OSError) as error:
         raise click.ClickException(str(error)) from error
-    click.echo(_summary(result, written, out))
+    click.echo(_summary(result, written, out, changelog, latest))
 
 
 def _check_tree(tree: dict[str, bytes], out: Path, command: str, owns: Owns = everything) -> None:

@@ -254,3 +254,98 @@ class SdkFacts(Frozen):
     pro_bar_dispatches: list[SdkDispatch]
     pro_bar_values: ProBarValues
     scrapers: list[SdkFunction] = Field(description="SDK-side scrapers: not HTTP interfaces")
+
+
+# Versions and the change log (`metadata/changelog.json`), written by ingest beside the interfaces.
+
+ChangeKind = Literal[
+    "interface added",
+    "interface removed",
+    "param added",
+    "param removed",
+    "param retyped",
+    "param required",
+    "param optional",
+    "column added",
+    "column removed",
+    "column retyped",
+    "row cap changed",
+    "points changed",
+    "quotas changed",
+    "keys changed",
+]
+
+
+class Change(Frozen):
+    """One difference between two ingests of an interface, classed additive (old calls keep working) or breaking."""
+
+    api: str
+    kind: ChangeKind
+    name: str | None = Field(default=None, description="the parameter or column concerned")
+    detail: str = Field(description="before → after, as a person reads it")
+    breaking: bool
+
+
+class InterfaceVersion(Frozen):
+    version: int = Field(ge=1, description="1 when first ingested, one more for every release that changed it")
+    changed_in: str = Field(description="the docs release in which it last changed (or first appeared)")
+    changed_at: str = Field(description="the date (YYYY-MM-DD) of the ingest that recorded that change")
+
+
+class Release(Frozen):
+    """An ingest that found changes: the docs release read, the date, the client version it led to."""
+
+    corpus: str
+    date: str
+    client_version: str
+    changes: list[Change]
+
+
+#: The client's version before any change was recorded.
+FIRST_CLIENT_VERSION = "0.1.0"
+
+
+class Changelog(Frozen):
+    client_version: str = Field(description="major.minor.patch: a breaking change bumps major, an additive one minor")
+    interfaces: dict[str, InterfaceVersion]
+    releases: list[Release] = Field(description="newest first")
+
+
+# --- tushare's push feed (`metadata/push.json`): the SDK's record models and the topics that carry them ---
+
+PushType = Literal["str", "int", "float", "datetime"]
+
+
+class PushField(Frozen):
+    name: str
+    python_type: PushType
+    required: bool = Field(description="declared without Optional in the SDK's model: a record lacking it is malformed")
+    comment: str = Field(default="", description="the SDK source's trailing comment on the field, if any")
+
+
+class PushRecord(Frozen):
+    """One record model of the SDK (`tushare/subs/model/`), read with libcst."""
+
+    name: str = Field(description="the SDK's class name (TsTick, TsMin, ...)")
+    module: str
+    fields: list[PushField]
+
+
+class PushTopic(Frozen):
+    name: str
+    record: str = Field(description="the PushRecord the topic's frames carry")
+    description: str
+    code_pattern: str = Field(description="regex a subscribed code matches; `*` and `?` are fnmatch wildcards")
+    code_example: str
+    in_sdk_source: bool = Field(description="the SDK's own subscriber names this topic (else a reviewed fact)")
+
+
+class PushFacts(Frozen):
+    """tushare's push feed: endpoint and actions from the SDK's subscriber, topics, record models."""
+
+    distribution: str
+    url: str
+    subscribe_action: str
+    ping_action: str
+    topics: list[PushTopic]
+    records: list[PushRecord]

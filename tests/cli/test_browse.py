@@ -35,7 +35,7 @@ def test_list_filters_by_category_and_search() -> None:
 
 
 def test_list_without_matches_fails() -> None:
-    assert_clean_failure(run("list", "--search", "no-such-interface-anywhere"), 1)
+    assert_clean_failure(run("list", "--search", "qqqzzz-xyzzy"), 1)
 
 
 def test_describe_shows_params_fields_points_limits_and_examples() -> None:

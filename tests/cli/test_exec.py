@@ -243,3 +243,15 @@ def test_param_values_are_converted_to_the_parameter_type(python_type: str, raw:
 def test_param_values_of_the_wrong_type_are_usage_errors(python_type: str, raw: str) -> None:
     with pytest.raises(CliUsageError, match=f"--param n='{raw}'"):
         convert_value(param(python_type), raw)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.tushare_emulator(total_rows=3)
+def test_labels_zh_names_the_columns_in_chinese(tushare_emulator: TushareEmulator) -> None:
+    result = run("exec", *DAILY, "--fields", "trade_date,close", "--labels", "zh", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "交易日期,收盘价"
+    assert len(result.stdout.splitlines()) == 4
+    refused = run("exec", *DAILY, "--labels", "fr")
+    assert refused.exit_code == 2
+    assert "'fr' is not 'zh'" in refused.stderr

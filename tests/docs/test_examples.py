@@ -67,7 +67,7 @@ def guide_examples() -> list[Example]:
 
 
 def interface_pages() -> list[Path]:
-    return sorted(path for path in REFERENCE.glob("*.md") if path.stem not in {"index", "points"})
+    return sorted(path for path in REFERENCE.glob("*.md") if path.stem not in {"index", "points", "changes"})
 
 
 # --- executors ---------------------------------------------------------------------------------------------------

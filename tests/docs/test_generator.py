@@ -188,7 +188,7 @@ def test_text_is_escaped_for_markdown_and_tables() -> None:
 def test_a_reserved_page_name_is_a_render_error(metadata: Metadata) -> None:
     clash = interface("points")
     with pytest.raises(RenderError, match="points"):
-        render_docs(Metadata(index=metadata.index, interfaces=[clash], sdk=metadata.sdk))
+        render_docs(Metadata(index=metadata.index, interfaces=[clash], sdk=metadata.sdk, push=metadata.push))
 
 
 def test_every_interface_page_states_its_facts(metadata: Metadata) -> None:

@@ -24,6 +24,19 @@ def test_golden_sdk_facts(corpus: IngestResult) -> None:
     assert metadata_files(corpus)["sdk.json"] == (GOLDEN / "sdk.json").read_text(encoding="utf-8")
 
 
+def test_golden_push_facts(corpus: IngestResult) -> None:
+    assert metadata_files(corpus)["push.json"] == (GOLDEN / "push.json").read_text(encoding="utf-8")
+    push = corpus.push
+    assert push.url == "wss://ws.tushare.pro/listening" and (push.subscribe_action, push.ping_action) == (
+        "listening",
+        "ping",
+    )
+    tick = next(record for record in push.records if record.name == "TsTick")
+    assert len(tick.fields) == 52 and tick.fields[0].required and not tick.fields[1].required
+    named = {topic.name for topic in push.topics if topic.in_sdk_source}
+    assert named == {"HQ_STK_TICK", "HQ_STK_MIN"}  # the rest are reviewed facts, and say so
+
+
 def test_committed_metadata_matches_a_fresh_ingest(corpus: IngestResult) -> None:
     files = metadata_files(corpus)
     stale = [name for name, content in files.items() if (ROOT / "metadata" / name).read_text("utf-8") != content]

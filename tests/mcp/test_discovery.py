@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 
 from tushare_typed.catalog import load_catalog
-from tushare_typed.mcp.search import search, terms
 from tushare_typed.mcp.selection import Selection, SelectionError, split_list
 from tushare_typed.mcp.service import MAX_ROWS_LIMIT, ToolService
 from tushare_typed.mcp.toolset import UnknownToolError, load_toolset
+from tushare_typed.search import search, terms
 from tushare_typed.testing import TushareEmulator
 
 from .conftest import DENIED, emulator_client
 
-DISCOVERY_TOOLS = ["search_interfaces", "describe_interface", "call_interface", "pro_bar"]
+DISCOVERY_TOOLS = ["search_interfaces", "describe_interface", "call_interface", "pro_bar", "bars", "compare_sources"]
 
 
 def result_size(text: str, structured: dict[str, Any] | None) -> int:
@@ -80,7 +80,8 @@ def test_search_matches_column_names() -> None:
 
 
 def test_query_terms_split_chinese_runs_and_words() -> None:
-    assert terms("A股 日线,Daily daily") == ["a", "股", "日线", "daily"]
+    assert terms("A股 日线,Daily daily") == ["a股", "日线", "daily"]
+    assert terms("美国股票行情 of P/E") == ["美国", "股票", "行情", "pe"]
 
 
 async def test_search_tool_returns_ranked_results_and_text(discovery: ToolService) -> None:

@@ -46,7 +46,14 @@ def test_the_typescript_client_reads_results_and_every_error_in_discovery_mode(t
     ]
     with TushareEmulator(total_rows=3000, denied=[DENIED]) as emulator:
         seen = run_typescript_client(*server(emulator, tmp_path, "--max-bytes", "16384"), calls)
-    assert seen["tools"] == ["search_interfaces", "describe_interface", "call_interface", "pro_bar"]
+    assert seen["tools"] == [
+        "search_interfaces",
+        "describe_interface",
+        "call_interface",
+        "pro_bar",
+        "bars",
+        "compare_sources",
+    ]
     assert seen["toolsBytes"] <= 20_000
     found, rows, bad_date, misspelled, zero_rows, missing, denied, cut, bars = seen["results"]
     assert all("thrown" not in result for result in seen["results"]), seen["results"]

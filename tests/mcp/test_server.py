@@ -31,18 +31,18 @@ def text(result: types.CallToolResult) -> str:
     return content.text
 
 
-async def test_tools_list_in_full_mode_is_every_interface_and_pro_bar(
+async def test_tools_list_in_full_mode_is_every_interface_and_the_composites(
     service: ToolService, tools_document: dict[str, Any]
 ) -> None:
     async with Client(build_server(service)) as client:
         listed = await client.list_tools()
         assert client.server_info is not None and client.server_info.name == SERVER_NAME
     dumped = [tool.model_dump(by_alias=True, exclude_none=True) for tool in listed.tools]
-    assert len(dumped) == len(load_catalog()) + 1
+    assert len(dumped) == len(load_catalog()) + 3
     assert dumped == tools_document["interfaces"] + tools_document["composites"]
 
 
-async def test_discovery_mode_lists_four_tools_and_serves_the_docs_as_resources(discovery: ToolService) -> None:
+async def test_discovery_mode_lists_six_tools_and_serves_the_docs_as_resources(discovery: ToolService) -> None:
     async with Client(build_server(discovery)) as client:
         listed = await client.list_tools()
         resources = await client.list_resources()
@@ -58,6 +58,8 @@ async def test_discovery_mode_lists_four_tools_and_serves_the_docs_as_resources(
         "describe_interface",
         "call_interface",
         "pro_bar",
+        "bars",
+        "compare_sources",
     ]
     assert len(resources.resources) == len(load_catalog()) + 1
     assert templates.resource_templates[0].uri_template == "tushare://interfaces/{api_name}"

@@ -16,6 +16,7 @@ CHECKS = (
     ("tsgen", "docs", "--check"),
     ("test_services.sh",),
     ("check_out_build.sh",),
+    ("deploy_tier.sh",),
     ("pytest", "-q"),
 )
 

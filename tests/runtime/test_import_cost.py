@@ -21,6 +21,7 @@ HEAVY = (
     "tenacity",
     "cryptography",
     "asyncio",
+    "websockets",
 )
 
 PROBE = """

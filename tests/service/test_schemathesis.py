@@ -18,12 +18,16 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis import checks  # noqa: E402
 
 from tests.service.conftest import SMALL  # noqa: E402
+from tests.service.streaming import ticking  # noqa: E402
+from tests.service.test_sources_routes import settings_of  # noqa: E402
 from tushare_typed.catalog import Catalog  # noqa: E402
 from tushare_typed.service._db import Database  # noqa: E402
+from tushare_typed.service._fanout import Hub  # noqa: E402
 from tushare_typed.service._keys import create_key  # noqa: E402
 from tushare_typed.service.app import create_app  # noqa: E402
 from tushare_typed.service.config import ServiceConfig  # noqa: E402
 from tushare_typed.testing import TushareEmulator  # noqa: E402
+from tushare_typed.testing._sources import SourceLookalikes  # noqa: E402
 from tushare_typed.token import TokenStore  # noqa: E402
 
 CHECKS = [
@@ -38,7 +42,11 @@ CHECKS = [
 def served(small_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
     folder: Path = tmp_path_factory.mktemp("schemathesis")
     database = str(folder / "service.sqlite3")
-    with TushareEmulator(small_catalog, tokens=None, total_rows=30) as upstream:
+    with (
+        TushareEmulator(small_catalog, tokens=None, total_rows=30) as upstream,
+        TushareEmulator() as market,
+        SourceLookalikes(market) as lookalikes,
+    ):
         db = Database.open(database)
         key = create_key(db, "fuzzer", "test").key
         db.close()
@@ -48,8 +56,10 @@ def served(small_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) -> 
             upstream_url=upstream.url,
             catalog=small_catalog,
             token_key=TokenStore.generate_key(),
+            sources=settings_of(market, lookalikes),
         )
-        yield schemathesis.openapi.from_asgi("/openapi.json", create_app(config)), key
+        hub = Hub({"quotes": ticking(3)})  # a stream that ends: the fuzzer reads each reply whole
+        yield schemathesis.openapi.from_asgi("/openapi.json", create_app(config, hub=hub)), key
     from schemathesis.python.asgi import shutdown_lifespans
 
     shutdown_lifespans()
@@ -62,6 +72,9 @@ OPERATIONS = [
     "POST /auth/token",
     "GET /metadata/interfaces/{interfaceName}",
     *(f"POST /v1/{name}" for name in SMALL),
+    "GET /v1/sources/bars",
+    "GET /v1/sources/compare",
+    "GET /v1/stream/{topic}",
 ]
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from tushare_typed.sources import Sources, SourceSettings
 from tushare_typed.testing import TushareEmulator
 from tushare_typed.testing._sources import ALPHAVANTAGE_KEY, SourceLookalikes
+
+from .halves import HALVES, Half, on_half
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +29,14 @@ def lookalikes(servers: tuple[TushareEmulator, SourceLookalikes]) -> Iterator[So
     servers[1].shift.clear()
 
 
+@pytest.fixture(params=HALVES)
+def half(request: pytest.FixtureRequest) -> Half:
+    return request.param  # type: ignore[no-any-return]
+
+
 @pytest.fixture
-def hub(servers: tuple[TushareEmulator, SourceLookalikes], lookalikes: SourceLookalikes) -> Iterator[Sources]:
+def hub(servers: tuple[TushareEmulator, SourceLookalikes], lookalikes: SourceLookalikes, half: Half) -> Iterator[Any]:
+    """A :class:`Sources` over the look-alikes, driven through the sync or the async half."""
     emulator = servers[0]
     settings = SourceSettings.resolve(
         urls={
@@ -42,5 +51,5 @@ def hub(servers: tuple[TushareEmulator, SourceLookalikes], lookalikes: SourceLoo
         timeout=10,
         environ={},
     )
-    with Sources(settings, store=False, max_rate_limit_wait=0.5) as sources:
+    with on_half(half, Sources(settings, store=False, max_rate_limit_wait=0.5)) as sources:
         yield sources

@@ -1,6 +1,10 @@
-"""Every source returns the same bars in standard units; failover says so; faults are typed errors naming the source."""
+"""Every source returns the same bars in standard units; failover says so; faults are typed errors naming the source.
+
+Each test runs on both halves (``hub`` is a :class:`Sources` or an async driver over one, see :mod:`.halves`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
@@ -13,16 +17,17 @@ from tushare_typed.sources import (
     Sources,
     SourceSettings,
     UnknownSymbolError,
-    compare,
 )
 from tushare_typed.testing._sources import SourceLookalikes
+
+from .halves import Half, on_half
 
 ALL = ("tushare", "akshare", "yahoo", "alphavantage")
 
 
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("adjust", ["none", "qfq"])
-def test_every_source_gives_the_same_bars(hub: Sources, adjust: str) -> None:
+def test_every_source_gives_the_same_bars(hub: Any, adjust: str) -> None:
     names = [n for n in ALL if adjust == "none" or n != "alphavantage"]
     series = {n: hub.get_bars("600000.SH", source=n, start="20240101", end="20240331", adjust=adjust) for n in names}
     reference = series["tushare"]
@@ -45,8 +50,8 @@ def hub_volume_lots(bars: object) -> float:
 
 
 @pytest.mark.timeout(60)
-def test_auto_fails_over_and_says_so(hub: Sources, lookalikes: SourceLookalikes) -> None:
-    hub.router.sources["tushare"].configured = lambda: "no token"  # type: ignore[method-assign]
+def test_auto_fails_over_and_says_so(hub: Any, lookalikes: SourceLookalikes) -> None:
+    hub.router.sources["tushare"].configured = lambda: "no token"
     lookalikes.mode["akshare"] = "outage"
     bars = hub.get_bars("000001.SZ", start="20240101", end="20240131")
     assert bars.source == "yahoo"
@@ -55,7 +60,7 @@ def test_auto_fails_over_and_says_so(hub: Sources, lookalikes: SourceLookalikes)
 
 
 @pytest.mark.timeout(60)
-def test_breaker_opens_after_repeated_outages(hub: Sources, lookalikes: SourceLookalikes) -> None:
+def test_breaker_opens_after_repeated_outages(hub: Any, lookalikes: SourceLookalikes) -> None:
     lookalikes.mode["yahoo"] = "outage"
     for _ in range(3):
         with pytest.raises(ServiceError):
@@ -85,7 +90,7 @@ def test_breaker_opens_after_repeated_outages(hub: Sources, lookalikes: SourceLo
     ],
 )
 def test_faults_are_typed_errors_naming_the_source(
-    hub: Sources, lookalikes: SourceLookalikes, source: str, mode: str, error: type[Exception]
+    hub: Any, lookalikes: SourceLookalikes, source: str, mode: str, error: type[Exception]
 ) -> None:
     lookalikes.mode[source] = mode
     with pytest.raises(error) as caught:
@@ -94,7 +99,7 @@ def test_faults_are_typed_errors_naming_the_source(
 
 
 @pytest.mark.timeout(60)
-def test_bad_input(hub: Sources) -> None:
+def test_bad_input(hub: Any) -> None:
     with pytest.raises(UnknownSymbolError):
         hub.get_bars("not a symbol")
     with pytest.raises(NotCoveredError, match=r"akshare does not cover 00700\.HK"):
@@ -106,31 +111,32 @@ def test_bad_input(hub: Sources) -> None:
 
 
 @pytest.mark.timeout(60)
-def test_missing_key_is_named_and_never_echoed(servers: object) -> None:
+def test_missing_key_is_named_and_never_echoed(servers: object, half: Half) -> None:
     settings = SourceSettings.resolve(urls={"alphavantage": "http://127.0.0.1:9"}, environ={})
-    with Sources(settings, store=False) as hub, pytest.raises(MissingApiKeyError, match="ALPHAVANTAGE_API_KEY"):
+    missing = pytest.raises(MissingApiKeyError, match="ALPHAVANTAGE_API_KEY")
+    with on_half(half, Sources(settings, store=False)) as hub, missing:
         hub.get_bars("AAPL", source="alphavantage", start="20240101", end="20240131")
     secret = "very-secret-alpha-key-123"
     settings = SourceSettings.resolve(urls={"alphavantage": "http://127.0.0.1:9"}, alphavantage_key=secret, retries=0)
-    with Sources(settings, store=False) as hub, pytest.raises(ServiceError) as caught:
+    with on_half(half, Sources(settings, store=False)) as hub, pytest.raises(ServiceError) as caught:
         hub.get_bars("AAPL", source="alphavantage", start="20240101", end="20240131")
     assert secret not in str(caught.value) and secret not in repr(settings)
 
 
 @pytest.mark.timeout(120)
-def test_compare_finds_an_injected_difference(hub: Sources, lookalikes: SourceLookalikes) -> None:
-    agreeing = compare(["000001.SZ", "600000.SH"], ["tushare", "akshare", "yahoo"], "20240101", "20240630", hub=hub)
+def test_compare_finds_an_injected_difference(hub: Any, lookalikes: SourceLookalikes) -> None:
+    agreeing = hub.compare(["000001.SZ", "600000.SH"], ["tushare", "akshare", "yahoo"], "20240101", "20240630")
     assert agreeing.agree, agreeing.findings[:3]
     lookalikes.shift[("akshare", "600000.SH", "20240315")] = 0.05
-    report = compare(["600000.SH"], ["tushare", "akshare"], "20240101", "20240630", hub=hub)
+    report = hub.compare(["600000.SH"], ["tushare", "akshare"], "20240101", "20240630")
     assert [(f.kind, f.date, f.field) for f in report.findings] == [("value", "20240315", "close")]
-    basis = compare(["AAPL"], ["tushare", "yahoo"], "20240101", "20240131", adjust="qfq", hub=hub)
+    basis = hub.compare(["AAPL"], ["tushare", "yahoo"], "20240101", "20240131", adjust="qfq")
     assert [f.kind for f in basis.findings] == ["basis"]
 
 
 @pytest.mark.timeout(60)
-def test_store_answers_a_rerun_locally(hub: Sources, tmp_path: object) -> None:
-    local = Sources(hub.settings, store=f"{tmp_path}/store.duckdb")
+def test_store_answers_a_rerun_locally(hub: Any, half: Half, tmp_path: object) -> None:
+    local = on_half(half, Sources(hub.settings, store=f"{tmp_path}/store.duckdb"))
     with local:
         first = local.get_bars("600000.SH", source="akshare", start="20240101", end="20240131")
         calls = local.calls()["akshare"]

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
     from ..cache import ResponseCache
     from ..catalog import Catalog
+    from ..realtime import AsyncRealtime, Realtime
     from ..response import QueryResponse
     from ..token import TokenStore
     from .envelope import Decoder, Page
@@ -229,6 +230,17 @@ class BaseClient(_ClientCommon[SyncTransport, "httpx.Client"]):
     """Blocking client: one HTTP call per ``_call``, over a pooled, retrying transport."""
 
     _transport_type = SyncTransport
+    _realtime: Realtime | None = None
+
+    @property
+    def realtime(self) -> Realtime:
+        """Realtime quotes, the board and trades from Sina, Eastmoney and Tencent with failover, and
+        ``stream_quotes`` (:mod:`tushare_typed.realtime`; built on first use, closed with the client)."""
+        if self._realtime is None:
+            from ..realtime import Realtime
+
+            self._realtime = Realtime()
+        return self._realtime
 
     @overload
     def _call(
@@ -291,6 +303,8 @@ class BaseClient(_ClientCommon[SyncTransport, "httpx.Client"]):
         return plan.response(result)
 
     def close(self) -> None:
+        if self._realtime is not None:
+            self._realtime.close()
         if self._owns_transport:
             self._transport.close()
 
@@ -310,6 +324,16 @@ class AsyncBaseClient(_ClientCommon[AsyncTransport, "httpx.AsyncClient"]):
     """Asyncio client: the same surface as :class:`BaseClient` with ``await``."""
 
     _transport_type = AsyncTransport
+    _realtime: AsyncRealtime | None = None
+
+    @property
+    def realtime(self) -> AsyncRealtime:
+        """:attr:`BaseClient.realtime` with ``await`` (the same core, run off the event loop)."""
+        if self._realtime is None:
+            from ..realtime import AsyncRealtime
+
+            self._realtime = AsyncRealtime()
+        return self._realtime
 
     async def _resolve_token_async(self) -> Secret:
         if self._token is not None:
@@ -378,6 +402,8 @@ class AsyncBaseClient(_ClientCommon[AsyncTransport, "httpx.AsyncClient"]):
         return plan.response(result)
 
     async def aclose(self) -> None:
+        if self._realtime is not None:
+            await self._realtime.aclose()
         if self._owns_transport:
             await self._transport.aclose()
 

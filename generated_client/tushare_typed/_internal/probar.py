@@ -17,6 +17,7 @@ from pydantic import Field
 
 from ..errors import ParameterError
 from ..response import Response
+from .labels import Labels
 from .probar_compose import FACTOR_COLUMNS
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ class ProBarResponse(Response[ProBarRow]):
     all, which the conversions follow, with stable dtypes also when a column is empty or null in every row."""
 
     wire_names: ClassVar[tuple[str, ...]] = ProBarRow._fields
+    #: Labels come from the stock bars' interface; the moving averages keep their names.
+    interface_name: ClassVar[str] = "daily"
 
     column_order: list[str] = Field(default_factory=list)
     #: The Python type of each extra column (None: unknown), so an empty or all-null column keeps its dtype.
@@ -78,9 +81,13 @@ class ProBarResponse(Response[ProBarRow]):
     def _column_names(self) -> list[str]:
         return list(self.columns())
 
-    def columns(self) -> dict[str, list[Any]]:
+    def columns(self, labels: Labels = None) -> dict[str, list[Any]]:
         merged = super().columns()
-        return {name: merged[name] for name in [*self.column_order, *merged] if name in merged}
+        ordered = {name: merged[name] for name in [*self.column_order, *merged] if name in merged}
+        if not labels:
+            return ordered
+        names = self._labelled(labels)
+        return {names[name]: values for name, values in ordered.items()}
 
     def _row_values(self, positions: range) -> list[list[Any]]:
         columns = list(self.columns().values())
@@ -94,30 +101,34 @@ class ProBarResponse(Response[ProBarRow]):
         known = self._column_types()
         return {name: known[name] if name in known else self.extra_types.get(name) for name in self.columns()}
 
-    def to_pandas(self) -> pandas.DataFrame:
+    def to_pandas(self, labels: Labels = None) -> pandas.DataFrame:
         import pandas as pd
 
         dtypes: dict[Any, str] = {float: "float64", int: "Int64", bool: "boolean"}
         columns = self.columns()
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             # Text columns get pandas' own inference (its string dtype where it has one), as the SDK's frames do.
             {name: pd.Series(columns[name], dtype=dtypes.get(kind)) for name, kind in self._types().items()}
         )
+        return frame.rename(columns=self._labelled(labels)) if labels else frame
 
-    def to_polars(self) -> polars.DataFrame:
+    def to_polars(self, labels: Labels = None) -> polars.DataFrame:
         import polars as pl
 
         kinds: dict[Any, Any] = {float: pl.Float64, int: pl.Int64, bool: pl.Boolean, str: pl.String}
-        return pl.DataFrame(self.columns(), schema={name: kinds.get(kind) for name, kind in self._types().items()})
+        schema = {name: kinds.get(kind) for name, kind in self._types().items()}
+        frame = pl.DataFrame(self.columns(), schema=schema)
+        return frame.rename(self._labelled(labels)) if labels else frame
 
-    def to_arrow(self) -> pyarrow.Table:
+    def to_arrow(self, labels: Labels = None) -> pyarrow.Table:
         import pyarrow as pa
 
         kinds: dict[Any, Any] = {float: pa.float64(), int: pa.int64(), bool: pa.bool_(), str: pa.string()}
         types_ = self._types()
-        return pa.table(
+        table = pa.table(
             {name: pa.array(values, type=kinds.get(types_[name])) for name, values in self.columns().items()}
         )
+        return table.rename_columns([self._labelled(labels)[n] for n in table.column_names]) if labels else table
 
 
 _ROW_FIELDS = frozenset(ProBarRow._fields)

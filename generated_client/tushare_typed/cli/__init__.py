@@ -45,6 +45,7 @@ from .mcp import mcp_group
 from .probar import pro_bar_command
 from .service import api_key_group, serve_command
 from .store import export_command, sql_command, store_group, sync_command
+from .stream import stream_command
 from .token import mask_token, token_group
 
 __all__ = ["CliError", "CliUsageError", "cli", "main", "mask_token"]
@@ -109,6 +110,7 @@ for _command in (
     bars_command,
     compare_command,
     sources_command,
+    stream_command,
 ):
     cli.add_command(_command)
 

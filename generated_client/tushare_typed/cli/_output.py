@@ -12,6 +12,7 @@ from .._internal.tabular import to_csv, to_json, to_table
 from ..errors import TushareError
 
 if TYPE_CHECKING:
+    from .._internal.labels import Labels
     from ..response import Response
 
 __all__ = [
@@ -106,24 +107,24 @@ def require_parquet(out: Path | None) -> None:
     _parquet()
 
 
-def render(response: Response[Any], output_format: str) -> str:
-    """The response as table, CSV or JSON text."""
+def render(response: Response[Any], output_format: str, labels: Labels = None) -> str:
+    """The response as table, CSV or JSON text (columns named by their Chinese labels with ``labels="zh"``)."""
     if output_format == "json":
-        return to_json(response.to_dicts())
-    columns = response.columns()
+        return to_json(response.to_dicts(labels))
+    columns = response.columns(labels)
     rows = list(zip(*columns.values(), strict=True))
     return to_csv(list(columns), rows) if output_format == "csv" else to_table(list(columns), rows)
 
 
-def write_output(response: Response[Any], output_format: str, out: Path | None) -> None:
+def write_output(response: Response[Any], output_format: str, out: Path | None, labels: Labels = None) -> None:
     """The response to stdout or to ``out`` in ``output_format``, with a line on stderr saying what was written."""
     try:
         if output_format == "parquet":
-            _parquet().write_table(response.to_arrow(), out)
+            _parquet().write_table(response.to_arrow(labels), out)
         elif out is not None:
-            out.write_text(render(response, output_format), encoding="utf-8")
+            out.write_text(render(response, output_format, labels), encoding="utf-8")
         else:
-            click.echo(render(response, output_format), nl=False)
+            click.echo(render(response, output_format, labels), nl=False)
     except OSError as error:
         raise CliError(f"cannot write {out}: {error.strerror or error}", "check the --out path") from None
     if out is not None:

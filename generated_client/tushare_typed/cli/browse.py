@@ -28,21 +28,30 @@ def interface(api: str) -> InterfaceSpec:
         raise CliUsageError(str(error), "find interfaces with `tushare-typed list --search TEXT`") from None
 
 
-def _matches(spec: InterfaceSpec, category: str | None, search: str | None) -> bool:
-    if category and not any(category.casefold() in part.casefold() for part in spec.category):
-        return False
-    if search:
-        haystack = " ".join((spec.api_name, spec.title, spec.description)).casefold()
-        return search.casefold() in haystack
-    return True
+def _in_category(spec: InterfaceSpec, category: str | None) -> bool:
+    return not category or any(category.casefold() in part.casefold() for part in spec.category)
+
+
+def _listed(category: str | None, search: str | None) -> list[InterfaceSpec]:
+    """The catalog's interfaces in the category; with ``search``, those it matches, best first (the ranking the MCP
+    server's search_interfaces uses)."""
+    specs = [spec for spec in load_catalog() if _in_category(spec, category)]
+    if not search:
+        return specs
+    from ..search import search as ranked
+
+    hits, _ = ranked(specs, search, limit=len(specs))
+    return [hit.spec for hit in hits]
 
 
 @click.command("list")
 @click.option("--category", "-c", metavar="TEXT", help="Only interfaces whose category contains TEXT (e.g. 行情).")
-@click.option("--search", "-s", metavar="TEXT", help="Only interfaces whose name, title or description has TEXT.")
+@click.option(
+    "--search", "-s", metavar="TEXT", help="Interfaces matching TEXT in Chinese or English words, best first."
+)
 def list_command(category: str | None, search: str | None) -> None:
     """List the interfaces: name, points required, category and title."""
-    specs = [spec for spec in load_catalog() if _matches(spec, category, search)]
+    specs = _listed(category, search)
     if not specs:
         raise CliError("no interface matches", "try a shorter --search or --category, or none")
     rows = [(spec.api_name, spec.points, " / ".join(spec.category), spec.title) for spec in specs]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
+from .._internal.labels import LABEL_CHOICES, Labels
 from .._internal.otel_setup import telemetry_from_env
 from ..catalog import InterfaceSpec, ParamSpec
 from ..errors import TushareError
@@ -111,6 +112,11 @@ def parse_fields(spec: InterfaceSpec, text: str | None) -> list[str] | None:
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Row to start from.")
 @click.option("--quiet", "-q", is_flag=True, help="No per-page progress on stderr.")
 @click.option(
+    "--labels",
+    type=click.Choice(LABEL_CHOICES),
+    help="Name columns by their short labels (zh: Chinese), not wire names.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     help="Seconds for each HTTP request, body included (default 30).",
@@ -124,6 +130,7 @@ def exec_command(
     max_rows: int | None,
     offset: int,
     quiet: bool,
+    labels: Labels,
     timeout: float | None,
 ) -> None:
     """Call interface API and print or save its rows."""
@@ -144,7 +151,7 @@ def exec_command(
         except TushareError as error:
             raise CliError.from_tushare(error, _hint(spec.api_name, error)) from None
     progress.finish(response)
-    write_output(response, output_format, out)
+    write_output(response, output_format, out, labels)
     if not response.completed:
         click.echo(f"more rows exist: continue with --offset {response.next_offset}", err=True)
 

@@ -4,6 +4,7 @@ by the command run)."""
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Any, Final
 
 import click
@@ -32,9 +33,11 @@ def _service_extra(error: ImportError) -> CliError:
 def _service_db(database_url: str | None) -> Any:
     try:
         from ..service._db import Database
+        from ..service._preflight import secrets_from_files
         from ..service.config import ServiceConfig
     except ImportError as error:
         raise _service_extra(error) from None
+    secrets_from_files(os.environ)
     config = ServiceConfig.from_env(database_url=database_url)
     return Database.open(config.resolved_database_url())
 

@@ -73,7 +73,13 @@ def _param(param: ParamSpec) -> dict[str, Any]:
 
 
 def _field(field: FieldSpec) -> dict[str, Any]:
-    return {"name": field.name, "type": field.python_type, "default": field.default, "description": field.description}
+    return {
+        "name": field.name,
+        "label": field.label,
+        "type": field.python_type,
+        "default": field.default,
+        "description": field.description,
+    }
 
 
 def _example_value(param: ParamSpec) -> Any:
@@ -148,8 +154,8 @@ def interface_markdown(spec: InterfaceSpec) -> str:
     ]
     lines += _table(["name", "type", "required", "description"], params) if params else ["(none)"]
     lines += ["", "## Columns (default: returned when `fields` is not given)", ""]
-    fields = [(f.name, f.python_type, "yes" if f.default else "", f.description) for f in spec.fields]
-    lines += _table(["name", "type", "default", "description"], fields)
+    fields = [(f.name, f.label, f.python_type, "yes" if f.default else "", f.description) for f in spec.fields]
+    lines += _table(["name", "label (zh)", "type", "default", "description"], fields)
     example = json.dumps(example_arguments(spec), ensure_ascii=False)
     lines += ["", "## Example", "", f"call_interface {example}", ""]
     return "\n".join(lines)

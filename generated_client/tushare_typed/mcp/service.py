@@ -27,9 +27,9 @@ from .._internal.arguments import dates_on_the_wire
 from .._internal.tabular import to_csv
 from ..catalog import InterfaceSpec, load_catalog
 from ..errors import TushareError
+from ..search import search
 from .bounds import close_names, shorten
 from .docs import interface_document, interface_markdown
-from .search import search
 from .selection import Selection
 from .toolset import (
     DISCOVERY_RESOURCE,
@@ -128,6 +128,7 @@ class ToolService:
     #: Seconds for each HTTP request of a call, body included (the client's default when None).
     timeout: float | None = None
     _client: AsyncTushareClient | None = field(default=None, init=False, repr=False)
+    _sources: Any = field(default=None, init=False, repr=False)  # ._sources_tools.SourcesTools, built on use
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_rows <= MAX_ROWS_LIMIT:
@@ -162,6 +163,8 @@ class ToolService:
         await self.aclose()
 
     async def aclose(self) -> None:
+        if self._sources is not None:
+            await self._sources.aclose()
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
@@ -206,6 +209,11 @@ class ToolService:
             return self._describe(str(arguments["api_name"]))
         if name == PRO_BAR:
             return await self._pro_bar(RowsCall.from_arguments(name, arguments, self.max_rows))
+        if name in ("bars", "compare_sources"):
+            from ._sources_tools import SourcesTools
+
+            self._sources = self._sources or SourcesTools()
+            return await self._sources.call(name, arguments, self.max_rows, self.max_bytes)  # type: ignore[no-any-return]
         return await self._interface(RowsCall.from_arguments(name, arguments, self.max_rows))
 
     def _search(self, arguments: Mapping[str, Any]) -> ToolResult:

@@ -44,6 +44,7 @@ class AdjFactorRequest(BaseModel):
 class AdjFactorResponse(Response[AdjFactorRow]):
     """Rows of `adj_factor`."""
 
+    interface_name: ClassVar[str] = "adj_factor"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

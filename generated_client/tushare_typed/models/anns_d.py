@@ -50,6 +50,7 @@ class AnnsDRequest(BaseModel):
 class AnnsDResponse(Response[AnnsDRow]):
     """Rows of `anns_d`."""
 
+    interface_name: ClassVar[str] = "anns_d"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ann_date",
         "ts_code",

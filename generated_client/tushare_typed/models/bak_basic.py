@@ -109,6 +109,7 @@ class BakBasicRequest(BaseModel):
 class BakBasicResponse(Response[BakBasicRow]):
     """Rows of `bak_basic`."""
 
+    interface_name: ClassVar[str] = "bak_basic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

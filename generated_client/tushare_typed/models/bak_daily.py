@@ -132,6 +132,7 @@ class BakDailyRequest(BaseModel):
 class BakDailyResponse(Response[BakDailyRow]):
     """Rows of `bak_daily`."""
 
+    interface_name: ClassVar[str] = "bak_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -520,6 +520,7 @@ class BalancesheetRequest(BaseModel):
 class BalancesheetResponse(Response[BalancesheetRow]):
     """Rows of `balancesheet`."""
 
+    interface_name: ClassVar[str] = "balancesheet"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -526,6 +526,7 @@ class BalancesheetVipRequest(BaseModel):
 class BalancesheetVipResponse(Response[BalancesheetVipRow]):
     """Rows of `balancesheet_vip`."""
 
+    interface_name: ClassVar[str] = "balancesheet_vip"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -72,6 +72,7 @@ class BcBestotcqtRequest(BaseModel):
 class BcBestotcqtResponse(Response[BcBestotcqtRow]):
     """Rows of `bc_bestotcqt`."""
 
+    interface_name: ClassVar[str] = "bc_bestotcqt"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -79,6 +79,7 @@ class BcOtcqtRequest(BaseModel):
 class BcOtcqtResponse(Response[BcOtcqtRow]):
     """Rows of `bc_otcqt`."""
 
+    interface_name: ClassVar[str] = "bc_otcqt"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "qt_time",

@@ -58,6 +58,7 @@ class BlockTradeRequest(BaseModel):
 class BlockTradeResponse(Response[BlockTradeRow]):
     """Rows of `block_trade`."""
 
+    interface_name: ClassVar[str] = "block_trade"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

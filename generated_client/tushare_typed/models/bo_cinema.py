@@ -55,6 +55,7 @@ class BoCinemaRequest(BaseModel):
 class BoCinemaResponse(Response[BoCinemaRow]):
     """Rows of `bo_cinema`."""
 
+    interface_name: ClassVar[str] = "bo_cinema"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "c_name",

@@ -57,6 +57,7 @@ class BoDailyRequest(BaseModel):
 class BoDailyResponse(Response[BoDailyRow]):
     """Rows of `bo_daily`."""
 
+    interface_name: ClassVar[str] = "bo_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "name",

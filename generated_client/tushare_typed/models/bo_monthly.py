@@ -57,6 +57,7 @@ class BoMonthlyRequest(BaseModel):
 class BoMonthlyResponse(Response[BoMonthlyRow]):
     """Rows of `bo_monthly`."""
 
+    interface_name: ClassVar[str] = "bo_monthly"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "name",

@@ -57,6 +57,7 @@ class BoWeeklyRequest(BaseModel):
 class BoWeeklyResponse(Response[BoWeeklyRow]):
     """Rows of `bo_weekly`."""
 
+    interface_name: ClassVar[str] = "bo_weekly"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "name",

@@ -50,6 +50,7 @@ class BondBlkRequest(BaseModel):
 class BondBlkResponse(Response[BondBlkRow]):
     """Rows of `bond_blk`."""
 
+    interface_name: ClassVar[str] = "bond_blk"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

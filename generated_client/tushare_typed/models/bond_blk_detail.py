@@ -54,6 +54,7 @@ class BondBlkDetailRequest(BaseModel):
 class BondBlkDetailResponse(Response[BondBlkDetailRow]):
     """Rows of `bond_blk_detail`."""
 
+    interface_name: ClassVar[str] = "bond_blk_detail"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

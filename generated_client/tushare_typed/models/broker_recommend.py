@@ -48,6 +48,7 @@ class BrokerRecommendRequest(BaseModel):
 class BrokerRecommendResponse(Response[BrokerRecommendRow]):
     """Rows of `broker_recommend`."""
 
+    interface_name: ClassVar[str] = "broker_recommend"
     wire_names: ClassVar[tuple[str, ...]] = (
         "month",
         "broker",

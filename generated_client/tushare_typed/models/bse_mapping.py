@@ -43,6 +43,7 @@ class BseMappingRequest(BaseModel):
 class BseMappingResponse(Response[BseMappingRow]):
     """Rows of `bse_mapping`."""
 
+    interface_name: ClassVar[str] = "bse_mapping"
     wire_names: ClassVar[tuple[str, ...]] = (
         "name",
         "o_code",

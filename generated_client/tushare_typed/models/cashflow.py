@@ -339,6 +339,7 @@ class CashflowRequest(BaseModel):
 class CashflowResponse(Response[CashflowRow]):
     """Rows of `cashflow`."""
 
+    interface_name: ClassVar[str] = "cashflow"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -339,6 +339,7 @@ class CashflowVipRequest(BaseModel):
 class CashflowVipResponse(Response[CashflowVipRow]):
     """Rows of `cashflow_vip`."""
 
+    interface_name: ClassVar[str] = "cashflow_vip"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -146,6 +146,7 @@ class CbBasicRequest(BaseModel):
 class CbBasicResponse(Response[CbBasicRow]):
     """Rows of `cb_basic`."""
 
+    interface_name: ClassVar[str] = "cb_basic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "bond_full_name",

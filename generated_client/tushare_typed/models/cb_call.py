@@ -72,6 +72,7 @@ class CbCallRequest(BaseModel):
 class CbCallResponse(Response[CbCallRow]):
     """Rows of `cb_call`."""
 
+    interface_name: ClassVar[str] = "cb_call"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "call_type",

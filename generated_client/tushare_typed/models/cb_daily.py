@@ -84,6 +84,7 @@ class CbDailyRequest(BaseModel):
 class CbDailyResponse(Response[CbDailyRow]):
     """Rows of `cb_daily`."""
 
+    interface_name: ClassVar[str] = "cb_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -306,6 +306,7 @@ class CbFactorProRequest(BaseModel):
 class CbFactorProResponse(Response[CbFactorProRow]):
     """Rows of `cb_factor_pro`."""
 
+    interface_name: ClassVar[str] = "cb_factor_pro"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

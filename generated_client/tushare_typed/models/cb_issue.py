@@ -144,6 +144,7 @@ class CbIssueRequest(BaseModel):
 class CbIssueResponse(Response[CbIssueRow]):
     """Rows of `cb_issue`."""
 
+    interface_name: ClassVar[str] = "cb_issue"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -57,6 +57,7 @@ class CbPriceChgRequest(BaseModel):
 class CbPriceChgResponse(Response[CbPriceChgRow]):
     """Rows of `cb_price_chg`."""
 
+    interface_name: ClassVar[str] = "cb_price_chg"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "bond_short_name",

@@ -45,6 +45,7 @@ class CbRateRequest(BaseModel):
 class CbRateResponse(Response[CbRateRow]):
     """Rows of `cb_rate`."""
 
+    interface_name: ClassVar[str] = "cb_rate"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "rate_freq",

@@ -90,6 +90,7 @@ class CbShareRequest(BaseModel):
 class CbShareResponse(Response[CbShareRow]):
     """Rows of `cb_share`."""
 
+    interface_name: ClassVar[str] = "cb_share"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "bond_short_name",

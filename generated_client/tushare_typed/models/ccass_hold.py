@@ -51,6 +51,7 @@ class CcassHoldRequest(BaseModel):
 class CcassHoldResponse(Response[CcassHoldRow]):
     """Rows of `ccass_hold`."""
 
+    interface_name: ClassVar[str] = "ccass_hold"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

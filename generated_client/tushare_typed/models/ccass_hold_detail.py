@@ -67,6 +67,7 @@ class CcassHoldDetailRequest(BaseModel):
 class CcassHoldDetailResponse(Response[CcassHoldDetailRow]):
     """Rows of `ccass_hold_detail`."""
 
+    interface_name: ClassVar[str] = "ccass_hold_detail"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

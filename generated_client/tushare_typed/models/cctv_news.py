@@ -41,6 +41,7 @@ class CctvNewsRequest(BaseModel):
 class CctvNewsResponse(Response[CctvNewsRow]):
     """Rows of `cctv_news`."""
 
+    interface_name: ClassVar[str] = "cctv_news"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "title",

@@ -62,6 +62,7 @@ class CiDailyRequest(BaseModel):
 class CiDailyResponse(Response[CiDailyRow]):
     """Rows of `ci_daily`."""
 
+    interface_name: ClassVar[str] = "ci_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -62,6 +62,7 @@ class CiIndexMemberRequest(BaseModel):
 class CiIndexMemberResponse(Response[CiIndexMemberRow]):
     """Rows of `ci_index_member`."""
 
+    interface_name: ClassVar[str] = "ci_index_member"
     wire_names: ClassVar[tuple[str, ...]] = (
         "l1_code",
         "l1_name",

@@ -77,6 +77,7 @@ class CnCpiRequest(BaseModel):
 class CnCpiResponse(Response[CnCpiRow]):
     """Rows of `cn_cpi`."""
 
+    interface_name: ClassVar[str] = "cn_cpi"
     wire_names: ClassVar[tuple[str, ...]] = (
         "month",
         "nt_val",

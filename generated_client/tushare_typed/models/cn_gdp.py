@@ -54,6 +54,7 @@ class CnGdpRequest(BaseModel):
 class CnGdpResponse(Response[CnGdpRow]):
     """Rows of `cn_gdp`."""
 
+    interface_name: ClassVar[str] = "cn_gdp"
     wire_names: ClassVar[tuple[str, ...]] = (
         "quarter",
         "gdp",

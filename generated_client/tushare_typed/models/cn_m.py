@@ -56,6 +56,7 @@ class CnMRequest(BaseModel):
 class CnMResponse(Response[CnMRow]):
     """Rows of `cn_m`."""
 
+    interface_name: ClassVar[str] = "cn_m"
     wire_names: ClassVar[tuple[str, ...]] = (
         "month",
         "m0",

@@ -217,6 +217,7 @@ class CnPmiRequest(BaseModel):
 class CnPmiResponse(Response[CnPmiRow]):
     """Rows of `cn_pmi`."""
 
+    interface_name: ClassVar[str] = "cn_pmi"
     wire_names: ClassVar[tuple[str, ...]] = (
         "month",
         "pmi010000",

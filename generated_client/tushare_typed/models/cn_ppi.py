@@ -131,6 +131,7 @@ class CnPpiRequest(BaseModel):
 class CnPpiResponse(Response[CnPpiRow]):
     """Rows of `cn_ppi`."""
 
+    interface_name: ClassVar[str] = "cn_ppi"
     wire_names: ClassVar[tuple[str, ...]] = (
         "month",
         "ppi_yoy",

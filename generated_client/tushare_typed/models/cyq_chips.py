@@ -46,6 +46,7 @@ class CyqChipsRequest(BaseModel):
 class CyqChipsResponse(Response[CyqChipsRow]):
     """Rows of `cyq_chips`."""
 
+    interface_name: ClassVar[str] = "cyq_chips"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -72,6 +72,7 @@ class CyqPerfRequest(BaseModel):
 class CyqPerfResponse(Response[CyqPerfRow]):
     """Rows of `cyq_perf`."""
 
+    interface_name: ClassVar[str] = "cyq_perf"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

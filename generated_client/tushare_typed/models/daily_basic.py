@@ -99,6 +99,7 @@ class DailyBasicRequest(BaseModel):
 class DailyBasicResponse(Response[DailyBasicRow]):
     """Rows of `daily_basic`."""
 
+    interface_name: ClassVar[str] = "daily_basic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

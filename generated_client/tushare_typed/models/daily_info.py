@@ -117,6 +117,7 @@ class DailyInfoRequest(BaseModel):
 class DailyInfoResponse(Response[DailyInfoRow]):
     """Rows of `daily_info`."""
 
+    interface_name: ClassVar[str] = "daily_info"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

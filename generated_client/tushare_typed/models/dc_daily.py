@@ -76,6 +76,7 @@ class DcDailyRequest(BaseModel):
 class DcDailyResponse(Response[DcDailyRow]):
     """Rows of `dc_daily`."""
 
+    interface_name: ClassVar[str] = "dc_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

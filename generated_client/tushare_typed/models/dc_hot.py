@@ -60,6 +60,7 @@ class DcHotRequest(BaseModel):
 class DcHotResponse(Response[DcHotRow]):
     """Rows of `dc_hot`."""
 
+    interface_name: ClassVar[str] = "dc_hot"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "data_type",

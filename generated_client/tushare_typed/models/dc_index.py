@@ -73,6 +73,7 @@ class DcIndexRequest(BaseModel):
 class DcIndexResponse(Response[DcIndexRow]):
     """Rows of `dc_index`."""
 
+    interface_name: ClassVar[str] = "dc_index"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

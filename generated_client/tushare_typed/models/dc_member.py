@@ -45,6 +45,7 @@ class DcMemberRequest(BaseModel):
 class DcMemberResponse(Response[DcMemberRow]):
     """Rows of `dc_member`."""
 
+    interface_name: ClassVar[str] = "dc_member"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -53,6 +53,7 @@ class DisclosureDateRequest(BaseModel):
 class DisclosureDateResponse(Response[DisclosureDateRow]):
     """Rows of `disclosure_date`."""
 
+    interface_name: ClassVar[str] = "disclosure_date"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

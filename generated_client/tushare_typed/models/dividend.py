@@ -94,6 +94,7 @@ class DividendRequest(BaseModel):
 class DividendResponse(Response[DividendRow]):
     """Rows of `dividend`."""
 
+    interface_name: ClassVar[str] = "dividend"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "end_date",

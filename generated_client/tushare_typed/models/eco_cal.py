@@ -56,6 +56,7 @@ class EcoCalRequest(BaseModel):
 class EcoCalResponse(Response[EcoCalRow]):
     """Rows of `eco_cal`."""
 
+    interface_name: ClassVar[str] = "eco_cal"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "time",

@@ -83,6 +83,7 @@ class EtfBasicRequest(BaseModel):
 class EtfBasicResponse(Response[EtfBasicRow]):
     """Rows of `etf_basic`."""
 
+    interface_name: ClassVar[str] = "etf_basic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "csname",

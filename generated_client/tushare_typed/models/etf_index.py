@@ -55,6 +55,7 @@ class EtfIndexRequest(BaseModel):
 class EtfIndexResponse(Response[EtfIndexRow]):
     """Rows of `etf_index`."""
 
+    interface_name: ClassVar[str] = "etf_index"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "indx_name",

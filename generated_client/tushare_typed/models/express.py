@@ -138,6 +138,7 @@ class ExpressRequest(BaseModel):
 class ExpressResponse(Response[ExpressRow]):
     """Rows of `express`."""
 
+    interface_name: ClassVar[str] = "express"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

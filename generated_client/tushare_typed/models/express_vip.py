@@ -138,6 +138,7 @@ class ExpressVipRequest(BaseModel):
 class ExpressVipResponse(Response[ExpressVipRow]):
     """Rows of `express_vip`."""
 
+    interface_name: ClassVar[str] = "express_vip"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -65,6 +65,7 @@ class FilmRecordRequest(BaseModel):
 class FilmRecordResponse(Response[FilmRecordRow]):
     """Rows of `film_record`."""
 
+    interface_name: ClassVar[str] = "film_record"
     wire_names: ClassVar[tuple[str, ...]] = (
         "rec_no",
         "film_name",

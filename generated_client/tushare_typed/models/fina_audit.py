@@ -53,6 +53,7 @@ class FinaAuditRequest(BaseModel):
 class FinaAuditResponse(Response[FinaAuditRow]):
     """Rows of `fina_audit`."""
 
+    interface_name: ClassVar[str] = "fina_audit"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

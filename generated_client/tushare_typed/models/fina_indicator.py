@@ -541,6 +541,7 @@ class FinaIndicatorRequest(BaseModel):
 class FinaIndicatorResponse(Response[FinaIndicatorRow]):
     """Rows of `fina_indicator`."""
 
+    interface_name: ClassVar[str] = "fina_indicator"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

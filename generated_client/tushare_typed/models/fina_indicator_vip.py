@@ -547,6 +547,7 @@ class FinaIndicatorVipRequest(BaseModel):
 class FinaIndicatorVipResponse(Response[FinaIndicatorVipRow]):
     """Rows of `fina_indicator_vip`."""
 
+    interface_name: ClassVar[str] = "fina_indicator_vip"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -57,6 +57,7 @@ class FinaMainbzRequest(BaseModel):
 class FinaMainbzResponse(Response[FinaMainbzRow]):
     """Rows of `fina_mainbz`."""
 
+    interface_name: ClassVar[str] = "fina_mainbz"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "end_date",

@@ -57,6 +57,7 @@ class FinaMainbzVipRequest(BaseModel):
 class FinaMainbzVipResponse(Response[FinaMainbzVipRow]):
     """Rows of `fina_mainbz_vip`."""
 
+    interface_name: ClassVar[str] = "fina_mainbz_vip"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "end_date",

@@ -85,6 +85,7 @@ class ForecastRequest(BaseModel):
 class ForecastResponse(Response[ForecastRow]):
     """Rows of `forecast`."""
 
+    interface_name: ClassVar[str] = "forecast"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -79,6 +79,7 @@ class ForecastVipRequest(BaseModel):
 class ForecastVipResponse(Response[ForecastVipRow]):
     """Rows of `forecast_vip`."""
 
+    interface_name: ClassVar[str] = "forecast_vip"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

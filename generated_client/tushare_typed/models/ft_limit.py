@@ -56,6 +56,7 @@ class FtLimitRequest(BaseModel):
 class FtLimitResponse(Response[FtLimitRow]):
     """Rows of `ft_limit`."""
 
+    interface_name: ClassVar[str] = "ft_limit"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -58,6 +58,7 @@ class FtMinsRequest(BaseModel):
 class FtMinsResponse(Response[FtMinsRow]):
     """Rows of `ft_mins`."""
 
+    interface_name: ClassVar[str] = "ft_mins"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_time",

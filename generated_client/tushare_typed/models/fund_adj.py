@@ -44,6 +44,7 @@ class FundAdjRequest(BaseModel):
 class FundAdjResponse(Response[FundAdjRow]):
     """Rows of `fund_adj`."""
 
+    interface_name: ClassVar[str] = "fund_adj"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

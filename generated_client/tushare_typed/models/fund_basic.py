@@ -112,6 +112,7 @@ class FundBasicRequest(BaseModel):
 class FundBasicResponse(Response[FundBasicRow]):
     """Rows of `fund_basic`."""
 
+    interface_name: ClassVar[str] = "fund_basic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -87,6 +87,7 @@ class FundCompanyRequest(BaseModel):
 class FundCompanyResponse(Response[FundCompanyRow]):
     """Rows of `fund_company`."""
 
+    interface_name: ClassVar[str] = "fund_company"
     wire_names: ClassVar[tuple[str, ...]] = (
         "name",
         "shortname",

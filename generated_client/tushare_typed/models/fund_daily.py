@@ -62,6 +62,7 @@ class FundDailyRequest(BaseModel):
 class FundDailyResponse(Response[FundDailyRow]):
     """Rows of `fund_daily`."""
 
+    interface_name: ClassVar[str] = "fund_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -87,6 +87,7 @@ class FundDivRequest(BaseModel):
 class FundDivResponse(Response[FundDivRow]):
     """Rows of `fund_div`."""
 
+    interface_name: ClassVar[str] = "fund_div"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

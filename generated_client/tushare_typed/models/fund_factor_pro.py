@@ -309,6 +309,7 @@ class FundFactorProRequest(BaseModel):
 class FundFactorProResponse(Response[FundFactorProRow]):
     """Rows of `fund_factor_pro`."""
 
+    interface_name: ClassVar[str] = "fund_factor_pro"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

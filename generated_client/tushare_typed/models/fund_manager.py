@@ -59,6 +59,7 @@ class FundManagerRequest(BaseModel):
 class FundManagerResponse(Response[FundManagerRow]):
     """Rows of `fund_manager`."""
 
+    interface_name: ClassVar[str] = "fund_manager"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

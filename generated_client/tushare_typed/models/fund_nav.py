@@ -65,6 +65,7 @@ class FundNavRequest(BaseModel):
 class FundNavResponse(Response[FundNavRow]):
     """Rows of `fund_nav`."""
 
+    interface_name: ClassVar[str] = "fund_nav"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

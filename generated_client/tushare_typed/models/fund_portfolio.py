@@ -58,6 +58,7 @@ class FundPortfolioRequest(BaseModel):
 class FundPortfolioResponse(Response[FundPortfolioRow]):
     """Rows of `fund_portfolio`."""
 
+    interface_name: ClassVar[str] = "fund_portfolio"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

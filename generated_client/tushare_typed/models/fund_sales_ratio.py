@@ -46,6 +46,7 @@ class FundSalesRatioRequest(BaseModel):
 class FundSalesRatioResponse(Response[FundSalesRatioRow]):
     """Rows of `fund_sales_ratio`."""
 
+    interface_name: ClassVar[str] = "fund_sales_ratio"
     wire_names: ClassVar[tuple[str, ...]] = (
         "year",
         "bank",

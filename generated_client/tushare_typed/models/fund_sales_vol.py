@@ -48,6 +48,7 @@ class FundSalesVolRequest(BaseModel):
 class FundSalesVolResponse(Response[FundSalesVolRow]):
     """Rows of `fund_sales_vol`."""
 
+    interface_name: ClassVar[str] = "fund_sales_vol"
     wire_names: ClassVar[tuple[str, ...]] = (
         "year",
         "quarter",

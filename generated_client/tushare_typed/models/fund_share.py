@@ -45,6 +45,7 @@ class FundShareRequest(BaseModel):
 class FundShareResponse(Response[FundShareRow]):
     """Rows of `fund_share`."""
 
+    interface_name: ClassVar[str] = "fund_share"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -90,6 +90,7 @@ class FutBasicRequest(BaseModel):
 class FutBasicResponse(Response[FutBasicRow]):
     """Rows of `fut_basic`."""
 
+    interface_name: ClassVar[str] = "fut_basic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "symbol",

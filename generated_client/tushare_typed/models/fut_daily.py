@@ -88,6 +88,7 @@ class FutDailyRequest(BaseModel):
 class FutDailyResponse(Response[FutDailyRow]):
     """Rows of `fut_daily`."""
 
+    interface_name: ClassVar[str] = "fut_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -67,6 +67,7 @@ class FutHoldingRequest(BaseModel):
 class FutHoldingResponse(Response[FutHoldingRow]):
     """Rows of `fut_holding`."""
 
+    interface_name: ClassVar[str] = "fut_holding"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "symbol",

@@ -44,6 +44,7 @@ class FutMappingRequest(BaseModel):
 class FutMappingResponse(Response[FutMappingRow]):
     """Rows of `fut_mapping`."""
 
+    interface_name: ClassVar[str] = "fut_mapping"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

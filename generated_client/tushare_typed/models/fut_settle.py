@@ -82,6 +82,7 @@ class FutSettleRequest(BaseModel):
 class FutSettleResponse(Response[FutSettleRow]):
     """Rows of `fut_settle`."""
 
+    interface_name: ClassVar[str] = "fut_settle"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

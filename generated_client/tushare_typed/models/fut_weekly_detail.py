@@ -97,6 +97,7 @@ class FutWeeklyDetailRequest(BaseModel):
 class FutWeeklyDetailResponse(Response[FutWeeklyDetailRow]):
     """Rows of `fut_weekly_detail`."""
 
+    interface_name: ClassVar[str] = "fut_weekly_detail"
     wire_names: ClassVar[tuple[str, ...]] = (
         "exchange",
         "prd",

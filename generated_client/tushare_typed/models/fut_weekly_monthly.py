@@ -101,6 +101,7 @@ class FutWeeklyMonthlyRequest(BaseModel):
 class FutWeeklyMonthlyResponse(Response[FutWeeklyMonthlyRow]):
     """Rows of `fut_weekly_monthly`."""
 
+    interface_name: ClassVar[str] = "fut_weekly_monthly"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -91,6 +91,7 @@ class FutWsrRequest(BaseModel):
 class FutWsrResponse(Response[FutWsrRow]):
     """Rows of `fut_wsr`."""
 
+    interface_name: ClassVar[str] = "fut_wsr"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "symbol",

@@ -76,6 +76,7 @@ class FxDailyRequest(BaseModel):
 class FxDailyResponse(Response[FxDailyRow]):
     """Rows of `fx_daily`."""
 
+    interface_name: ClassVar[str] = "fx_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

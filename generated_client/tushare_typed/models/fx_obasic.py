@@ -75,6 +75,7 @@ class FxObasicRequest(BaseModel):
 class FxObasicResponse(Response[FxObasicRow]):
     """Rows of `fx_obasic`."""
 
+    interface_name: ClassVar[str] = "fx_obasic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

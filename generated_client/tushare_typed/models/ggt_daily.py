@@ -47,6 +47,7 @@ class GgtDailyRequest(BaseModel):
 class GgtDailyResponse(Response[GgtDailyRow]):
     """Rows of `ggt_daily`."""
 
+    interface_name: ClassVar[str] = "ggt_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "buy_amount",

@@ -65,6 +65,7 @@ class GgtMonthlyRequest(BaseModel):
 class GgtMonthlyResponse(Response[GgtMonthlyRow]):
     """Rows of `ggt_monthly`."""
 
+    interface_name: ClassVar[str] = "ggt_monthly"
     wire_names: ClassVar[tuple[str, ...]] = (
         "month",
         "day_buy_amt",

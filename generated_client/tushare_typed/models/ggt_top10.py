@@ -97,6 +97,7 @@ class GgtTop10Request(BaseModel):
 class GgtTop10Response(Response[GgtTop10Row]):
     """Rows of `ggt_top10`."""
 
+    interface_name: ClassVar[str] = "ggt_top10"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

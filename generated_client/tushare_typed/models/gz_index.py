@@ -51,6 +51,7 @@ class GzIndexRequest(BaseModel):
 class GzIndexResponse(Response[GzIndexRow]):
     """Rows of `gz_index`."""
 
+    interface_name: ClassVar[str] = "gz_index"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "d10_rate",

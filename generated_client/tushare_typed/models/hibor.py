@@ -55,6 +55,7 @@ class HiborRequest(BaseModel):
 class HiborResponse(Response[HiborRow]):
     """Rows of `hibor`."""
 
+    interface_name: ClassVar[str] = "hibor"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "on",

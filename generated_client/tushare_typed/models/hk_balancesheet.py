@@ -49,6 +49,7 @@ class HkBalancesheetRequest(BaseModel):
 class HkBalancesheetResponse(Response[HkBalancesheetRow]):
     """Rows of `hk_balancesheet`."""
 
+    interface_name: ClassVar[str] = "hk_balancesheet"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -72,6 +72,7 @@ class HkBasicRequest(BaseModel):
 class HkBasicResponse(Response[HkBasicRow]):
     """Rows of `hk_basic`."""
 
+    interface_name: ClassVar[str] = "hk_basic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -49,6 +49,7 @@ class HkCashflowRequest(BaseModel):
 class HkCashflowResponse(Response[HkCashflowRow]):
     """Rows of `hk_cashflow`."""
 
+    interface_name: ClassVar[str] = "hk_cashflow"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "end_date",

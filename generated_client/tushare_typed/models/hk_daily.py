@@ -62,6 +62,7 @@ class HkDailyRequest(BaseModel):
 class HkDailyResponse(Response[HkDailyRow]):
     """Rows of `hk_daily`."""
 
+    interface_name: ClassVar[str] = "hk_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -93,6 +93,7 @@ class HkDailyAdjRequest(BaseModel):
 class HkDailyAdjResponse(Response[HkDailyAdjRow]):
     """Rows of `hk_daily_adj`."""
 
+    interface_name: ClassVar[str] = "hk_daily_adj"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -307,6 +307,7 @@ class HkFinaIndicatorRequest(BaseModel):
 class HkFinaIndicatorResponse(Response[HkFinaIndicatorRow]):
     """Rows of `hk_fina_indicator`."""
 
+    interface_name: ClassVar[str] = "hk_fina_indicator"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -54,6 +54,7 @@ class HkHoldRequest(BaseModel):
 class HkHoldResponse(Response[HkHoldRow]):
     """Rows of `hk_hold`."""
 
+    interface_name: ClassVar[str] = "hk_hold"
     wire_names: ClassVar[tuple[str, ...]] = (
         "code",
         "trade_date",

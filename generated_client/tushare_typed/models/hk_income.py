@@ -49,6 +49,7 @@ class HkIncomeRequest(BaseModel):
 class HkIncomeResponse(Response[HkIncomeRow]):
     """Rows of `hk_income`."""
 
+    interface_name: ClassVar[str] = "hk_income"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "end_date",

@@ -56,6 +56,7 @@ class HkMinsRequest(BaseModel):
 class HkMinsResponse(Response[HkMinsRow]):
     """Rows of `hk_mins`."""
 
+    interface_name: ClassVar[str] = "hk_mins"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_time",

@@ -43,6 +43,7 @@ class HkTradecalRequest(BaseModel):
 class HkTradecalResponse(Response[HkTradecalRow]):
     """Rows of `hk_tradecal`."""
 
+    interface_name: ClassVar[str] = "hk_tradecal"
     wire_names: ClassVar[tuple[str, ...]] = (
         "cal_date",
         "is_open",

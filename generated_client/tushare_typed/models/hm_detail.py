@@ -59,6 +59,7 @@ class HmDetailRequest(BaseModel):
 class HmDetailResponse(Response[HmDetailRow]):
     """Rows of `hm_detail`."""
 
+    interface_name: ClassVar[str] = "hm_detail"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

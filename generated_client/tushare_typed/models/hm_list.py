@@ -40,6 +40,7 @@ class HmListRequest(BaseModel):
 class HmListResponse(Response[HmListRow]):
     """Rows of `hm_list`."""
 
+    interface_name: ClassVar[str] = "hm_list"
     wire_names: ClassVar[tuple[str, ...]] = (
         "name",
         "desc",

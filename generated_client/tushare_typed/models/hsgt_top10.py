@@ -69,6 +69,7 @@ class HsgtTop10Request(BaseModel):
 class HsgtTop10Response(Response[HsgtTop10Row]):
     """Rows of `hsgt_top10`."""
 
+    interface_name: ClassVar[str] = "hsgt_top10"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

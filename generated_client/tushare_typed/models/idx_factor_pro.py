@@ -306,6 +306,7 @@ class IdxFactorProRequest(BaseModel):
 class IdxFactorProResponse(Response[IdxFactorProRow]):
     """Rows of `idx_factor_pro`."""
 
+    interface_name: ClassVar[str] = "idx_factor_pro"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -329,6 +329,7 @@ class IncomeRequest(BaseModel):
 class IncomeResponse(Response[IncomeRow]):
     """Rows of `income`."""
 
+    interface_name: ClassVar[str] = "income"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -80,6 +80,7 @@ class IndexBasicRequest(BaseModel):
 class IndexBasicResponse(Response[IndexBasicRow]):
     """Rows of `index_basic`."""
 
+    interface_name: ClassVar[str] = "index_basic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

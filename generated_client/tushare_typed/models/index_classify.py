@@ -51,6 +51,7 @@ class IndexClassifyRequest(BaseModel):
 class IndexClassifyResponse(Response[IndexClassifyRow]):
     """Rows of `index_classify`."""
 
+    interface_name: ClassVar[str] = "index_classify"
     wire_names: ClassVar[tuple[str, ...]] = (
         "index_code",
         "industry_name",

@@ -64,6 +64,7 @@ class IndexDailyRequest(BaseModel):
 class IndexDailyResponse(Response[IndexDailyRow]):
     """Rows of `index_daily`."""
 
+    interface_name: ClassVar[str] = "index_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -87,6 +87,7 @@ class IndexDailybasicRequest(BaseModel):
 class IndexDailybasicResponse(Response[IndexDailybasicRow]):
     """Rows of `index_dailybasic`."""
 
+    interface_name: ClassVar[str] = "index_dailybasic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -89,6 +89,7 @@ class IndexGlobalRequest(BaseModel):
 class IndexGlobalResponse(Response[IndexGlobalRow]):
     """Rows of `index_global`."""
 
+    interface_name: ClassVar[str] = "index_global"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

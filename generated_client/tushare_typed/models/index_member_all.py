@@ -62,6 +62,7 @@ class IndexMemberAllRequest(BaseModel):
 class IndexMemberAllResponse(Response[IndexMemberAllRow]):
     """Rows of `index_member_all`."""
 
+    interface_name: ClassVar[str] = "index_member_all"
     wire_names: ClassVar[tuple[str, ...]] = (
         "l1_code",
         "l1_name",

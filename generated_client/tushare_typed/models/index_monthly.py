@@ -62,6 +62,7 @@ class IndexMonthlyRequest(BaseModel):
 class IndexMonthlyResponse(Response[IndexMonthlyRow]):
     """Rows of `index_monthly`."""
 
+    interface_name: ClassVar[str] = "index_monthly"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -62,6 +62,7 @@ class IndexWeeklyRequest(BaseModel):
 class IndexWeeklyResponse(Response[IndexWeeklyRow]):
     """Rows of `index_weekly`."""
 
+    interface_name: ClassVar[str] = "index_weekly"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

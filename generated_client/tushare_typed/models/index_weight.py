@@ -46,6 +46,7 @@ class IndexWeightRequest(BaseModel):
 class IndexWeightResponse(Response[IndexWeightRow]):
     """Rows of `index_weight`."""
 
+    interface_name: ClassVar[str] = "index_weight"
     wire_names: ClassVar[tuple[str, ...]] = (
         "index_code",
         "con_code",

@@ -51,6 +51,7 @@ class IrmQaShRequest(BaseModel):
 class IrmQaShResponse(Response[IrmQaShRow]):
     """Rows of `irm_qa_sh`."""
 
+    interface_name: ClassVar[str] = "irm_qa_sh"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

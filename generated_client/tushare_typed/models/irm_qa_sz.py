@@ -53,6 +53,7 @@ class IrmQaSzRequest(BaseModel):
 class IrmQaSzResponse(Response[IrmQaSzRow]):
     """Rows of `irm_qa_sz`."""
 
+    interface_name: ClassVar[str] = "irm_qa_sz"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

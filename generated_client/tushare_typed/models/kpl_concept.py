@@ -47,6 +47,7 @@ class KplConceptRequest(BaseModel):
 class KplConceptResponse(Response[KplConceptRow]):
     """Rows of `kpl_concept`."""
 
+    interface_name: ClassVar[str] = "kpl_concept"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -51,6 +51,7 @@ class KplConceptConsRequest(BaseModel):
 class KplConceptConsResponse(Response[KplConceptConsRow]):
     """Rows of `kpl_concept_cons`."""
 
+    interface_name: ClassVar[str] = "kpl_concept_cons"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -112,6 +112,7 @@ class KplListRequest(BaseModel):
 class KplListResponse(Response[KplListRow]):
     """Rows of `kpl_list`."""
 
+    interface_name: ClassVar[str] = "kpl_list"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -58,6 +58,7 @@ class LiborRequest(BaseModel):
 class LiborResponse(Response[LiborRow]):
     """Rows of `libor`."""
 
+    interface_name: ClassVar[str] = "libor"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "curr_type",

@@ -58,6 +58,7 @@ class LimitCptListRequest(BaseModel):
 class LimitCptListResponse(Response[LimitCptListRow]):
     """Rows of `limit_cpt_list`."""
 
+    interface_name: ClassVar[str] = "limit_cpt_list"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

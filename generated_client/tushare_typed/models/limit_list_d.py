@@ -95,6 +95,7 @@ class LimitListDRequest(BaseModel):
 class LimitListDResponse(Response[LimitListDRow]):
     """Rows of `limit_list_d`."""
 
+    interface_name: ClassVar[str] = "limit_list_d"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

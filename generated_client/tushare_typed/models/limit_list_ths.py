@@ -113,6 +113,7 @@ class LimitListThsRequest(BaseModel):
 class LimitListThsResponse(Response[LimitListThsRow]):
     """Rows of `limit_list_ths`."""
 
+    interface_name: ClassVar[str] = "limit_list_ths"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -47,6 +47,7 @@ class LimitStepRequest(BaseModel):
 class LimitStepResponse(Response[LimitStepRow]):
     """Rows of `limit_step`."""
 
+    interface_name: ClassVar[str] = "limit_step"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

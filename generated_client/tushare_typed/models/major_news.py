@@ -47,6 +47,7 @@ class MajorNewsRequest(BaseModel):
 class MajorNewsResponse(Response[MajorNewsRow]):
     """Rows of `major_news`."""
 
+    interface_name: ClassVar[str] = "major_news"
     wire_names: ClassVar[tuple[str, ...]] = (
         "title",
         "content",

@@ -56,6 +56,7 @@ class MarginRequest(BaseModel):
 class MarginResponse(Response[MarginRow]):
     """Rows of `margin`."""
 
+    interface_name: ClassVar[str] = "margin"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "exchange_id",

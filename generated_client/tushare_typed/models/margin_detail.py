@@ -62,6 +62,7 @@ class MarginDetailRequest(BaseModel):
 class MarginDetailResponse(Response[MarginDetailRow]):
     """Rows of `margin_detail`."""
 
+    interface_name: ClassVar[str] = "margin_detail"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

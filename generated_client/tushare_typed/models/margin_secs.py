@@ -47,6 +47,7 @@ class MarginSecsRequest(BaseModel):
 class MarginSecsResponse(Response[MarginSecsRow]):
     """Rows of `margin_secs`."""
 
+    interface_name: ClassVar[str] = "margin_secs"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -105,6 +105,7 @@ class MoneyflowRequest(BaseModel):
 class MoneyflowResponse(Response[MoneyflowRow]):
     """Rows of `moneyflow`."""
 
+    interface_name: ClassVar[str] = "moneyflow"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

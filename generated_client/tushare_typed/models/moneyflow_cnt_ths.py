@@ -81,6 +81,7 @@ class MoneyflowCntThsRequest(BaseModel):
 class MoneyflowCntThsResponse(Response[MoneyflowCntThsRow]):
     """Rows of `moneyflow_cnt_ths`."""
 
+    interface_name: ClassVar[str] = "moneyflow_cnt_ths"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -84,6 +84,7 @@ class MoneyflowDcRequest(BaseModel):
 class MoneyflowDcResponse(Response[MoneyflowDcRow]):
     """Rows of `moneyflow_dc`."""
 
+    interface_name: ClassVar[str] = "moneyflow_dc"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -57,6 +57,7 @@ class MoneyflowHsgtRequest(BaseModel):
 class MoneyflowHsgtResponse(Response[MoneyflowHsgtRow]):
     """Rows of `moneyflow_hsgt`."""
 
+    interface_name: ClassVar[str] = "moneyflow_hsgt"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ggt_ss",

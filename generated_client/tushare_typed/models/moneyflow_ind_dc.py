@@ -94,6 +94,7 @@ class MoneyflowIndDcRequest(BaseModel):
 class MoneyflowIndDcResponse(Response[MoneyflowIndDcRow]):
     """Rows of `moneyflow_ind_dc`."""
 
+    interface_name: ClassVar[str] = "moneyflow_ind_dc"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "content_type",

@@ -81,6 +81,7 @@ class MoneyflowIndThsRequest(BaseModel):
 class MoneyflowIndThsResponse(Response[MoneyflowIndThsRow]):
     """Rows of `moneyflow_ind_ths`."""
 
+    interface_name: ClassVar[str] = "moneyflow_ind_ths"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -83,6 +83,7 @@ class MoneyflowMktDcRequest(BaseModel):
 class MoneyflowMktDcResponse(Response[MoneyflowMktDcRow]):
     """Rows of `moneyflow_mkt_dc`."""
 
+    interface_name: ClassVar[str] = "moneyflow_mkt_dc"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "close_sh",

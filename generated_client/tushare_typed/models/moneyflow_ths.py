@@ -78,6 +78,7 @@ class MoneyflowThsRequest(BaseModel):
 class MoneyflowThsResponse(Response[MoneyflowThsRow]):
     """Rows of `moneyflow_ths`."""
 
+    interface_name: ClassVar[str] = "moneyflow_ths"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

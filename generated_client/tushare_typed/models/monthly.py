@@ -68,6 +68,7 @@ class MonthlyRequest(BaseModel):
 class MonthlyResponse(Response[MonthlyRow]):
     """Rows of `monthly`."""
 
+    interface_name: ClassVar[str] = "monthly"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

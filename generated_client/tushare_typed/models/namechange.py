@@ -49,6 +49,7 @@ class NamechangeRequest(BaseModel):
 class NamechangeResponse(Response[NamechangeRow]):
     """Rows of `namechange`."""
 
+    interface_name: ClassVar[str] = "namechange"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -73,6 +73,7 @@ class NewShareRequest(BaseModel):
 class NewShareResponse(Response[NewShareRow]):
     """Rows of `new_share`."""
 
+    interface_name: ClassVar[str] = "new_share"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "sub_code",

@@ -47,6 +47,7 @@ class NewsRequest(BaseModel):
 class NewsResponse(Response[NewsRow]):
     """Rows of `news`."""
 
+    interface_name: ClassVar[str] = "news"
     wire_names: ClassVar[tuple[str, ...]] = (
         "datetime",
         "content",

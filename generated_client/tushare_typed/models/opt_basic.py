@@ -94,6 +94,7 @@ class OptBasicRequest(BaseModel):
 class OptBasicResponse(Response[OptBasicRow]):
     """Rows of `opt_basic`."""
 
+    interface_name: ClassVar[str] = "opt_basic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "exchange",

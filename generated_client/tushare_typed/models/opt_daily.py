@@ -85,6 +85,7 @@ class OptDailyRequest(BaseModel):
 class OptDailyResponse(Response[OptDailyRow]):
     """Rows of `opt_daily`."""
 
+    interface_name: ClassVar[str] = "opt_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

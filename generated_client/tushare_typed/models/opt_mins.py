@@ -58,6 +58,7 @@ class OptMinsRequest(BaseModel):
 class OptMinsResponse(Response[OptMinsRow]):
     """Rows of `opt_mins`."""
 
+    interface_name: ClassVar[str] = "opt_mins"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_time",

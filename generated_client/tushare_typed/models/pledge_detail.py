@@ -77,6 +77,7 @@ class PledgeDetailRequest(BaseModel):
 class PledgeDetailResponse(Response[PledgeDetailRow]):
     """Rows of `pledge_detail`."""
 
+    interface_name: ClassVar[str] = "pledge_detail"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

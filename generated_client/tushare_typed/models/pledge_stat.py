@@ -52,6 +52,7 @@ class PledgeStatRequest(BaseModel):
 class PledgeStatResponse(Response[PledgeStatRow]):
     """Rows of `pledge_stat`."""
 
+    interface_name: ClassVar[str] = "pledge_stat"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "end_date",

@@ -75,6 +75,7 @@ class RepoDailyRequest(BaseModel):
 class RepoDailyResponse(Response[RepoDailyRow]):
     """Rows of `repo_daily`."""
 
+    interface_name: ClassVar[str] = "repo_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -108,6 +108,7 @@ class ReportRcRequest(BaseModel):
 class ReportRcResponse(Response[ReportRcRow]):
     """Rows of `report_rc`."""
 
+    interface_name: ClassVar[str] = "report_rc"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -57,6 +57,7 @@ class RepurchaseRequest(BaseModel):
 class RepurchaseResponse(Response[RepurchaseRow]):
     """Rows of `repurchase`."""
 
+    interface_name: ClassVar[str] = "repurchase"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

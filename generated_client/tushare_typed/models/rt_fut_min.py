@@ -58,6 +58,7 @@ class RtFutMinRequest(BaseModel):
 class RtFutMinResponse(Response[RtFutMinRow]):
     """Rows of `rt_fut_min`."""
 
+    interface_name: ClassVar[str] = "rt_fut_min"
     wire_names: ClassVar[tuple[str, ...]] = (
         "code",
         "freq",

@@ -58,6 +58,7 @@ class RtFutMinDailyRequest(BaseModel):
 class RtFutMinDailyResponse(Response[RtFutMinDailyRow]):
     """Rows of `rt_fut_min_daily`."""
 
+    interface_name: ClassVar[str] = "rt_fut_min_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "code",
         "freq",

@@ -50,6 +50,7 @@ class RtHkKRequest(BaseModel):
 class RtHkKResponse(Response[RtHkKRow]):
     """Rows of `rt_hk_k`."""
 
+    interface_name: ClassVar[str] = "rt_hk_k"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "pre_close",

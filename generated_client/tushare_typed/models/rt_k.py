@@ -60,6 +60,7 @@ class RtKRequest(BaseModel):
 class RtKResponse(Response[RtKRow]):
     """Rows of `rt_k`."""
 
+    interface_name: ClassVar[str] = "rt_k"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -54,6 +54,7 @@ class RtMinRequest(BaseModel):
 class RtMinResponse(Response[RtMinRow]):
     """Rows of `rt_min`."""
 
+    interface_name: ClassVar[str] = "rt_min"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "time",

@@ -53,6 +53,7 @@ class RtMinDailyRequest(BaseModel):
 class RtMinDailyResponse(Response[RtMinDailyRow]):
     """Rows of `rt_min_daily`."""
 
+    interface_name: ClassVar[str] = "rt_min_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "time",

@@ -45,6 +45,7 @@ class SfMonthRequest(BaseModel):
 class SfMonthResponse(Response[SfMonthRow]):
     """Rows of `sf_month`."""
 
+    interface_name: ClassVar[str] = "sf_month"
     wire_names: ClassVar[tuple[str, ...]] = (
         "month",
         "inc_month",

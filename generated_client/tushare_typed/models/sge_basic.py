@@ -78,6 +78,7 @@ class SgeBasicRequest(BaseModel):
 class SgeBasicResponse(Response[SgeBasicRow]):
     """Rows of `sge_basic`."""
 
+    interface_name: ClassVar[str] = "sge_basic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ts_name",

@@ -81,6 +81,7 @@ class SgeDailyRequest(BaseModel):
 class SgeDailyResponse(Response[SgeDailyRow]):
     """Rows of `sge_daily`."""
 
+    interface_name: ClassVar[str] = "sge_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -55,6 +55,7 @@ class ShareFloatRequest(BaseModel):
 class ShareFloatResponse(Response[ShareFloatRow]):
     """Rows of `share_float`."""
 
+    interface_name: ClassVar[str] = "share_float"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

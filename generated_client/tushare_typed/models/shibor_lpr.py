@@ -43,6 +43,7 @@ class ShiborLprRequest(BaseModel):
 class ShiborLprResponse(Response[ShiborLprRow]):
     """Rows of `shibor_lpr`."""
 
+    interface_name: ClassVar[str] = "shibor_lpr"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "1y",

@@ -93,6 +93,7 @@ class ShiborQuoteRequest(BaseModel):
 class ShiborQuoteResponse(Response[ShiborQuoteRow]):
     """Rows of `shibor_quote`."""
 
+    interface_name: ClassVar[str] = "shibor_quote"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "bank",

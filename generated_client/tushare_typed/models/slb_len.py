@@ -49,6 +49,7 @@ class SlbLenRequest(BaseModel):
 class SlbLenResponse(Response[SlbLenRow]):
     """Rows of `slb_len`."""
 
+    interface_name: ClassVar[str] = "slb_len"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ob",

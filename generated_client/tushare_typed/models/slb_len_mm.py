@@ -52,6 +52,7 @@ class SlbLenMmRequest(BaseModel):
 class SlbLenMmResponse(Response[SlbLenMmRow]):
     """Rows of `slb_len_mm`."""
 
+    interface_name: ClassVar[str] = "slb_len_mm"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -52,6 +52,7 @@ class SlbSecRequest(BaseModel):
 class SlbSecResponse(Response[SlbSecRow]):
     """Rows of `slb_sec`."""
 
+    interface_name: ClassVar[str] = "slb_sec"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -50,6 +50,7 @@ class SlbSecDetailRequest(BaseModel):
 class SlbSecDetailResponse(Response[SlbSecDetailRow]):
     """Rows of `slb_sec_detail`."""
 
+    interface_name: ClassVar[str] = "slb_sec_detail"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

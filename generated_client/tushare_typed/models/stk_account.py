@@ -47,6 +47,7 @@ class StkAccountRequest(BaseModel):
 class StkAccountResponse(Response[StkAccountRow]):
     """Rows of `stk_account`."""
 
+    interface_name: ClassVar[str] = "stk_account"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "weekly_new",

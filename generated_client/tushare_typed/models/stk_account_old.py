@@ -56,6 +56,7 @@ class StkAccountOldRequest(BaseModel):
 class StkAccountOldResponse(Response[StkAccountOldRow]):
     """Rows of `stk_account_old`."""
 
+    interface_name: ClassVar[str] = "stk_account_old"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "new_sh",

@@ -79,6 +79,7 @@ class StkAhComparisonRequest(BaseModel):
 class StkAhComparisonResponse(Response[StkAhComparisonRow]):
     """Rows of `stk_ah_comparison`."""
 
+    interface_name: ClassVar[str] = "stk_ah_comparison"
     wire_names: ClassVar[tuple[str, ...]] = (
         "hk_code",
         "ts_code",

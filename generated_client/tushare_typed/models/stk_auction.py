@@ -58,6 +58,7 @@ class StkAuctionRequest(BaseModel):
 class StkAuctionResponse(Response[StkAuctionRow]):
     """Rows of `stk_auction`."""
 
+    interface_name: ClassVar[str] = "stk_auction"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -56,6 +56,7 @@ class StkAuctionCRequest(BaseModel):
 class StkAuctionCResponse(Response[StkAuctionCRow]):
     """Rows of `stk_auction_c`."""
 
+    interface_name: ClassVar[str] = "stk_auction_c"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

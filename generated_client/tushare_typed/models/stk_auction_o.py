@@ -56,6 +56,7 @@ class StkAuctionORequest(BaseModel):
 class StkAuctionOResponse(Response[StkAuctionORow]):
     """Rows of `stk_auction_o`."""
 
+    interface_name: ClassVar[str] = "stk_auction_o"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

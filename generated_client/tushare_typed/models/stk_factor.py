@@ -144,6 +144,7 @@ class StkFactorRequest(BaseModel):
 class StkFactorResponse(Response[StkFactorRow]):
     """Rows of `stk_factor`."""
 
+    interface_name: ClassVar[str] = "stk_factor"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -822,6 +822,7 @@ class StkFactorProRequest(BaseModel):
 class StkFactorProResponse(Response[StkFactorProRow]):
     """Rows of `stk_factor_pro`."""
 
+    interface_name: ClassVar[str] = "stk_factor_pro"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -53,6 +53,7 @@ class StkHoldernumberRequest(BaseModel):
 class StkHoldernumberResponse(Response[StkHoldernumberRow]):
     """Rows of `stk_holdernumber`."""
 
+    interface_name: ClassVar[str] = "stk_holdernumber"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -80,6 +80,7 @@ class StkHoldertradeRequest(BaseModel):
 class StkHoldertradeResponse(Response[StkHoldertradeRow]):
     """Rows of `stk_holdertrade`."""
 
+    interface_name: ClassVar[str] = "stk_holdertrade"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -48,6 +48,7 @@ class StkLimitRequest(BaseModel):
 class StkLimitResponse(Response[StkLimitRow]):
     """Rows of `stk_limit`."""
 
+    interface_name: ClassVar[str] = "stk_limit"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -75,6 +75,7 @@ class StkManagersRequest(BaseModel):
 class StkManagersResponse(Response[StkManagersRow]):
     """Rows of `stk_managers`."""
 
+    interface_name: ClassVar[str] = "stk_managers"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -60,6 +60,7 @@ class StkMinsRequest(BaseModel):
 class StkMinsResponse(Response[StkMinsRow]):
     """Rows of `stk_mins`."""
 
+    interface_name: ClassVar[str] = "stk_mins"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_time",

@@ -79,6 +79,7 @@ class StkNineturnRequest(BaseModel):
 class StkNineturnResponse(Response[StkNineturnRow]):
     """Rows of `stk_nineturn`."""
 
+    interface_name: ClassVar[str] = "stk_nineturn"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

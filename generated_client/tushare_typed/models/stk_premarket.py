@@ -54,6 +54,7 @@ class StkPremarketRequest(BaseModel):
 class StkPremarketResponse(Response[StkPremarketRow]):
     """Rows of `stk_premarket`."""
 
+    interface_name: ClassVar[str] = "stk_premarket"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -50,6 +50,7 @@ class StkRewardsRequest(BaseModel):
 class StkRewardsResponse(Response[StkRewardsRow]):
     """Rows of `stk_rewards`."""
 
+    interface_name: ClassVar[str] = "stk_rewards"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -69,6 +69,7 @@ class StkSurvRequest(BaseModel):
 class StkSurvResponse(Response[StkSurvRow]):
     """Rows of `stk_surv`."""
 
+    interface_name: ClassVar[str] = "stk_surv"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -109,6 +109,7 @@ class StkWeekMonthAdjRequest(BaseModel):
 class StkWeekMonthAdjResponse(Response[StkWeekMonthAdjRow]):
     """Rows of `stk_week_month_adj`."""
 
+    interface_name: ClassVar[str] = "stk_week_month_adj"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

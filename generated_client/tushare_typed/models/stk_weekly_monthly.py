@@ -85,6 +85,7 @@ class StkWeeklyMonthlyRequest(BaseModel):
 class StkWeeklyMonthlyResponse(Response[StkWeeklyMonthlyRow]):
     """Rows of `stk_weekly_monthly`."""
 
+    interface_name: ClassVar[str] = "stk_weekly_monthly"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -91,6 +91,7 @@ class StockBasicRequest(BaseModel):
 class StockBasicResponse(Response[StockBasicRow]):
     """Rows of `stock_basic`."""
 
+    interface_name: ClassVar[str] = "stock_basic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "symbol",

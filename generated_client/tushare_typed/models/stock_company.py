@@ -90,6 +90,7 @@ class StockCompanyRequest(BaseModel):
 class StockCompanyResponse(Response[StockCompanyRow]):
     """Rows of `stock_company`."""
 
+    interface_name: ClassVar[str] = "stock_company"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "com_name",

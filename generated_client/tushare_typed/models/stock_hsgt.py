@@ -49,6 +49,7 @@ class StockHsgtRequest(BaseModel):
 class StockHsgtResponse(Response[StockHsgtRow]):
     """Rows of `stock_hsgt`."""
 
+    interface_name: ClassVar[str] = "stock_hsgt"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -48,6 +48,7 @@ class StockStRequest(BaseModel):
 class StockStResponse(Response[StockStRow]):
     """Rows of `stock_st`."""
 
+    interface_name: ClassVar[str] = "stock_st"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -47,6 +47,7 @@ class SuspendDRequest(BaseModel):
 class SuspendDResponse(Response[SuspendDRow]):
     """Rows of `suspend_d`."""
 
+    interface_name: ClassVar[str] = "suspend_d"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -84,6 +84,7 @@ class SwDailyRequest(BaseModel):
 class SwDailyResponse(Response[SwDailyRow]):
     """Rows of `sw_daily`."""
 
+    interface_name: ClassVar[str] = "sw_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

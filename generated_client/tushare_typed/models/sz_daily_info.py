@@ -76,6 +76,7 @@ class SzDailyInfoRequest(BaseModel):
 class SzDailyInfoResponse(Response[SzDailyInfoRow]):
     """Rows of `sz_daily_info`."""
 
+    interface_name: ClassVar[str] = "sz_daily_info"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

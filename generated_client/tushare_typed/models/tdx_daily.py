@@ -153,6 +153,7 @@ class TdxDailyRequest(BaseModel):
 class TdxDailyResponse(Response[TdxDailyRow]):
     """Rows of `tdx_daily`."""
 
+    interface_name: ClassVar[str] = "tdx_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -57,6 +57,7 @@ class TdxIndexRequest(BaseModel):
 class TdxIndexResponse(Response[TdxIndexRow]):
     """Rows of `tdx_index`."""
 
+    interface_name: ClassVar[str] = "tdx_index"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

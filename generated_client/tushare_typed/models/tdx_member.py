@@ -44,6 +44,7 @@ class TdxMemberRequest(BaseModel):
 class TdxMemberResponse(Response[TdxMemberRow]):
     """Rows of `tdx_member`."""
 
+    interface_name: ClassVar[str] = "tdx_member"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -78,6 +78,7 @@ class TeleplayRecordRequest(BaseModel):
 class TeleplayRecordResponse(Response[TeleplayRecordRow]):
     """Rows of `teleplay_record`."""
 
+    interface_name: ClassVar[str] = "teleplay_record"
     wire_names: ClassVar[tuple[str, ...]] = (
         "name",
         "classify",

@@ -81,6 +81,7 @@ class ThsDailyRequest(BaseModel):
 class ThsDailyResponse(Response[ThsDailyRow]):
     """Rows of `ths_daily`."""
 
+    interface_name: ClassVar[str] = "ths_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

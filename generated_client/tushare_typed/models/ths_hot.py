@@ -77,6 +77,7 @@ class ThsHotRequest(BaseModel):
 class ThsHotResponse(Response[ThsHotRow]):
     """Rows of `ths_hot`."""
 
+    interface_name: ClassVar[str] = "ths_hot"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "data_type",

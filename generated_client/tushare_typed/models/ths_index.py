@@ -51,6 +51,7 @@ class ThsIndexRequest(BaseModel):
 class ThsIndexResponse(Response[ThsIndexRow]):
     """Rows of `ths_index`."""
 
+    interface_name: ClassVar[str] = "ths_index"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -49,6 +49,7 @@ class ThsMemberRequest(BaseModel):
 class ThsMemberResponse(Response[ThsMemberRow]):
     """Rows of `ths_member`."""
 
+    interface_name: ClassVar[str] = "ths_member"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "con_code",

@@ -110,6 +110,7 @@ class TmtTwincomeRequest(BaseModel):
 class TmtTwincomeResponse(Response[TmtTwincomeRow]):
     """Rows of `tmt_twincome`."""
 
+    interface_name: ClassVar[str] = "tmt_twincome"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "item",

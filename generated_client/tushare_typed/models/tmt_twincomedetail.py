@@ -1036,6 +1036,7 @@ class TmtTwincomedetailRequest(BaseModel):
 class TmtTwincomedetailResponse(Response[TmtTwincomedetailRow]):
     """Rows of `tmt_twincomedetail`."""
 
+    interface_name: ClassVar[str] = "tmt_twincomedetail"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "item",

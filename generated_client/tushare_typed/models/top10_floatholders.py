@@ -73,6 +73,7 @@ class Top10FloatholdersRequest(BaseModel):
 class Top10FloatholdersResponse(Response[Top10FloatholdersRow]):
     """Rows of `top10_floatholders`."""
 
+    interface_name: ClassVar[str] = "top10_floatholders"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -67,6 +67,7 @@ class Top10HoldersRequest(BaseModel):
 class Top10HoldersResponse(Response[Top10HoldersRow]):
     """Rows of `top10_holders`."""
 
+    interface_name: ClassVar[str] = "top10_holders"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

@@ -58,6 +58,7 @@ class TopInstRequest(BaseModel):
 class TopInstResponse(Response[TopInstRow]):
     """Rows of `top_inst`."""
 
+    interface_name: ClassVar[str] = "top_inst"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

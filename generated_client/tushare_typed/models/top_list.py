@@ -82,6 +82,7 @@ class TopListRequest(BaseModel):
 class TopListResponse(Response[TopListRow]):
     """Rows of `top_list`."""
 
+    interface_name: ClassVar[str] = "top_list"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -49,6 +49,7 @@ class TradeCalRequest(BaseModel):
 class TradeCalResponse(Response[TradeCalRow]):
     """Rows of `trade_cal`."""
 
+    interface_name: ClassVar[str] = "trade_cal"
     wire_names: ClassVar[tuple[str, ...]] = (
         "exchange",
         "cal_date",

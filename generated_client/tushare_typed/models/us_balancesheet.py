@@ -54,6 +54,7 @@ class UsBalancesheetRequest(BaseModel):
 class UsBalancesheetResponse(Response[UsBalancesheetRow]):
     """Rows of `us_balancesheet`."""
 
+    interface_name: ClassVar[str] = "us_balancesheet"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "end_date",

@@ -47,6 +47,7 @@ class UsBasicRequest(BaseModel):
 class UsBasicResponse(Response[UsBasicRow]):
     """Rows of `us_basic`."""
 
+    interface_name: ClassVar[str] = "us_basic"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "name",

@@ -54,6 +54,7 @@ class UsCashflowRequest(BaseModel):
 class UsCashflowResponse(Response[UsCashflowRow]):
     """Rows of `us_cashflow`."""
 
+    interface_name: ClassVar[str] = "us_cashflow"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "end_date",

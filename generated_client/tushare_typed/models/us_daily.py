@@ -87,6 +87,7 @@ class UsDailyRequest(BaseModel):
 class UsDailyResponse(Response[UsDailyRow]):
     """Rows of `us_daily`."""
 
+    interface_name: ClassVar[str] = "us_daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

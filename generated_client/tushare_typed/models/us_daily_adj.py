@@ -97,6 +97,7 @@ class UsDailyAdjRequest(BaseModel):
 class UsDailyAdjResponse(Response[UsDailyAdjRow]):
     """Rows of `us_daily_adj`."""
 
+    interface_name: ClassVar[str] = "us_daily_adj"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -253,6 +253,7 @@ class UsFinaIndicatorRequest(BaseModel):
 class UsFinaIndicatorResponse(Response[UsFinaIndicatorRow]):
     """Rows of `us_fina_indicator`."""
 
+    interface_name: ClassVar[str] = "us_fina_indicator"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "end_date",

@@ -54,6 +54,7 @@ class UsIncomeRequest(BaseModel):
 class UsIncomeResponse(Response[UsIncomeRow]):
     """Rows of `us_income`."""
 
+    interface_name: ClassVar[str] = "us_income"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "end_date",

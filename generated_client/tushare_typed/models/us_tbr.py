@@ -77,6 +77,7 @@ class UsTbrRequest(BaseModel):
 class UsTbrResponse(Response[UsTbrRow]):
     """Rows of `us_tbr`."""
 
+    interface_name: ClassVar[str] = "us_tbr"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "w4_bd",

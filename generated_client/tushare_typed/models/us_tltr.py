@@ -45,6 +45,7 @@ class UsTltrRequest(BaseModel):
 class UsTltrResponse(Response[UsTltrRow]):
     """Rows of `us_tltr`."""
 
+    interface_name: ClassVar[str] = "us_tltr"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "ltc",

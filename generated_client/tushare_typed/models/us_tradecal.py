@@ -43,6 +43,7 @@ class UsTradecalRequest(BaseModel):
 class UsTradecalResponse(Response[UsTradecalRow]):
     """Rows of `us_tradecal`."""
 
+    interface_name: ClassVar[str] = "us_tradecal"
     wire_names: ClassVar[tuple[str, ...]] = (
         "cal_date",
         "is_open",

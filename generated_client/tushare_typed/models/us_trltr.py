@@ -41,6 +41,7 @@ class UsTrltrRequest(BaseModel):
 class UsTrltrResponse(Response[UsTrltrRow]):
     """Rows of `us_trltr`."""
 
+    interface_name: ClassVar[str] = "us_trltr"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "ltr_avg",

@@ -49,6 +49,7 @@ class UsTrycrRequest(BaseModel):
 class UsTrycrResponse(Response[UsTrycrRow]):
     """Rows of `us_trycr`."""
 
+    interface_name: ClassVar[str] = "us_trycr"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "y5",

@@ -65,6 +65,7 @@ class UsTycrRequest(BaseModel):
 class UsTycrResponse(Response[UsTycrRow]):
     """Rows of `us_tycr`."""
 
+    interface_name: ClassVar[str] = "us_tycr"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "m1",

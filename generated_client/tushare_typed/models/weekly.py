@@ -68,6 +68,7 @@ class WeeklyRequest(BaseModel):
 class WeeklyResponse(Response[WeeklyRow]):
     """Rows of `weekly`."""
 
+    interface_name: ClassVar[str] = "weekly"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

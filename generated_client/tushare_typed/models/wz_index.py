@@ -77,6 +77,7 @@ class WzIndexRequest(BaseModel):
 class WzIndexResponse(Response[WzIndexRow]):
     """Rows of `wz_index`."""
 
+    interface_name: ClassVar[str] = "wz_index"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "comp_rate",

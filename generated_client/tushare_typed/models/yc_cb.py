@@ -52,6 +52,7 @@ class YcCbRequest(BaseModel):
 class YcCbResponse(Response[YcCbRow]):
     """Rows of `yc_cb`."""
 
+    interface_name: ClassVar[str] = "yc_cb"
     wire_names: ClassVar[tuple[str, ...]] = (
         "trade_date",
         "ts_code",

@@ -72,12 +72,20 @@ def command_list(catalog: Catalog, source: str | None, keyword: str | None) -> C
     return CommandListResponse(commands=commands)
 
 
+def _updated_at(spec: InterfaceSpec) -> str | None:
+    """The date the metadata recorded the interface's last change, as a UTC date-time (None: never recorded)."""
+    return f"{spec.changed_at}T00:00:00Z" if spec.changed_at else None
+
+
 def command_detail(spec: InterfaceSpec) -> CommandDetailResponse:
     return CommandDetailResponse(
         command_id=spec.api_name,
         description=spec.description,
         parameters=[_parameter(param) for param in spec.params],
         rate_limit_hint=throttle_hint(spec),
+        last_updated_at=_updated_at(spec),
+        version=spec.version,
+        changed_in=spec.changed_in,
     )
 
 
@@ -86,7 +94,11 @@ def interface_metadata(spec: InterfaceSpec) -> InterfaceMetadataResponse:
         interface_name=spec.api_name,
         parameters=[_parameter(param) for param in spec.params],
         response_fields=[
-            ResponseField(name=f.name, type=f.python_type, description=f.description) for f in spec.fields
+            ResponseField(name=f.name, type=f.python_type, description=f.description, label=f.label)
+            for f in spec.fields
         ],
         throttle_hint=throttle_hint(spec),
+        version=spec.version,
+        changed_in=spec.changed_in,
+        last_updated_at=_updated_at(spec),
     )

@@ -73,6 +73,8 @@ class CommandDetailResponse(_Body):
     parameters: list[CommandParameter]
     rate_limit_hint: str
     last_updated_at: str | None = Field(None, json_schema_extra={"format": "date-time"})
+    version: int = Field(1, description="The command's version: one more for each docs release that changed it.")
+    changed_in: str = Field("", description="The docs release in which the command last changed.")
 
 
 class PaginationRequest(_Body):
@@ -130,6 +132,7 @@ class ResponseField(_Body):
     name: str
     type: str
     description: str
+    label: str = Field(description="A short Chinese label for the column (zh-CN).")
 
 
 class InterfaceMetadataResponse(_Body):
@@ -137,3 +140,8 @@ class InterfaceMetadataResponse(_Body):
     parameters: list[CommandParameter]
     response_fields: list[ResponseField]
     throttle_hint: str
+    version: int = Field(
+        description="The interface's metadata version: one more for each docs release that changed it."
+    )
+    changed_in: str = Field(description="The docs release in which the interface last changed.")
+    last_updated_at: str | None = Field(None, json_schema_extra={"format": "date-time"})

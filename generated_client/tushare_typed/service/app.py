@@ -31,6 +31,7 @@ from ._db import ApiKeyRow
 from ._document import EXECUTION_STATUSES, DocumentCache, build_document, responses
 from ._errors import ApiKeyError, error_headers, error_payload, http_status
 from ._execute import execute_command
+from ._fanout import Hub
 from ._gateway import Gateway
 from ._keys import HEADER, check_owner
 from ._observability import Metrics, RequestLogMiddleware, current_context
@@ -43,7 +44,11 @@ from ._schemas import (
     SetTokenRequest,
 )
 from ._security import SecurityHeadersMiddleware
+from ._sources_routes import SourcesHub
+from ._sources_routes import add_routes as add_sources_routes
 from ._state import Service
+from ._stream_routes import add_stream_routes
+from ._topics import default_hub
 from .config import ServiceConfig
 
 __all__ = ["create_app"]
@@ -117,11 +122,14 @@ async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def create_app(config: ServiceConfig | None = None) -> FastAPI:
-    """The service's ASGI app; the database opens (and migrates) when the app starts."""
+def create_app(config: ServiceConfig | None = None, *, hub: Hub | None = None) -> FastAPI:
+    """The service's ASGI app; the database opens (and migrates) when the app starts. ``hub``: the streams' topics
+    (default: ``quotes``, realtime quotes polled from the sources the environment configures)."""
     config = config if config is not None else ServiceConfig.from_env()
     metrics = Metrics()
     service = Service(config, metrics)
+    sources = SourcesHub(config.sources, config.upstream_url)
+    streams = hub if hub is not None else default_hub()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -129,6 +137,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await streams.close()
+            await sources.aclose()
             await service.stop()
 
     app = FastAPI(
@@ -147,9 +157,12 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
     _add_spec_routes(app)
+    add_sources_routes(app, Depends(_caller), sources)
     gateway = Gateway(app, service.catalog, Caller, responses(*EXECUTION_STATUSES))
     document = DocumentCache(lambda: build_document(app, gateway, service.catalog))
     _add_operations_routes(app, service, document.get)
+    add_stream_routes(app, service, streams, caller=_caller, documented=responses(*_ADMITTED))
+    app.state.hub = streams
     app.add_middleware(AdmissionMiddleware, service=service)
     if config.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

@@ -30,11 +30,14 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ..catalog import Catalog
 from ..errors import ParameterError
 from ..ratelimit import Limiter
+
+if TYPE_CHECKING:
+    from ..sources import SourceSettings
 
 __all__ = ["DEFAULT_MAX_ROWS", "MAX_PARAM_CHARS", "MAX_ROWS_CAP", "ServiceConfig"]
 
@@ -119,6 +122,9 @@ class ServiceConfig:
     #: Seconds a worker trusts a live API key and an owner's stored token without reading them again: a key
     #: revoked (or a token stored) through another process takes effect within this time; 0 reads every time.
     key_cache_ttl: float = 2.0
+    #: The sources of ``/v1/sources/*`` (default: :meth:`SourceSettings.resolve` from the environment, tushare at
+    #: ``upstream_url``).
+    sources: SourceSettings | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> ServiceConfig:

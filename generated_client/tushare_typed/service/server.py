@@ -69,15 +69,18 @@ def serve(
     """Serve until interrupted. Binds 127.0.0.1 unless told otherwise."""
     import uvicorn
 
-    from ._db import Database
+    from ._preflight import check_limiter, open_database, secrets_from_files, warn_missing_key
     from ._workers import reuse_port_supported, run_workers
 
+    secrets_from_files(os.environ)
     if database_url:
         os.environ[ENV_DB] = database_url
     if data_dir is not None:
         os.environ[ENV_DATA] = str(data_dir)
     config = ServiceConfig.from_env()
-    Database.open(config.resolved_database_url(), run_migrations=True).close()
+    open_database(config.resolved_database_url())
+    check_limiter(config)
+    warn_missing_key(json=log_json)
     os.environ[_NO_MIGRATE] = "1"
     os.environ[_LOG_JSON] = "1" if log_json else "0"
     if workers > 1 and reuse_port_supported():

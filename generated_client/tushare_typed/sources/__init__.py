@@ -4,6 +4,7 @@ consistency checks.
     from tushare_typed.sources import get_bars, compare
     bars = get_bars("600000.SH", source="auto", start="20240101", end="20241231", adjust="qfq")
     bars.source, bars.failovers, bars.to_pandas()
+    bars = await aget_bars("600000.SH")  # the async twin; also acompare, Sources.aget_bars / acompare / aclose
     report = compare(["000001.SZ", "600000.SH"], ["tushare", "akshare", "yahoo"], "20240101", "20241231")
     report.agree, report.findings
 
@@ -51,6 +52,9 @@ __all__ = [
     "Sources",
     "Tolerance",
     "UnknownSymbolError",
+    "abars_payload",
+    "acompare",
+    "aget_bars",
     "bars_payload",
     "compare",
     "compare_bars",
@@ -59,6 +63,7 @@ __all__ = [
     "from_source",
     "get_bars",
     "market_of",
+    "series_payload",
     "to_source",
 ]
 
@@ -89,6 +94,20 @@ def get_bars(
     return hub.get_bars(symbol, source=source, start=start, end=end, adjust=adjust)
 
 
+async def aget_bars(
+    symbol: str,
+    *,
+    source: str = "auto",
+    start: str | None = None,
+    end: str | None = None,
+    adjust: str = "none",
+    sources: Sources | None = None,
+) -> Bars:
+    """Async :func:`get_bars`."""
+    hub = sources if sources is not None else default_sources()
+    return await hub.aget_bars(symbol, source=source, start=start, end=end, adjust=adjust)
+
+
 def compare(
     symbols: Sequence[str],
     sources: Sequence[str],
@@ -100,16 +119,49 @@ def compare(
     hub: Sources | None = None,
 ) -> Report:
     """Compare ``symbols`` between every pair of ``sources``; :attr:`Report.agree` when nothing differs."""
-    from ._compare import compare as run
+    return (hub or default_sources()).compare(symbols, sources, start, end, adjust=adjust, tolerance=tolerance)
 
-    return run(hub or default_sources(), symbols, sources, start, end, adjust=adjust, tolerance=tolerance)
+
+async def acompare(
+    symbols: Sequence[str],
+    sources: Sequence[str],
+    start: str | None = None,
+    end: str | None = None,
+    *,
+    adjust: str = "none",
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+    hub: Sources | None = None,
+) -> Report:
+    """Async :func:`compare` (asyncio tasks, at most a few at once per source, each source within its quota)."""
+    run = (hub or default_sources()).acompare
+    return await run(symbols, sources, start, end, adjust=adjust, tolerance=tolerance)
 
 
 def bars_payload(
     symbols: Sequence[str], source: str = "auto", start: str | None = None, end: str | None = None, adjust: str = "none"
 ) -> dict[str, Any]:
     """JSON-ready bars of each symbol with where they came from (what a REST route or MCP tool returns)."""
-    results = [get_bars(s, source=source, start=start, end=end, adjust=adjust) for s in symbols]
+    return series_payload([get_bars(s, source=source, start=start, end=end, adjust=adjust) for s in symbols])
+
+
+async def abars_payload(
+    symbols: Sequence[str],
+    source: str = "auto",
+    start: str | None = None,
+    end: str | None = None,
+    adjust: str = "none",
+    *,
+    hub: Sources | None = None,
+) -> dict[str, Any]:
+    """Async :func:`bars_payload` (the symbols fetched concurrently)."""
+    import asyncio
+
+    fetch = (hub or default_sources()).aget_bars
+    results = await asyncio.gather(*(fetch(s, source=source, start=start, end=end, adjust=adjust) for s in symbols))
+    return series_payload(results)
+
+
+def series_payload(results: Sequence[Bars]) -> dict[str, Any]:
     return {"series": [{**bars.describe(), "bars": bars.to_dicts()} for bars in results]}
 
 

@@ -16,10 +16,10 @@ from typing import Any, Final
 
 from .._internal.secret import Secret
 from ..errors import AuthError, MalformedReplyError, RateLimitError
-from ._base import Window, chain_pre_close, check_adjust, number, parse_day, require_bars
+from ._base import HttpSource, Window, chain_pre_close, check_adjust, number, parse_day, require_bars
 from ._config import KEY_VARIABLE
 from ._errors import MissingApiKeyError, UnknownSymbolError
-from ._fetch import Fetcher, decode_json
+from ._fetch import Fetcher, Reply, decode_json
 from ._model import Adjust, Bar
 from ._symbols import Market, SourceName, to_source
 
@@ -32,23 +32,19 @@ _FIELDS: Final = (("open", "1. open"), ("high", "2. high"), ("low", "3. low"), (
 _COMPACT_DAYS: Final = 140
 
 
-class AlphaVantageSource:
+class AlphaVantageSource(HttpSource):
     name: SourceName = "alphavantage"
     markets: frozenset[Market] = frozenset({"cn", "us"})
     adjusts: frozenset[Adjust] = frozenset({"none"})
 
     def __init__(self, url: str, fetcher: Fetcher, key: Secret | None) -> None:
-        self.url = url
-        self.fetcher = fetcher
+        super().__init__(url, fetcher)
         self._key = key
 
     def configured(self) -> str | None:
         return None if self._key is not None else f"no API key ({KEY_VARIABLE})"
 
-    def calls(self) -> int:
-        return self.fetcher.calls
-
-    def daily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
+    def request(self, symbol: str, window: Window, adjust: Adjust) -> tuple[str, dict[str, str]]:
         check_adjust(self, adjust)
         av_symbol = to_source("alphavantage", symbol)
         if self._key is None:
@@ -60,7 +56,10 @@ class AlphaVantageSource:
             "outputsize": "compact" if compact else "full",
             "apikey": self._key.reveal(),
         }
-        payload = decode_json(self.name, self.fetcher.get(self.url + ALPHAVANTAGE_PATH, params))
+        return self.url + ALPHAVANTAGE_PATH, params
+
+    def decode(self, symbol: str, window: Window, adjust: Adjust, reply: Reply) -> list[Bar]:
+        payload = decode_json(self.name, reply)
         series = self._series(symbol, payload)
         rows: list[dict[str, Any]] = []
         for day_text, values in series.items():

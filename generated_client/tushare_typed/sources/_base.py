@@ -1,5 +1,6 @@
 """What every source adapter is (:class:`Source`) and the small pieces they share: the date window, strict numbers,
-the empty-series rule and ``pre_close`` from the previous bar."""
+the empty-series rule, ``pre_close`` from the previous bar, and :class:`HttpSource` (one GET, decoded: the sync and
+async halves differ only in how the GET is sent)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import MalformedReplyError, ParameterError
 from ._errors import AdjustmentNotSupportedError, EmptySeriesError
 from ._model import Adjust, Bar
 from ._symbols import Market, SourceName
 
-__all__ = ["Source", "Window", "chain_pre_close", "check_adjust", "number", "parse_day", "require_bars"]
+if TYPE_CHECKING:
+    from ._fetch import Fetcher, Reply
+
+__all__ = ["HttpSource", "Source", "Window", "chain_pre_close", "check_adjust", "number", "parse_day", "require_bars"]
 
 
 class Window:
@@ -25,13 +29,14 @@ class Window:
             raise ParameterError(f"start {start:%Y%m%d} is after end {end:%Y%m%d}", remediation="Swap the dates.")
         self.start = start
         self.end = end
+        self._first, self._last = f"{start:%Y%m%d}", f"{end:%Y%m%d}"
 
     def __contains__(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 
     def holds(self, date: str) -> bool:
         """Whether a bar's ``YYYYMMDD`` date is in the window."""
-        return f"{self.start:%Y%m%d}" <= date <= f"{self.end:%Y%m%d}"
+        return self._first <= date <= self._last
 
     def has_weekday(self) -> bool:
         return any((self.start + dt.timedelta(days=k)).weekday() < 5 for k in range(min(7, self.days())))
@@ -59,9 +64,49 @@ class Source(Protocol):
         """The bars of ``symbol`` (tushare form) in ``window``, oldest first, in standard units."""
         ...
 
+    async def adaily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
+        """Async :meth:`daily`."""
+        ...
+
+
+class HttpSource:
+    """A source read with one GET: :meth:`request` says what to ask (and refuses what cannot be asked),
+    :meth:`decode` turns the reply into bars; :meth:`daily` and :meth:`adaily` only send it."""
+
+    name: SourceName
+    adjusts: frozenset[Adjust]
+
+    def __init__(self, url: str, fetcher: Fetcher) -> None:
+        self.url = url
+        self.fetcher = fetcher
+
+    def configured(self) -> str | None:
+        return None
+
+    def calls(self) -> int:
+        return self.fetcher.calls
+
+    def request(self, symbol: str, window: Window, adjust: Adjust) -> tuple[str, dict[str, str]]:
+        """The URL and query parameters of the GET."""
+        raise NotImplementedError
+
+    def decode(self, symbol: str, window: Window, adjust: Adjust, reply: Reply) -> list[Bar]:
+        """The bars in ``reply``, or the typed error it stands for."""
+        raise NotImplementedError
+
+    def daily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
+        url, params = self.request(symbol, window, adjust)
+        return self.decode(symbol, window, adjust, self.fetcher.get(url, params))
+
+    async def adaily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
+        url, params = self.request(symbol, window, adjust)
+        return self.decode(symbol, window, adjust, await self.fetcher.aget(url, params))
+
 
 def parse_day(text: str, fmt: str = "%Y-%m-%d", *, source: str = "sources") -> dt.date:
     try:
+        if fmt == "%Y-%m-%d" and isinstance(text, str) and len(text) == 10 and text[4] == text[7] == "-":
+            return dt.date.fromisoformat(text)  # the same dates as strptime, at a tenth of the cost
         return dt.datetime.strptime(text, fmt).date()
     except (TypeError, ValueError):
         raise MalformedReplyError(f"{source} sent a date {text!r} that is not {fmt}", api_name=source) from None
@@ -69,8 +114,9 @@ def parse_day(text: str, fmt: str = "%Y-%m-%d", *, source: str = "sources") -> d
 
 def number(value: Any, what: str, source: str, *, scale: float = 1.0) -> float:
     """A finite number (a JSON number or a numeric string) times ``scale``, or :class:`MalformedReplyError`."""
+    kind = type(value)
     try:
-        result = float(value) if isinstance(value, int | float | str) and not isinstance(value, bool) else math.nan
+        result = float(value) if kind is float or kind is str or kind is int else math.nan
     except ValueError:
         result = math.nan
     if not math.isfinite(result):

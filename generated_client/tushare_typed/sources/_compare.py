@@ -20,9 +20,10 @@ from ._errors import AdjustmentNotSupportedError
 from ._model import Bar, Bars
 
 if TYPE_CHECKING:
+    from ._base import Window
     from ._hub import Sources
 
-__all__ = ["DEFAULT_TOLERANCE", "Finding", "Report", "Tolerance", "compare", "compare_bars"]
+__all__ = ["DEFAULT_TOLERANCE", "Finding", "Report", "Tolerance", "acompare", "compare", "compare_bars"]
 
 # pre_close is not compared: it is the previous day's close (compared there), and sources differ in whether it is
 # taken before or after that day's ex-rights adjustment.
@@ -147,14 +148,76 @@ def compare(
     tolerance: Tolerance = DEFAULT_TOLERANCE,
     workers: int = _WORKERS,
 ) -> Report:
-    """Fetch every symbol from every source concurrently (each source keeps to its quota), then compare each pair
-    of sources per symbol. A source that cannot adjust is asked for unadjusted bars, and the basis is a finding."""
+    """Fetch every symbol from every source concurrently (threads; each source keeps to its quota), then compare
+    each pair of sources per symbol. A source that cannot adjust is asked for unadjusted bars, and the basis is a
+    finding."""
+    window, tasks = _tasks(symbols, sources, start, end)
+
+    def fetch(task: tuple[str, str]) -> Bars | TushareError:
+        symbol, source = task
+        try:
+            try:
+                return hub.get_bars(symbol, source=source, start=window.start, end=window.end, adjust=adjust)
+            except AdjustmentNotSupportedError:
+                return hub.get_bars(symbol, source=source, start=window.start, end=window.end, adjust="none")
+        except TushareError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(tasks)))) as pool:
+        results = list(pool.map(fetch, tasks))
+    return _report(hub, symbols, sources, window, tasks, results, tolerance)
+
+
+async def acompare(
+    hub: Sources,
+    symbols: Sequence[str],
+    sources: Sequence[str],
+    start: str | None = None,
+    end: str | None = None,
+    *,
+    adjust: str = "none",
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+    workers: int = _WORKERS,
+) -> Report:
+    """Async :func:`compare`: one task per symbol and source, at most ``workers`` of them at once per source (each
+    source's rate limiter paces them within its quota)."""
+    import asyncio
+
+    window, tasks = _tasks(symbols, sources, start, end)
+    gates = {source: asyncio.Semaphore(max(1, workers)) for source in sources}
+
+    async def fetch(symbol: str, source: str) -> Bars | TushareError:
+        async with gates[source]:
+            try:
+                try:
+                    return await hub.aget_bars(symbol, source=source, start=window.start, end=window.end, adjust=adjust)
+                except AdjustmentNotSupportedError:
+                    return await hub.aget_bars(symbol, source=source, start=window.start, end=window.end, adjust="none")
+            except TushareError as error:
+                return error
+
+    results = list(await asyncio.gather(*(fetch(symbol, source) for symbol, source in tasks)))
+    return _report(hub, symbols, sources, window, tasks, results, tolerance)
+
+
+def _tasks(
+    symbols: Sequence[str], sources: Sequence[str], start: str | None, end: str | None
+) -> tuple[Window, list[tuple[str, str]]]:
     from ._hub import window_of
 
-    window = window_of(start, end)
-    tasks = list(itertools.product(symbols, sources))
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(tasks)))) as pool:
-        results = list(pool.map(lambda task: _fetch(hub, task[0], task[1], window, adjust), tasks))
+    return window_of(start, end), list(itertools.product(symbols, sources))
+
+
+def _report(
+    hub: Sources,
+    symbols: Sequence[str],
+    sources: Sequence[str],
+    window: Window,
+    tasks: list[tuple[str, str]],
+    results: list[Bars | TushareError],
+    tolerance: Tolerance,
+) -> Report:
+    """The findings of every pair of sources per symbol, from the fetched ``results`` (one per task)."""
     report = Report(list(symbols), list(sources), f"{window.start:%Y%m%d}", f"{window.end:%Y%m%d}")
     for symbol in symbols:
         series: list[Bars] = []
@@ -170,14 +233,3 @@ def compare(
             report.findings.extend(compare_bars(left, right, tolerance))
     report.calls = hub.calls()
     return report
-
-
-def _fetch(hub: Sources, symbol: str, source: str, window: Any, adjust: str) -> Bars | TushareError:
-    start, end = window.start, window.end
-    try:
-        try:
-            return hub.get_bars(symbol, source=source, start=start, end=end, adjust=adjust)
-        except AdjustmentNotSupportedError:
-            return hub.get_bars(symbol, source=source, start=start, end=end, adjust="none")
-    except TushareError as error:
-        return error

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ..errors import MalformedReplyError, ServiceError
-from ._base import Window, check_adjust, number, parse_day, require_bars
+from ._base import HttpSource, Window, check_adjust, number, parse_day, require_bars
 from ._errors import UnknownSymbolError
-from ._fetch import Fetcher, decode_json
+from ._fetch import Reply, decode_json
 from ._model import Adjust, Bar
 from ._symbols import Market, SourceName, to_source
 
@@ -26,22 +26,12 @@ _FIELDS1: Final = "f1,f2,f3,f4,f5,f6"
 _FIELDS2: Final = "f51,f52,f53,f54,f55,f56,f57,f58,f59,f60,f61"
 
 
-class EastmoneySource:
+class EastmoneySource(HttpSource):
     name: SourceName = "akshare"
     markets: frozenset[Market] = frozenset({"cn"})
     adjusts: frozenset[Adjust] = frozenset({"none", "qfq", "hfq"})
 
-    def __init__(self, url: str, fetcher: Fetcher) -> None:
-        self.url = url
-        self.fetcher = fetcher
-
-    def configured(self) -> str | None:
-        return None
-
-    def calls(self) -> int:
-        return self.fetcher.calls
-
-    def daily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
+    def request(self, symbol: str, window: Window, adjust: Adjust) -> tuple[str, dict[str, str]]:
         check_adjust(self, adjust)
         params = {
             "secid": to_source("akshare", symbol),
@@ -52,7 +42,10 @@ class EastmoneySource:
             "fields1": _FIELDS1,
             "fields2": _FIELDS2,
         }
-        payload = decode_json(self.name, self.fetcher.get(self.url + EASTMONEY_PATH, params))
+        return self.url + EASTMONEY_PATH, params
+
+    def decode(self, symbol: str, window: Window, adjust: Adjust, reply: Reply) -> list[Bar]:
+        payload = decode_json(self.name, reply)
         if not isinstance(payload, dict):
             raise MalformedReplyError("akshare (Eastmoney) sent JSON that is not an object", api_name=self.name)
         if payload.get("rc") not in (0, None):

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from .._internal.limiter.policy import RateLimiter
 from ..errors import ParameterError
 from ._base import Source, Window
+from ._compare import DEFAULT_TOLERANCE, Report, Tolerance, acompare, compare
 from ._config import SourceSettings
 from ._fetch import Fetcher
 from ._model import ADJUSTS, Adjust, Bars
-from ._router import Router
+from ._router import Router, Served
 from ._store import BarStore
 from ._symbols import SOURCE_NAMES, SourceName, normalize
+from ._tushare import TushareSource
 
 __all__ = ["Sources", "parse_date", "window_of"]
 
@@ -35,11 +38,17 @@ def parse_date(value: str | dt.date | None, name: str) -> dt.date | None:
         ) from None
 
 
-def window_of(start: str | dt.date | None, end: str | dt.date | None) -> Window:
-    """The window from ``start`` to ``end`` (default: today, and a year before ``end``)."""
+def window_of(start: str | dt.date | None, end: str | dt.date | None, *, max_days: int | None = None) -> Window:
+    """The window from ``start`` to ``end`` (default: today, and a year before ``end``), at most ``max_days`` long."""
     last = parse_date(end, "end") or dt.date.today()
     first = parse_date(start, "start") or last - dt.timedelta(days=_DEFAULT_DAYS)
-    return Window(first, last)
+    window = Window(first, last)
+    if max_days is not None and window.days() > max_days:
+        raise ParameterError(
+            f"{window.start:%Y%m%d}..{window.end:%Y%m%d} spans {window.days()} days; the limit is {max_days}",
+            remediation="Ask for a shorter span (several requests for a long history).",
+        )
+    return window
 
 
 class Sources:
@@ -58,7 +67,6 @@ class Sources:
     ) -> None:
         from ._alphavantage import AlphaVantageSource
         from ._eastmoney import EastmoneySource
-        from ._tushare import TushareSource
         from ._yahoo import YahooSource
 
         self.settings = settings if settings is not None else SourceSettings.resolve()
@@ -109,19 +117,80 @@ class Sources:
         adjust: str = "none",
     ) -> Bars:
         """The daily bars of ``symbol`` (tushare form) from ``source`` (a name or ``auto``), oldest first."""
-        code = normalize(symbol)
-        checked = _adjust(adjust)
-        window = window_of(start, end)
+        code, checked, window = _request(symbol, adjust, start, end)
+        stored = self._stored(source, code, window, checked)
+        if stored is not None:
+            return stored
+        return self._kept(code, window, checked, self.router.fetch(code, source, window, checked))
+
+    async def aget_bars(
+        self,
+        symbol: str,
+        *,
+        source: str = "auto",
+        start: str | dt.date | None = None,
+        end: str | dt.date | None = None,
+        adjust: str = "none",
+    ) -> Bars:
+        """Async :meth:`get_bars` (the local store is read and written off the event loop)."""
+        import asyncio
+
+        code, checked, window = _request(symbol, adjust, start, end)
+        local = self._store_setting is not False
+        stored = await asyncio.to_thread(self._stored, source, code, window, checked) if local else None
+        if stored is not None:
+            return stored
+        served = await self.router.afetch(code, source, window, checked)
+        return (
+            await asyncio.to_thread(self._kept, code, window, checked, served)
+            if local
+            else self._kept(code, window, checked, served)
+        )
+
+    def _stored(self, source: str, code: str, window: Window, adjust: Adjust) -> Bars | None:
+        """The bars the store holds whole for the window, from ``source`` or the first ``auto`` candidate."""
+        store = self.store
+        if store is None:
+            return None
+        for name in [source] if source != "auto" else self.router.candidates(code):
+            stored = store.load(name, code, window, adjust)
+            if stored is not None:
+                return Bars.of(code, name, adjust, stored, failovers=[], local=True)
+        return None
+
+    def _kept(self, code: str, window: Window, adjust: Adjust, served: Served) -> Bars:
+        """``served`` as :class:`Bars`, saved in the store."""
+        name, bars, failovers = served
         store = self.store
         if store is not None:
-            for name in [source] if source != "auto" else self.router.candidates(code):
-                stored = store.load(name, code, window, checked)
-                if stored is not None:
-                    return Bars.of(code, name, checked, stored, failovers=[], local=True)
-        served, bars, failovers = self.router.fetch(code, source, window, checked)
-        if store is not None:
-            store.save(served, code, window, checked, bars)
-        return Bars.of(code, served, checked, bars, failovers=failovers, local=False)
+            store.save(name, code, window, adjust, bars)
+        return Bars.of(code, name, adjust, bars, failovers=failovers, local=False)
+
+    def compare(
+        self,
+        symbols: Sequence[str],
+        sources: Sequence[str],
+        start: str | None = None,
+        end: str | None = None,
+        *,
+        adjust: str = "none",
+        tolerance: Tolerance = DEFAULT_TOLERANCE,
+    ) -> Report:
+        """:func:`._compare.compare` over this hub."""
+        return compare(self, symbols, sources, start, end, adjust=adjust, tolerance=tolerance)
+
+    async def acompare(
+        self,
+        symbols: Sequence[str],
+        sources: Sequence[str],
+        start: str | None = None,
+        end: str | None = None,
+        *,
+        adjust: str = "none",
+        tolerance: Tolerance = DEFAULT_TOLERANCE,
+    ) -> Report:
+        """:func:`._compare.acompare` over this hub."""
+        return await acompare(self, symbols, sources, start, end, adjust=adjust, tolerance=tolerance)
 
     def calls(self) -> dict[str, int]:
         """HTTP requests sent so far, per source."""
@@ -155,11 +224,33 @@ class Sources:
             self._store.close()
             self._store = None
 
+    async def aclose(self) -> None:
+        """Close the running event loop's async connections (and, as :meth:`close`, the rest)."""
+        tushare = self.router.sources["tushare"]
+        for fetcher in self._fetchers.values():
+            await fetcher.aclose()
+        if isinstance(tushare, TushareSource):
+            await tushare.aclose()
+        self.close()
+
+    async def __aenter__(self) -> Sources:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
     def __enter__(self) -> Sources:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _request(
+    symbol: str, adjust: str, start: str | dt.date | None, end: str | dt.date | None
+) -> tuple[str, Adjust, Window]:
+    """The symbol, adjustment and window of a request, checked."""
+    return normalize(symbol), _adjust(adjust), window_of(start, end)
 
 
 def _adjust(value: str) -> Adjust:

@@ -8,16 +8,18 @@ HKD, ``us_daily`` shares and USD. tushare adjusts A-shares only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final
 
 from ..errors import MissingTokenError
 from ._base import Window, check_adjust, require_bars
 from ._errors import AdjustmentNotSupportedError
+from ._fetch import loop_bound
 from ._model import Adjust, Bar
 from ._symbols import Market, SourceName, market_of
 
 if TYPE_CHECKING:
-    from .._client import TushareClient
+    from .._client import AsyncTushareClient, TushareClient
     from .._internal.secret import Secret
 
 __all__ = ["TushareSource"]
@@ -43,6 +45,7 @@ class TushareSource:
         self._timeout = timeout
         self._retries = retries
         self._client: TushareClient | None = None
+        self._aclients: dict[int, Any] = {}
         self._calls = 0
 
     def configured(self) -> str | None:
@@ -64,33 +67,55 @@ class TushareSource:
         if self._client is None:
             from .._client import TushareClient
 
-            self._client = TushareClient(
-                self._token, base_url=self.url, timeout=self._timeout, max_retries=self._retries
-            )
+            self._client = TushareClient(self._token, **self._settings())
         return self._client
 
+    @property
+    def aclient(self) -> AsyncTushareClient:
+        """The async client of the running event loop."""
+        from .._client import AsyncTushareClient
+
+        return loop_bound(self._aclients, lambda: AsyncTushareClient(self._token, **self._settings()))  # type: ignore[no-any-return]
+
+    def _settings(self) -> dict[str, Any]:
+        return {"base_url": self.url, "timeout": self._timeout, "max_retries": self._retries}
+
     def daily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
+        method, arguments = self._call(symbol, window, adjust)
+        return self._bars(symbol, window, adjust, getattr(self.client, method)(**arguments).rows)
+
+    async def adaily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
+        method, arguments = self._call(symbol, window, adjust)
+        return self._bars(symbol, window, adjust, (await getattr(self.aclient, method)(**arguments)).rows)
+
+    def _call(self, symbol: str, window: Window, adjust: Adjust) -> tuple[str, dict[str, Any]]:
+        """The client method and its arguments for ``symbol``'s market (counted as the requests it sends)."""
         check_adjust(self, adjust)
         market = market_of(symbol)
-        start, end = f"{window.start:%Y%m%d}", f"{window.end:%Y%m%d}"
-        rows: list[Any]
+        dates = {"ts_code": symbol, "start_date": f"{window.start:%Y%m%d}", "end_date": f"{window.end:%Y%m%d}"}
         if market == "cn":
             adj = None if adjust == "none" else adjust
             self._calls += 1 if adj is None else 2  # daily, and adj_factor when adjusting
-            rows = list(
-                self.client.pro_bar(ts_code=symbol, start_date=start, end_date=end, adj=adj, qfq_anchor="latest").rows
-            )
-        elif adjust != "none":
+            return "pro_bar", {**dates, "adj": adj, "qfq_anchor": "latest"}
+        if adjust != "none":
             raise AdjustmentNotSupportedError(
                 f"tushare adjusts A-shares only, not {symbol} (market {market})", api_name=self.name
             )
-        else:
-            self._calls += 1
-            call = self.client.hk_daily if market == "hk" else self.client.us_daily
-            rows = list(call(ts_code=symbol, start_date=start, end_date=end).rows)
-        volume_scale, amount_scale = _SCALES[market]
+        self._calls += 1
+        return ("hk_daily" if market == "hk" else "us_daily"), dates
+
+    def _bars(self, symbol: str, window: Window, adjust: Adjust, rows: Iterable[Any]) -> list[Bar]:
+        volume_scale, amount_scale = _SCALES[market_of(symbol)]
         bars = [_bar(symbol, row, adjust, volume_scale, amount_scale) for row in rows if row.close is not None]
         return require_bars(self.name, symbol, window, bars)
+
+    async def aclose(self) -> None:
+        """Close the running loop's async client."""
+        import asyncio
+
+        held = self._aclients.pop(id(asyncio.get_running_loop()), None)
+        if held is not None:
+            await held[1].aclose()
 
 
 def _bar(symbol: str, row: Any, adjust: Adjust, volume_scale: float, amount_scale: float) -> Bar:

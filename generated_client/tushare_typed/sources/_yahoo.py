@@ -15,9 +15,9 @@ import datetime as dt
 from typing import Any, Final
 
 from ..errors import MalformedReplyError, ServiceError
-from ._base import Window, chain_pre_close, check_adjust, number, require_bars
+from ._base import HttpSource, Window, chain_pre_close, check_adjust, number, require_bars
 from ._errors import UnknownSymbolError
-from ._fetch import Fetcher, decode_json
+from ._fetch import Reply, decode_json
 from ._model import Adjust, Bar
 from ._symbols import Market, SourceName, to_source
 
@@ -31,22 +31,12 @@ def _epoch(day: dt.date) -> int:
     return calendar.timegm(day.timetuple())
 
 
-class YahooSource:
+class YahooSource(HttpSource):
     name: SourceName = "yahoo"
     markets: frozenset[Market] = frozenset({"cn", "hk", "us"})
     adjusts: frozenset[Adjust] = frozenset({"none", "qfq"})
 
-    def __init__(self, url: str, fetcher: Fetcher) -> None:
-        self.url = url
-        self.fetcher = fetcher
-
-    def configured(self) -> str | None:
-        return None
-
-    def calls(self) -> int:
-        return self.fetcher.calls
-
-    def daily(self, symbol: str, window: Window, adjust: Adjust) -> list[Bar]:
+    def request(self, symbol: str, window: Window, adjust: Adjust) -> tuple[str, dict[str, str]]:
         check_adjust(self, adjust)
         # A week before the window (the session before its first gives that bar's pre_close); a day after it (the
         # exchange's offset moves a session's start across UTC midnight).
@@ -56,7 +46,10 @@ class YahooSource:
             "interval": "1d",
             "events": "div,splits",
         }
-        payload = decode_json(self.name, self.fetcher.get(self.url + YAHOO_PATH + to_source("yahoo", symbol), params))
+        return self.url + YAHOO_PATH + to_source("yahoo", symbol), params
+
+    def decode(self, symbol: str, window: Window, adjust: Adjust, reply: Reply) -> list[Bar]:
+        payload = decode_json(self.name, reply)
         result = self._result(symbol, payload)
         meta = result.get("meta")
         meta = meta if isinstance(meta, dict) else {}

@@ -4,6 +4,7 @@ session or in its own process for the benchmarks; its URL is the first line of s
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 from ._cli import parse_arguments, serve_until_stopped
 from ._emulator import TushareEmulator
@@ -12,8 +13,18 @@ from ._emulator import TushareEmulator
 def main(argv: Sequence[str] | None = None) -> int:
     """Run an emulator until stopped; print its URL on the first line of stdout."""
     options = parse_arguments(argv)
-    with TushareEmulator(**options) as emulator:
+    push = options.pop("push")
+    with TushareEmulator(**options) as emulator, ExitStack() as stack:
         print(emulator.url, flush=True)
+        if push is not None:
+            from ._push import PushEmulator
+
+            faults = push.pop("faults")
+            tokens = None if options["tokens"] is None else tuple(options["tokens"])
+            feed = stack.enter_context(PushEmulator(tokens=tokens, **push))
+            for name, value in faults.items():
+                setattr(feed, name, value)
+            print(feed.url, flush=True)
         serve_until_stopped()
     return 0
 

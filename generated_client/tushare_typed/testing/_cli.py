@@ -10,7 +10,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["WINDOWS", "parse_arguments", "parse_window", "serve_until_stopped"]
+__all__ = ["WINDOWS", "parse_arguments", "parse_window", "push_arguments", "serve_until_stopped"]
 
 #: Window names the real server's 40203 messages use (每分钟/每小时/每天), in seconds.
 WINDOWS = {"minute": 60.0, "hour": 3600.0, "day": 86400.0}
@@ -54,6 +54,16 @@ def parse_arguments(argv: Sequence[str] | None) -> dict[str, Any]:
     parser.add_argument("--row-cap", type=int, default=5000, help="rows per call for interfaces without row_limit")
     parser.add_argument("--overlap", type=int, default=0, help="rows each page repeats from the previous one")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
+    push = parser.add_argument_group("push feed (needs the realtime extra)")
+    push.add_argument(
+        "--push", action="store_true", help="also serve the push feed; its ws:// URL is stdout's 2nd line"
+    )
+    push.add_argument("--push-port", type=int, default=0, help="its port (default: a free one)")
+    push.add_argument("--push-rate", type=float, default=200.0, help="records per second per connection")
+    push.add_argument("--push-drop-after", type=int, help="close each connection after this many records")
+    push.add_argument("--push-stall-after", type=int, help="stop sending (and answering) after this many records")
+    push.add_argument("--push-garbage-every", type=int, help="make every n-th frame garbage")
+    push.add_argument("--push-refuse", action="store_true", help="refuse every subscription (status: false)")
     args = parser.parse_args(argv)
     catalog = load_catalog(args.catalog)
     unknown = [name for name in args.deny if name not in catalog]
@@ -70,6 +80,23 @@ def parse_arguments(argv: Sequence[str] | None) -> dict[str, Any]:
         "overlap": args.overlap,
         "seed": args.seed,
         "port": args.port,
+        "push": push_arguments(args) if args.push else None,
+    }
+
+
+def push_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """``PushEmulator`` arguments and faults from the ``--push-*`` options (the seed shared; the tokens too, in
+    ``__main__``)."""
+    return {
+        "seed": args.seed,
+        "rate": args.push_rate,
+        "port": args.push_port,
+        "faults": {
+            "drop_after": args.push_drop_after,
+            "stall_after": args.push_stall_after,
+            "garbage_every": args.push_garbage_every,
+            "refuse_subscriptions": args.push_refuse,
+        },
     }
 
 

@@ -30,6 +30,7 @@ __all__ = ["ALPHAVANTAGE_KEY", "SourceLookalikes"]
 
 ALPHAVANTAGE_KEY: Final = "lookalike-demo-key"
 _FIELDS: Final = "trade_date,open,high,low,close,pre_close,vol,amount"
+_MAX_ANSWERS: Final = 512
 _APIS: Final = {"SH": "daily", "SZ": "daily", "BJ": "daily", "HK": "hk_daily"}
 # Session start (hours after midnight UTC), the exchange's offset in seconds and its time zone.
 _SESSIONS: Final = {
@@ -59,6 +60,9 @@ class SourceLookalikes:
         self.calls: Counter[str] = Counter()
         self._server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
+        # Answers already rendered, by request and switches: a repeated request costs the server no row generation
+        # (benchmarks then time the client, not this server). Bounded; cleared when full.
+        self._answers: dict[Any, tuple[int, str, bytes]] = {}
 
     # --- life cycle ------------------------------------------------------------------------------------------
 
@@ -105,6 +109,13 @@ class SourceLookalikes:
 
     # --- the wire formats ------------------------------------------------------------------------------------
 
+    def _render(self, source: str, path: str, query: dict[str, str], mode: str) -> tuple[int, str, bytes]:
+        if source == "akshare":
+            return self._eastmoney(query, mode)
+        if source == "yahoo":
+            return self._yahoo(path, query, mode)
+        return self._alphavantage(query, mode)
+
     def answer(self, path: str, query: dict[str, str]) -> tuple[int, str, bytes]:
         source = _source_of(path)
         with self._lock:
@@ -116,12 +127,17 @@ class SourceLookalikes:
             return 200, "text/html", b"<html><body>Please verify you are a human</body></html>"
         if mode == "ratelimit":
             return 200, "text/plain; charset=utf-8", _RATE_TEXT[source].encode()
-        if source == "akshare":
-            return self._eastmoney(query, mode)
-        if source == "yahoo":
-            return self._yahoo(path, query, mode)
-        if source == "alphavantage":
-            return self._alphavantage(query, mode)
+        if source in ("akshare", "yahoo", "alphavantage"):
+            key = (path, tuple(sorted(query.items())), mode, tuple(sorted(self.shift.items())))
+            with self._lock:
+                cached = self._answers.get(key)
+            if cached is None:
+                cached = self._render(source, path, query, mode)
+                with self._lock:
+                    if len(self._answers) >= _MAX_ANSWERS:
+                        self._answers.clear()
+                    self._answers[key] = cached
+            return cached
         if path.startswith("/v1/test/getcrumb"):
             return 200, "text/plain", b"lookalike-crumb"
         return 404, "application/json", b'{"error": "not found"}'

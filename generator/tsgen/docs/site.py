@@ -20,12 +20,13 @@ from tsgen.model import Interface
 from tsgen.render import naming
 from tsgen.render.metadata import Metadata
 from tsgen.render.schemas import group_text
+from tsgen.render.search_words import search_words
 from tsgen.render.tree import RenderError
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "docs"
 REFERENCE = "reference"  # the folder under docs/ the pages go to (nav paths start with it)
 NAV_FILE = ".nav.json"  # a dot file: MkDocs does not publish it
-_RESERVED_PAGES = frozenset({"index", "points", "categories"})
+_RESERVED_PAGES = frozenset({"index", "points", "categories", "changes"})
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|>#])")
 
 
@@ -75,7 +76,11 @@ def _nav_title(interface: Interface) -> str:
 
 def _nav(categories: list[facts.Category]) -> list[Any]:
     """The reference's nav in MkDocs' format: overview, points tiers, a section per category."""
-    nav: list[Any] = [{"Overview": f"{REFERENCE}/index.md"}, {"Points tiers": f"{REFERENCE}/points.md"}]
+    nav: list[Any] = [
+        {"Overview": f"{REFERENCE}/index.md"},
+        {"Points tiers": f"{REFERENCE}/points.md"},
+        {"What changed": f"{REFERENCE}/changes.md"},
+    ]
     for category in categories:
         items: list[Any] = [f"{REFERENCE}/categories/{category.slug}.md"]
         for section, members in category.sections.items():
@@ -126,6 +131,12 @@ def render_docs(metadata: Metadata) -> dict[str, bytes]:
             sdk=metadata.index.sdk,
         ),
         "points.md": render("points.md.jinja", **_tier_context(interfaces)),
+        "changes.md": render(
+            "changes.md.jinja",
+            client_version=metadata.client_version,
+            releases=metadata.changelog.releases if metadata.changelog else [],
+            corpus=metadata.index.corpus,
+        ),
         NAV_FILE: json.dumps(_nav(categories), ensure_ascii=False, indent=1) + "\n",
     }
     for category in categories:
@@ -136,5 +147,6 @@ def render_docs(metadata: Metadata) -> dict[str, bytes]:
             i=interface,
             category=category_of[interface.api_name],
             examples=examples(interface),
+            words=search_words(interface, metadata.reviewed.search.get(interface.api_name)),
         )
     return {relative: content.encode("utf-8") for relative, content in sorted(files.items())}

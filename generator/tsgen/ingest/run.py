@@ -10,10 +10,11 @@ from tsgen.ingest.keys import derive_keys, keys_absent_reason
 from tsgen.ingest.merge import merge_pages
 from tsgen.ingest.overrides import apply_overrides, load_overrides
 from tsgen.ingest.page import Issue, parse_page
+from tsgen.ingest.push import read_push
 from tsgen.ingest.sdk import SCRAPERS, read_sdk
 from tsgen.ingest.sources import Installed
 from tsgen.ingest.sync import derive_sync, sync_absent_reason
-from tsgen.model import Interface, SdkFacts
+from tsgen.model import Interface, PushFacts, SdkFacts
 
 _ORDER_PREFIX = re.compile(r"^\d+_")
 
@@ -23,6 +24,7 @@ class IngestResult:
     corpus: str
     interfaces: dict[str, Interface]
     sdk: SdkFacts
+    push: PushFacts
     pages: int = 0
     enums_attached: int = 0
     issues: list[Issue] = field(default_factory=list)
@@ -79,7 +81,7 @@ def _with_derived_facts(interface: Interface) -> Interface:
 def ingest(docs: Installed, sdk_source: Installed, overrides_path: Path) -> IngestResult:
     sdk = read_sdk(sdk_source.path, sdk_source.label)
     scrapers = frozenset(SCRAPERS)
-    result = IngestResult(corpus=docs.label, interfaces={}, sdk=sdk)
+    result = IngestResult(corpus=docs.label, interfaces={}, sdk=sdk, push=read_push(sdk_source.path, sdk_source.label))
     for path in doc_pages(docs.path):
         relative = path.relative_to(docs.path)
         name = relative.as_posix()

@@ -6,8 +6,10 @@ from typing import Any
 
 from tsgen.jsonfile import dumps
 from tsgen.model import Interface, RateLimitRule
+from tsgen.render.labels import labels_for
 from tsgen.render.metadata import Metadata
 from tsgen.render.naming import row_attr
+from tsgen.render.search_words import search_words
 from tsgen.render.typetext import closed_enum
 
 CATALOG_VERSION = 1
@@ -38,10 +40,18 @@ def runtime_rate_limits(rules: list[RateLimitRule]) -> list[dict[str, Any]]:
     return limits
 
 
-def _interface(interface: Interface) -> dict[str, Any]:
+def _interface(interface: Interface, metadata: Metadata) -> dict[str, Any]:
+    labels = labels_for(interface, metadata.reviewed.labels.get(interface.api_name, {}))
+    title_en, keywords = search_words(interface, metadata.reviewed.search.get(interface.api_name))
+    version = metadata.changelog.interfaces.get(interface.api_name) if metadata.changelog else None
     return {
         "api_name": interface.api_name,
         "title": interface.title,
+        "title_en": title_en,
+        "keywords": keywords,
+        "version": version.version if version else 1,
+        "changed_in": version.changed_in if version else metadata.index.corpus,
+        "changed_at": version.changed_at if version else None,
         "description": interface.description,
         "category": interface.category,
         "points": interface.points,
@@ -75,6 +85,7 @@ def _interface(interface: Interface) -> dict[str, Any]:
                 "python_type": f.python_type,
                 "default": f.default,
                 "description": f.description,
+                "label": labels[f.name],
             }
             for f in interface.fields
         ],
@@ -82,5 +93,5 @@ def _interface(interface: Interface) -> dict[str, Any]:
 
 
 def catalog_json(metadata: Metadata) -> str:
-    interfaces = {i.api_name: _interface(i) for i in metadata.http_interfaces}
+    interfaces = {i.api_name: _interface(i, metadata) for i in metadata.http_interfaces}
     return dumps({"version": CATALOG_VERSION, "interfaces": interfaces})

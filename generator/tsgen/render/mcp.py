@@ -319,14 +319,16 @@ def pro_bar_tool(metadata: Metadata) -> dict[str, Any]:
 
 
 def tools_document(metadata: Metadata) -> dict[str, Any]:
+    from tsgen.render.mcp_sources import BARS_TOOL, COMPARE_TOOL, bars_tool, compare_tool
+
     names = {interface.api_name for interface in metadata.http_interfaces}
-    own = {SEARCH_TOOL, DESCRIBE_TOOL, CALL_TOOL, PRO_BAR_TOOL}
+    own = {SEARCH_TOOL, DESCRIBE_TOOL, CALL_TOOL, PRO_BAR_TOOL, BARS_TOOL, COMPARE_TOOL}
     if names & own:
         raise ValueError(f"interfaces named like the server's own tools: {sorted(names & own)}")
     return {
         "discovery": [_search_tool(), _describe_tool(), _call_tool()],
         "interfaces": [tool(interface) for interface in metadata.http_interfaces],
-        "composites": [pro_bar_tool(metadata)],
+        "composites": [pro_bar_tool(metadata), bars_tool(), compare_tool()],
     }
 
 

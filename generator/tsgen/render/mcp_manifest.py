@@ -14,7 +14,6 @@ from tsgen.render.mcp import (
     MCPB_VERSION,
     REGISTRY_NAME,
     TOKEN_ENV,
-    pro_bar_tool,
     tools_document,
 )
 from tsgen.render.metadata import Metadata
@@ -80,7 +79,8 @@ def manifest_json(metadata: Metadata, version: str) -> str:
         }
     }
     user_config.update({key: {**entry, "required": False} for _, key, entry in _OPTIONS})
-    discovery = [*tools_document(metadata)["discovery"], pro_bar_tool(metadata)]
+    document = tools_document(metadata)
+    discovery = [*document["discovery"], *document["composites"]]
     return dumps(
         {
             "manifest_version": MCPB_VERSION,

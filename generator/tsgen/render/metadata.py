@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from tsgen.model import Index, Interface, SdkFacts
+from tsgen.model import FIRST_CLIENT_VERSION, Changelog, Index, Interface, PushFacts, SdkFacts
+from tsgen.reviewed import Reviewed, ReviewedError, check, load_reviewed
 
 
 class MetadataError(Exception):
@@ -19,6 +20,14 @@ class Metadata:
     index: Index
     interfaces: list[Interface]
     sdk: SdkFacts
+    push: PushFacts
+    reviewed: Reviewed = field(default_factory=Reviewed)
+    changelog: Changelog | None = None
+
+    @property
+    def client_version(self) -> str:
+        """The generated client's version: the change log's (a breaking change bumps the major part)."""
+        return self.changelog.client_version if self.changelog else FIRST_CLIENT_VERSION
 
     @property
     def http_interfaces(self) -> list[Interface]:
@@ -40,6 +49,13 @@ def load_metadata(root: Path) -> Metadata:
             for entry in index.interfaces
         ]
         sdk = SdkFacts.model_validate_json(_read(root / "sdk.json"))
+        push = PushFacts.model_validate_json(_read(root / "push.json"))
+        log = root / "changelog.json"
+        changelog = Changelog.model_validate_json(_read(log)) if log.exists() else None
+        reviewed = load_reviewed(root)
+        check(reviewed, interfaces)
     except ValidationError as error:
         raise MetadataError(f"invalid metadata under {root}: {error}; re-run `tsgen ingest`.") from error
-    return Metadata(index=index, interfaces=interfaces, sdk=sdk)
+    except ReviewedError as error:
+        raise MetadataError(f"{root}: {error}") from error
+    return Metadata(index=index, interfaces=interfaces, sdk=sdk, push=push, reviewed=reviewed, changelog=changelog)

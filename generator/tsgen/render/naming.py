@@ -13,5 +13,10 @@ def pascal(api_name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in api_name.split("_") if part)
 
 
+def tuple_safe(name: str) -> str:
+    """A NamedTuple attribute for ``name``: a trailing underscore when tuple already has it (`count` → `count_`)."""
+    return f"{name}_" if name in _TUPLE_ATTRIBUTES else name
+
+
 def row_attr(field: OutputField) -> str:
-    return f"{field.attr}_" if field.attr in _TUPLE_ATTRIBUTES else field.attr
+    return tuple_safe(field.attr)

@@ -30,7 +30,6 @@ TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 # The distribution: hand-written runtime, pyproject.toml and root exports, plus what `render_tree` produces.
 DISTRIBUTION = Path(__file__).resolve().parents[3] / "generated_client"
 PACKAGE = "tushare_typed"
-VERSION = "0.1.0"
 
 # What `tsgen build` owns inside the distribution: these files, and every file under these folders. Everything else
 # there is hand-written, and a build never writes, checks or deletes it.
@@ -42,6 +41,7 @@ GENERATED_FILES = frozenset(
         "server.json",
         f"{PACKAGE}/_version.py",
         f"{PACKAGE}/_client.py",
+        f"{PACKAGE}/push/_records.py",
         f"{PACKAGE}/catalog.json",
         f"{PACKAGE}/mcp/tools.json",
         f"{PACKAGE}/mcp/discovery_tools.json",
@@ -87,6 +87,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         pascal=naming.pascal,
         row_attr=naming.row_attr,
+        tuple_safe=naming.tuple_safe,
         py_string=typetext.py_string,
         row_type=typetext.row_type,
         method_type=typetext.method_type,
@@ -117,7 +118,7 @@ def _rendered_sources(metadata: Metadata) -> dict[str, str]:
     except CategoryError as error:
         raise RenderError(str(error)) from error
     files = {
-        f"{PACKAGE}/_version.py": render("client/_version.py.jinja", version=VERSION),
+        f"{PACKAGE}/_version.py": render("client/_version.py.jinja", version=metadata.client_version),
         f"{PACKAGE}/_client.py": render(
             "client/_client.py.jinja",
             modules=modules,
@@ -125,6 +126,7 @@ def _rendered_sources(metadata: Metadata) -> dict[str, str]:
             pro_bar_table=dispatch_table(metadata),
             pro_bar_types=pro_bar_literals(metadata),
         ),
+        f"{PACKAGE}/push/_records.py": render("client/push/_records.py.jinja", push=metadata.push),
         f"{PACKAGE}/_api/__init__.py": render("client/_api/__init__.py.jinja"),
         f"{PACKAGE}/models/__init__.py": render("client/models/__init__.py.jinja", interfaces=interfaces),
     }
@@ -174,10 +176,11 @@ def render_tree(metadata: Metadata, distribution: Path = DISTRIBUTION) -> dict[s
     files[f"{PACKAGE}/mcp/tools.json"] = _json_note(tools_json(metadata))
     files[f"{PACKAGE}/mcp/discovery_tools.json"] = _json_note(discovery_tools_json(metadata))
     # These three follow schemas of their own (OpenAPI, MCPB, the MCP registry): marked in .gitattributes only.
-    files["openapi.json"] = openapi_json(metadata, VERSION)
-    files["manifest.json"] = manifest_json(metadata, VERSION)
-    files["server.json"] = server_json(VERSION)
-    files["bundle/pyproject.toml"] = bundle_pyproject(VERSION, _requirements(distribution))
+    version = metadata.client_version
+    files["openapi.json"] = openapi_json(metadata, version)
+    files["manifest.json"] = manifest_json(metadata, version)
+    files["server.json"] = server_json(version)
+    files["bundle/pyproject.toml"] = bundle_pyproject(version, _requirements(distribution))
     files["bundle/.mcpbignore"] = BUNDLE_IGNORE
     files[".gitattributes"] = _gitattributes()
     unowned = sorted(relative for relative in files if not is_generated(relative))

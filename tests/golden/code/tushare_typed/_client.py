@@ -44,6 +44,7 @@ from ._api.stock_quotes import (
     StockQuotesPages,
 )
 from ._internal.client_base import AsyncBaseClient, BaseClient
+from .push._mixin import AsyncStreamMixin, StreamMixin
 from .store._mixin import AsyncStoreSync, StoreSync
 
 if TYPE_CHECKING:
@@ -85,10 +86,12 @@ class TushareClient(
     StockFinancialsMethods,
     StockQuotesMethods,
     StoreSync,
+    StreamMixin,
 ):
     """Client for every tushare interface; see the base class for the options.
 
-    Every interface method takes `**options` of :class:`~.options.CallOptions`; `pages` streams any of them.
+    Every interface method takes `**options` of :class:`~.options.CallOptions`; `pages` streams any of them;
+    `stream` follows tushare's push feed.
     """
 
     @property
@@ -202,10 +205,12 @@ class AsyncTushareClient(
     AsyncStockFinancialsMethods,
     AsyncStockQuotesMethods,
     AsyncStoreSync,
+    AsyncStreamMixin,
 ):
     """Asynchronous client for every tushare interface; see the base class for the options.
 
-    Every interface method takes `**options` of :class:`~.options.CallOptions`; `pages` streams any of them.
+    Every interface method takes `**options` of :class:`~.options.CallOptions`; `pages` streams any of them;
+    `stream` follows tushare's push feed.
     """
 
     @property

@@ -62,6 +62,7 @@ class DailyRequest(BaseModel):
 class DailyResponse(Response[DailyRow]):
     """Rows of `daily`."""
 
+    interface_name: ClassVar[str] = "daily"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "trade_date",

@@ -329,6 +329,7 @@ class IncomeVipRequest(BaseModel):
 class IncomeVipResponse(Response[IncomeVipRow]):
     """Rows of `income_vip`."""
 
+    interface_name: ClassVar[str] = "income_vip"
     wire_names: ClassVar[tuple[str, ...]] = (
         "ts_code",
         "ann_date",

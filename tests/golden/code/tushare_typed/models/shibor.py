@@ -55,6 +55,7 @@ class ShiborRequest(BaseModel):
 class ShiborResponse(Response[ShiborRow]):
     """Rows of `shibor`."""
 
+    interface_name: ClassVar[str] = "shibor"
     wire_names: ClassVar[tuple[str, ...]] = (
         "date",
         "on",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,25 @@ from click.testing import CliRunner
 
 from tushare_typed import TushareClient
 from tushare_typed.cache import CacheWarning, SQLiteCache
+from tushare_typed.catalog import Catalog
 from tushare_typed.cli import cli
 from tushare_typed.errors import TushareError
 from tushare_typed.testing import TushareEmulator
+
+from ..store.helpers import rows_per_query, store_catalog
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    """The store tests' catalog: the package's real interfaces, with keys and small per-day data."""
+    return store_catalog()
+
+
+@pytest.fixture
+def emulator(catalog: Catalog) -> Iterator[TushareEmulator]:
+    with TushareEmulator(catalog, total_rows=rows_per_query) as running:
+        yield running
+
 
 DAY = "20240105"
 
