@@ -23,6 +23,7 @@ import structlog
 from structlog.typing import EventDict, WrappedLogger
 
 from ..errors import MASK, redact_text
+from .telemetry import add_trace_ids
 
 __all__ = [
     "CALL_EVENT",
@@ -130,7 +131,8 @@ def log_call(
 
 
 def configure_logging(*, json: bool = False, level: int | str = logging.INFO, stream: TextIO | None = None) -> None:
-    """Configure structlog globally: ISO timestamps, redaction, JSON lines or console text.
+    """Configure structlog globally: ISO timestamps, the current OpenTelemetry trace and span ids (when there is
+    one), redaction, JSON lines or console text.
 
     Call it once in an application or notebook; libraries should not call it.
     """
@@ -145,6 +147,7 @@ def configure_logging(*, json: bool = False, level: int | str = logging.INFO, st
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
+            add_trace_ids,
             redact_processor,
             renderer,
         ],

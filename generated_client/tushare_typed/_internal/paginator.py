@@ -41,6 +41,7 @@ from .pages import (
     StopReason,
 )
 from .seam import SeamGuard
+from .telemetry import paging_span
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -81,14 +82,16 @@ def paginate(
     pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name, keys)
     collector = _Collector(resume, pager.start_offset)
     try:
-        with PageProgress(api_name) as progress:
+        with PageProgress(api_name) as progress, paging_span(api_name) as span:
             for chunk in _pages(pager, fetch, None):
                 collector.add(chunk)
                 progress.update(len(collector.items), collector.pages, more=not chunk.last)
+            result = collector.result(pager)
+            span.done(result.pages, len(result.items), result.completed)
     except TushareError as exc:
         collector.fill_partial(exc, partial_as)
         raise
-    return collector.result(pager)
+    return result
 
 
 async def apaginate(
@@ -108,14 +111,16 @@ async def apaginate(
     pager = _Pager(limit, start_offset, max_pages, max_rows, dedupe, resume, api_name, keys)
     collector = _Collector(resume, pager.start_offset)
     try:
-        with PageProgress(api_name) as progress:
+        with PageProgress(api_name) as progress, paging_span(api_name) as span:
             async for chunk in _apages(pager, fetch, None):
                 collector.add(chunk)
                 progress.update(len(collector.items), collector.pages, more=not chunk.last)
+            result = collector.result(pager)
+            span.done(result.pages, len(result.items), result.completed)
     except TushareError as exc:
         collector.fill_partial(exc, partial_as)
         raise
-    return collector.result(pager)
+    return result
 
 
 def iter_pages(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from .._internal.labels import LABEL_CHOICES, Labels
+from .._internal.otel_setup import telemetry_from_env
 from ..catalog import InterfaceSpec, ParamSpec
 from ..errors import TushareError
 from ..progress import set_progress
@@ -141,7 +142,7 @@ def exec_command(
     progress = PageProgress(spec.api_name, quiet)
     # This command prints its own page lines; the runtime still reports rate-limit waits unless --quiet.
     set_progress(False if quiet else None, pages=False)
-    with _client.make_client(timeout) as client:
+    with telemetry_from_env("tushare-typed-cli"), _client.make_client(timeout) as client:
         progress.watch(client)
         try:
             response: Response[Any] = getattr(client, spec.api_name)(

@@ -32,6 +32,7 @@ from pydantic import ValidationError
 # isort: on
 
 from .. import __version__
+from .._internal.otel_setup import telemetry_from_env
 from ..progress import set_progress
 from .bounds import shorten
 from .docs import CATEGORIES_URI, INTERFACE_URI_PREFIX, category_index, interface_markdown, interface_uri
@@ -257,7 +258,8 @@ def serve(options: ServerOptions) -> None:
     )
     # Progress lines are for people: an MCP server's stdout is the protocol and nobody watches its stderr.
     set_progress(False)
-    anyio.run(_serve, options, service, bearer_token)
+    with telemetry_from_env("tushare-typed-mcp"):
+        anyio.run(_serve, options, service, bearer_token)
 
 
 def _count(low: int, high: int | None = None) -> Callable[[str], int]:

@@ -19,6 +19,7 @@ from typing import Any, Final
 import structlog
 
 from .._internal.log_events import redact
+from .._internal.telemetry import tag_current_span
 
 __all__ = ["Metrics", "RequestContext", "RequestLogMiddleware", "current_context"]
 
@@ -102,6 +103,7 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send)
             return
         context = RequestContext(uuid.uuid4().hex)
+        tag_current_span(context.request_id)  # the request's id on its span: logs, traces and replies join up
         token = _CONTEXT.set(context)
         started = time.perf_counter()
         status_code = 500

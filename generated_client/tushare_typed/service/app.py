@@ -23,6 +23,7 @@ from fastapi.security import APIKeyHeader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from .._internal.otel_setup import instrument_fastapi
 from ..errors import ParameterError, TushareError, UnknownError
 from ._admission import AdmissionMiddleware
 from ._commands import command_detail, command_list, find, interface_metadata
@@ -174,6 +175,7 @@ def create_app(config: ServiceConfig | None = None, *, hub: Hub | None = None) -
         )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware, metrics=metrics)
+    instrument_fastapi(app)  # request spans, when the application configured OpenTelemetry
     return app
 
 

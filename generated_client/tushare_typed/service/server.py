@@ -23,11 +23,13 @@ _LOG_JSON = "TUSHARE_TYPED_SERVICE_LOG_JSON"
 
 def app_from_env() -> object:
     """The uvicorn factory of a worker: the app as the environment configures it."""
+    from .._internal.otel_setup import configure_from_env
     from ..logs import configure_logging
     from .app import create_app
 
     # Each worker is its own process: it configures its own logging (JSON lines on stderr).
     configure_logging(json=os.environ.get(_LOG_JSON) == "1")
+    configure_from_env("tushare-typed-service")  # traces and metrics by OTLP when OTEL_* ask for them
     migrated = os.environ.get(_NO_MIGRATE) == "1"
     return create_app(ServiceConfig.from_env(run_migrations=False if migrated else None))
 

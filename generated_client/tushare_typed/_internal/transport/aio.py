@@ -117,7 +117,8 @@ class AsyncTransport(TransportBase["httpx.AsyncClient", Callable[[float], Awaita
             return None
         if isinstance(step, Acquire):
             return await step.acall(call.api_name)
-        return await self._post(call, pool, step.budget)
+        with call.observer.active():  # the HTTP instrumentation's span, if any, is the call span's child
+            return await self._post(call, pool, step.budget)
 
     async def _post(self, call: Call, pool: httpx.AsyncClient, budget: float) -> tuple[httpx.Response, bytes]:
         import asyncio

@@ -39,6 +39,7 @@ from ...errors import (
 from ...progress import announce_wait
 from ..body import DEFAULT_MAX_BODY_BYTES, BodyTooLarge, DeadlinePassed
 from ..secret import Secret
+from ..telemetry import NOOP, CallObserver, observe
 from .breaker import CircuitBreaker
 from .options import DEFAULT_MAX_RATE_LIMIT_WAIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RequestOptions, new_request_id
 from .retry import MIN_RATE_LIMIT_WAIT, RetryPolicy
@@ -139,6 +140,8 @@ class Call:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     attempts: int = 0
     waited_for_limiter: float = 0.0
+    #: Told what the call does (OpenTelemetry spans and metrics, when the application configured them).
+    observer: CallObserver = field(default=NOOP, repr=False)
 
     @property
     def rate_limit_wait(self) -> float:
@@ -193,13 +196,15 @@ def new_call(
         rng=rng,
         deadline_at=options.deadline_at,
     )
+    request_id = new_request_id()
     return Call(
         api_name=api_name,
-        request_id=new_request_id(),
+        request_id=request_id,
         body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
         timeout=options.timeout or DEFAULT_TIMEOUT,
         policy=policy,
         max_body_bytes=options.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
+        observer=observe(api_name, request_id, wire_params),
     )
 
 
@@ -232,7 +237,9 @@ def _attempts(
         # Outside the retried block: the limiter's refusals are the caller's budget, not the server's.
         with breaker.untracked():
             if limiter is not None:
-                call.waited_for_limiter += yield Acquire(limiter, _limiter_wait(limiter, call))
+                waited = yield Acquire(limiter, _limiter_wait(limiter, call))
+                call.waited_for_limiter += waited
+                call.observer.waited(waited, "limiter")
         try:
             with breaker.track():
                 call.attempts += 1
@@ -240,7 +247,9 @@ def _attempts(
                 return interpret(response, body, call, decode)
         except TushareError as error:
             wait = call.policy.wait_before_retry(error)  # raises the error when tenacity says it is final
+            call.observer.retrying(call.attempts, error.code, wait)
             if isinstance(error, RateLimitError):
+                call.observer.waited(wait, "server")
                 announce_wait(call.api_name, wait, "tushare replied 40203: too many calls")
         yield Sleep(wait)
 
@@ -328,7 +337,7 @@ def _retry_after(response: httpx.Response) -> float:
     return max(seconds, MIN_RATE_LIMIT_WAIT) if math.isfinite(seconds) else 60.0
 
 
-# --- the log event ----------------------------------------------------------------------------------
+# --- the log event and telemetry ----------------------------------------------------------------------------------
 
 
 def _row_count(result: object) -> int | None:
@@ -340,7 +349,10 @@ def _row_count(result: object) -> int | None:
 
 
 def _log(call: Call, started: float, result: object, error: BaseException | None) -> None:
+    """The call's log event, and its end told to the observer (its span and metrics)."""
     from ..log_events import log_call
+
+    call.observer.finished(call.attempts, _row_count(result) if error is None else None, error)
 
     extra: dict[str, Any] = {}
     if isinstance(error, TushareError):

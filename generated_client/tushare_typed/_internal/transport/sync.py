@@ -118,7 +118,8 @@ class SyncTransport(TransportBase["httpx.Client", Callable[[float], None]]):
             return None
         if isinstance(step, Acquire):
             return step(call.api_name)
-        return self._post(call, pool, step.budget)
+        with call.observer.active():  # the HTTP instrumentation's span, if any, is the call span's child
+            return self._post(call, pool, step.budget)
 
     def _post(self, call: Call, pool: httpx.Client, budget: float) -> tuple[httpx.Response, bytes]:
         import httpx
