@@ -53,3 +53,5 @@ def tests(session: nox.Session) -> None:
     python = os.path.join(session.bin, "python")
     session.run("bash", "scripts/check_out_build.sh", external=True, env={"TSGEN_PYTHON": python})
     session.run("pytest", "-q", *session.posargs, env={**os.environ, **env})
+    # The lake read back by Apache Spark (tests marked `spark`; installs Java 17 and pyspark when missing).
+    session.run("bash", "scripts/spark_tier.sh", external=True, env={**os.environ, **env, "TSGEN_PYTHON": python})

@@ -2,7 +2,7 @@
 # The whole test suite on a fresh machine: a private venv, the pinned toolchain, then the steps `nox` runs (keep the
 # two in step): lint (ruff check, ruff format --check), types (mypy; mypy --strict on the generated client, also for
 # win32 and darwin), tests (tsgen build --check, tsgen docs --check, the services the integration tests use, the --out
-# build, pytest).
+# build, pytest, the Spark tier).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
@@ -26,3 +26,5 @@ eval "$(bash scripts/test_services.sh)"
 # `tsgen build --out` into an empty folder: a wheel of it installs and passes the runtime tests.
 bash scripts/check_out_build.sh
 "$py" -m pytest -q "$@"
+# The lake read back by Apache Spark (tests marked `spark`; installs Java 17 and pyspark when missing).
+TSGEN_PYTHON="$py" bash scripts/spark_tier.sh

@@ -17,6 +17,7 @@ CHECKS = (
     ("test_services.sh",),
     ("check_out_build.sh",),
     ("pytest", "-q"),
+    ("spark_tier.sh",),
 )
 
 
