@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeVar
 
-from ._errors import LakeManifestError
+from ._errors import LakeError, LakeManifestError
 from ._lake_fs import lake_error
 from ._manifest import (
     ALL_UNIT,
@@ -40,10 +42,9 @@ from ._manifest import (
     read_pointer,
     unit_file,
 )
-from ._schema import quote
+from ._schema import literal, quote
 
 if TYPE_CHECKING:
-    import pyarrow
     import pyarrow.fs
 
     from ._database import Database
@@ -138,26 +139,42 @@ def _state(unit: Unit) -> tuple[int, str]:
     return unit.rows, unit.fingerprint
 
 
-def _unit_rows(db: Database, schema: TableSchema, unit: str) -> pyarrow.Table:
-    """The stored rows of one unit, in the table's column types (dates stay dates)."""
+def _unit_select(schema: TableSchema, unit: str) -> str:
+    """The query of one unit's stored rows, in the table's column types (dates stay dates)."""
     select = f"SELECT {', '.join(quote(name) for name in schema.names)} FROM {schema.table}"
     if unit == ALL_UNIT or schema.date_column is None:
-        return db.arrow(select)
+        return select
     column = quote(schema.date_column)
     if unit == NULL_UNIT:
-        return db.arrow(f"{select} WHERE {column} IS NULL")
+        return f"{select} WHERE {column} IS NULL"
     first = dt.date(int(unit[:4]), int(unit[4:]), 1)
     after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return db.arrow(f"{select} WHERE {column} >= ? AND {column} < ?", [first, after])
+    return f"{select} WHERE {column} >= DATE '{first.isoformat()}' AND {column} < DATE '{after.isoformat()}'"
 
 
-def _upload(fs: pyarrow.fs.FileSystem, path: str, table: pyarrow.Table) -> int:
-    import pyarrow.parquet as pq
+def _write_unit(db: Database, select: str, local: Path) -> Path:
+    """One unit as a Parquet file on local disk, by DuckDB's writer: the encoding of the local export."""
+    import duckdb
 
-    with fs.open_output_stream(path) as stream:
-        pq.write_table(table, stream)
-        written: int = stream.tell()
-    return written
+    try:
+        with db.cursor() as conn:
+            conn.execute(f"COPY ({select}) TO {literal(str(local))} (FORMAT PARQUET)")
+    except duckdb.Error as error:
+        raise LakeError(
+            f"cannot write a Parquet file to {local.parent}: {error}",
+            remediation="free space in the temporary directory (or point TMPDIR elsewhere), then export again",
+        ) from None
+    return local
+
+
+def _upload(fs: pyarrow.fs.FileSystem, local: Path, remote: str) -> int:
+    """Copy ``local`` to ``remote`` and delete it; returns its bytes."""
+    with local.open("rb") as source, fs.open_output_stream(remote) as sink:
+        while chunk := source.read(1 << 22):
+            sink.write(chunk)
+    size = local.stat().st_size
+    local.unlink()
+    return size
 
 
 def _collect(futures: list[Future[_T]], keep: int) -> list[_T]:
@@ -189,14 +206,20 @@ def export_to_lake(db: Database, schema: TableSchema, fs: pyarrow.fs.FileSystem,
     run = uuid.uuid4().hex[:12]
     written: dict[str, Unit] = {}
     total_bytes = 0
-    with s3_errors(f"write {where}"), ThreadPoolExecutor(_UPLOADS, thread_name_prefix="tushare-lake") as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="tushare-lake-") as scratch,
+        s3_errors(f"write {where}"),
+        ThreadPoolExecutor(_UPLOADS, thread_name_prefix="tushare-lake") as pool,
+    ):
+        # DuckDB writes each unit while the files before it upload: at most _UPLOADS files wait on disk.
         pending: list[Future[int]] = []
         for unit in stale:
             rows, fingerprint = current[unit]
             name = unit_file(unit, run, partitioned=schema.date_column is not None)
-            pending.append(pool.submit(_upload, fs, f"{base}/{name}", _unit_rows(db, schema, unit)))
+            local = _write_unit(db, _unit_select(schema, unit), Path(scratch) / f"{unit}.parquet")
+            pending.append(pool.submit(_upload, fs, local, f"{base}/{name}"))
             written[unit] = Unit(name, rows, fingerprint)
-            total_bytes += sum(_collect(pending, keep=_UPLOADS))  # at most that many tables held in memory
+            total_bytes += sum(_collect(pending, keep=_UPLOADS))
         total_bytes += sum(_collect(pending, keep=0))
     manifest = Manifest(
         schema.api_name,

@@ -138,6 +138,9 @@ def open_filesystem(settings: LakeSettings, environ: Mapping[str, str] | None = 
         connect_timeout=min(10.0, settings.timeout),
         request_timeout=settings.timeout,
         force_virtual_addressing=virtual,
+        # Objects smaller than a part (every manifest, most unit files) go up in one PUT, not three requests of a
+        # multipart upload: half the upload time against a local server. A PUT is atomic as well.
+        allow_delayed_open=True,
         retry_strategy=fs.AwsStandardS3RetryStrategy(max_attempts=3),
     )
 
