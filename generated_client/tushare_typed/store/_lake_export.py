@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Final
 
 from ._errors import LakeError, LakeManifestError
 from ._lake_fs import lake_error
@@ -45,6 +46,7 @@ from ._manifest import (
 from ._schema import literal, quote
 
 if TYPE_CHECKING:
+    import duckdb
     import pyarrow.fs
 
     from ._database import Database
@@ -53,9 +55,8 @@ if TYPE_CHECKING:
 __all__ = ["LakeExport", "export_to_lake", "read_manifest", "s3_errors"]
 
 _log = logging.getLogger("tushare_typed.store")
-#: Files uploaded at once (each upload is itself split into parts in the background by pyarrow).
-_UPLOADS: Final = 4
-_T = TypeVar("_T")
+#: Units written and uploaded at once.
+_WORKERS: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,37 +153,47 @@ def _unit_select(schema: TableSchema, unit: str) -> str:
     return f"{select} WHERE {column} >= DATE '{first.isoformat()}' AND {column} < DATE '{after.isoformat()}'"
 
 
-def _write_unit(db: Database, select: str, local: Path) -> Path:
-    """One unit as a Parquet file on local disk, by DuckDB's writer: the encoding of the local export."""
-    import duckdb
+class _Writer:
+    """Writes units as Parquet (DuckDB's writer: the local export's encoding) and uploads them, ``_WORKERS`` at a
+    time, each on a DuckDB cursor of its own: a unit is one row group, which DuckDB encodes on one thread, so units
+    in parallel keep the cores busy, and one unit's upload overlaps another's encoding. At most ``_WORKERS`` files
+    wait on local disk."""
 
-    try:
+    def __init__(self, db: Database, fs: pyarrow.fs.FileSystem, scratch: Path) -> None:
         with db.cursor() as conn:
+            self._idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+            for _ in range(_WORKERS):
+                self._idle.put(conn.cursor())
+        self._fs = fs
+        self._scratch = scratch
+        self._path = db.path
+
+    def close(self) -> None:
+        for _ in range(_WORKERS):
+            self._idle.get().close()
+
+    def __call__(self, select: str, unit: str, remote: str) -> int:
+        """Write one unit and upload it; returns its bytes."""
+        import duckdb
+
+        local = self._scratch / f"{unit}.parquet"
+        conn = self._idle.get()
+        try:
             conn.execute(f"COPY ({select}) TO {literal(str(local))} (FORMAT PARQUET)")
-    except duckdb.Error as error:
-        raise LakeError(
-            f"cannot write a Parquet file to {local.parent}: {error}",
-            remediation="free space in the temporary directory (or point TMPDIR elsewhere), then export again",
-        ) from None
-    return local
-
-
-def _upload(fs: pyarrow.fs.FileSystem, local: Path, remote: str) -> int:
-    """Copy ``local`` to ``remote`` and delete it; returns its bytes."""
-    with local.open("rb") as source, fs.open_output_stream(remote) as sink:
-        while chunk := source.read(1 << 22):
-            sink.write(chunk)
-    size = local.stat().st_size
-    local.unlink()
-    return size
-
-
-def _collect(futures: list[Future[_T]], keep: int) -> list[_T]:
-    """Wait for all but ``keep`` of ``futures`` (the oldest first); their results, the first failure raised."""
-    done = []
-    while len(futures) > keep:
-        done.append(futures.pop(0).result())
-    return done
+        except duckdb.Error as error:
+            raise LakeError(
+                f"cannot write a Parquet file to {self._scratch} from the store {self._path}: {error}",
+                remediation="free space in the temporary directory (or point TMPDIR elsewhere), then export again",
+            ) from None
+        finally:
+            self._idle.put(conn)
+        try:
+            with local.open("rb") as source, self._fs.open_output_stream(remote) as sink:
+                while chunk := source.read(1 << 22):
+                    sink.write(chunk)
+            return local.stat().st_size
+        finally:
+            local.unlink()
 
 
 def export_to_lake(db: Database, schema: TableSchema, fs: pyarrow.fs.FileSystem, root: str, url: str) -> LakeExport:
@@ -205,22 +216,23 @@ def export_to_lake(db: Database, schema: TableSchema, fs: pyarrow.fs.FileSystem,
         )
     run = uuid.uuid4().hex[:12]
     written: dict[str, Unit] = {}
-    total_bytes = 0
-    with (
-        tempfile.TemporaryDirectory(prefix="tushare-lake-") as scratch,
-        s3_errors(f"write {where}"),
-        ThreadPoolExecutor(_UPLOADS, thread_name_prefix="tushare-lake") as pool,
-    ):
-        # DuckDB writes each unit while the files before it upload: at most _UPLOADS files wait on disk.
-        pending: list[Future[int]] = []
-        for unit in stale:
-            rows, fingerprint = current[unit]
-            name = unit_file(unit, run, partitioned=schema.date_column is not None)
-            local = _write_unit(db, _unit_select(schema, unit), Path(scratch) / f"{unit}.parquet")
-            pending.append(pool.submit(_upload, fs, local, f"{base}/{name}"))
-            written[unit] = Unit(name, rows, fingerprint)
-            total_bytes += sum(_collect(pending, keep=_UPLOADS))
-        total_bytes += sum(_collect(pending, keep=0))
+    with tempfile.TemporaryDirectory(prefix="tushare-lake-") as scratch, s3_errors(f"write {where}"):
+        writer = _Writer(db, fs, Path(scratch))
+        try:
+            with ThreadPoolExecutor(_WORKERS, thread_name_prefix="tushare-lake") as pool:
+                jobs = []
+                for unit in stale:
+                    rows, fingerprint = current[unit]
+                    name = unit_file(unit, run, partitioned=schema.date_column is not None)
+                    jobs.append(pool.submit(writer, _unit_select(schema, unit), unit, f"{base}/{name}"))
+                    written[unit] = Unit(name, rows, fingerprint)
+                try:
+                    total_bytes = sum(job.result() for job in jobs)
+                except BaseException:
+                    pool.shutdown(cancel_futures=True)  # the first failure ends the export: start no more units
+                    raise
+        finally:
+            writer.close()
     manifest = Manifest(
         schema.api_name,
         (previous.sequence if previous is not None else 0) + 1,
