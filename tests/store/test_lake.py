@@ -22,6 +22,7 @@ from tushare_typed.store import (
     LakeConnectionError,
     LakeCredentialsError,
     LakeError,
+    LakeManifestError,
     Store,
 )
 from tushare_typed.testing import TushareEmulator
@@ -222,6 +223,33 @@ def test_bad_credentials_bucket_and_endpoint_are_typed_errors_without_secrets(
     with pytest.raises(ParameterError):
         Lake(url).manifest("../daily")
     assert Lake(url).manifest("daily") is None  # nothing was exported
+
+
+@pytest.mark.timeout(60)
+def test_a_damaged_or_foreign_manifest_is_named_and_never_followed_outside_the_lake(
+    emulator: TushareEmulator,
+    catalog: Catalog,
+    store_path: Path,
+    environ: dict[str, str],
+    server: S3Server,
+    url: str,
+    tmp_path: Path,
+) -> None:
+    sync(emulator, catalog, store_path, "20240101", "20240105")
+    lake = Lake(url)
+    export(lake, store_path, catalog)
+    s3, folder = server.client(), url.removeprefix(f"s3://{BUCKET}/") + "/daily/_manifest/"
+    manifest = s3.get_object(Bucket=BUCKET, Key=f"{folder}00000001.json")["Body"].read().decode()
+    name = next(iter(Lake(url).manifest("daily").units.values())).file  # type: ignore[union-attr]
+    s3.put_object(Bucket=BUCKET, Key=f"{folder}00000001.json", Body=manifest.replace(name, "../../escaped.parquet"))
+    with pytest.raises(LakeManifestError, match="outside its folder") as outside:
+        lake.download("daily", tmp_path / "copy")
+    assert f"{url}/daily/_manifest/00000001.json" in str(outside.value)
+    assert not (tmp_path / "escaped.parquet").exists()
+    s3.put_object(Bucket=BUCKET, Key=f"{folder}latest.json", Body=b"\x00 not json")
+    with pytest.raises(LakeManifestError, match="damaged or foreign") as damaged:
+        export(lake, store_path, catalog)  # never guesses: the fix is named instead
+    assert "_manifest/" in damaged.value.remediation
 
 
 @pytest.mark.timeout(60)
