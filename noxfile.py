@@ -54,4 +54,6 @@ def tests(session: nox.Session) -> None:
     session.run("bash", "scripts/check_out_build.sh", external=True, env={"TSGEN_PYTHON": python})
     # The deployment tier: the image, the compose stack and the manifests run under podman (tests/deploy).
     session.run("bash", "scripts/deploy_tier.sh", external=True, env={"TSGEN_PYTHON": python})
+    # The lake read back by Apache Spark (tests marked `spark`; installs Java 17 and pyspark when missing).
+    session.run("bash", "scripts/spark_tier.sh", external=True, env={**os.environ, **env, "TSGEN_PYTHON": python})
     session.run("pytest", "-q", *session.posargs, env={**os.environ, **env})

@@ -2,7 +2,7 @@
 # The whole test suite on a fresh machine: a private venv, the pinned toolchain, then the steps `nox` runs (keep the
 # two in step): lint (ruff check, ruff format --check), types (mypy; mypy --strict on the generated client, also for
 # win32 and darwin), tests (tsgen build --check, tsgen docs --check, the services the integration tests use, the --out
-# build, the deployment tier, then pytest: its summary is the run's last line).
+# build, the deployment and Spark tiers, then pytest: its summary is the run's last line).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
@@ -27,4 +27,6 @@ eval "$(bash scripts/test_services.sh)"
 bash scripts/check_out_build.sh
 # The deployment tier: the image, the compose stack and the manifests run under podman (tests/deploy).
 bash scripts/deploy_tier.sh
+# The lake read back by Apache Spark (tests marked `spark`; installs Java 17 and pyspark when missing).
+TSGEN_PYTHON="$py" bash scripts/spark_tier.sh
 "$py" -m pytest -q "$@"

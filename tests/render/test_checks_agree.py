@@ -17,6 +17,7 @@ CHECKS = (
     ("test_services.sh",),
     ("check_out_build.sh",),
     ("deploy_tier.sh",),
+    ("spark_tier.sh",),
     ("pytest", "-q"),
 )
 

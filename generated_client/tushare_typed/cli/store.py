@@ -12,6 +12,7 @@ import click
 from .._internal.tabular import to_table
 from ..catalog import load_catalog
 from . import _client
+from ._lake import lake_options, make_lake
 from ._output import CliError, CliUsageError, echo_arrow
 
 __all__ = ["export_command", "sql_command", "store_group", "sync_command"]
@@ -51,6 +52,16 @@ def _syncable(points: int | None) -> tuple[list[str], list[tuple[str, str]]]:
     return chosen, skipped
 
 
+def _export_lake(url: str | None, endpoint_url: str | None, region: str | None, virtual: bool | None) -> Any:
+    """The lake of ``sync --export-to`` (None without it); a local directory there is a usage error."""
+    if url is None:
+        return None
+    lake = make_lake(url, endpoint_url, region, virtual)
+    if lake is None:
+        raise CliUsageError(f"--export-to {url}: not a lake", "give s3://BUCKET/PREFIX, or run `export --to DIR` after")
+    return lake
+
+
 @click.command("sync")
 @click.argument("apis", nargs=-1)
 @click.option("--start", metavar="YYYYMMDD", help="First day to sync (every interface except snapshots needs it).")
@@ -66,6 +77,8 @@ def _syncable(points: int | None) -> tuple[list[str], list[tuple[str, str]]]:
 @click.option("--all-i-can", "all_i_can", is_flag=True, help="Every interface with a sync plan your points allow.")
 @click.option("--points", type=click.IntRange(min=0), help="Your points, for --all-i-can (default: $TUSHARE_POINTS).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.option("--export-to", "export_to", metavar="s3://BUCKET/PREFIX", help="Then export each synced API to a lake.")
+@lake_options
 def sync_command(
     apis: tuple[str, ...],
     start: str | None,
@@ -77,6 +90,10 @@ def sync_command(
     all_i_can: bool,
     points: int | None,
     quiet: bool,
+    export_to: str | None = None,
+    endpoint_url: str | None = None,
+    region: str | None = None,
+    virtual_addressing: bool | None = None,
 ) -> None:
     """Fetch the history of APIS into the local store: only what is missing, within the quota; re-run any time."""
     store_module = _store_module()
@@ -107,6 +124,7 @@ def sync_command(
                 lookback=lookback,
                 concurrency=concurrency,
                 append_only=append_only,
+                export_to=_export_lake(export_to, endpoint_url, region, virtual_addressing),
             )
         except KeyboardInterrupt:
             raise CliError(
@@ -177,11 +195,28 @@ def store_check(api: str, store_path: Path | None) -> None:
 
 @click.command("export")
 @click.argument("api")
-@click.option("--to", "to", required=True, type=click.Path(file_okay=False, path_type=Path), help="Target directory.")
+@click.option("--to", "to", required=True, help="Target directory, or a lake: s3://BUCKET/PREFIX.")
 @_STORE_OPTION
-@click.option("--overwrite", is_flag=True, help="Replace an earlier export of API.")
-def export_command(api: str, to: Path, store_path: Path | None, overwrite: bool) -> None:
-    """Write API from the local store as hive-partitioned Parquet under DIR/API (year=YYYY/ partitions)."""
+@click.option("--overwrite", is_flag=True, help="Replace an earlier export of API (a lake's is replaced anyway).")
+@lake_options
+def export_command(
+    api: str,
+    to: str,
+    store_path: Path | None,
+    overwrite: bool,
+    endpoint_url: str | None = None,
+    region: str | None = None,
+    virtual_addressing: bool | None = None,
+) -> None:
+    """Write API from the local store as hive-partitioned Parquet under DIR/API (year=YYYY/ partitions).
+
+    To s3://BUCKET/PREFIX (any S3-compatible endpoint; keys from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or
+    AWS_PROFILE) only the months changed since the last export are written, then the manifest
+    PREFIX/API/_manifest/latest.json is replaced: readers see the previous export until the new one is complete."""
+    lake = make_lake(to, endpoint_url, region, virtual_addressing)
     with _open_store(store_path, read_only=True) as store:
-        target = store.export(api, to, overwrite=overwrite)
+        if lake is not None:
+            click.echo(lake.export(store, api).summary(), err=True)
+            return
+        target = store.export(api, Path(to), overwrite=overwrite)
     click.echo(f"wrote {target}", err=True)

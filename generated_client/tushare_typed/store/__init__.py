@@ -9,7 +9,8 @@
     bars = store.read("daily", ts_code=["000001.SZ"], start="20240101")   # a DailyResponse, no network
     store.sql("SELECT ts_code, avg(close) FROM daily GROUP BY 1").to_pandas()
 
-Needs the ``store`` extra (DuckDB and pyarrow): ``pip install 'tushare-typed[store]'``.
+Needs the ``store`` extra (DuckDB and pyarrow): ``pip install 'tushare-typed[store]'``; exports to object storage
+(:class:`Lake`) the ``lake`` extra.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
     from ._check import CheckReport
     from ._database import STORE_VARIABLE, default_store_path
     from ._errors import (
+        LakeBucketError,
+        LakeConnectionError,
+        LakeCredentialsError,
+        LakeError,
+        LakeManifestError,
         StoreAccessError,
         StoreCorruptError,
         StoreError,
@@ -30,6 +36,7 @@ if TYPE_CHECKING:
         StoreSchemaError,
         SyncError,
     )
+    from ._lake import Lake, LakeExport
     from ._report import InterfaceReport, SyncReport
     from ._store import Store, TableInfo
     from ._sync import SyncRequest, run_sync
@@ -40,6 +47,11 @@ _EXPORTS = {
     "CheckReport": "_check",
     "STORE_VARIABLE": "_database",
     "default_store_path": "_database",
+    "LakeBucketError": "_errors",
+    "LakeConnectionError": "_errors",
+    "LakeCredentialsError": "_errors",
+    "LakeError": "_errors",
+    "LakeManifestError": "_errors",
     "StoreAccessError": "_errors",
     "StoreCorruptError": "_errors",
     "StoreKeyConflictError": "_errors",
@@ -47,6 +59,8 @@ _EXPORTS = {
     "StoreLockedError": "_errors",
     "StoreSchemaError": "_errors",
     "SyncError": "_errors",
+    "Lake": "_lake",
+    "LakeExport": "_lake",
     "InterfaceReport": "_report",
     "SyncReport": "_report",
     "Store": "_store",
@@ -80,6 +94,13 @@ __all__ = [
     "STORE_VARIABLE",
     "CheckReport",
     "InterfaceReport",
+    "Lake",
+    "LakeBucketError",
+    "LakeConnectionError",
+    "LakeCredentialsError",
+    "LakeError",
+    "LakeExport",
+    "LakeManifestError",
     "Store",
     "StoreAccessError",
     "StoreCorruptError",

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from ._report import SyncReport
 
 __all__ = [
+    "LakeBucketError",
+    "LakeConnectionError",
+    "LakeCredentialsError",
+    "LakeError",
+    "LakeManifestError",
     "StoreAccessError",
     "StoreCorruptError",
     "StoreError",
@@ -79,6 +84,53 @@ class StoreKeyConflictError(StoreError):
     default_remediation = (
         "Report it with the interface and values: its key in the metadata is narrower than the data's identity. "
         "Meanwhile sync it append-only (--append-only), which keeps every row."
+    )
+
+
+class LakeError(StoreError):
+    """An export to object storage (the lake) failed (STORE-420). Readers following the lake's manifest still see
+    the previous complete export; the same export run again completes it."""
+
+    default_code = "STORE-420"
+    default_remediation = "See the message, then run the same export again: it writes only what is missing."
+
+
+class LakeCredentialsError(LakeError):
+    """The object store refused the credentials, or none were given (STORE-421)."""
+
+    default_code = "STORE-421"
+    default_remediation = (
+        "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) to a key allowed to list, read, write and "
+        "delete under the lake's prefix, or pass access_key_id=/secret_access_key= to Lake(...)."
+    )
+
+
+class LakeBucketError(LakeError):
+    """The lake's bucket does not exist at the endpoint (STORE-422)."""
+
+    default_code = "STORE-422"
+    default_remediation = (
+        "Create the bucket first (the export never creates one), or fix the bucket in the URL, the endpoint "
+        "(AWS_ENDPOINT_URL, --endpoint-url) or the region (AWS_REGION, --region)."
+    )
+
+
+class LakeConnectionError(LakeError):
+    """The object store could not be reached, or the connection failed midway (STORE-423)."""
+
+    default_code = "STORE-423"
+    default_remediation = (
+        "Check the endpoint (AWS_ENDPOINT_URL, --endpoint-url) and the network, then run the same export again: "
+        "readers still see the previous complete export, and the re-run writes only what is missing."
+    )
+
+
+class LakeManifestError(LakeError):
+    """The lake's manifest is damaged or not one this package wrote (STORE-424)."""
+
+    default_code = "STORE-424"
+    default_remediation = (
+        "Export to another prefix, or delete the prefix's _manifest/ folder (and its Parquet files) and export again."
     )
 
 

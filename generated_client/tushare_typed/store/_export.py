@@ -12,17 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._errors import StoreAccessError, StoreError
-from ._schema import quote
+from ._schema import literal, quote
 
 if TYPE_CHECKING:
     from ._database import Database
     from ._schema import TableSchema
 
 __all__ = ["export_table"]
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def export_table(db: Database, schema: TableSchema, to: Path, *, overwrite: bool = False) -> Path:
@@ -52,7 +48,7 @@ def export_table(db: Database, schema: TableSchema, to: Path, *, overwrite: bool
     try:
         staging.mkdir(parents=True)
         with db.cursor() as conn:
-            conn.execute(f"COPY ({select}) TO {_literal(str(destination))} ({options})")
+            conn.execute(f"COPY ({select}) TO {literal(str(destination))} ({options})")
         _swap(staging, target)
     except (OSError, duckdb.Error) as error:
         shutil.rmtree(staging, ignore_errors=True)

@@ -17,6 +17,7 @@ from .._internal.client_base import AsyncBaseClient, BaseClient
 from .._internal.transport import DEFAULT_MAX_RATE_LIMIT_WAIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
+    from ._lake import Lake
     from ._report import SyncReport
     from ._store import Store
 
@@ -37,12 +38,15 @@ class StoreSync(BaseClient):
         concurrency: int = 4,
         append_only: bool = False,
         progress: bool = False,
+        export_to: Lake | str | None = None,
     ) -> SyncReport:
         """Fetch the history of ``apis`` into the local store (``tushare_typed.store``, extra ``store``): only the
         slices not stored yet, plus the ``lookback`` most recent ones, concurrently within this client's quota.
         ``store`` is a Store or a path (default: ``TUSHARE_TYPED_STORE`` or the user's data directory).
         ``append_only`` syncs an interface without keys; ``progress`` shows slices, rows, calls/min and an ETA on
-        stderr. Interrupted or failed runs resume where they stopped; the report says what was done."""
+        stderr. Interrupted or failed runs resume where they stopped; the report says what was done. ``export_to``
+        (a :class:`~tushare_typed.store.Lake` or an ``s3://`` URL) exports each interface to object storage once
+        synced (checked before the first call; a failed sync leaves the lake at its previous export)."""
         from ._client import sync_with
 
         return sync_with(
@@ -55,6 +59,7 @@ class StoreSync(BaseClient):
             concurrency=concurrency,
             append_only=append_only,
             progress=progress,
+            export_to=export_to,
         )
 
     def _async_twin(self) -> AsyncBaseClient:
@@ -91,6 +96,7 @@ class AsyncStoreSync(AsyncBaseClient):
         concurrency: int = 4,
         append_only: bool = False,
         progress: bool = False,
+        export_to: Lake | str | None = None,
     ) -> SyncReport:
         """Async :meth:`StoreSync.sync`."""
         from ._client import async_sync_with
@@ -105,4 +111,5 @@ class AsyncStoreSync(AsyncBaseClient):
             concurrency=concurrency,
             append_only=append_only,
             progress=progress,
+            export_to=export_to,
         )

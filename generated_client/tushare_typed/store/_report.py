@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._lake_export import LakeExport
 
 __all__ = ["InterfaceReport", "SyncReport"]
 
@@ -30,11 +34,13 @@ class InterfaceReport:
 
 @dataclass(slots=True)
 class SyncReport:
-    """Every interface's report, plus calls spent on the calendar and code lists, and the wall time."""
+    """Every interface's report, plus calls spent on the calendar and code lists, and the wall time; ``exports``:
+    what a sync with ``export_to`` then exported to the lake."""
 
     interfaces: dict[str, InterfaceReport] = field(default_factory=dict)
     support_calls: int = 0
     seconds: float = 0.0
+    exports: list[LakeExport] = field(default_factory=list)
 
     def of(self, api_name: str) -> InterfaceReport:
         return self.interfaces.setdefault(api_name, InterfaceReport(api_name))
@@ -63,6 +69,7 @@ class SyncReport:
                 + (f", {r.slices_left} left" if r.slices_left else "")
                 + f"; {r.rows_added} rows added, {r.rows_updated} updated; {r.calls} calls"
             )
+        lines += [export.summary() for export in self.exports]
         lines.append(
             f"total: {self.rows_added} rows added, {self.rows_updated} updated, {self.calls} calls "
             f"({self.support_calls} for calendar and code lists), {self.seconds:.1f} s"

@@ -16,7 +16,7 @@ from ..errors import ParameterError
 if TYPE_CHECKING:
     from ..catalog import InterfaceSpec
 
-__all__ = ["POSITION_COLUMN", "SLICE_COLUMN", "Column", "TableSchema", "quote"]
+__all__ = ["POSITION_COLUMN", "SLICE_COLUMN", "Column", "TableSchema", "literal", "quote"]
 
 _SQL_TYPES: Final = {
     "str": "VARCHAR",
@@ -35,6 +35,11 @@ POSITION_COLUMN: Final = "_tushare_pos"
 def quote(identifier: str) -> str:
     """A DuckDB identifier, quoted (wire names such as ``1w`` are not plain identifiers)."""
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """A DuckDB string literal (for a file path in COPY, which takes no bound parameter)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True, slots=True)

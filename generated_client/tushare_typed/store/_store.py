@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, overload
 
 from ..catalog import Catalog, InterfaceSpec, UnknownInterfaceError, load_catalog
 from ..errors import ParameterError
@@ -20,6 +20,7 @@ from ._database import STATE_TABLE, Database
 from ._errors import StoreError
 from ._export import export_table
 from ._integrity import damaged
+from ._lake_fs import is_lake_url
 from ._plan import check_range, parse_date
 from ._read import stored_response
 from ._schema import SLICE_COLUMN, TableSchema, quote
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     import pyarrow
 
     from ..response import Response
+    from ._lake import Lake, LakeExport
 
 __all__ = ["Store", "TableInfo"]
 
@@ -203,8 +205,22 @@ class Store:
         """Gaps against the trading calendar, rows breaking price/volume invariants, slices never synced."""
         return check_table(self.db, self.spec(api_name), self.stored_schema(api_name))
 
-    def export(self, api_name: str, to: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-        """Write ``api_name`` as hive-partitioned Parquet under ``to/<api_name>``; returns that directory."""
+    @overload
+    def export(self, api_name: str, to: str | os.PathLike[str], *, overwrite: bool = False) -> Path: ...
+    @overload
+    def export(self, api_name: str, to: Lake, *, overwrite: bool = False) -> LakeExport: ...
+    def export(self, api_name: str, to: str | os.PathLike[str] | Lake, *, overwrite: bool = False) -> Any:
+        """Write ``api_name`` as hive-partitioned Parquet under ``to/<api_name>``; returns that directory. ``to`` a
+        :class:`Lake` exports to object storage, incrementally (``overwrite`` does not apply: the manifest is
+        replaced atomically); returns what the export did."""
+        if not isinstance(to, (str, os.PathLike)):
+            return to.export(self, api_name)
+        if is_lake_url(to):
+            raise ParameterError(
+                f"{to} is object storage: say how to reach it with a Lake",
+                remediation=f"store.export({api_name!r}, Lake({str(to)!r})) (endpoint and keys: see Lake)",
+                api_name=api_name,
+            )
         return export_table(self.db, self.stored_schema(api_name), Path(to), overwrite=overwrite)
 
     def _date_column(self, api_name: str) -> str | None:
