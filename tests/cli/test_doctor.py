@@ -133,3 +133,5 @@ def test_probe_refuses_an_unknown_interface_before_any_call(tushare_emulator: Tu
     result = run("doctor", "--probe", "--only", "dayly")
     assert_clean_failure(result, 2)
     assert tushare_emulator.calls() == 1  # the token check only
+    assert_clean_failure(run("doctor", "--only", "daily"), 2)
+    assert tushare_emulator.calls() == 1

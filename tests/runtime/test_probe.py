@@ -118,7 +118,9 @@ def _broken(spec: InterfaceSpec) -> InterfaceSpec:
     """``daily`` with a required trade_date whose example value (a month) a day parameter refuses."""
     import dataclasses
 
-    params = tuple(dataclasses.replace(p, required=True, format="YYYYMM") if p.name == "trade_date" else p for p in spec.params)
+    params = tuple(
+        dataclasses.replace(p, required=True, format="YYYYMM") if p.name == "trade_date" else p for p in spec.params
+    )
     return dataclasses.replace(spec, params=params)
 
 

@@ -268,6 +268,8 @@ def _run_probe(only: Sequence[str], again: bool, timeout: float, show: Callable[
 )
 def doctor_command(run_probe: bool, only: str | None, again: bool, timeout: float) -> None:
     """Check the token, the API, the clock, the token store and keyring, the data store and the service database."""
+    if (only or again) and not run_probe:
+        raise CliUsageError("--only and --again go with --probe", "add --probe, or drop them")
     findings = _checks(timeout)
     for finding in findings:
         click.echo(finding.line())
