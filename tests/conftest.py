@@ -35,6 +35,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_user_probe_record(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test reads the developer's own `doctor --probe` record (sync --all-i-can and --callable-only do)."""
+    monkeypatch.setenv("TUSHARE_TYPED_PROBE", str(tmp_path_factory.mktemp("probe") / "probe.json"))
+
+
+@pytest.fixture(autouse=True)
 def _structlog_unconfigured() -> Iterator[None]:
     """Every test starts and ends with structlog unconfigured, as a library user's process does: a test that
     configures it (or captures its events) must not make the library's events print into later tests' stdout."""

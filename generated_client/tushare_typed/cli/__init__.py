@@ -1,11 +1,12 @@
 """``tushare-typed``: browse the interfaces, call one, manage the token, serve MCP.
 
-    tushare-typed list [--category TEXT] [--search TEXT]
+    tushare-typed list [--category TEXT] [--search TEXT] [--callable]
     tushare-typed describe daily
     tushare-typed exec daily -p ts_code=000001.SZ -p start_date=20240101 --fields ts_code,close --format csv
     tushare-typed pro-bar 000001.SZ --start-date 2024-01-01 --adj qfq --ma 5,20
     tushare-typed --base-url URL --timeout 10 --token - exec ...   (options for every calling command)
     tushare-typed token set | show | rotate | delete
+    tushare-typed doctor [--probe [--only A,B] [--again]]
     tushare-typed mcp serve [--transport stdio|streamable-http] [--mode discovery|full] [--tools A,B] ...
     tushare-typed sync daily --start 20100101 [--end YYYYMMDD] [--all-i-can] [--store PATH]
     tushare-typed sql "SELECT ts_code, avg(close) FROM daily GROUP BY 1" | store info | store check daily
@@ -20,8 +21,8 @@ pydantic), pyarrow and the MCP SDK are imported by the commands that use them.
 
 This module holds the root group and its options; each command group is a module beside it (``browse``: list and
 describe; ``exec``; ``token``; ``probar``: pro-bar; ``store``: sync, sql, store, export; ``cache``; ``service``:
-serve and api-key; ``mcp``; ``bars``: bars and sources; ``compare``), sharing the output helpers of ``_output``,
-the client construction of ``_client`` and the :mod:`..sources` hub of ``_sources``.
+serve and api-key; ``mcp``; ``bars``: bars and sources; ``compare``; ``doctor``), sharing the output helpers of
+``_output``, the client construction of ``_client`` and the :mod:`..sources` hub of ``_sources``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from .bars import bars_command, sources_command
 from .browse import describe, list_command
 from .cache import cache_group
 from .compare import compare_command
+from .doctor import doctor_command
 from .exec import exec_command
 from .mcp import mcp_group
 from .probar import pro_bar_command
@@ -111,6 +113,7 @@ for _command in (
     compare_command,
     sources_command,
     stream_command,
+    doctor_command,
 ):
     cli.add_command(_command)
 

@@ -10,6 +10,7 @@ from typing import Any, Final
 import click
 
 from .._internal.identity import key_text, sync_text
+from .._internal.probe import example_arguments
 from .._internal.tabular import to_table
 from ..catalog import InterfaceSpec, ParamSpec, UnknownInterfaceError, load_catalog
 from ._output import CliError, CliUsageError
@@ -49,9 +50,17 @@ def _listed(category: str | None, search: str | None) -> list[InterfaceSpec]:
 @click.option(
     "--search", "-s", metavar="TEXT", help="Interfaces matching TEXT in Chinese or English words, best first."
 )
-def list_command(category: str | None, search: str | None) -> None:
+@click.option(
+    "--callable", "callable_only", is_flag=True, help="Only those `doctor --probe` found your token may call."
+)
+def list_command(category: str | None, search: str | None, callable_only: bool) -> None:
     """List the interfaces: name, points required, category and title."""
     specs = _listed(category, search)
+    if callable_only:
+        from .doctor import probe_state
+
+        state = probe_state()
+        specs = [spec for spec in specs if spec.api_name in state and state[spec.api_name].status == "callable"]
     if not specs:
         raise CliError("no interface matches", "try a shorter --search or --category, or none")
     rows = [(spec.api_name, spec.points, " / ".join(spec.category), spec.title) for spec in specs]
@@ -113,23 +122,9 @@ def _param_row(param: ParamSpec) -> tuple[str, str, str, str]:
     return (param.name, kind, "yes" if param.required else "", about)
 
 
-def _example_value(param: ParamSpec) -> str:
-    if param.enum:
-        return param.enum[0]
-    by_format = {"YYYYMMDD": "20240102", "YYYYMM": "202401", "YYYY-MM-DD HH:MM:SS": "2024-01-02 09:30:00"}
-    if param.format in by_format:
-        return by_format[param.format]
-    by_type = {"date": "20240102", "datetime": "2024-01-02 09:30:00", "int": "1", "float": "1.0", "bool": "true"}
-    if param.python_type in by_type:
-        return by_type[param.python_type]
-    return "000001.SZ" if param.name.endswith("code") else "VALUE"
-
-
 def _examples(spec: InterfaceSpec) -> list[str]:
     """One shell and one Python call, with the required parameters (or the first one) and three columns."""
-    grouped = {group.params[-1] for group in spec.param_groups}  # e.g. daily_basic: trade_date
-    chosen = [p for p in spec.params if p.required or p.name in grouped] or list(spec.params[:1])
-    values = {p.name: _example_value(p) for p in chosen}
+    values = example_arguments(spec)
     fields = list(spec.default_fields[:3] or spec.field_names[:3])
     shell = ["tushare-typed", "exec", spec.api_name, *(f"-p {shlex.quote(f'{k}={v}')}" for k, v in values.items())]
     python = [f"{name}={value!r}" for name, value in values.items()]

@@ -4,6 +4,7 @@ extra, imported by the command run)."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +39,33 @@ _STORE_OPTION = click.option(
 )
 
 
+def _probed_out() -> dict[str, str]:
+    """The interfaces ``doctor --probe`` found the token may not call (denied, or unknown to the API), with why;
+    empty when there is no probe record."""
+    from .._internal.probe import ProbeRecord
+
+    try:
+        record = ProbeRecord.load()
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    return {
+        api: f"the probe of {time.strftime('%Y-%m-%d', time.localtime(entry.at))} found it {entry.status}: "
+        f"{entry.detail}"
+        for api, entry in record.entries.items()
+        if entry.status in ("denied", "unknown")
+    }
+
+
 def _syncable(points: int | None) -> tuple[list[str], list[tuple[str, str]]]:
-    """Every interface the account may sync (a sync plan, points), and the others with the reason. Interfaces
-    without keys are synced too, slice-replace."""
+    """Every interface the account may sync (a sync plan, points, not found denied by ``doctor --probe``), and the
+    others with the reason. Interfaces without keys are synced too, slice-replace."""
     chosen, skipped = [], []
+    probed_out = _probed_out()
     for spec in load_catalog():
         if spec.sync is None:
             skipped.append((spec.api_name, spec.sync_absent_reason or "no sync plan in the metadata"))
+        elif spec.api_name in probed_out:
+            skipped.append((spec.api_name, probed_out[spec.api_name]))
         elif points is not None and spec.points is not None and spec.points > points:
             skipped.append((spec.api_name, f"needs {spec.points} points"))
         else:
@@ -74,7 +95,12 @@ def _export_lake(url: str | None, endpoint_url: str | None, region: str | None, 
     is_flag=True,
     help="Store even keyed interfaces slice-replace (interfaces without keys always are).",
 )
-@click.option("--all-i-can", "all_i_can", is_flag=True, help="Every interface with a sync plan your points allow.")
+@click.option(
+    "--all-i-can",
+    "all_i_can",
+    is_flag=True,
+    help="Every interface with a sync plan your points (and `doctor --probe`) allow.",
+)
 @click.option("--points", type=click.IntRange(min=0), help="Your points, for --all-i-can (default: $TUSHARE_POINTS).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @click.option("--export-to", "export_to", metavar="s3://BUCKET/PREFIX", help="Then export each synced API to a lake.")

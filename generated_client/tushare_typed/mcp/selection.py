@@ -1,5 +1,6 @@
 """Which interfaces a server offers: all of them, or those the operator narrowed it to with ``--tools``,
-``--categories`` and ``--max-points`` (what an account of that tier can call). The narrowing applies in both modes:
+``--categories``, ``--max-points`` (what an account of that tier can call) and ``--callable-only`` (what
+``tushare-typed doctor --probe`` found the token may call). The narrowing applies in both modes:
 to the tool list in full mode, and to what search, describe, call and the resources reach in discovery mode."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Final
 
 from ..catalog import Catalog, InterfaceSpec
 
-__all__ = ["COMPOSITE_TOOLS", "Selection", "SelectionError", "split_list"]
+__all__ = ["COMPOSITE_TOOLS", "Selection", "SelectionError", "probed_callable", "split_list"]
 
 #: Tools that are not one interface; ``--tools`` may name them too.
 COMPOSITE_TOOLS: Final = ("pro_bar", "bars", "compare_sources")
@@ -28,11 +29,13 @@ def split_list(text: str | None) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """The narrowing: empty `tools`/`categories` and `max_points` None (or 0) mean no limit of that kind."""
+    """The narrowing: empty `tools`/`categories`, `max_points` None (or 0) and `callable` None mean no limit of
+    that kind; `callable` holds the interfaces the probe found callable."""
 
     tools: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     max_points: int | None = None
+    callable: frozenset[str] | None = None
 
     def allows(self, spec: InterfaceSpec) -> bool:
         if self.tools and spec.api_name not in self.tools:
@@ -40,6 +43,8 @@ class Selection:
         if self.categories and not any(
             word.casefold() in part.casefold() for word in self.categories for part in spec.category
         ):
+            return False
+        if self.callable is not None and spec.api_name not in self.callable:
             return False
         # An interface whose points are undocumented stays: nothing says the tier cannot call it.
         return not self.max_points or spec.points is None or spec.points <= self.max_points
@@ -72,7 +77,21 @@ class Selection:
         parts = [f"--tools {','.join(self.tools)}"] if self.tools else []
         parts += [f"--categories {','.join(self.categories)}"] if self.categories else []
         parts += [f"--max-points {self.max_points}"] if self.max_points else []
+        parts += ["--callable-only"] if self.callable is not None else []
         return " ".join(parts) or "no narrowing"
+
+
+def probed_callable() -> frozenset[str]:
+    """The interfaces ``tushare-typed doctor --probe`` found callable (``--callable-only``)."""
+    from .._internal.probe import ProbeRecord
+
+    try:
+        record = ProbeRecord.load()
+    except ValueError as error:
+        raise SelectionError(f"--callable-only: {error}") from None
+    if not record.entries:
+        raise SelectionError(f"--callable-only: no probe record at {record.path}; run `tushare-typed doctor --probe`")
+    return frozenset(record.names("callable"))
 
 
 def _unknown(name: str, known: Sequence[str]) -> str:

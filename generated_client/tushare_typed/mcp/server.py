@@ -38,7 +38,7 @@ from .bounds import shorten
 from .docs import CATEGORIES_URI, INTERFACE_URI_PREFIX, category_index, interface_markdown, interface_uri
 from .framing import Rejection
 from .guarded_stdin import DEFAULT_MAX_REQUEST_BYTES, GuardedStdin
-from .selection import Selection, SelectionError, split_list
+from .selection import Selection, SelectionError, probed_callable, split_list
 from .service import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, MAX_ROWS_LIMIT, MODES, Mode, ToolResult, ToolService
 from .toolset import UnknownToolError
 
@@ -222,6 +222,7 @@ class ServerOptions(argparse.Namespace):
     tools: str
     categories: str
     max_points: int
+    callable_only: bool
     max_rows: int
     max_bytes: int
     max_request_bytes: int
@@ -248,7 +249,12 @@ def serve(options: ServerOptions) -> None:
             f"--host {options.host} is reachable from other machines: set {options.bearer_token_env} to a secret "
             "token that clients must send as 'Authorization: Bearer <token>', or serve on 127.0.0.1"
         )
-    selection = Selection(split_list(options.tools), split_list(options.categories), options.max_points or None)
+    selection = Selection(
+        split_list(options.tools),
+        split_list(options.categories),
+        options.max_points or None,
+        probed_callable() if options.callable_only else None,
+    )
     service = ToolService(
         max_rows=options.max_rows,
         max_bytes=options.max_bytes,
@@ -316,6 +322,11 @@ def parser() -> argparse.ArgumentParser:
         default=0,
         metavar="N",
         help="serve only interfaces an account with N points can call (0: all)",
+    )
+    parser.add_argument(
+        "--callable-only",
+        action="store_true",
+        help="serve only interfaces `tushare-typed doctor --probe` found the token may call",
     )
     parser.add_argument(
         "--max-rows",
