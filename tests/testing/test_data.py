@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tushare_typed.catalog import load_catalog
+from tushare_typed.catalog import InterfaceSpec, load_catalog
+from tushare_typed.store._plan import plan_slices
 from tushare_typed.testing import TushareEmulator
 from tushare_typed.testing._data import Dataset, is_trading_day
 
@@ -117,3 +118,39 @@ def test_total_rows_still_overrides_the_natural_size() -> None:
     bars = records(emulator, "daily", ts_code="000001.SZ", end_date="20241231")
     assert len(bars) == 3000 and len({bar["trade_date"] for bar in bars}) == 3000
     assert all(is_trading_day(dt.datetime.strptime(bar["trade_date"], "%Y%m%d").date()) for bar in bars)
+
+
+def _typical_queries(spec: InterfaceSpec) -> dict[str, dict[str, str]]:
+    """No parameters, and the first slice the store asks for when it syncs the first quarter of 2024."""
+    queries: dict[str, dict[str, str]] = {"no parameters": {}}
+    if spec.sync is not None:
+        start, end = dt.date(2024, 1, 1), dt.date(2024, 3, 31)
+        days = [day for n in range(91) if is_trading_day(day := start + dt.timedelta(days=n))]
+        slices = plan_slices(spec, start, end, dt.date(2024, 6, 1), trade_days=days, codes=["000001.SZ", "600000.SH"])
+        queries.update({f"sync slice {part.params}": part.params for part in slices[:1]})
+    return queries
+
+
+@pytest.mark.timeout(120)
+def test_keyed_interfaces_reply_with_unique_keys(emulator: TushareEmulator) -> None:
+    # The store refuses a reply that repeats a key (it never drops a row), and paging reads repeated keys as a
+    # server that ignored offset: every keyed interface's rows must differ in their keys.
+    repeated = []
+    keyed = [spec for spec in load_catalog() if spec.keys]
+    for spec in keyed:
+        for query, params in _typical_queries(spec).items():
+            _, items = emulator.rows(spec.api_name, params, list(spec.keys))
+            keys = [tuple(item) for item in items]
+            if len(set(keys)) != len(keys):
+                repeated.append(f"{spec.api_name} {query}: {len(keys) - len(set(keys))} of {len(keys)} rows")
+    assert len(keyed) > 150 and not repeated, repeated
+
+
+@pytest.mark.timeout(30)
+def test_a_reference_list_is_one_row_per_security_and_range_bounds_are_not_echoed(emulator: TushareEmulator) -> None:
+    contracts = records(emulator, "sge_basic")  # its trade_time (trading hours) is a value, not a time axis
+    assert len(contracts) == 10 and len({row["ts_code"] for row in contracts}) == 10
+    names = records(emulator, "namechange", start_date="20240101", end_date="20240131")
+    assert {row["start_date"] for row in names} != {"20240101"}
+    (day,) = records(emulator, "trade_cal", exchange="SSE", start_date="20240101", end_date="20240101")
+    assert day["exchange"] == "SSE"  # a parameter naming one value is still echoed

@@ -124,6 +124,7 @@ class LlmCorpusMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         pub_date: str | datetime.datetime | None = None,
+        ann_date: str | datetime.date | None = None,
         fields: Sequence[IrmQaShField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IrmQaShResponse:
@@ -139,6 +140,7 @@ class LlmCorpusMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
+            ann_date: 公告日期（格式YYYYMMDD；页面示例的写法） [YYYYMMDD]
             fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
@@ -156,6 +158,7 @@ class LlmCorpusMethods(BaseClient):
                 "start_date": start_date,
                 "end_date": end_date,
                 "pub_date": pub_date,
+                "ann_date": ann_date,
             },
             fields,
             keys=self._record_keys("irm_qa_sh"),
@@ -170,6 +173,7 @@ class LlmCorpusMethods(BaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         pub_date: str | datetime.datetime | None = None,
+        ann_date: str | datetime.date | None = None,
         fields: Sequence[IrmQaSzField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IrmQaSzResponse:
@@ -185,6 +189,7 @@ class LlmCorpusMethods(BaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
+            ann_date: 公告日期（格式YYYYMMDD；页面示例的写法） [YYYYMMDD]
             fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
@@ -202,6 +207,7 @@ class LlmCorpusMethods(BaseClient):
                 "start_date": start_date,
                 "end_date": end_date,
                 "pub_date": pub_date,
+                "ann_date": ann_date,
             },
             fields,
             keys=self._record_keys("irm_qa_sz"),
@@ -377,6 +383,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         pub_date: str | datetime.datetime | None = None,
+        ann_date: str | datetime.date | None = None,
         fields: Sequence[IrmQaShField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IrmQaShResponse:
@@ -392,6 +399,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
+            ann_date: 公告日期（格式YYYYMMDD；页面示例的写法） [YYYYMMDD]
             fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
@@ -409,6 +417,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
                 "start_date": start_date,
                 "end_date": end_date,
                 "pub_date": pub_date,
+                "ann_date": ann_date,
             },
             fields,
             keys=self._record_keys("irm_qa_sh"),
@@ -423,6 +432,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
         start_date: str | datetime.date | None = None,
         end_date: str | datetime.date | None = None,
         pub_date: str | datetime.datetime | None = None,
+        ann_date: str | datetime.date | None = None,
         fields: Sequence[IrmQaSzField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> IrmQaSzResponse:
@@ -438,6 +448,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
             start_date: 开始日期 [YYYYMMDD]
             end_date: 结束日期 [YYYYMMDD]
             pub_date: 发布开始日期(格式：2025-06-03 16:43:03) [YYYY-MM-DD HH:MM:SS]
+            ann_date: 公告日期（格式YYYYMMDD；页面示例的写法） [YYYYMMDD]
             fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
@@ -455,6 +466,7 @@ class AsyncLlmCorpusMethods(AsyncBaseClient):
                 "start_date": start_date,
                 "end_date": end_date,
                 "pub_date": pub_date,
+                "ann_date": ann_date,
             },
             fields,
             keys=self._record_keys("irm_qa_sz"),

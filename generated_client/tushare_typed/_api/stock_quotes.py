@@ -268,6 +268,9 @@ class StockQuotesMethods(BaseClient):
         month: str | Sequence[str] | None = None,
         start_month: str | None = None,
         end_month: str | None = None,
+        trade_date: str | Sequence[str] | None = None,
+        start_date: str | None = None,
+        end_date: str | None = None,
         fields: Sequence[GgtMonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> GgtMonthlyResponse:
@@ -280,6 +283,9 @@ class StockQuotesMethods(BaseClient):
             month: 月度（格式YYYYMM，下同，支持多个输入） [YYYYMM]
             start_month: 开始月度
             end_month: 结束月度
+            trade_date: 月度（格式YYYYMM，支持多个输入；页面示例的写法） [YYYYMM]
+            start_date: 开始月度（格式YYYYMM；页面示例的写法） [YYYYMM]
+            end_date: 结束月度（格式YYYYMM；页面示例的写法） [YYYYMM]
             fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
@@ -295,6 +301,9 @@ class StockQuotesMethods(BaseClient):
                 "month": month,
                 "start_month": start_month,
                 "end_month": end_month,
+                "trade_date": trade_date,
+                "start_date": start_date,
+                "end_date": end_date,
             },
             fields,
             keys=self._record_keys("ggt_monthly"),
@@ -1028,6 +1037,9 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
         month: str | Sequence[str] | None = None,
         start_month: str | None = None,
         end_month: str | None = None,
+        trade_date: str | Sequence[str] | None = None,
+        start_date: str | None = None,
+        end_date: str | None = None,
         fields: Sequence[GgtMonthlyField] | str | None = None,
         **options: Unpack[CallOptions],
     ) -> GgtMonthlyResponse:
@@ -1040,6 +1052,9 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
             month: 月度（格式YYYYMM，下同，支持多个输入） [YYYYMM]
             start_month: 开始月度
             end_month: 结束月度
+            trade_date: 月度（格式YYYYMM，支持多个输入；页面示例的写法） [YYYYMM]
+            start_date: 开始月度（格式YYYYMM；页面示例的写法） [YYYYMM]
+            end_date: 结束月度（格式YYYYMM；页面示例的写法） [YYYYMM]
             fields: columns to return, as a list or a comma-separated string (default: the page's 默认显示 columns).
             options: offset, max_rows, max_pages, timeout, deadline (see `tushare_typed.options.CallOptions`).
 
@@ -1055,6 +1070,9 @@ class AsyncStockQuotesMethods(AsyncBaseClient):
                 "month": month,
                 "start_month": start_month,
                 "end_month": end_month,
+                "trade_date": trade_date,
+                "start_date": start_date,
+                "end_date": end_date,
             },
             fields,
             keys=self._record_keys("ggt_monthly"),

@@ -60,6 +60,9 @@ class GgtMonthlyRequest(BaseModel):
     month: Codes | None = Field(None, description="月度（格式YYYYMM，下同，支持多个输入）")
     start_month: str | None = Field(None, description="开始月度")
     end_month: str | None = Field(None, description="结束月度")
+    trade_date: Codes | None = Field(None, description="月度（格式YYYYMM，支持多个输入；页面示例的写法）")
+    start_date: str | None = Field(None, description="开始月度（格式YYYYMM；页面示例的写法）")
+    end_date: str | None = Field(None, description="结束月度（格式YYYYMM；页面示例的写法）")
 
 
 class GgtMonthlyResponse(Response[GgtMonthlyRow]):

@@ -46,6 +46,7 @@ class IrmQaShRequest(BaseModel):
     start_date: DateParam | None = Field(None, description="开始日期")
     end_date: DateParam | None = Field(None, description="结束日期")
     pub_date: DateTimeParam | None = Field(None, description="发布开始日期(格式：2025-06-03 16:43:03)")
+    ann_date: DateParam | None = Field(None, description="公告日期（格式YYYYMMDD；页面示例的写法）")
 
 
 class IrmQaShResponse(Response[IrmQaShRow]):

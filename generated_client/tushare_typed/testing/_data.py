@@ -11,7 +11,10 @@ queries over overlapping ranges agree on the rows they share, as the real server
   ``pre_close`` is the previous trading day's close, ``change``/``pct_chg`` follow, volumes and amounts agree;
 - adjustment factors step up every half year or so (dividends), so forward adjustment depends on its anchor;
 - financial statements (interfaces keyed by ``end_date`` with a ``period`` parameter) have one row per quarter
-  end, published 20-110 days later, with revenue > net income and assets = liabilities + equity.
+  end, published 20-110 days later, with revenue > net income and assets = liabilities + equity;
+- a keyed interface's rows are unique in its key columns: one whose keys hold no date is a reference list (one row
+  per security, or one row), never a daily series, and a range bound (``start_date``) is not echoed into the column
+  of its name, so the dates a range selects stay apart.
 
 Row ``i`` is computed on demand from ``i``, so paging through a large result costs no more than its pages.
 """
@@ -56,6 +59,10 @@ _MINUTES: Final = tuple(
     f"{minute // 60:02d}:{minute % 60:02d}"
     for minute in [*range(9 * 60 + 31, 11 * 60 + 31), *range(13 * 60 + 1, 15 * 60 + 1)]
 )
+#: The axis columns, most telling first.
+_AXES: Final = ("trade_date", "cal_date", "end_date", "date", "trade_time")
+#: Parameters that bound a range (start_date, end_month, ...) rather than name a value.
+_RANGE_BOUNDS: Final = ("start_", "end_")
 _BAR_COLUMNS: Final = frozenset(
     {"open", "high", "low", "close", "pre_close", "change", "pct_chg", "vol", "amount", "adj_factor"}
 )
@@ -74,7 +81,7 @@ class Dataset:
         self.seed = seed
         self.params = params
         names = spec.field_names
-        self.axis = _axis_column(names)
+        self.axis = _axis_column(names, spec.keys)
         self.axis_kind = _axis_kind(self.axis, spec)
         given = _codes(params.get("ts_code"))
         self.code_axis = "ts_code" in names
@@ -91,7 +98,10 @@ class Dataset:
         self._dates: list[dt.date] = []
         self._cursor = _parse(self.end) + dt.timedelta(days=1)
         self.natural_total = self._count()
-        self._echo = {k: v for k, v in params.items() if isinstance(v, str) and "," not in v}
+        # A parameter naming one value is echoed into its column; a list or a range bound selects many values.
+        self._echo = {
+            k: v for k, v in params.items() if isinstance(v, str) and "," not in v and not k.startswith(_RANGE_BOUNDS)
+        }
         self._types = {f.name: f.python_type for f in spec.fields}
         self._day_texts: dict[dt.date, str] = {}
 
@@ -299,8 +309,12 @@ _VALUE_MAKERS: Final[dict[str, Callable[[_Row, str, str], Any]]] = {
 # --- helpers ---------------------------------------------------------------------------------------------------
 
 
-def _axis_column(names: Sequence[str]) -> str | None:
-    for candidate in ("trade_date", "cal_date", "end_date", "date", "trade_time"):
+def _axis_column(names: Sequence[str], keys: Sequence[str]) -> str | None:
+    # A keyed interface whose keys hold no date (sge_basic: ts_code; fund_company: name) is a reference list: a
+    # column such as its trading hours or deregistration date is then a value, not an axis to repeat the keys on.
+    if keys and not any(key in _AXES or key.endswith("_date") for key in keys):
+        return None
+    for candidate in _AXES:
         if candidate in names:
             return candidate
     return None
