@@ -275,3 +275,16 @@ def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
             return False
         time.sleep(0.01)
     return True
+
+
+@pytest.mark.timeout(60)
+def test_a_stored_read_converts_with_chinese_labels(
+    emulator: TushareEmulator, catalog: Catalog, store_path: Path
+) -> None:
+    sync(emulator, catalog, store_path, concurrency=1)
+    with Store(store_path, catalog=catalog, read_only=True) as store:
+        stored = store.read("daily", fields=["ts_code", "close"])
+    labelled = stored.to_pandas(labels="zh")
+    assert list(labelled.columns) == ["股票代码", "收盘价"]
+    assert list(stored.columns(labels="zh")) == ["股票代码", "收盘价"]
+    assert list(labelled["收盘价"]) == list(stored.to_pandas()["close"])

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast, overload
 
 from pydantic import PrivateAttr
 
+from .._internal.labels import Labels
 from ..response import Response
 
 if TYPE_CHECKING:
@@ -69,27 +70,31 @@ class _ArrowRows(Sequence[Any]):
     __hash__ = None  # type: ignore[assignment]  # mutable-looking sequence: compare, never hash
 
 
-def _to_arrow(self: Response[Any]) -> pyarrow.Table:
-    return self._table  # type: ignore[attr-defined]
+def _to_arrow(self: Response[Any], labels: Labels = None) -> pyarrow.Table:
+    table: pyarrow.Table = self._table  # type: ignore[attr-defined]
+    if not labels:
+        return table
+    names = self._labelled(labels)
+    return table.rename_columns([names[name] for name in table.column_names])
 
 
-def _to_pandas(self: Response[Any]) -> pandas.DataFrame:
+def _to_pandas(self: Response[Any], labels: Labels = None) -> pandas.DataFrame:
     import pandas as pd
     import pyarrow as pa
 
     # The client's stable dtypes: nullable Int64 and boolean, float64, object strings.
     mapping = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
-    return _to_arrow(self).to_pandas(types_mapper=mapping.get)
+    return _to_arrow(self, labels).to_pandas(types_mapper=mapping.get)
 
 
-def _to_polars(self: Response[Any]) -> polars.DataFrame:
+def _to_polars(self: Response[Any], labels: Labels = None) -> polars.DataFrame:
     import polars as pl
 
-    return cast("polars.DataFrame", pl.from_arrow(_to_arrow(self)))
+    return cast("polars.DataFrame", pl.from_arrow(_to_arrow(self, labels)))
 
 
-def _columns(self: Response[Any]) -> dict[str, list[Any]]:
-    table = _to_arrow(self)
+def _columns(self: Response[Any], labels: Labels = None) -> dict[str, list[Any]]:
+    table = _to_arrow(self, labels)
     return {name: table.column(name).to_pylist() for name in table.column_names}
 
 
