@@ -18,7 +18,15 @@ from tushare_typed.testing import TushareEmulator
 
 from .conftest import DENIED, emulator_client
 
-DISCOVERY_TOOLS = ["search_interfaces", "describe_interface", "call_interface", "pro_bar", "bars", "compare_sources"]
+DISCOVERY_TOOLS = [
+    "search_interfaces",
+    "describe_interface",
+    "call_interface",
+    "pro_bar",
+    "bars",
+    "compare_sources",
+    "latest_quote",
+]
 
 
 def result_size(text: str, structured: dict[str, Any] | None) -> int:

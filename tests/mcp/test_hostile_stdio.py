@@ -19,7 +19,15 @@ from .raw_stdio import RawStdioServer
 pytestmark = pytest.mark.timeout(60)
 
 HUGE = 20 * 1024 * 1024  # bytes: far over the default --max-request-bytes (1 MiB)
-DISCOVERY_TOOLS = ["search_interfaces", "describe_interface", "call_interface", "pro_bar", "bars", "compare_sources"]
+DISCOVERY_TOOLS = [
+    "search_interfaces",
+    "describe_interface",
+    "call_interface",
+    "pro_bar",
+    "bars",
+    "compare_sources",
+    "latest_quote",
+]
 
 
 def call(request_id: int, tool: str, arguments: str) -> bytes:

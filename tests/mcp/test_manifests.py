@@ -19,7 +19,15 @@ REVERSE_DNS_NAME = re.compile(r"^[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+$")
 ANNOTATIONS = {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}
 PAGING_ARGUMENTS = {"fields", "offset", "max_rows"}
 OUTPUT_KEYS = {"rows", "fields", "row_count", "completed", "next_offset", "note"}
-DISCOVERY = ["search_interfaces", "describe_interface", "call_interface", "pro_bar", "bars", "compare_sources"]
+DISCOVERY = [
+    "search_interfaces",
+    "describe_interface",
+    "call_interface",
+    "pro_bar",
+    "bars",
+    "compare_sources",
+    "latest_quote",
+]
 
 
 def test_there_is_one_tool_per_catalog_interface_in_name_order(tools: list[dict[str, Any]]) -> None:

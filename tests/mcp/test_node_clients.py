@@ -53,6 +53,7 @@ def test_the_typescript_client_reads_results_and_every_error_in_discovery_mode(t
         "pro_bar",
         "bars",
         "compare_sources",
+        "latest_quote",
     ]
     assert seen["toolsBytes"] <= 20_000
     found, rows, bad_date, misspelled, zero_rows, missing, denied, cut, bars = seen["results"]

@@ -38,7 +38,7 @@ async def test_tools_list_in_full_mode_is_every_interface_and_the_composites(
         listed = await client.list_tools()
         assert client.server_info is not None and client.server_info.name == SERVER_NAME
     dumped = [tool.model_dump(by_alias=True, exclude_none=True) for tool in listed.tools]
-    assert len(dumped) == len(load_catalog()) + 3
+    assert len(dumped) == len(load_catalog()) + 4
     assert dumped == tools_document["interfaces"] + tools_document["composites"]
 
 
@@ -60,6 +60,7 @@ async def test_discovery_mode_lists_six_tools_and_serves_the_docs_as_resources(d
         "pro_bar",
         "bars",
         "compare_sources",
+        "latest_quote",
     ]
     assert len(resources.resources) == len(load_catalog()) + 1
     assert templates.resource_templates[0].uri_template == "tushare://interfaces/{api_name}"

@@ -73,7 +73,13 @@ async def test_stdio_server_lists_every_tool_and_calls_them(tmp_path: Path, errl
                 daily = await session.call_tool("daily", {"ts_code": "000001.SZ", "end_date": "20240628"})
                 minutes = await session.call_tool("ft_mins", {"ts_code": "CU2310.SHF", "freq": "15min", "max_rows": 4})
         daily_fields, daily_items = emulator.rows("daily", {"ts_code": "000001.SZ", "end_date": "20240628"})
-    assert [tool.name for tool in listed.tools] == [*load_catalog().names(), "pro_bar", "bars", "compare_sources"]
+    assert [tool.name for tool in listed.tools] == [
+        *load_catalog().names(),
+        "pro_bar",
+        "bars",
+        "compare_sources",
+        "latest_quote",
+    ]
     rows = structured(daily)["rows"]
     assert len(rows) == 50  # the server's --max-rows
     assert rows == [dict(zip(daily_fields, item, strict=True)) for item in daily_items[:50]]
@@ -176,6 +182,7 @@ async def test_streamable_http_server_serves_discovery_behind_the_bearer_token(
         "pro_bar",
         "bars",
         "compare_sources",
+        "latest_quote",
     ]
     assert structured(result)["row_count"] == 2
     assert emulator.calls("daily") == 1

@@ -15,7 +15,7 @@ from ..catalog import Catalog, InterfaceSpec
 __all__ = ["COMPOSITE_TOOLS", "Selection", "SelectionError", "probed_callable", "split_list"]
 
 #: Tools that are not one interface; ``--tools`` may name them too.
-COMPOSITE_TOOLS: Final = ("pro_bar", "bars", "compare_sources")
+COMPOSITE_TOOLS: Final = ("pro_bar", "bars", "compare_sources", "latest_quote")
 
 
 class SelectionError(ValueError):

@@ -1,7 +1,8 @@
 """What one MCP tool call does, independent of the MCP SDK: check the arguments, run the tool, shape the result.
 
 Tools are served in one of two modes. ``discovery`` (the default): ``search_interfaces``, ``describe_interface``,
-``call_interface`` and ``pro_bar``, a tool list of a few KB. ``full``: one tool per interface plus ``pro_bar``. A
+``call_interface`` and the composites (``pro_bar``, ``bars``, ``compare_sources``, ``latest_quote``), a tool list of a
+few KB. ``full``: one tool per interface plus the composites. A
 :class:`~.selection.Selection` narrows both to some interfaces.
 
 Results are bounded twice: at most ``max_rows`` rows (never more than :data:`MAX_ROWS_LIMIT`) and at most
@@ -28,6 +29,7 @@ from .._internal.tabular import to_csv
 from ..catalog import InterfaceSpec, load_catalog
 from ..errors import TushareError
 from ..search import search
+from ._extra_tools import EXTRA_TOOLS, ToolRunner, runner_for
 from .bounds import close_names, shorten
 from .docs import interface_document, interface_markdown
 from .selection import Selection
@@ -128,7 +130,7 @@ class ToolService:
     #: Seconds for each HTTP request of a call, body included (the client's default when None).
     timeout: float | None = None
     _client: AsyncTushareClient | None = field(default=None, init=False, repr=False)
-    _sources: Any = field(default=None, init=False, repr=False)  # ._sources_tools.SourcesTools, built on use
+    _extras: dict[str, ToolRunner] = field(default_factory=dict, init=False, repr=False)  # built on first use
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_rows <= MAX_ROWS_LIMIT:
@@ -163,8 +165,9 @@ class ToolService:
         await self.aclose()
 
     async def aclose(self) -> None:
-        if self._sources is not None:
-            await self._sources.aclose()
+        extras, self._extras = self._extras, {}
+        for runner in extras.values():
+            await runner.aclose()
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
@@ -209,11 +212,11 @@ class ToolService:
             return self._describe(str(arguments["api_name"]))
         if name == PRO_BAR:
             return await self._pro_bar(RowsCall.from_arguments(name, arguments, self.max_rows))
-        if name in ("bars", "compare_sources"):
-            from ._sources_tools import SourcesTools
-
-            self._sources = self._sources or SourcesTools()
-            return await self._sources.call(name, arguments, self.max_rows, self.max_bytes)  # type: ignore[no-any-return]
+        if name in EXTRA_TOOLS:
+            kind = EXTRA_TOOLS[name]
+            if kind not in self._extras:
+                self._extras[kind] = runner_for(name)
+            return await self._extras[kind].call(name, arguments, self.max_rows, self.max_bytes)
         return await self._interface(RowsCall.from_arguments(name, arguments, self.max_rows))
 
     def _search(self, arguments: Mapping[str, Any]) -> ToolResult:

@@ -48,6 +48,7 @@ _PATTERN_HINTS: Final = {
     r"^\d{6}$": "a month as YYYYMM, e.g. 202401",
     r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$": "a date-time as 'YYYY-MM-DD HH:MM:SS', e.g. '2024-01-31 09:30:00'",
     "^([DWM]|[0-9]+min)$": "D, W, M, or minutes such as 5min",
+    r"^\d{6}\.(SH|SZ|BJ)$": "an A-share code in tushare form, e.g. 000001.SZ",
 }
 _JSON_TYPES: Final = {
     "null": "null",

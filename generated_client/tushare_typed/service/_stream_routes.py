@@ -43,9 +43,10 @@ _CODES_QUERY: Final = Query(max_length=12 * _MAX_CODES, description="Comma-separ
 
 @dataclass(frozen=True, slots=True)
 class Encoded:
-    """A record's JSON text, made once by the hub for every subscriber (``Hub(encode=encoded)``)."""
+    """A record's JSON text and its SSE event, made once by the hub for every subscriber (``Hub(encode=encoded)``)."""
 
     json: str
+    sse: bytes
 
 
 def _json(data: Any) -> str:
@@ -55,7 +56,8 @@ def _json(data: Any) -> str:
 def encoded(record: Any) -> Encoded:
     """A record (a NamedTuple, a dict, plain data) as :class:`Encoded` JSON."""
     as_dict = getattr(record, "_asdict", None)
-    return Encoded(_json(as_dict() if callable(as_dict) else record))
+    text = _json(as_dict() if callable(as_dict) else record)
+    return Encoded(text, f"event: record\ndata: {text}\n\n".encode())
 
 
 def event_of(item: Any) -> tuple[str, str]:
@@ -68,11 +70,12 @@ def event_of(item: Any) -> tuple[str, str]:
 
 
 def _sse(items: list[Any]) -> bytes:
-    parts = []
-    for item in items:
-        name, data = event_of(item)
-        parts.append(f"event: {name}\ndata: {data}\n\n")
-    return "".join(parts).encode()
+    return b"".join(item.sse if isinstance(item, Encoded) else _sse_event(item) for item in items)
+
+
+def _sse_event(item: Any) -> bytes:
+    name, data = event_of(item)
+    return f"event: {name}\ndata: {data}\n\n".encode()
 
 
 def _codes(text: str) -> list[str]:
@@ -86,11 +89,11 @@ async def _batches(subscription: Subscription, heartbeat: float) -> AsyncIterato
     """What the subscriber has, a batch at a time (an empty batch when ``heartbeat`` passes without a record)."""
     while True:
         try:
-            first = await asyncio.wait_for(subscription.queue.get(), heartbeat)
+            await asyncio.wait_for(subscription.wait(), heartbeat)
         except TimeoutError:
             yield []
             continue
-        batch = [first] if isinstance(first, Lagged | Ended) else [first, *subscription.drain(_BATCH)]
+        batch = subscription.drain(_BATCH)
         yield batch
         if isinstance(batch[-1], Lagged | Ended):
             return

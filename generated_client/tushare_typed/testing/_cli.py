@@ -36,7 +36,10 @@ def parse_arguments(argv: Sequence[str] | None) -> dict[str, Any]:
 
     parser = argparse.ArgumentParser(
         prog="python -m tushare_typed.testing",
-        description="Run a tushare emulator on 127.0.0.1 until SIGTERM or Ctrl-C; its URL is the first line of stdout.",
+        description=(
+            "Run a tushare emulator on 127.0.0.1 until SIGTERM or Ctrl-C; its URL is the first line of stdout, "
+            "the URLs of the push feed (--push) and the realtime look-alikes (--realtime) the next ones."
+        ),
     )
     parser.add_argument("--catalog", help="catalog.json to serve (default: the package's)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
@@ -64,6 +67,13 @@ def parse_arguments(argv: Sequence[str] | None) -> dict[str, Any]:
     push.add_argument("--push-stall-after", type=int, help="stop sending (and answering) after this many records")
     push.add_argument("--push-garbage-every", type=int, help="make every n-th frame garbage")
     push.add_argument("--push-refuse", action="store_true", help="refuse every subscription (status: false)")
+    parser.add_argument(
+        "--realtime",
+        action="store_true",
+        help="also serve the look-alikes of the realtime quote sources (Sina, Eastmoney, Tencent) on one http:// URL, "
+        "printed on the next line of stdout (after the push URL, if any): point TUSHARE_TYPED_SINA_URL, "
+        "TUSHARE_TYPED_EASTMONEY_PUSH_URL and TUSHARE_TYPED_TENCENT_URL at it",
+    )
     args = parser.parse_args(argv)
     catalog = load_catalog(args.catalog)
     unknown = [name for name in args.deny if name not in catalog]
@@ -81,6 +91,7 @@ def parse_arguments(argv: Sequence[str] | None) -> dict[str, Any]:
         "seed": args.seed,
         "port": args.port,
         "push": push_arguments(args) if args.push else None,
+        "realtime": args.realtime,
     }
 
 

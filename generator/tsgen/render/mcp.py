@@ -3,9 +3,10 @@
 
 tools.json holds three lists. `discovery`: the few tools of the default mode (search the interfaces, describe one,
 call one). `interfaces`: one tool per HTTP interface, served in full mode and used in every mode to check a call's
-arguments. `composites`: tools served in both modes (`pro_bar`). Output schemas spell nullability as `anyOf`
-branches, never as a `type` array, which several MCP clients read as a single string. `discovery_tools.json` repeats
-the `discovery` and `composites` lists (8 KB), so the default mode answers tools/list without parsing tools.json (2 MB).
+arguments. `composites`: tools served in both modes (`pro_bar`, `bars`, `compare_sources`, `latest_quote`). Output
+schemas spell nullability as `anyOf` branches, never as a `type` array, which several MCP clients read as a single
+string. `discovery_tools.json` repeats the `discovery` and `composites` lists (a few KB), so the default mode answers
+tools/list without parsing tools.json (2 MB).
 """
 
 from __future__ import annotations
@@ -319,16 +320,17 @@ def pro_bar_tool(metadata: Metadata) -> dict[str, Any]:
 
 
 def tools_document(metadata: Metadata) -> dict[str, Any]:
+    from tsgen.render.mcp_realtime import LATEST_QUOTE_TOOL, latest_quote_tool
     from tsgen.render.mcp_sources import BARS_TOOL, COMPARE_TOOL, bars_tool, compare_tool
 
     names = {interface.api_name for interface in metadata.http_interfaces}
-    own = {SEARCH_TOOL, DESCRIBE_TOOL, CALL_TOOL, PRO_BAR_TOOL, BARS_TOOL, COMPARE_TOOL}
+    own = {SEARCH_TOOL, DESCRIBE_TOOL, CALL_TOOL, PRO_BAR_TOOL, BARS_TOOL, COMPARE_TOOL, LATEST_QUOTE_TOOL}
     if names & own:
         raise ValueError(f"interfaces named like the server's own tools: {sorted(names & own)}")
     return {
         "discovery": [_search_tool(), _describe_tool(), _call_tool()],
         "interfaces": [tool(interface) for interface in metadata.http_interfaces],
-        "composites": [pro_bar_tool(metadata), bars_tool(), compare_tool()],
+        "composites": [pro_bar_tool(metadata), bars_tool(), compare_tool(), latest_quote_tool()],
     }
 
 
