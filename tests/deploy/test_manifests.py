@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,10 @@ KINDS = {"Deployment", "Service", "ConfigMap", "Secret", "HorizontalPodAutoscale
 
 
 def _run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """``tool`` (skipping the test, saying so, when it is not installed) with ``args``."""
-    found = shutil.which(tool)
+    """``tool`` (skipping the test, saying so, when it is not installed) with ``args``: the one installed beside
+    this interpreter first (the suite runs `.venv/bin/python` without the venv on PATH), else any on PATH."""
+    beside = Path(sys.executable).parent / tool
+    found = str(beside) if beside.is_file() else shutil.which(tool)
     if found is None:
         pytest.skip(f"{tool} is not installed (pip install -e '.[dev]')")
     return subprocess.run([found, *args], capture_output=True, text=True, timeout=100, check=False)  # noqa: S603
