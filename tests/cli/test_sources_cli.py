@@ -58,4 +58,4 @@ def test_sources_status_hides_the_key(env: SourceLookalikes) -> None:
 @pytest.mark.timeout(30)
 def test_unknown_symbol_is_a_message_not_a_traceback(env: SourceLookalikes) -> None:
     result = CliRunner().invoke(cli, ["bars", "nonsense!", "--no-store"])
-    assert result.exit_code == 1 and "PARAM-111" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 1 and "PARAM-121" in result.output and "Traceback" not in result.output

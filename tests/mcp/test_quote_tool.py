@@ -86,7 +86,7 @@ async def test_every_source_down_is_a_typed_tool_error(service: ToolService, loo
 async def _every_source_down_is_a_typed_tool_error(client: Client, lookalikes: RealtimeLookalikes) -> None:
     lookalikes.mode.update(sina="garbage", dc="outage")
     failed = await client.call_tool("latest_quote", {"codes": ["000001.SZ"]})
-    assert failed.is_error and text(failed).startswith("Error SERVICE-310")
+    assert failed.is_error and text(failed).startswith("Error SERVICE-320")
     assert "sina" in text(failed) and "dc" in text(failed)
 
 

@@ -87,8 +87,8 @@ async def _failover(client: Client, lookalikes: SourceLookalikes) -> None:
     assert [(f["source"], f["reason"]) for f in result["failovers"]] == [("tushare", "not-covered")]
     lookalikes.mode["yahoo"] = "outage"
     failed = await client.call_tool("bars", {"symbol": "AAPL", "adjust": "qfq"})
-    assert failed.is_error and text(failed).startswith("Error SERVICE-310")
-    assert "tushare: [PARAM-113]" in text(failed) and "yahoo: [SERVICE-301]" in text(failed)
+    assert failed.is_error and text(failed).startswith("Error SERVICE-320")
+    assert "tushare: [PARAM-123]" in text(failed) and "yahoo: [SERVICE-301]" in text(failed)
 
 
 async def test_faults_and_bad_input_are_tool_errors(tools: tuple[ToolService, SourceLookalikes]) -> None:
@@ -106,7 +106,7 @@ async def _faults(client: Client, lookalikes: SourceLookalikes) -> None:
     sources = await client.call_tool("compare_sources", {"symbols": ["600000.SH"], "sources": ["tushare"]})
     assert sources.is_error and "sources" in text(sources)
     unknown = await client.call_tool("bars", {"symbol": "not a symbol"})
-    assert unknown.is_error and text(unknown).startswith("Error PARAM-111")
+    assert unknown.is_error and text(unknown).startswith("Error PARAM-121")
 
 
 async def test_compare_names_the_difference_and_bounds_findings(tools: tuple[ToolService, SourceLookalikes]) -> None:

@@ -100,7 +100,7 @@ def test_faults_are_error_payloads(served: tuple[TestClient, dict[str, str], Sou
     reply = client.get("/v1/sources/bars", params={"symbols": "AAPL", "source": "yahoo"}, headers=headers)
     assert reply.status_code == 503 and reply.json()["code"] == "SERVICE-301" and "Retry-After" in reply.headers
     reply = client.get("/v1/sources/bars", params={"symbols": "00700.HK", "source": "akshare"}, headers=headers)
-    assert reply.status_code == 400 and reply.json()["code"] == "PARAM-112"
+    assert reply.status_code == 400 and reply.json()["code"] == "PARAM-122"
     reply = client.get("/v1/sources/bars", params={"symbols": "AAPL", "adjust": "hfq"}, headers=headers)
     assert reply.status_code == 400 and "no source could serve AAPL" in reply.json()["message"]
 

@@ -6,12 +6,12 @@ their own; ``source`` is the source's name (``api_name`` carries it too, so the 
 =================  ==========  =================================================================
 code               category    meaning (class)
 =================  ==========  =================================================================
-AUTH-020           AUTH        the source needs an API key that is not configured (``MissingApiKeyError``)
-PARAM-111          PARAMETER   the symbol is not one the source knows (``UnknownSymbolError``)
-PARAM-112          PARAMETER   the source does not cover the symbol's market (``NotCoveredError``)
-PARAM-113          PARAMETER   the source cannot give this adjustment (``AdjustmentNotSupportedError``)
-PARAM-114          PARAMETER   the source returned no bars for a range with trading days (``EmptySeriesError``)
-SERVICE-310        SERVICE     every candidate source failed; ``attempts`` says how (``AllSourcesFailedError``)
+AUTH-030           AUTH        the source needs an API key that is not configured (``MissingApiKeyError``)
+PARAM-121          PARAMETER   the symbol is not one the source knows (``UnknownSymbolError``)
+PARAM-122          PARAMETER   the source does not cover the symbol's market (``NotCoveredError``)
+PARAM-123          PARAMETER   the source cannot give this adjustment (``AdjustmentNotSupportedError``)
+PARAM-124          PARAMETER   the source returned no bars for a range with trading days (``EmptySeriesError``)
+SERVICE-320        SERVICE     every candidate source failed; ``attempts`` says how (``AllSourcesFailedError``)
 =================  ==========  =================================================================
 """
 
@@ -33,36 +33,36 @@ __all__ = [
 
 
 class MissingApiKeyError(AuthError):
-    default_code = "AUTH-020"
+    default_code = "AUTH-030"
     default_remediation = "Set the source's key variable (ALPHAVANTAGE_API_KEY) or pass api_key=..."
 
 
 class UnknownSymbolError(ParameterError):
-    default_code = "PARAM-111"
+    default_code = "PARAM-121"
     default_remediation = (
         "Check the symbol: tushare form, e.g. 000001.SZ, 600000.SH, 00700.HK or AAPL; or try another source."
     )
 
 
 class NotCoveredError(ParameterError):
-    default_code = "PARAM-112"
+    default_code = "PARAM-122"
     default_remediation = "Pick a source that covers this market (tushare-typed sources lists them), or source='auto'."
 
 
 class AdjustmentNotSupportedError(ParameterError):
-    default_code = "PARAM-113"
+    default_code = "PARAM-123"
     default_remediation = "Ask this source for adjust='none', or use a source that adjusts (tushare, akshare)."
 
 
 class EmptySeriesError(ParameterError):
-    default_code = "PARAM-114"
+    default_code = "PARAM-124"
     default_remediation = "Check the dates and the symbol (was it listed then?), or try another source."
 
 
 class AllSourcesFailedError(ServiceError):
     """No candidate source answered; ``attempts`` lists ``(source, error)`` in the order they were tried."""
 
-    default_code = "SERVICE-310"
+    default_code = "SERVICE-320"
     default_remediation = "See each source's error in the message; fix the first one you can, or retry later."
     retryable = False
 
