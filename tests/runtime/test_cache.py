@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,20 +17,11 @@ from tushare_typed.cli import cli
 from tushare_typed.errors import ParameterError, PermissionDeniedError
 from tushare_typed.testing import TushareEmulator
 
-from ..store.helpers import rows_per_query, store_catalog
+from ..store import fixtures as _store
 
-
-@pytest.fixture
-def catalog() -> Catalog:
-    """The store tests' catalog: the package's real interfaces, with keys and small per-day data."""
-    return store_catalog()
-
-
-@pytest.fixture
-def emulator(catalog: Catalog) -> Iterator[TushareEmulator]:
-    with TushareEmulator(catalog, total_rows=rows_per_query) as running:
-        yield running
-
+# The store tests' catalog and emulator (their small per-day data), in place of tests/runtime's.
+catalog = _store.catalog
+emulator = _store.emulator
 
 TODAY = dt.date(2024, 6, 3)
 

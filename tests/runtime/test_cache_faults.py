@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,25 +11,15 @@ from click.testing import CliRunner
 
 from tushare_typed import TushareClient
 from tushare_typed.cache import CacheWarning, SQLiteCache
-from tushare_typed.catalog import Catalog
 from tushare_typed.cli import cli
 from tushare_typed.errors import TushareError
 from tushare_typed.testing import TushareEmulator
 
-from ..store.helpers import rows_per_query, store_catalog
+from ..store import fixtures as _store
 
-
-@pytest.fixture
-def catalog() -> Catalog:
-    """The store tests' catalog: the package's real interfaces, with keys and small per-day data."""
-    return store_catalog()
-
-
-@pytest.fixture
-def emulator(catalog: Catalog) -> Iterator[TushareEmulator]:
-    with TushareEmulator(catalog, total_rows=rows_per_query) as running:
-        yield running
-
+# The store tests' catalog and emulator (their small per-day data), in place of tests/runtime's.
+catalog = _store.catalog
+emulator = _store.emulator
 
 DAY = "20240105"
 

@@ -19,19 +19,11 @@ from tushare_typed.catalog import Catalog
 from tushare_typed.ratelimit import RateLimit, RateLimiter, RedisBackend
 from tushare_typed.testing import TushareEmulator
 
-from ..store.helpers import rows_per_query, store_catalog
+from ..store import fixtures as _store
 
-
-@pytest.fixture
-def catalog() -> Catalog:
-    """The store tests' catalog: the package's real interfaces, with keys and small per-day data."""
-    return store_catalog()
-
-
-@pytest.fixture
-def emulator(catalog: Catalog) -> Iterator[TushareEmulator]:
-    with TushareEmulator(catalog, total_rows=rows_per_query) as running:
-        yield running
+# The store tests' catalog and emulator (their small per-day data), in place of tests/runtime's.
+catalog = _store.catalog
+emulator = _store.emulator
 
 
 @pytest.fixture
