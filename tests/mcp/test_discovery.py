@@ -17,16 +17,7 @@ from tushare_typed.search import search, terms
 from tushare_typed.testing import TushareEmulator
 
 from .conftest import DENIED, emulator_client
-
-DISCOVERY_TOOLS = [
-    "search_interfaces",
-    "describe_interface",
-    "call_interface",
-    "pro_bar",
-    "bars",
-    "compare_sources",
-    "latest_quote",
-]
+from .tool_names import DISCOVERY_TOOLS
 
 
 def result_size(text: str, structured: dict[str, Any] | None) -> int:

@@ -15,19 +15,11 @@ from tushare_typed.mcp.bounds import MAX_ARGUMENT_CHARS
 from tushare_typed.testing import TushareEmulator
 
 from .raw_stdio import RawStdioServer
+from .tool_names import DISCOVERY_TOOLS
 
 pytestmark = pytest.mark.timeout(60)
 
 HUGE = 20 * 1024 * 1024  # bytes: far over the default --max-request-bytes (1 MiB)
-DISCOVERY_TOOLS = [
-    "search_interfaces",
-    "describe_interface",
-    "call_interface",
-    "pro_bar",
-    "bars",
-    "compare_sources",
-    "latest_quote",
-]
 
 
 def call(request_id: int, tool: str, arguments: str) -> bytes:

@@ -13,21 +13,13 @@ from jsonschema.validators import validator_for  # type: ignore[import-untyped]
 from tushare_typed.catalog import load_catalog
 
 from .conftest import GENERATED, SCHEMAS, read_json
+from .tool_names import DISCOVERY_TOOLS
 
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 REVERSE_DNS_NAME = re.compile(r"^[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+$")
 ANNOTATIONS = {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}
 PAGING_ARGUMENTS = {"fields", "offset", "max_rows"}
 OUTPUT_KEYS = {"rows", "fields", "row_count", "completed", "next_offset", "note"}
-DISCOVERY = [
-    "search_interfaces",
-    "describe_interface",
-    "call_interface",
-    "pro_bar",
-    "bars",
-    "compare_sources",
-    "latest_quote",
-]
 
 
 def test_there_is_one_tool_per_catalog_interface_in_name_order(tools: list[dict[str, Any]]) -> None:
@@ -126,7 +118,7 @@ def test_the_bundle_manifest_runs_the_server_with_uv_and_the_user_config(manifes
     assert manifest["user_config"]["tushare_token"]["sensitive"] is True
     assert (GENERATED / server["entry_point"]).is_file()
     assert manifest["tools_generated"] is True
-    assert [tool["name"] for tool in manifest["tools"]] == DISCOVERY
+    assert [tool["name"] for tool in manifest["tools"]] == DISCOVERY_TOOLS
 
 
 def test_the_registry_entry_matches_the_registry_schema() -> None:

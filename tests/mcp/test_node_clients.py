@@ -15,6 +15,7 @@ from tushare_typed.testing import TushareEmulator
 
 from .conftest import DENIED, GENERATED
 from .node_clients import mcpb, run_typescript_client
+from .tool_names import DISCOVERY_TOOLS
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -46,15 +47,7 @@ def test_the_typescript_client_reads_results_and_every_error_in_discovery_mode(t
     ]
     with TushareEmulator(total_rows=3000, denied=[DENIED]) as emulator:
         seen = run_typescript_client(*server(emulator, tmp_path, "--max-bytes", "16384"), calls)
-    assert seen["tools"] == [
-        "search_interfaces",
-        "describe_interface",
-        "call_interface",
-        "pro_bar",
-        "bars",
-        "compare_sources",
-        "latest_quote",
-    ]
+    assert seen["tools"] == DISCOVERY_TOOLS
     assert seen["toolsBytes"] <= 20_000
     found, rows, bad_date, misspelled, zero_rows, missing, denied, cut, bars = seen["results"]
     assert all("thrown" not in result for result in seen["results"]), seen["results"]

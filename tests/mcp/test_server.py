@@ -18,6 +18,7 @@ from tushare_typed.mcp.server import SERVER_NAME, build_server, main
 from tushare_typed.mcp.service import ToolService
 
 from .conftest import DENIED, GENERATED, read_json
+from .tool_names import DISCOVERY_TOOLS
 
 
 def structured(result: types.CallToolResult) -> dict[str, Any]:
@@ -53,15 +54,7 @@ async def test_discovery_mode_lists_six_tools_and_serves_the_docs_as_resources(d
         described = await client.call_tool("describe_interface", {"api_name": "daily"})
         with pytest.raises(MCPError, match="no resource"):
             await client.read_resource("tushare://interfaces/nope")
-    assert [tool.name for tool in listed.tools] == [
-        "search_interfaces",
-        "describe_interface",
-        "call_interface",
-        "pro_bar",
-        "bars",
-        "compare_sources",
-        "latest_quote",
-    ]
+    assert [tool.name for tool in listed.tools] == DISCOVERY_TOOLS
     assert len(resources.resources) == len(load_catalog()) + 1
     assert templates.resource_templates[0].uri_template == "tushare://interfaces/{api_name}"
     (page,) = daily.contents

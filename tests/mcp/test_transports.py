@@ -27,6 +27,7 @@ from tushare_typed.testing import TushareEmulator
 
 from .conftest import DENIED
 from .raw_stdio import INITIALIZE
+from .tool_names import DISCOVERY_TOOLS
 
 SESSION_TIMEOUT = 30  # seconds; a hung server fails the test instead of the run
 
@@ -175,15 +176,7 @@ async def test_streamable_http_server_serves_discovery_behind_the_bearer_token(
             listed = await session.list_tools()
             result = await session.call_tool("call_interface", {"api_name": "daily", "max_rows": 2})
         refused = httpx.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "ping"}, timeout=SESSION_TIMEOUT)
-    assert [tool.name for tool in listed.tools] == [
-        "search_interfaces",
-        "describe_interface",
-        "call_interface",
-        "pro_bar",
-        "bars",
-        "compare_sources",
-        "latest_quote",
-    ]
+    assert [tool.name for tool in listed.tools] == DISCOVERY_TOOLS
     assert structured(result)["row_count"] == 2
     assert emulator.calls("daily") == 1
     assert refused.status_code == 401
