@@ -19,8 +19,14 @@ from tests.search.questions import run
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="List the questions not answered first.")
+    parser.add_argument(
+        "--ranking",
+        default="tushare_typed.search",
+        help="The module whose search() ranks (tushare_typed.mcp.search, with PYTHONPATH=<checkout of 2f3ffc4>/"
+        "generated_client, is the ranking before this benchmark existed).",
+    )
     args = parser.parse_args()
-    outcomes = run()
+    outcomes = run(ranking=args.ranking)
     top1 = sum(o.within(1) for o in outcomes) / len(outcomes)
     top3 = sum(o.within(3) for o in outcomes) / len(outcomes)
     print(f"{len(outcomes)} questions: top-1 {top1:.3f}, top-3 {top3:.3f}")

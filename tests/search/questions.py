@@ -3,12 +3,12 @@ scripts/bench_search.py."""
 
 from __future__ import annotations
 
+import importlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from tushare_typed.catalog import load_catalog
-from tushare_typed.search import search
 
 QUESTIONS = Path(__file__).with_name("questions.toml")
 
@@ -23,7 +23,9 @@ class Outcome:
         return any(name in self.answers for name in self.ranked[:n])
 
 
-def run(questions: Path = QUESTIONS) -> list[Outcome]:
+def run(questions: Path = QUESTIONS, ranking: str = "tushare_typed.search") -> list[Outcome]:
+    """Each question ranked by ``ranking``'s ``search`` (another module compares an earlier ranking)."""
+    search = importlib.import_module(ranking).search
     catalog = load_catalog()
     outcomes = []
     for entry in tomllib.loads(questions.read_text(encoding="utf-8"))["q"]:
