@@ -22,10 +22,11 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs, urlsplit
 
+from ._local_server import LocalServer
 from ._realtime_market import SESSION_DATE, Market, State, board_codes
 
 if TYPE_CHECKING:
-    from http.server import ThreadingHTTPServer
+    pass
 
 __all__ = ["RealtimeLookalikes"]
 
@@ -60,31 +61,22 @@ class RealtimeLookalikes:
         self.mode: dict[str, str] = {}
         self.slow_seconds = slow_seconds
         self.calls: Counter[str] = Counter()
-        self._server: ThreadingHTTPServer | None = None
+        self._http = LocalServer()
         self._lock = threading.Lock()
         self._stop = threading.Event()
 
     def __enter__(self) -> RealtimeLookalikes:
-        from http.server import ThreadingHTTPServer
-
         self._stop.clear()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._http.start(_handler(self))
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self._http.stop()
 
     @property
     def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the look-alikes are not running: use them as a context manager")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._http.url
 
     def urls(self) -> dict[str, str]:
         """``RealtimeSettings.resolve(urls=...)`` pointing every source here."""

@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs, urlsplit
 
 from ._data import DEFAULT_END
+from ._local_server import LocalServer
 from ._market import adj_factor
 
 if TYPE_CHECKING:
-    from http.server import ThreadingHTTPServer
-
     from ._emulator import TushareEmulator
 
 __all__ = ["ALPHAVANTAGE_KEY", "SourceLookalikes"]
@@ -58,7 +57,7 @@ class SourceLookalikes:
         self.mode: dict[str, str] = {}
         self.shift: dict[tuple[str, str, str], float] = {}
         self.calls: Counter[str] = Counter()
-        self._server: ThreadingHTTPServer | None = None
+        self._http = LocalServer()
         self._lock = threading.Lock()
         # Answers already rendered, by request and switches: a repeated request costs the server no row generation
         # (benchmarks then time the client, not this server). Bounded; cleared when full.
@@ -67,24 +66,15 @@ class SourceLookalikes:
     # --- life cycle ------------------------------------------------------------------------------------------
 
     def __enter__(self) -> SourceLookalikes:
-        from http.server import ThreadingHTTPServer
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._http.start(_handler(self))
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self._http.stop()
 
     @property
     def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the look-alikes are not running: use them as a context manager")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._http.url
 
     # --- the rows --------------------------------------------------------------------------------------------
 
